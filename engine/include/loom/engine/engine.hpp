@@ -1,0 +1,84 @@
+// The embedding API: run or check a graph file from a C++ program.
+#pragma once
+
+#include <loom/engine/diagnostic.hpp>
+#include <loom/engine/graph_spec.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace loom {
+
+// Exit codes shared by the CLI and embedders.
+inline constexpr int exit_ok = 0;
+inline constexpr int exit_runtime_error = 1;
+inline constexpr int exit_usage = 2;
+inline constexpr int exit_config_error = 78;  // EX_CONFIG
+
+struct NodeStats {
+  std::string id;
+  std::string component;
+  std::string kind;
+  std::uint64_t batches = 0;
+  std::uint64_t docs_in = 0;
+  std::uint64_t docs_kept = 0;  // sources: documents read; sinks: documents written
+  std::uint64_t docs_dropped = 0;
+  std::map<std::string, std::uint64_t> dropped_by_reason;
+  std::uint64_t bytes_in = 0;  // text bytes of the documents that entered
+  double busy_seconds = 0;     // time spent inside the component
+};
+
+struct RunStats {
+  std::string graph;
+  int threads = 0;
+  int task_index = 0;
+  int task_count = 1;
+  std::uint64_t shards_total = 0;
+  std::uint64_t shards_done = 0;
+  std::uint64_t docs_read = 0;
+  std::uint64_t bytes_read = 0;  // text bytes produced by sources
+  double wall_seconds = 0;
+  std::vector<NodeStats> nodes;
+};
+
+// What a progress display sees, sampled while a run goes on.
+struct Progress {
+  std::uint64_t docs_read = 0;
+  std::uint64_t bytes_read = 0;
+  std::uint64_t shards_done = 0;
+  std::uint64_t shards_total = 0;
+  double elapsed_seconds = 0;
+};
+
+struct RunOptions {
+  Variables variables;                    // --set NAME=VALUE (the environment is consulted too)
+  std::vector<std::string> plugin_paths;  // --plugin-path
+  int threads = 0;                        // 0: all cores
+  int task_index = 0;                     // --task I/N: process shards [I*n/N, (I+1)*n/N)
+  int task_count = 1;
+  std::size_t batch_bytes = 1u << 20;     // text per batch a source aims for
+  std::size_t max_batches_in_flight = 0;  // 0: 4 per thread, at least 8
+  std::string stats_path;                 // "" = the graph's `stats:` key, else no file
+  std::function<void(const Progress&)> on_progress;  // called about twice a second
+};
+
+struct RunReport {
+  int exit_code = exit_ok;
+  std::vector<Diagnostic> diagnostics;
+  RunStats stats;
+  std::string stats_path;  // where stats.json was written, if anywhere
+};
+
+// Loads plugins, parses, validates and runs a graph file.
+RunReport run_graph(const std::string& graph_path, const RunOptions& options);
+
+// Renders diagnostics for the terminal, reading each one's file for the source line.
+std::string render_all(const std::vector<Diagnostic>& diagnostics);
+
+// stats.json text for a run.
+std::string stats_to_json(const RunStats& stats);
+
+}  // namespace loom

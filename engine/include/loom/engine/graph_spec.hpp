@@ -1,0 +1,82 @@
+// GraphSpec: a graph file as parsed, before validation. Every element keeps its source position.
+#pragma once
+
+#include <loom/engine/diagnostic.hpp>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace loom {
+
+enum class NodeKind { source, cleaner, filter, deduper, sink };
+
+// "sources", "cleaners", ... (the section names of a graph file) and back.
+const char* section_name(NodeKind kind);
+// "source", "cleaner", ... (singular, for messages).
+const char* kind_name(NodeKind kind);
+
+// A YAML value with positions, independent of the YAML library.
+struct ConfigValue {
+  enum class Type { null, scalar, sequence, mapping };
+  Type type = Type::null;
+  SourceMark mark;
+  std::string scalar;  // Type::scalar: the text after ${VAR} expansion
+  bool quoted = false; // the scalar was written in quotes (so it is a string, never a number)
+  std::vector<ConfigValue> items;                              // Type::sequence
+  std::vector<std::pair<std::string, ConfigValue>> entries;    // Type::mapping, in file order
+  std::vector<SourceMark> key_marks;                           // Type::mapping: one per entry
+};
+
+// A reference to a node's output port: "node" (port "kept"/default) or "node.dropped".
+struct PortRef {
+  std::string node;
+  std::string port;  // "" for the default output
+  SourceMark mark;
+};
+
+struct OptionEntry {
+  std::string name;
+  SourceMark key_mark;
+  ConfigValue value;
+};
+
+struct NodeSpec {
+  std::string id;
+  NodeKind kind = NodeKind::source;
+  SourceMark mark;       // the node's key
+  std::string type;      // component name
+  SourceMark type_mark;  // the value of `type:`
+  std::vector<PortRef> inputs;
+  std::vector<OptionEntry> options;  // the `with:` block, in file order
+  SourceMark with_mark;
+};
+
+struct GraphSpec {
+  std::string file;         // path as given
+  std::string source_text;  // whole file, for rendering diagnostics
+  int version = 1;
+  std::vector<std::string> plugins;
+  std::vector<SourceMark> plugin_marks;
+  std::vector<NodeSpec> nodes;  // in file order: sources, then the other sections as written
+
+  const NodeSpec* find(const std::string& id) const {
+    for (const auto& n : nodes)
+      if (n.id == id) return &n;
+    return nullptr;
+  }
+};
+
+// Variables for ${NAME} / ${NAME:-default}: --set values first, then the environment.
+using Variables = std::map<std::string, std::string>;
+
+// Parses a graph file. Problems are appended to `diagnostics`; the returned spec holds whatever
+// could be read.
+GraphSpec load_graph_file(const std::string& path, const Variables& variables,
+                          std::vector<Diagnostic>& diagnostics);
+GraphSpec load_graph_text(const std::string& file_label, const std::string& text,
+                          const Variables& variables, std::vector<Diagnostic>& diagnostics);
+
+}  // namespace loom

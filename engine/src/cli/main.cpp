@@ -1,0 +1,23 @@
+#include "cli/verbs.hpp"
+
+#include <cstdio>
+
+int main(int argc, char** argv) {
+  CLI::App app{"loom: a dataflow engine for building LLM pretraining datasets.\n"
+               "Runs graphs of plugin components (sources, cleaners, filters, dedupers, sinks)\n"
+               "described in YAML files."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("loom ") + LOOM_VERSION_STRING);
+  loom::cli::Context ctx;
+  loom::cli::register_run(app, ctx);
+  loom::cli::register_validate(app, ctx);
+  loom::cli::register_graph(app, ctx);
+  loom::cli::register_plugins(app, ctx);
+  loom::cli::register_schema(app, ctx);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  return ctx.exit_code;
+}

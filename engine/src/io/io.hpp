@@ -1,0 +1,79 @@
+// Byte streams for the host API: local files and globs, http(s) via libcurl, transparent
+// gzip/zstd/bzip2, and outputs that appear under their final name only when committed.
+#pragma once
+
+#include <loom/plugin.h>
+
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace loom::io {
+
+// Every failure names the file or URL and what went wrong.
+class IoError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// LOOM_CODEC_* from a path's extension (.gz, .zst/.zstd, .bz2), else LOOM_CODEC_NONE.
+loom_codec codec_for_path(std::string_view path);
+
+// Call once, before any thread starts (curl_global_init).
+void global_init();
+
+struct HttpSettings {
+  int max_retries = 5;              // on 5xx, timeouts and broken transfers
+  double initial_backoff_seconds = 0.5;  // doubles each retry
+  double connect_timeout_seconds = 30;
+  double low_speed_timeout_seconds = 60;  // abort a transfer slower than 1 KB/s for this long
+};
+void configure_http(const HttpSettings& settings);
+const HttpSettings& http_settings();
+
+// A readable stream of decompressed bytes.
+class Input {
+ public:
+  virtual ~Input() = default;
+  // Returns bytes read (0 at the end). Throws IoError naming the source.
+  virtual std::size_t read(char* buffer, std::size_t capacity) = 0;
+  // Compressed bytes consumed from the underlying file or transfer so far.
+  virtual std::uint64_t raw_position() const = 0;
+};
+
+// Opens a local path or http(s) URL; codec AUTO decides by name. Truncated or corrupt compressed
+// data is an IoError at read time.
+std::unique_ptr<Input> open_input(const std::string& uri, loom_codec codec = LOOM_CODEC_AUTO);
+
+// Local path or glob (`*`, `?`, `[...]`, `**` for any depth) -> sorted matching files; an
+// http(s) URL is returned as is. Throws IoError when nothing matches.
+std::vector<std::string> expand_paths(const std::string& pattern);
+
+// A file written under a temporary name next to its target (parent folders created), renamed to
+// the final name by commit(). Destroyed without commit, it removes the temporary file.
+class Output {
+ public:
+  // level 0 means the codec's default (zstd 3, gzip 6, bzip2 9).
+  static std::unique_ptr<Output> open(const std::string& path, loom_codec codec = LOOM_CODEC_AUTO,
+                                      int level = 0);
+  virtual ~Output() = default;
+  virtual void write(std::string_view data) = 0;      // compressed with the codec, streaming
+  virtual void write_raw(std::string_view data) = 0;  // already encoded bytes
+  virtual std::uint64_t bytes_written() const = 0;    // bytes in the file so far
+  virtual void commit() = 0;
+  virtual void abort() = 0;
+  virtual const std::string& path() const = 0;
+};
+
+// Appends one self-contained compressed frame of `data` to `out` (zstd frame, gzip member,
+// bzip2 stream; NONE appends the data). Thread-safe.
+void compress_frame(loom_codec codec, int level, std::string_view data, std::string& out);
+
+// Removes temporary files of outputs still open (called when a run is cancelled or on a fatal
+// signal path). Thread-safe.
+void abort_all_open_outputs();
+
+}  // namespace loom::io

@@ -1,0 +1,89 @@
+// The registry: every loaded plugin and the components it provides. Libraries stay loaded for
+// the life of the process (a component's code and vtables live in them).
+#pragma once
+
+#include <loom/engine/diagnostic.hpp>
+#include <loom/engine/graph_spec.hpp>
+#include <loom/plugin.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace loom {
+
+struct PluginInfo {
+  std::string name;
+  std::string version;
+  std::string license;
+  std::string file;  // absolute path of the .so
+  std::uint32_t abi_major = 0;
+  std::uint32_t abi_minor = 0;
+  const loom_plugin* descriptor = nullptr;
+};
+
+struct ComponentInfo {
+  const loom_component* component = nullptr;
+  const PluginInfo* plugin = nullptr;
+  std::string name;
+  NodeKind kind = NodeKind::source;
+  std::uint32_t flags = 0;
+
+  bool thread_safe() const { return (flags & LOOM_FLAG_THREAD_SAFE) != 0; }
+  bool order_sensitive() const { return (flags & LOOM_FLAG_ORDER_SENSITIVE) != 0; }
+  // Whether the descriptor is large enough to hold `field` (size-prefixed structs).
+  template <class Member>
+  bool has(Member loom_component::*field) const {
+    const auto offset = reinterpret_cast<std::size_t>(&(static_cast<loom_component*>(nullptr)->*field));
+    return component->struct_size >= offset + sizeof(Member);
+  }
+};
+
+// Converts a descriptor's kind; returns false for an unknown value.
+bool node_kind_from_c(std::uint32_t kind, NodeKind& out);
+
+// The plugin search path: --plugin-path entries, then LOOM_PLUGIN_PATH (colon-separated), then the
+// folder plugins are installed to, then (for running from a build tree) the `plugins` folder next
+// to the loom executable.
+std::vector<std::string> plugin_search_path(const std::vector<std::string>& cli_paths);
+
+// File name of a plugin: "io" -> "libloom_io.so".
+std::string plugin_file_name(const std::string& plugin_name);
+
+class Registry {
+ public:
+  Registry();
+  ~Registry();
+  Registry(const Registry&) = delete;
+  Registry& operator=(const Registry&) = delete;
+
+  // Loads one shared library. Failures (not found, no entry symbol, ABI mismatch, duplicate
+  // component) become diagnostics at `mark` of `graph_file` (both may be empty).
+  bool load_file(const std::string& path, std::vector<Diagnostic>& diagnostics,
+                 const std::string& graph_file = {}, SourceMark mark = {});
+  // Finds libloom_<name>.so on the search path and loads it.
+  bool load_named(const std::string& name, const std::vector<std::string>& search_path,
+                  std::vector<Diagnostic>& diagnostics, const std::string& graph_file = {},
+                  SourceMark mark = {});
+  // Registers a plugin descriptor already in memory (load_file calls it after dlopen; tests call
+  // it with static descriptors). `file` names the library in messages.
+  bool add_plugin(const loom_plugin* descriptor, const std::string& file,
+                  std::vector<Diagnostic>& diagnostics, const std::string& graph_file = {},
+                  SourceMark mark = {});
+  // Loads every libloom_*.so found on the search path (for `loom plugins`, `loom schema`).
+  void load_all(const std::vector<std::string>& search_path, std::vector<Diagnostic>& diagnostics);
+
+  const ComponentInfo* find(std::string_view name) const;
+  std::vector<std::string> component_names() const;
+  const std::vector<std::unique_ptr<ComponentInfo>>& components() const { return components_; }
+  const std::vector<std::unique_ptr<PluginInfo>>& plugins() const { return plugins_; }
+
+ private:
+  struct Libraries;  // Boost.DLL handles, only known to loader.cpp
+  std::unique_ptr<Libraries> libraries_;
+  std::vector<std::unique_ptr<PluginInfo>> plugins_;
+  std::vector<std::unique_ptr<ComponentInfo>> components_;
+};
+
+}  // namespace loom
