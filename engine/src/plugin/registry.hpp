@@ -53,10 +53,18 @@ std::string plugin_file_name(const std::string& plugin_name);
 
 class Registry {
  public:
-  Registry();
-  ~Registry();
+  Registry() = default;
+  ~Registry() = default;
   Registry(const Registry&) = delete;
   Registry& operator=(const Registry&) = delete;
+
+  // The ABI version this host implements; tests may pretend to be another host version.
+  void set_host_abi(std::uint32_t major, std::uint32_t minor) {
+    host_abi_major_ = major;
+    host_abi_minor_ = minor;
+  }
+  std::uint32_t host_abi_major() const { return host_abi_major_; }
+  std::uint32_t host_abi_minor() const { return host_abi_minor_; }
 
   // Loads one shared library. Failures (not found, no entry symbol, ABI mismatch, duplicate
   // component) become diagnostics at `mark` of `graph_file` (both may be empty).
@@ -80,10 +88,13 @@ class Registry {
   const std::vector<std::unique_ptr<PluginInfo>>& plugins() const { return plugins_; }
 
  private:
-  struct Libraries;  // Boost.DLL handles, only known to loader.cpp
-  std::unique_ptr<Libraries> libraries_;
+  friend class Loader;
+  // Library handles, type-erased: only loader.cpp (the one Boost.DLL user) knows their type.
+  std::vector<std::shared_ptr<void>> libraries_;
   std::vector<std::unique_ptr<PluginInfo>> plugins_;
   std::vector<std::unique_ptr<ComponentInfo>> components_;
+  std::uint32_t host_abi_major_ = LOOM_ABI_MAJOR;
+  std::uint32_t host_abi_minor_ = LOOM_ABI_MINOR;
 };
 
 }  // namespace loom
