@@ -1,0 +1,48 @@
+# Thin wrapper over scripts/setup.sh, CMake, Ninja and CTest. Everything real lives in CMake.
+#
+#   make build   install what is missing, configure build/ with Ninja, build everything
+#   make test    build, then run every test with ctest
+#   make demo    build, then run every RedPajama graph on a sample (see scripts/demo.sh)
+#   make bench   build, then run the benchmarks (bench/run.sh); never part of `make test`
+#   make format  clang-format every C/C++ file of the project
+#   make clean   remove build/
+#
+# Variables: BUILD_DIR (default build), BUILD_TYPE (default RelWithDebInfo),
+# LOOM_WERROR=ON to make warnings errors (CI), CMAKE_ARGS for anything else.
+
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+LOOM_WERROR ?= OFF
+CMAKE_ARGS ?=
+CTEST_JOBS ?= 2
+
+.PHONY: all setup configure build test demo bench format clean
+
+all: build
+
+setup:
+	@bash scripts/setup.sh
+
+# Re-run configure every time: it is cheap, and it picks up a changed LOOM_WERROR.
+configure: setup
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -Wno-dev --log-level=WARNING \
+	  -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DLOOM_WERROR=$(LOOM_WERROR) $(CMAKE_ARGS)
+
+build: configure
+	@ninja -C $(BUILD_DIR)
+
+test: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j$(CTEST_JOBS)
+
+demo: build
+	@bash scripts/demo.sh $(BUILD_DIR)
+
+bench: build
+	@bash bench/run.sh $(BUILD_DIR)
+
+format:
+	@git ls-files -z '*.c' '*.h' '*.cpp' '*.hpp' | xargs -0 -r clang-format -i
+	@echo "formatted $$(git ls-files '*.c' '*.h' '*.cpp' '*.hpp' | wc -l) files"
+
+clean:
+	rm -rf $(BUILD_DIR)

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Runs every RedPajama graph in graphs/redpajama/ on a sample and says where the output went.
+# The sample is ../shared/corpus when it exists (the real shared corpus), otherwise the small one
+# the project ships in examples/sample/.
+#
+# Usage: scripts/demo.sh [BUILD_DIR]   (default: build; `make demo` builds first)
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=$(cd "$repo" && realpath -m "${1:-build}")
+loom=$build/bin/loom
+[[ -x "$loom" ]] || {
+  echo "demo: $loom not found: run 'make build' first" >&2
+  exit 1
+}
+
+if [[ -d "$repo/../shared/corpus" ]]; then
+  data=$(realpath "$repo/../shared/corpus")
+  echo "demo: input: the shared corpus, $data"
+else
+  data=$repo/examples/sample
+  echo "demo: input: ../shared/corpus not found, using the project's small sample, $data"
+fi
+out=$build/demo
+mkdir -p "$out"
+
+shopt -s nullglob
+graphs=("$repo"/graphs/redpajama/*.yaml)
+((${#graphs[@]})) || {
+  echo "demo: no graphs in graphs/redpajama/" >&2
+  exit 1
+}
+
+failed=()
+summary=()
+for graph in "${graphs[@]}"; do
+  slice=$(basename "$graph" .yaml)
+  if [[ ! -d "$data/$slice" ]]; then
+    summary+=("$(printf '%-14s skipped: no %s/ folder in the sample' "$slice" "$slice")")
+    continue
+  fi
+  # A fresh folder per slice so the summary only counts this run's files.
+  rm -rf "${out:?}/$slice"
+  echo
+  echo "demo: loom run graphs/redpajama/$slice.yaml --set DATA=$data --set OUT=$out"
+  start=$(date +%s.%N)
+  if "$loom" run "$graph" --set "DATA=$data" --set "OUT=$out" --plugin-path "$build/plugins"; then
+    seconds=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
+    files=0 docs=0 bytes=0
+    while IFS= read -r -d '' file; do
+      files=$((files + 1))
+      bytes=$((bytes + $(stat -c %s "$file")))
+      case "$file" in
+      *.zst) n=$(zstd -dc "$file" | wc -l) ;;
+      *.gz) n=$(gzip -dc "$file" | wc -l) ;;
+      *) n=$(wc -l <"$file") ;;
+      esac
+      docs=$((docs + n))
+    done < <(find "$out/$slice" -type f -name '*.jsonl*' -print0 2>/dev/null)
+    summary+=("$(printf '%-14s ok      %3d file(s), %7d docs, %11d bytes, %6ss -> %s' \
+      "$slice" "$files" "$docs" "$bytes" "$seconds" "$out/$slice")")
+  else
+    failed+=("$slice")
+    summary+=("$(printf '%-14s FAILED  (see the messages above)' "$slice")")
+  fi
+done
+
+echo
+echo "demo: summary (output under $out)"
+printf '  %s\n' "${summary[@]}"
+for stats in "$out"/*/stats.json; do
+  echo "  run statistics: $stats"
+done
+if ((${#failed[@]})); then
+  echo "demo: ${#failed[@]} graph(s) failed: ${failed[*]}" >&2
+  exit 1
+fi
