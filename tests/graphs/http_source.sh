@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# HTTP source against a local misbehaving server (127.0.0.1 only): transient 5xx and a broken
+# transfer are retried and resumed (output identical to reading the file locally); a server that
+# always fails or always cuts the connection gives exit code 1 and an error naming the URL.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+served=$tmp/served
+make_corpus "$served" --shards 1 --docs-per-shard 1500 --format gz --prefix remote
+file=$(basename "$(find "$served" -type f | head -n1)")
+graph=$tests_dir/data/bad_input.yaml
+
+"$PYTHON" "$tests_dir/http_server.py" "$served" "$tmp/port" "$tmp/requests.log" &
+server_pid=$!
+trap 'kill "$server_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 100); do
+  [[ -s "$tmp/port" ]] && break
+  sleep 0.1
+done
+[[ -s "$tmp/port" ]] || fail "the test HTTP server did not start"
+base=http://127.0.0.1:$(cat "$tmp/port")
+
+# Reference: the same file read from disk.
+loom_run local run "$graph" --set "IN=$served/$file" --set "OUT=$tmp/local"
+expect_rc 0 "reading $file from disk"
+
+run_url() { # NAME MODE
+  loom_run "$1" run "$graph" --set "IN=$base/$2/$file" --set "OUT=$tmp/$1" --threads 2
+}
+
+run_url ok ok
+expect_rc 0 "plain HTTP download"
+same_tree "$tmp/local" "$tmp/ok" "HTTP download vs local read"
+
+run_url flaky flaky
+expect_rc 0 "HTTP source after two 503 answers"
+same_tree "$tmp/local" "$tmp/flaky" "retried download vs local read"
+(($(grep -c "^/flaky/" "$tmp/requests.log") >= 3)) || fail "expected >= 3 requests to /flaky/"
+pass "503s were retried"
+
+run_url cutonce cutonce
+expect_rc 0 "HTTP source after a connection cut mid-transfer"
+same_tree "$tmp/local" "$tmp/cutonce" "resumed download vs local read"
+grep -q "^/cutonce/.* range=bytes=[1-9]" "$tmp/requests.log" ||
+  fail "the broken transfer was not resumed with a Range request: $(grep cutonce "$tmp/requests.log")"
+pass "the broken transfer was resumed with Range"
+
+run_url fail500 fail500
+expect_rc 1 "HTTP source that always answers 500"
+expect_stderr_matches "$base/fail500/$file" "the error names the URL"
+expect_stderr_matches '500' "the error gives the HTTP status"
+[[ -z "$(find "$tmp/fail500" -name '*.jsonl' 2>/dev/null)" ]] || fail "output left after the failure"
+pass "no output left under a final name after the 500s"
+
+run_url cut cut
+expect_rc 1 "HTTP source whose connection is always cut"
+expect_stderr_matches "$base/cut/$file" "the error names the URL"
+[[ -z "$(find "$tmp/cut" -name '*.jsonl' 2>/dev/null)" ]] || fail "output left after the failure"
+pass "no output left under a final name after the cuts"
+done_ok
