@@ -3,9 +3,10 @@
 #include <cstdio>
 
 int main(int argc, char** argv) {
-  CLI::App app{"loom: a dataflow engine for building LLM pretraining datasets.\n"
-               "Runs graphs of plugin components (sources, cleaners, filters, dedupers, sinks)\n"
-               "described in YAML files."};
+  CLI::App app{
+      "loom: a dataflow engine for building LLM pretraining datasets.\n"
+      "Runs graphs of plugin components (sources, cleaners, filters, dedupers, sinks)\n"
+      "described in YAML files."};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("loom ") + LOOM_VERSION_STRING);
   loom::cli::Context ctx;

@@ -4,6 +4,7 @@
 #include <loom/engine/diagnostic.hpp>
 #include <loom/engine/graph_spec.hpp>
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -33,6 +34,7 @@ struct NodeStats {
 
 struct RunStats {
   std::string graph;
+  std::string status;  // "succeeded" or "failed"
   int threads = 0;
   int task_index = 0;
   int task_count = 1;
@@ -63,6 +65,7 @@ struct RunOptions {
   std::size_t max_batches_in_flight = 0;  // 0: 4 per thread, at least 8
   std::string stats_path;                 // "" = the graph's `stats:` key, else no file
   std::function<void(const Progress&)> on_progress;  // called about twice a second
+  const std::atomic<bool>* interrupt = nullptr;      // set it (e.g. on SIGINT) to stop the run
 };
 
 struct RunReport {

@@ -1,0 +1,90 @@
+#include "io/io.hpp"
+#include "plugin/registry.hpp"
+#include "runtime/executor.hpp"
+#include "validate/bound_graph.hpp"
+
+#include <loom/engine/engine.hpp>
+
+#include <memory>
+#include <thread>
+
+namespace loom {
+
+namespace {
+
+int default_threads() {
+  const unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : static_cast<int>(n);
+}
+
+bool write_stats(const std::string& path, const RunStats& stats, std::vector<Diagnostic>& diags) {
+  try {
+    auto out = io::Output::open(path, LOOM_CODEC_NONE);
+    out->write(stats_to_json(stats));
+    out->commit();
+    return true;
+  } catch (const std::exception& e) {
+    Diagnostic d;
+    d.severity = Severity::warning;
+    d.message = std::string("could not write run statistics: ") + e.what();
+    diags.push_back(std::move(d));
+    return false;
+  }
+}
+
+}  // namespace
+
+RunReport run_graph(const std::string& graph_path, const RunOptions& options) {
+  io::global_init();
+  RunReport report;
+  GraphSpec spec = load_graph_file(graph_path, options.variables, report.diagnostics);
+  if (has_errors(report.diagnostics)) {
+    report.exit_code = exit_config_error;
+    return report;
+  }
+
+  // Plugin libraries stay loaded for the life of the process: components may have left code
+  // (vtables, static destructors) behind that runs after this call returns.
+  static std::vector<std::unique_ptr<Registry>> registries;
+  registries.push_back(std::make_unique<Registry>());
+  Registry& registry = *registries.back();
+  const auto search_path = plugin_search_path(options.plugin_paths);
+  for (std::size_t i = 0; i < spec.plugins.size(); ++i) {
+    const SourceMark mark = i < spec.plugin_marks.size() ? spec.plugin_marks[i] : SourceMark{};
+    registry.load_named(spec.plugins[i], search_path, report.diagnostics, spec.file, mark);
+  }
+  if (has_errors(report.diagnostics)) {
+    report.exit_code = exit_config_error;
+    return report;
+  }
+  BoundGraph bound = validate_graph(spec, registry, report.diagnostics);
+  if (has_errors(report.diagnostics)) {
+    report.exit_code = exit_config_error;
+    return report;
+  }
+
+  runtime::ExecutionSettings settings;
+  settings.threads = options.threads > 0 ? options.threads : default_threads();
+  settings.batch_bytes = options.batch_bytes == 0 ? (1u << 20) : options.batch_bytes;
+  settings.max_batches_in_flight =
+      options.max_batches_in_flight > 0
+          ? options.max_batches_in_flight
+          : std::max<std::size_t>(8, 4 * static_cast<std::size_t>(settings.threads));
+  settings.task_index = options.task_index;
+  settings.task_count = std::max(1, options.task_count);
+  settings.on_progress = options.on_progress;
+  settings.interrupt = options.interrupt;
+
+  report.stats.graph = graph_path;
+  const bool ok = runtime::execute(bound, settings, report.stats, report.diagnostics);
+  report.exit_code = ok ? exit_ok : exit_runtime_error;
+
+  const std::string stats_path = !options.stats_path.empty() ? options.stats_path : spec.stats_path;
+  if (!stats_path.empty()) {
+    report.stats.status = ok ? "succeeded" : "failed";
+    if (write_stats(stats_path, report.stats, report.diagnostics)) report.stats_path = stats_path;
+  }
+  return report;
+}
+
+}  // namespace loom

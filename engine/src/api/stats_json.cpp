@@ -1,0 +1,123 @@
+#include <loom/engine/engine.hpp>
+
+#include <charconv>
+#include <string>
+
+namespace loom {
+
+namespace {
+
+void append_escaped(std::string& out, std::string_view s) {
+  out += '"';
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          static const char* const hex = "0123456789abcdef";
+          out += "\\u00";
+          out += hex[c >> 4];
+          out += hex[c & 15];
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+}
+
+void append_number(std::string& out, double value) {
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed, 6);
+  out.append(buf, res.ptr);
+}
+
+// Small helper so each field reads as one line below.
+class JsonObject {
+ public:
+  JsonObject(std::string& out, int indent) : out_(out), indent_(indent) { out_ += "{"; }
+  void key(std::string_view k) {
+    out_ += first_ ? "\n" : ",\n";
+    first_ = false;
+    out_.append(static_cast<std::size_t>(indent_ + 2), ' ');
+    append_escaped(out_, k);
+    out_ += ": ";
+  }
+  void field(std::string_view k, std::string_view v) {
+    key(k);
+    append_escaped(out_, v);
+  }
+  void field(std::string_view k, std::uint64_t v) {
+    key(k);
+    out_ += std::to_string(v);
+  }
+  void field(std::string_view k, int v) {
+    key(k);
+    out_ += std::to_string(v);
+  }
+  void field(std::string_view k, double v) {
+    key(k);
+    append_number(out_, v);
+  }
+  void close() {
+    if (first_) {
+      out_ += "}";
+      return;
+    }
+    out_ += "\n";
+    out_.append(static_cast<std::size_t>(indent_), ' ');
+    out_ += "}";
+  }
+
+ private:
+  std::string& out_;
+  int indent_;
+  bool first_ = true;
+};
+
+}  // namespace
+
+std::string stats_to_json(const RunStats& stats) {
+  std::string out;
+  JsonObject root(out, 0);
+  root.field("graph", stats.graph);
+  root.field("status", stats.status);
+  root.field("threads", stats.threads);
+  root.field("task", std::to_string(stats.task_index) + "/" + std::to_string(stats.task_count));
+  root.field("shards_total", stats.shards_total);
+  root.field("shards_done", stats.shards_done);
+  root.field("docs_read", stats.docs_read);
+  root.field("bytes_read", stats.bytes_read);
+  root.field("wall_seconds", stats.wall_seconds);
+  root.key("nodes");
+  out += "[";
+  for (std::size_t i = 0; i < stats.nodes.size(); ++i) {
+    const NodeStats& n = stats.nodes[i];
+    out += i == 0 ? "\n    " : ",\n    ";
+    JsonObject node(out, 4);
+    node.field("id", n.id);
+    node.field("component", n.component);
+    node.field("kind", n.kind);
+    node.field("batches", n.batches);
+    node.field("docs_in", n.docs_in);
+    node.field("docs_kept", n.docs_kept);
+    node.field("docs_dropped", n.docs_dropped);
+    node.key("dropped_by_reason");
+    JsonObject reasons(out, 6);
+    for (const auto& [reason, count] : n.dropped_by_reason) reasons.field(reason, count);
+    reasons.close();
+    node.field("bytes_in", n.bytes_in);
+    node.field("busy_seconds", n.busy_seconds);
+    node.close();
+  }
+  out += stats.nodes.empty() ? "]" : "\n  ]";
+  root.close();
+  out += "\n";
+  return out;
+}
+
+}  // namespace loom

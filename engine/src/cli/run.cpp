@@ -1,0 +1,180 @@
+#include "cli/verbs.hpp"
+#include "runtime/host_table.hpp"
+
+#include <loom/engine/engine.hpp>
+
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <mutex>
+#include <string>
+
+namespace loom::cli {
+
+namespace {
+
+std::atomic<bool> interrupt_requested{false};
+
+extern "C" void on_interrupt(int) { interrupt_requested.store(true); }
+
+std::string human_bytes(double bytes) {
+  const char* units[] = {"B", "KB", "MB", "GB", "TB"};
+  int unit = 0;
+  while (bytes >= 1000 && unit < 4) {
+    bytes /= 1000;
+    ++unit;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, unit == 0 ? "%.0f %s" : "%.1f %s", bytes, units[unit]);
+  return buf;
+}
+
+std::string human_count(double n) {
+  char buf[32];
+  if (n >= 1e6)
+    std::snprintf(buf, sizeof buf, "%.2fM", n / 1e6);
+  else if (n >= 1e3)
+    std::snprintf(buf, sizeof buf, "%.1fk", n / 1e3);
+  else
+    std::snprintf(buf, sizeof buf, "%.0f", n);
+  return buf;
+}
+
+// One status line on stderr, redrawn in place; plugin log lines clear it before printing.
+class ProgressLine {
+ public:
+  void update(const Progress& p) {
+    std::lock_guard lock(mutex_);
+    const double seconds = p.elapsed_seconds > 0 ? p.elapsed_seconds : 1e-9;
+    char line[256];
+    std::snprintf(
+        line, sizeof line, "\r\033[K%s docs  %s  %s/s  %.0f docs/s  shards %llu/%llu  %.0fs",
+        human_count(static_cast<double>(p.docs_read)).c_str(),
+        human_bytes(static_cast<double>(p.bytes_read)).c_str(),
+        human_bytes(static_cast<double>(p.bytes_read) / seconds).c_str(),
+        static_cast<double>(p.docs_read) / seconds, static_cast<unsigned long long>(p.shards_done),
+        static_cast<unsigned long long>(p.shards_total), p.elapsed_seconds);
+    std::fputs(line, stderr);
+    std::fflush(stderr);
+    shown_ = true;
+  }
+  void log(int level, std::string_view message) {
+    std::lock_guard lock(mutex_);
+    if (shown_) std::fputs("\r\033[K", stderr);
+    std::fprintf(stderr, "%s: %.*s\n", runtime::log_level_name(level),
+                 static_cast<int>(message.size()), message.data());
+  }
+  void end() {
+    std::lock_guard lock(mutex_);
+    if (shown_) std::fputs("\n", stderr);
+    shown_ = false;
+  }
+
+ private:
+  std::mutex mutex_;
+  bool shown_ = false;
+};
+
+bool parse_task(const std::string& text, int& index, int& count) {
+  const auto slash = text.find('/');
+  if (slash == std::string::npos) return false;
+  try {
+    std::size_t used = 0;
+    index = std::stoi(text.substr(0, slash), &used);
+    if (used != slash) return false;
+    count = std::stoi(text.substr(slash + 1), &used);
+    if (used != text.size() - slash - 1) return false;
+  } catch (const std::exception&) {
+    return false;
+  }
+  return count >= 1 && index >= 0 && index < count;
+}
+
+void print_summary(const RunReport& report) {
+  const RunStats& s = report.stats;
+  std::fprintf(stderr, "%s: %llu docs, %s read from %llu/%llu shards in %.2fs\n",
+               report.exit_code == 0 ? "done" : "stopped",
+               static_cast<unsigned long long>(s.docs_read),
+               human_bytes(static_cast<double>(s.bytes_read)).c_str(),
+               static_cast<unsigned long long>(s.shards_done),
+               static_cast<unsigned long long>(s.shards_total), s.wall_seconds);
+  for (const NodeStats& n : s.nodes) {
+    std::string line = "  " + n.id + " (" + n.component + "): in " + std::to_string(n.docs_in) +
+                       ", kept " + std::to_string(n.docs_kept);
+    if (n.docs_dropped > 0) {
+      line += ", dropped " + std::to_string(n.docs_dropped) + " (";
+      bool first = true;
+      for (const auto& [reason, count] : n.dropped_by_reason) {
+        line += (first ? "" : ", ") + reason + " " + std::to_string(count);
+        first = false;
+      }
+      line += ")";
+    }
+    char busy[32];
+    std::snprintf(busy, sizeof busy, ", busy %.2fs", n.busy_seconds);
+    std::fprintf(stderr, "%s%s\n", line.c_str(), busy);
+  }
+  if (!report.stats_path.empty())
+    std::fprintf(stderr, "statistics: %s\n", report.stats_path.c_str());
+}
+
+}  // namespace
+
+void register_run(CLI::App& app, Context& ctx) {
+  struct Args {
+    std::string graph;
+    int threads = 0;
+    std::string task = "0/1";
+    std::string stats;
+    std::size_t batch_bytes = 1u << 20;
+    bool quiet = false;
+    bool progress = false;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = app.add_subcommand("run", "Run a graph file");
+  cmd->add_option("graph", args->graph, "The graph file (YAML)")->required();
+  cmd->add_option("--set", ctx.sets, "Set a graph variable: NAME=VALUE (repeatable)");
+  cmd->add_option("--threads", args->threads, "Worker threads (default: all cores)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--plugin-path", ctx.plugin_paths,
+                  "Extra folder to search for plugins (repeatable; before LOOM_PLUGIN_PATH)");
+  cmd->add_option("--task", args->task,
+                  "Process only task I of N: input shards [I*n/N, (I+1)*n/N) of each source");
+  cmd->add_option("--stats", args->stats,
+                  "Write run statistics (JSON) here (default: the graph's `stats:` key)");
+  cmd->add_option("--batch-bytes", args->batch_bytes,
+                  "Text bytes a source puts in one batch (default 1048576)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30));
+  cmd->add_flag("--quiet", args->quiet, "No progress line and no summary");
+  cmd->add_flag("--progress", args->progress, "Show progress even when stderr is not a terminal");
+  cmd->callback([args, &ctx] {
+    RunOptions options;
+    options.variables = parse_sets(ctx.sets);
+    options.plugin_paths = ctx.plugin_paths;
+    options.threads = args->threads;
+    options.batch_bytes = args->batch_bytes;
+    options.stats_path = args->stats;
+    if (!parse_task(args->task, options.task_index, options.task_count))
+      throw CLI::ValidationError(
+          "--task", "expected I/N with 0 <= I < N, e.g. 0/4; got '" + args->task + "'");
+    ProgressLine progress;
+    const bool show = !args->quiet && (args->progress || isatty(STDERR_FILENO) == 1);
+    if (show) {
+      options.on_progress = [&progress](const Progress& p) { progress.update(p); };
+      runtime::set_log_sink(
+          [&progress](int level, std::string_view message) { progress.log(level, message); });
+    }
+    options.interrupt = &interrupt_requested;
+    std::signal(SIGINT, on_interrupt);
+    std::signal(SIGTERM, on_interrupt);
+    RunReport report = run_graph(args->graph, options);
+    progress.end();
+    runtime::set_log_sink({});
+    if (!report.diagnostics.empty()) std::fputs(render_all(report.diagnostics).c_str(), stderr);
+    if (!args->quiet && report.exit_code != exit_config_error) print_summary(report);
+    ctx.exit_code = report.exit_code;
+  });
+}
+
+}  // namespace loom::cli

@@ -1,0 +1,558 @@
+#include "runtime/executor.hpp"
+
+#include "io/io.hpp"
+#include "runtime/batch.hpp"
+#include "runtime/component_instance.hpp"
+#include "runtime/host_table.hpp"
+#include "runtime/node_counters.hpp"
+#include "runtime/reorderer.hpp"
+
+#include <oneapi/tbb/flow_graph.h>
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace loom::runtime {
+
+std::pair<std::size_t, std::size_t> task_share(std::size_t shard_count, int index, int count) {
+  const auto n = static_cast<unsigned long long>(shard_count);
+  const auto i = static_cast<unsigned long long>(index);
+  const auto k = static_cast<unsigned long long>(count);
+  return {static_cast<std::size_t>(i * n / k), static_cast<std::size_t>((i + 1) * n / k)};
+}
+
+namespace {
+
+namespace flow = oneapi::tbb::flow;
+
+// A sink's prepared token; discarded if write() never consumes it (a cancelled run).
+struct PreparedToken {
+  const ComponentInstance* instance = nullptr;
+  void* token = nullptr;
+  PreparedToken(const ComponentInstance* i, void* t) : instance(i), token(t) {}
+  PreparedToken(const PreparedToken&) = delete;
+  PreparedToken& operator=(const PreparedToken&) = delete;
+  void* take() { return std::exchange(token, nullptr); }
+  ~PreparedToken() {
+    if (token != nullptr && instance->provides(&loom_component::discard))
+      instance->api().discard(instance->self(), token);
+  }
+};
+
+struct Delivery {
+  BatchPtr batch;
+  std::uint32_t edge = 0;
+  std::shared_ptr<PreparedToken> prepared;
+};
+
+struct Consumer {
+  std::size_t node = 0;
+  std::uint32_t edge = 0;
+};
+
+using WorkNode = flow::function_node<Delivery, flow::continue_msg>;
+
+struct SourceState {
+  std::vector<std::shared_ptr<const ShardRef>> shards;
+  std::size_t next_shard = 0;
+  void* reader = nullptr;
+  std::uint64_t next_seq = 0;
+  std::unique_ptr<flow::input_node<BatchPtr>> input;
+  std::unique_ptr<flow::limiter_node<BatchPtr, long>> limiter;
+  std::unique_ptr<flow::function_node<BatchPtr, flow::continue_msg>> dispatch;
+};
+
+struct NodeRuntime {
+  const BoundNode* bound = nullptr;
+  NodeKind kind = NodeKind::source;
+  std::unique_ptr<ComponentInstance> instance;
+  NodeCounters counters;
+  std::vector<Consumer> consumers[2];  // [0] main output, [1] dropped port
+  std::uint32_t input_edges = 0;
+  std::unique_ptr<Reorderer<Delivery>> reorder;
+  std::unique_ptr<WorkNode> work;    // process(), or a sink's prepare()
+  std::unique_ptr<WorkNode> writer;  // a sink's write()
+  SourceState source;
+
+  const std::string& id() const { return bound->spec->id; }
+};
+
+std::string plugin_file_name_of(const ComponentInfo& info) {
+  return std::filesystem::path(info.plugin->file).filename().string();
+}
+
+bool is_dropped(const Document& doc) { return !doc.drop_reason.empty(); }
+
+class Run {
+ public:
+  Run(const BoundGraph& graph, const ExecutionSettings& settings,
+      std::vector<Diagnostic>& diagnostics)
+      : graph_(graph), settings_(settings), diagnostics_(diagnostics), nodes_(graph.nodes.size()) {}
+
+  ~Run() {
+    // Tickets released while nodes are torn down must not touch the limiters any more.
+    accepting_ = false;
+  }
+
+  bool execute(RunStats& stats) {
+    const auto start = std::chrono::steady_clock::now();
+    bool ok = create_components() && list_shards();
+    if (ok) {
+      build_graph();
+      ok = run_graph(start);
+      if (ok) ok = finish_all();
+    }
+    if (!ok) io::abort_all_open_outputs();
+    fill_stats(stats, start);
+    return ok;
+  }
+
+ private:
+  // -- set-up ------------------------------------------------------------------------------
+  bool create_components() {
+    for (std::size_t i = 0; i < graph_.nodes.size(); ++i) {
+      NodeRuntime& n = nodes_[i];
+      n.bound = &graph_.nodes[i];
+      n.kind = n.bound->component->kind;
+      loom_error err = fresh_error();
+      n.instance = ComponentInstance::create(*n.bound, err);
+      if (!n.instance) {
+        report(n, "could not be created: " + std::string(err.message));
+        return false;
+      }
+    }
+    for (std::size_t i = 0; i < graph_.nodes.size(); ++i) {
+      const auto& inputs = graph_.nodes[i].inputs;
+      nodes_[i].input_edges = static_cast<std::uint32_t>(inputs.size());
+      for (std::uint32_t e = 0; e < inputs.size(); ++e)
+        nodes_[inputs[e].from].consumers[inputs[e].dropped_port ? 1 : 0].push_back({i, e});
+    }
+    return true;
+  }
+
+  bool list_shards() {
+    for (NodeRuntime& n : nodes_) {
+      if (n.kind != NodeKind::source) continue;
+      const loom_component& api = n.instance->api();
+      if (!n.instance->provides(&loom_component::list_shards) ||
+          !n.instance->provides(&loom_component::read)) {
+        report(n, "is a source without list_shards/read functions");
+        return false;
+      }
+      HostList list;
+      loom_error err = fresh_error();
+      if (api.list_shards(n.instance->self(), as_list(&list), &err) != 0) {
+        report(n, "could not list its input: " + std::string(err.message));
+        return false;
+      }
+      const auto [begin, end] =
+          task_share(list.items.size(), settings_.task_index, settings_.task_count);
+      for (std::size_t k = begin; k < end; ++k) {
+        auto shard = std::make_shared<ShardRef>();
+        shard->uri = list.items[k];
+        shard->index = k;
+        n.source.shards.push_back(std::move(shard));
+      }
+      shards_total_ += n.source.shards.size();
+    }
+    return true;
+  }
+
+  void build_graph() {
+    const std::size_t in_flight = std::max<std::size_t>(1, settings_.max_batches_in_flight);
+    for (std::size_t i = 0; i < nodes_.size(); ++i) {
+      NodeRuntime& n = nodes_[i];
+      const ComponentInfo& info = n.instance->info();
+      if (n.kind == NodeKind::source) {
+        SourceState& s = n.source;
+        s.input = std::make_unique<flow::input_node<BatchPtr>>(
+            flow_, [this, &n](oneapi::tbb::flow_control& fc) { return read_next(n, fc); });
+        s.limiter = std::make_unique<flow::limiter_node<BatchPtr, long>>(flow_, in_flight);
+        s.dispatch = std::make_unique<flow::function_node<BatchPtr, flow::continue_msg>>(
+            flow_, flow::unlimited, [this, &n](BatchPtr batch) {
+              deliver(n.consumers[0], std::move(batch));
+              return flow::continue_msg();
+            });
+        flow::make_edge(*s.input, *s.limiter);
+        flow::make_edge(*s.limiter, *s.dispatch);
+        continue;
+      }
+      const bool ordered = n.kind == NodeKind::sink || info.order_sensitive();
+      if (ordered) n.reorder = std::make_unique<Reorderer<Delivery>>(n.input_edges);
+      if (n.kind == NodeKind::sink) {
+        n.work = std::make_unique<WorkNode>(flow_, flow::unlimited, [this, &n](Delivery d) {
+          prepare(n, std::move(d));
+          return flow::continue_msg();
+        });
+        n.writer = std::make_unique<WorkNode>(flow_, flow::serial, [this, &n](Delivery d) {
+          write(n, std::move(d));
+          return flow::continue_msg();
+        });
+      } else {
+        const bool concurrent = info.thread_safe() && !info.order_sensitive();
+        n.work = std::make_unique<WorkNode>(flow_, concurrent ? flow::unlimited : flow::serial,
+                                            [this, &n](Delivery d) {
+                                              process(n, std::move(d));
+                                              return flow::continue_msg();
+                                            });
+      }
+    }
+  }
+
+  // -- the data path -------------------------------------------------------------------------
+  BatchPtr read_next(NodeRuntime& n, oneapi::tbb::flow_control& fc) {
+    SourceState& s = n.source;
+    const loom_component& api = n.instance->api();
+    while (true) {
+      if (failed_ || interrupted()) {
+        if (!failed_) report_once(n, nullptr, "was interrupted");
+        close_reader(n);
+        fc.stop();
+        return {};
+      }
+      if (s.reader == nullptr) {
+        if (s.next_shard >= s.shards.size()) {
+          fc.stop();
+          return {};
+        }
+        const ShardRef& shard = *s.shards[s.next_shard];
+        loom_error err = fresh_error();
+        void* reader = nullptr;
+        int rc = 0;
+        {
+          BusyTimer timer(n.counters);
+          rc = api.open_shard(n.instance->self(), loom_str{shard.uri.data(), shard.uri.size()},
+                              shard.index, &reader, &err);
+        }
+        if (rc != 0) {
+          fail(n, err, s.shards[s.next_shard].get(), nullptr);
+          fc.stop();
+          return {};
+        }
+        s.reader = reader;
+      }
+      auto batch = std::make_shared<Batch>();
+      batch->shard = s.shards[s.next_shard];
+      loom_error err = fresh_error();
+      std::int32_t done = 0;
+      int rc = 0;
+      {
+        BusyTimer timer(n.counters);
+        rc = api.read(n.instance->self(), s.reader, reinterpret_cast<loom_batch*>(batch.get()),
+                      settings_.batch_bytes, &done, &err);
+      }
+      if (rc != 0) {
+        fail(n, err, batch->shard.get(), batch.get());
+        close_reader(n);
+        fc.stop();
+        return {};
+      }
+      if (done != 0) {
+        close_reader(n);
+        ++s.next_shard;
+        shards_done_.fetch_add(1, std::memory_order_relaxed);
+      }
+      if (batch->docs.empty()) continue;
+      batch->seq = s.next_seq++;
+      auto* limiter = s.limiter.get();
+      batch->ticket = std::make_shared<Ticket>([this, limiter] {
+        if (accepting_) limiter->decrementer().try_put(1);
+      });
+      const std::uint64_t bytes = batch->text_bytes();
+      n.counters.add_batch(batch->docs.size(), bytes);
+      n.counters.add_kept(batch->docs.size());
+      docs_read_.fetch_add(batch->docs.size(), std::memory_order_relaxed);
+      bytes_read_.fetch_add(bytes, std::memory_order_relaxed);
+      return batch;
+    }
+  }
+
+  void close_reader(NodeRuntime& n) {
+    if (n.source.reader == nullptr) return;
+    if (n.instance->provides(&loom_component::close_shard))
+      n.instance->api().close_shard(n.instance->self(), n.source.reader);
+    n.source.reader = nullptr;
+  }
+
+  void deliver(const std::vector<Consumer>& consumers, BatchPtr batch) {
+    // Every consumer but the last gets its own copy (they edit documents in place); the copies
+    // share the bytes.
+    for (std::size_t i = 0; i < consumers.size(); ++i) {
+      BatchPtr own = (i + 1 == consumers.size())
+                         ? std::move(batch)
+                         : batch->select([](const Document&) { return true; });
+      arrive(consumers[i], std::move(own));
+    }
+  }
+
+  void arrive(const Consumer& consumer, BatchPtr batch) {
+    if (failed_) return;
+    NodeRuntime& n = nodes_[consumer.node];
+    Delivery d{std::move(batch), consumer.edge, nullptr};
+    if (n.reorder && n.kind != NodeKind::sink) {
+      const std::uint64_t seq = d.batch->seq;
+      n.reorder->push(seq, consumer.edge, std::move(d),
+                      [&n](Delivery&& ready) { n.work->try_put(std::move(ready)); });
+    } else {
+      n.work->try_put(std::move(d));
+    }
+  }
+
+  void process(NodeRuntime& n, Delivery d) {
+    if (failed_) return;
+    Batch& batch = *d.batch;
+    n.counters.add_batch(batch.docs.size(), batch.text_bytes());
+    loom_error err = fresh_error();
+    int rc = 0;
+    {
+      BusyTimer timer(n.counters);
+      rc = n.instance->api().process(n.instance->self(), reinterpret_cast<loom_batch*>(&batch),
+                                     &err);
+    }
+    if (rc != 0) {
+      fail(n, err, batch.shard.get(), &batch);
+      return;
+    }
+    route(n, std::move(d.batch));
+  }
+
+  // Counts what a node kept and dropped, then sends kept documents to the main output and
+  // dropped ones to the `dropped` port (every port gets every sequence number, even if empty).
+  void route(NodeRuntime& n, BatchPtr batch) {
+    std::map<std::string, std::uint64_t, std::less<>> reasons;
+    std::uint64_t kept = 0;
+    for (const Document& doc : batch->docs) {
+      if (doc.drop_reason.empty()) {
+        ++kept;
+      } else {
+        auto it = reasons.find(doc.drop_reason);
+        if (it == reasons.end()) it = reasons.emplace(std::string(doc.drop_reason), 0).first;
+        ++it->second;
+      }
+    }
+    n.counters.add_kept(kept);
+    n.counters.add_dropped(reasons);
+    BatchPtr dropped;
+    if (!n.consumers[1].empty()) dropped = batch->select(is_dropped);
+    if (!reasons.empty()) batch->erase_if(is_dropped);
+    deliver(n.consumers[0], std::move(batch));
+    if (dropped) deliver(n.consumers[1], std::move(dropped));
+  }
+
+  void prepare(NodeRuntime& n, Delivery d) {
+    if (failed_) return;
+    if (n.instance->provides(&loom_component::prepare)) {
+      loom_error err = fresh_error();
+      void* token = nullptr;
+      int rc = 0;
+      {
+        BusyTimer timer(n.counters);
+        rc = n.instance->api().prepare(n.instance->self(),
+                                       reinterpret_cast<loom_batch*>(d.batch.get()), &token, &err);
+      }
+      if (rc != 0) {
+        fail(n, err, d.batch->shard.get(), d.batch.get());
+        return;
+      }
+      d.prepared = std::make_shared<PreparedToken>(n.instance.get(), token);
+    }
+    const std::uint64_t seq = d.batch->seq;
+    const std::uint32_t edge = d.edge;
+    n.reorder->push(seq, edge, std::move(d),
+                    [&n](Delivery&& ready) { n.writer->try_put(std::move(ready)); });
+  }
+
+  void write(NodeRuntime& n, Delivery d) {
+    if (failed_) return;
+    Batch& batch = *d.batch;
+    n.counters.add_batch(batch.docs.size(), batch.text_bytes());
+    void* token = d.prepared ? d.prepared->take() : nullptr;
+    loom_error err = fresh_error();
+    int rc = 0;
+    {
+      BusyTimer timer(n.counters);
+      rc = n.instance->api().write(n.instance->self(), reinterpret_cast<loom_batch*>(&batch), token,
+                                   &err);
+    }
+    if (rc != 0) {
+      fail(n, err, batch.shard.get(), &batch);
+      return;
+    }
+    n.counters.add_kept(batch.docs.size());
+  }
+
+  // -- running -------------------------------------------------------------------------------
+  bool run_graph(std::chrono::steady_clock::time_point start) {
+    std::mutex progress_mutex;
+    std::condition_variable progress_wake;
+    bool done = false;
+    std::thread progress;
+    if (settings_.on_progress) {
+      progress = std::thread([&] {
+        std::unique_lock lock(progress_mutex);
+        while (!progress_wake.wait_for(lock, std::chrono::milliseconds(500), [&] { return done; }))
+          settings_.on_progress(sample(start));
+      });
+    }
+    bool ok = true;
+    try {
+      for (NodeRuntime& n : nodes_)
+        if (n.kind == NodeKind::source) n.source.input->activate();
+      flow_.wait_for_all();
+    } catch (const std::exception& e) {
+      report_once(nodes_.front(), nullptr,
+                  std::string("stopped on an internal error: ") + e.what());
+      ok = false;
+    }
+    if (progress.joinable()) {
+      {
+        std::lock_guard lock(progress_mutex);
+        done = true;
+      }
+      progress_wake.notify_all();
+      progress.join();
+      settings_.on_progress(sample(start));
+    }
+    return ok && !failed_;
+  }
+
+  bool finish_all() {
+    // Sinks last: their finish commits output files, which must only happen once every other
+    // component has finished without error.
+    for (const bool sinks : {false, true}) {
+      for (NodeRuntime& n : nodes_) {
+        if ((n.kind == NodeKind::sink) != sinks) continue;
+        if (!n.instance->provides(&loom_component::finish)) continue;
+        loom_error err = fresh_error();
+        int rc = 0;
+        {
+          BusyTimer timer(n.counters);
+          rc = n.instance->api().finish(n.instance->self(), &err);
+        }
+        if (rc != 0) {
+          fail(n, err, nullptr, nullptr);
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  Progress sample(std::chrono::steady_clock::time_point start) const {
+    Progress p;
+    p.docs_read = docs_read_.load();
+    p.bytes_read = bytes_read_.load();
+    p.shards_done = shards_done_.load();
+    p.shards_total = shards_total_;
+    p.elapsed_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return p;
+  }
+
+  void fill_stats(RunStats& stats, std::chrono::steady_clock::time_point start) const {
+    stats.threads = settings_.threads;
+    stats.task_index = settings_.task_index;
+    stats.task_count = settings_.task_count;
+    stats.shards_total = shards_total_;
+    stats.shards_done = shards_done_.load();
+    stats.docs_read = docs_read_.load();
+    stats.bytes_read = bytes_read_.load();
+    stats.wall_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    stats.nodes.clear();
+    for (const NodeRuntime& n : nodes_) {
+      if (n.bound == nullptr) continue;
+      NodeStats ns;
+      ns.id = n.id();
+      ns.component = n.bound->component->name;
+      ns.kind = kind_name(n.kind);
+      n.counters.fill(ns);
+      stats.nodes.push_back(std::move(ns));
+    }
+  }
+
+  // -- failures ------------------------------------------------------------------------------
+  bool interrupted() const {
+    return settings_.interrupt != nullptr && settings_.interrupt->load(std::memory_order_relaxed);
+  }
+
+  std::string node_label(const NodeRuntime& n) const {
+    const ComponentInfo& info = *n.bound->component;
+    return "node '" + n.id() + "' (" + info.name + ", " + plugin_file_name_of(info) + ")";
+  }
+
+  // Records the first runtime failure as one diagnostic and cancels the graph.
+  void fail(const NodeRuntime& n, const loom_error& err, const ShardRef* shard,
+            const Batch* batch) {
+    std::string where;
+    if (shard != nullptr) where += " on '" + shard->uri + "'";
+    if (err.line > 0) {
+      where += " line " + std::to_string(err.line);
+    } else if (batch != nullptr && err.record >= 0 &&
+               static_cast<std::size_t>(err.record) < batch->docs.size()) {
+      where += " record " +
+               std::to_string(batch->docs[static_cast<std::size_t>(err.record)].record_index);
+    }
+    report_once(n, nullptr, "failed" + where + ": " + err.message);
+  }
+
+  void report_once(const NodeRuntime& n, const void*, const std::string& what) {
+    {
+      std::lock_guard lock(failure_mutex_);
+      if (failed_) return;
+      failed_ = true;
+      Diagnostic d;
+      d.message = node_label(n) + " " + what;
+      diagnostics_.push_back(std::move(d));
+    }
+    flow_.cancel();
+  }
+
+  // Failures before the graph runs (creating components, listing shards).
+  void report(const NodeRuntime& n, const std::string& what) {
+    Diagnostic d;
+    d.message = node_label(n) + " " + what;
+    diagnostics_.push_back(std::move(d));
+    failed_ = true;
+  }
+
+  const BoundGraph& graph_;
+  const ExecutionSettings& settings_;
+  std::vector<Diagnostic>& diagnostics_;
+
+  // Declared before the nodes so that the nodes (and the batches queued in them) are destroyed
+  // first.
+  flow::graph flow_;
+  std::vector<NodeRuntime> nodes_;
+
+  std::atomic<bool> failed_{false};
+  std::atomic<bool> accepting_{true};
+  std::mutex failure_mutex_;
+  std::uint64_t shards_total_ = 0;
+  std::atomic<std::uint64_t> shards_done_{0}, docs_read_{0}, bytes_read_{0};
+};
+
+}  // namespace
+
+bool execute(const BoundGraph& graph, const ExecutionSettings& settings, RunStats& stats,
+             std::vector<Diagnostic>& diagnostics) {
+  const int threads = std::max(1, settings.threads);
+  oneapi::tbb::global_control parallelism(oneapi::tbb::global_control::max_allowed_parallelism,
+                                          static_cast<std::size_t>(threads));
+  oneapi::tbb::task_arena arena(threads);
+  bool ok = false;
+  arena.execute([&] {
+    Run run(graph, settings, diagnostics);
+    ok = run.execute(stats);
+  });
+  return ok;
+}
+
+}  // namespace loom::runtime

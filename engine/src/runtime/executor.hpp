@@ -1,0 +1,39 @@
+// Runs a validated graph on oneTBB's flow graph.
+//
+// Each source is an input_node feeding a limiter_node: a batch holds a ticket that returns its
+// slot to the limiter when every batch derived from it is gone, so memory stays bounded whatever
+// the input size. Thread-safe stages run concurrently; order-sensitive stages and sink writes go
+// through a reorderer that restores (sequence, input edge) order, so output bytes do not depend
+// on the thread count.
+#pragma once
+
+#include "validate/bound_graph.hpp"
+
+#include <loom/engine/diagnostic.hpp>
+#include <loom/engine/engine.hpp>
+
+#include <atomic>
+#include <functional>
+#include <vector>
+
+namespace loom::runtime {
+
+struct ExecutionSettings {
+  int threads = 1;
+  std::size_t batch_bytes = 1u << 20;
+  std::size_t max_batches_in_flight = 8;
+  int task_index = 0;
+  int task_count = 1;
+  std::function<void(const Progress&)> on_progress;
+  const std::atomic<bool>* interrupt = nullptr;  // set (e.g. by SIGINT) to stop the run
+};
+
+// Runs the graph to completion. Failures become diagnostics (one for the first runtime error);
+// returns whether the run succeeded. `stats` is filled either way.
+bool execute(const BoundGraph& graph, const ExecutionSettings& settings, RunStats& stats,
+             std::vector<Diagnostic>& diagnostics);
+
+// The shards of `all` that task `index` of `count` processes: [index*n/count, (index+1)*n/count).
+std::pair<std::size_t, std::size_t> task_share(std::size_t shard_count, int index, int count);
+
+}  // namespace loom::runtime
