@@ -26,7 +26,7 @@ loom_codec codec_for_path(std::string_view path);
 void global_init();
 
 struct HttpSettings {
-  int max_retries = 5;              // on 5xx, timeouts and broken transfers
+  int max_retries = 5;                   // on 5xx, timeouts and broken transfers
   double initial_backoff_seconds = 0.5;  // doubles each retry
   double connect_timeout_seconds = 30;
   double low_speed_timeout_seconds = 60;  // abort a transfer slower than 1 KB/s for this long

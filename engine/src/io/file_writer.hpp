@@ -1,0 +1,48 @@
+// A file descriptor written through one large buffer that encoders fill in place.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace loom::io::internal {
+
+class FileWriter {
+ public:
+  // Takes ownership of `fd`; `label` names the file in error messages.
+  FileWriter(int fd, std::string label);
+  ~FileWriter();
+  FileWriter(const FileWriter&) = delete;
+  FileWriter& operator=(const FileWriter&) = delete;
+
+  // Free space at the end of the buffer, flushing first if it is full; never empty.
+  char* space();
+  std::size_t space_size() const { return buffer_.size() - used_; }
+  // Marks `count` bytes written into space() as part of the file.
+  void advance(std::size_t count) {
+    used_ += count;
+    total_ += count;
+  }
+
+  void append(std::string_view data);
+  void flush();
+  // Flushes, fsyncs and closes; errors are reported, never swallowed.
+  void sync_and_close();
+  // Closes without reporting errors (the file is being discarded).
+  void close_quietly();
+
+  std::uint64_t bytes_written() const { return total_; }
+
+ private:
+  void write_fully(const char* data, std::size_t size);
+  [[noreturn]] void fail(const char* action, int error_number) const;
+
+  int fd_;
+  std::string label_;
+  std::vector<char> buffer_;
+  std::size_t used_ = 0;
+  std::uint64_t total_ = 0;
+};
+
+}  // namespace loom::io::internal

@@ -1,0 +1,31 @@
+// Pieces shared by the io implementation files; never installed.
+#pragma once
+
+#include "io/io.hpp"
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace loom::io::internal {
+
+// Large reads amortize syscalls and decoder calls on the hot path.
+inline constexpr std::size_t kIoBufferBytes = std::size_t{1} << 20;
+
+bool is_url(std::string_view uri);
+std::string errno_text(int error_number);
+
+// The codec's level after applying the default for 0; throws IoError when out of range.
+int resolve_level(loom_codec codec, int level);
+const char* codec_name(loom_codec codec);
+
+std::unique_ptr<Input> open_file_input(const std::string& path);
+std::unique_ptr<Input> open_http_input(const std::string& url);
+
+// Decoders layered on a raw stream; `name` is the file or URL used in error messages.
+std::unique_ptr<Input> make_gzip_decoder(std::unique_ptr<Input> raw, std::string name);
+std::unique_ptr<Input> make_zstd_decoder(std::unique_ptr<Input> raw, std::string name);
+std::unique_ptr<Input> make_bzip2_decoder(std::unique_ptr<Input> raw, std::string name);
+
+}  // namespace loom::io::internal

@@ -1,0 +1,180 @@
+// Outputs written under a temporary name beside their target and renamed only on commit, so a
+// file under its final name is always complete.
+#include "io/file_writer.hpp"
+#include "io/io_internal.hpp"
+#include "io/output_registry.hpp"
+#include "io/stream_encoder.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <filesystem>
+
+namespace loom::io {
+
+namespace {
+
+using internal::errno_text;
+
+std::string temporary_name(const std::string& path) {
+  static std::atomic<std::uint64_t> counter{0};
+  return path + ".loom-tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+}
+
+std::unique_ptr<internal::StreamEncoder> make_encoder(loom_codec codec, int level) {
+  switch (codec) {
+    case LOOM_CODEC_GZIP: return internal::make_gzip_encoder(level);
+    case LOOM_CODEC_ZSTD: return internal::make_zstd_encoder(level);
+    case LOOM_CODEC_BZIP2: return internal::make_bzip2_encoder(level);
+    default: return nullptr;
+  }
+}
+
+void sync_directory(const std::string& final_path, const std::filesystem::path& directory) {
+  const int fd =
+      ::open(directory.empty() ? "." : directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    throw IoError("cannot sync the folder of '" + final_path + "': " + errno_text(errno));
+  }
+  const int status = ::fsync(fd);
+  const int error_number = errno;
+  ::close(fd);
+  if (status != 0) {
+    throw IoError("cannot sync the folder of '" + final_path + "': " + errno_text(error_number));
+  }
+}
+
+class FileOutput final : public Output {
+ public:
+  FileOutput(std::string path, std::string temporary_path, int fd, loom_codec codec, int level)
+      : path_(std::move(path)),
+        temporary_path_(std::move(temporary_path)),
+        writer_(fd, "'" + path_ + "' (temporary file '" + temporary_path_ + "')"),
+        registration_(internal::register_temporary_file(temporary_path_)) {
+    try {
+      encoder_ = make_encoder(codec, level);
+    } catch (...) {
+      discard();
+      throw;
+    }
+  }
+
+  ~FileOutput() override {
+    if (state_ == State::open) discard();
+  }
+  FileOutput(const FileOutput&) = delete;
+  FileOutput& operator=(const FileOutput&) = delete;
+
+  void write(std::string_view data) override {
+    require_open("write to");
+    if (data.empty()) return;
+    if (encoder_) {
+      encoder_->write(data, writer_);
+      frame_open_ = true;
+    } else {
+      writer_.append(data);
+    }
+  }
+
+  void write_raw(std::string_view data) override {
+    require_open("write to");
+    end_frame();  // raw bytes must not land inside a frame the encoder has not finished
+    writer_.append(data);
+  }
+
+  std::uint64_t bytes_written() const override { return writer_.bytes_written(); }
+
+  void commit() override {
+    require_open("commit");
+    try {
+      // An empty output still gets one (empty) frame, so it is a valid compressed file.
+      if (encoder_ && writer_.bytes_written() == 0) frame_open_ = true;
+      end_frame();
+      writer_.sync_and_close();
+      if (!internal::unregister_temporary_file(registration_)) {
+        throw IoError("cannot commit '" + path_ + "': the output was aborted (run cancelled)");
+      }
+      if (::rename(temporary_path_.c_str(), path_.c_str()) != 0) {
+        throw IoError("cannot rename '" + temporary_path_ + "' to '" + path_ +
+                      "': " + errno_text(errno));
+      }
+      state_ = State::committed;
+      sync_directory(path_, std::filesystem::path(path_).parent_path());
+    } catch (...) {
+      if (state_ == State::open) discard();
+      throw;
+    }
+  }
+
+  void abort() override {
+    if (state_ == State::open) discard();
+  }
+
+  const std::string& path() const override { return path_; }
+
+ private:
+  enum class State { open, committed, aborted };
+
+  void require_open(const char* action) const {
+    if (state_ == State::committed) {
+      throw IoError("cannot " + std::string(action) + " '" + path_ + "': already committed");
+    }
+    if (state_ == State::aborted) {
+      throw IoError("cannot " + std::string(action) + " '" + path_ + "': already aborted");
+    }
+  }
+
+  void end_frame() {
+    if (!frame_open_) return;
+    encoder_->finish(writer_);
+    frame_open_ = false;
+  }
+
+  void discard() noexcept {
+    state_ = State::aborted;
+    writer_.close_quietly();
+    internal::unregister_temporary_file(registration_);
+    ::unlink(temporary_path_.c_str());
+  }
+
+  std::string path_;
+  std::string temporary_path_;
+  internal::FileWriter writer_;
+  std::uint64_t registration_;
+  std::unique_ptr<internal::StreamEncoder> encoder_;
+  bool frame_open_ = false;
+  State state_ = State::open;
+};
+
+}  // namespace
+
+std::unique_ptr<Output> Output::open(const std::string& path, loom_codec codec, int level) {
+  if (codec == LOOM_CODEC_AUTO) codec = codec_for_path(path);
+  if (internal::is_url(path)) {
+    throw IoError("cannot write '" + path + "': outputs must be local paths, not URLs");
+  }
+  const int resolved_level = internal::resolve_level(codec, level);
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) {
+    std::error_code error;
+    std::filesystem::create_directories(parent, error);
+    if (error) {
+      throw IoError("cannot create folder '" + parent.string() + "' for output '" + path +
+                    "': " + error.message());
+    }
+  }
+  const std::string temporary_path = temporary_name(path);
+  int fd;
+  do {
+    fd = ::open(temporary_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) {
+    throw IoError("cannot create output '" + path + "' (temporary file '" + temporary_path +
+                  "'): " + errno_text(errno));
+  }
+  return std::make_unique<FileOutput>(path, temporary_path, fd, codec, resolved_level);
+}
+
+}  // namespace loom::io
