@@ -145,10 +145,10 @@ std::string plugin_file_name(const std::string& plugin_name) {
 
 bool Registry::load_file(const std::string& path, std::vector<Diagnostic>& diagnostics,
                          const std::string& graph_file, SourceMark mark) {
+  // One spelling per file, so the same library reached through another path is recognised.
   std::error_code ec;
-  const fs::path absolute = fs::absolute(path, ec);
-  const fs::path canonical = ec ? fs::path(path) : fs::weakly_canonical(absolute, ec);
-  const std::string file = ec ? absolute.string() : canonical.string();
+  const fs::path resolved = fs::weakly_canonical(fs::absolute(path, ec), ec);
+  const std::string file = ec || resolved.empty() ? path : resolved.string();
 
   for (const auto& plugin : plugins_)
     if (plugin->file == file) return true;  // already loaded: the library is shared, not reopened
@@ -162,12 +162,13 @@ bool Registry::load_file(const std::string& path, std::vector<Diagnostic>& diagn
   boost::dll::fs::error_code load_error;
   auto library = std::make_shared<boost::dll::shared_library>(file, load_error, load_flags);
   if (load_error || !library->is_loaded()) {
-    // Boost.DLL reports only a generic error code; dlerror() still holds the loader's reason.
-    const char* reason = dlerror();
+    // Boost.DLL reports only a generic error code; dlerror() still holds the loader's reason,
+    // prefixed with the path we already name.
+    const char* raw_reason = dlerror();
+    std::string reason = raw_reason != nullptr ? raw_reason : load_error.message();
+    if (reason.starts_with(file + ": ")) reason.erase(0, file.size() + 2);
     diagnostics.push_back(
-        error_at(graph_file, mark,
-                 "cannot load plugin '" + file +
-                     "': " + (reason != nullptr ? std::string(reason) : load_error.message())));
+        error_at(graph_file, mark, "cannot load plugin '" + file + "': " + reason));
     return false;
   }
 
