@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Benchmarks (`make bench`): builds the benchmark corpus from ../shared/corpus (once), measures the
+# floor (loom_bench_floor: the same libraries and settings in a tight single-threaded loop), then
+# times bench/passthrough.yaml with `loom run --threads 1` and `--threads 2`, and prints a table
+# against the targets: passthrough >= 70% of the floor on one thread, >= 1.8x speedup on two.
+#
+# usage: bench/run.sh [BUILD_DIR]      env: BENCH_REPEAT (runs per measurement, best kept; 3)
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=$(cd "$repo" && realpath -m "${1:-build}")
+repeat=${BENCH_REPEAT:-3}
+corpus=$repo/../shared/corpus
+data=$build/bench-data
+out=$build/bench-out
+loom=$build/bin/loom
+
+for tool in "$loom" "$build/bin/loom_bench_corpus" "$build/bin/loom_bench_floor"; do
+  [[ -x "$tool" ]] || {
+    echo "bench: $tool not found: run 'make build' first" >&2
+    exit 1
+  }
+done
+[[ -d "$corpus" ]] || {
+  echo "bench: $corpus not found: the benchmark corpus is cut from the shared corpus" >&2
+  exit 1
+}
+
+echo "bench: corpus in $data"
+"$build/bin/loom_bench_corpus" --corpus "$corpus" --out "$data"
+total_line=$(grep '^total ' "$data/manifest.txt")
+input_bytes=$(sed -n 's/.*jsonl_bytes=\([0-9]*\).*/\1/p' <<<"$total_line")
+input_docs=$(sed -n 's/.*docs=\([0-9]*\).*/\1/p' <<<"$total_line")
+echo "bench: $input_docs docs, $((input_bytes / 1000000)) MB of JSON lines"
+
+echo
+echo "bench: floor (best of $repeat)"
+floor=$("$build/bin/loom_bench_floor" "$data" --repeat "$repeat" | tee /dev/stderr |
+  sed -n 's/^floor_mb_per_s=//p')
+
+# best_seconds THREADS: runs the passthrough graph $repeat times, prints the best wall time.
+best_seconds() {
+  local threads=$1 best="" start end seconds
+  for ((i = 1; i <= repeat; i++)); do
+    rm -rf "$out/t$threads"
+    start=$(date +%s.%N)
+    "$loom" run "$repo/bench/passthrough.yaml" --set "DATA=$data" --set "OUT=$out/t$threads" \
+      --threads "$threads" --plugin-path "$build/plugins" </dev/null >"$out/t$threads.log" 2>&1 || {
+      echo "bench: loom run --threads $threads failed:" >&2
+      tail -n 20 "$out/t$threads.log" >&2
+      exit 1
+    }
+    end=$(date +%s.%N)
+    seconds=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')
+    echo "passthrough --threads $threads run $i: ${seconds}s" >&2
+    if [[ -z "$best" ]] || awk -v a="$seconds" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+      best=$seconds
+    fi
+  done
+  echo "$best"
+}
+
+mkdir -p "$out"
+echo
+echo "bench: passthrough graph (best of $repeat)"
+t1=$(best_seconds 1)
+written=$(zstd -dc "$out"/t1/*.jsonl.zst | wc -l)
+[[ "$written" == "$input_docs" ]] || {
+  echo "bench: the passthrough wrote $written docs, expected $input_docs: not a valid measurement" >&2
+  exit 1
+}
+t2=$(best_seconds 2)
+
+awk -v bytes="$input_bytes" -v floor="$floor" -v t1="$t1" -v t2="$t2" 'BEGIN {
+  mb = bytes / 1e6; p1 = mb / t1; p2 = mb / t2; share = 100 * p1 / floor; speedup = t1 / t2
+  printf "\n%-34s %10s %14s %8s\n", "measurement", "MB/s", "target", "result"
+  printf "%-34s %10.1f %14s %8s\n", "floor (1 thread, tight loop)", floor, "-", "-"
+  printf "%-34s %10.1f %14s %8s\n", "passthrough --threads 1", p1, ">= 70% floor", (share >= 70 ? "PASS" : "MISS")
+  printf "%-34s %9.0f%% %14s %8s\n", "  as a share of the floor", share, "", ""
+  printf "%-34s %10.1f %14s %8s\n", "passthrough --threads 2", p2, ">= 1.8x", (speedup >= 1.8 ? "PASS" : "MISS")
+  printf "%-34s %9.2fx %14s %8s\n", "  speedup over 1 thread", speedup, "", ""
+  printf "\nMB/s = uncompressed input JSON lines (%.1f MB) / wall-clock seconds; best of runs.\n", mb
+}'
