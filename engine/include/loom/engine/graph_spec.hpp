@@ -60,6 +60,8 @@ struct GraphSpec {
   int version = 1;
   std::vector<std::string> plugins;
   std::vector<SourceMark> plugin_marks;
+  std::string stats_path;  // the `stats:` key (where `loom run` writes stats.json), "" if absent
+  SourceMark stats_mark;
   std::vector<NodeSpec> nodes;  // in file order: sources, then the other sections as written
 
   const NodeSpec* find(const std::string& id) const {
