@@ -173,15 +173,17 @@ TEST_SUITE("abi") {
     CHECK(component->kind == loom::NodeKind::filter);
   }
 
-  TEST_CASE("a plugin descriptor with an older, shorter layout loads without reading past it") {
-    // The descriptor ends before its component list; the poisoned list must not be read.
+  TEST_CASE("a plugin descriptor shorter than ABI 1.0's is refused without reading past it") {
+    // loom_plugin has not grown since 1.0, so a shorter one cannot come from any real SDK; its
+    // component list lies past struct_size and is poisoned, so reading it would crash.
     Registry registry;
     std::vector<loom::Diagnostic> diagnostics;
-    CHECK(registry.load_file(abi_fixture("good", "old_plugin_layout"), diagnostics));
-    CHECK(diagnostics.empty());
-    REQUIRE(registry.plugins().size() == 1);
-    CHECK(registry.plugins()[0]->name == "abi_old_plugin_layout");
-    CHECK(registry.components().empty());
+    CHECK_FALSE(registry.load_file(abi_fixture("bad", "old_plugin_layout"), diagnostics));
+    REQUIRE(diagnostics.size() == 1);
+    CHECK(contains(diagnostics[0].message, "libloom_abi_old_plugin_layout.so"));
+    CHECK(contains(diagnostics[0].message,
+                   std::to_string(offsetof(loom_plugin, components)) + " bytes"));
+    CHECK(registry.plugins().empty());
   }
 
   TEST_CASE("two plugins providing the same component name: an error naming both files") {
