@@ -52,6 +52,7 @@ class Bzip2Decoder final : public Input {
       if (status == BZ_STREAM_END) {
         in_stream_ = false;
         ++streams_;
+        stream_end_ = source_.consumed(stream_.avail_in);
         // libbz2 has no reset: end and re-init, keeping the unread input.
         char* next_in = stream_.next_in;
         const unsigned avail_in = stream_.avail_in;
@@ -65,7 +66,7 @@ class Bzip2Decoder final : public Input {
         stream_.avail_out = avail_out;
       } else if (status != BZ_OK) {
         if (streams_ > 0 && status == BZ_DATA_ERROR_MAGIC) {
-          source_.throw_trailing_data(stream_.avail_in);
+          source_.throw_trailing_data(stream_end_);
         }
         source_.throw_corrupt(stream_.avail_in, bzip2_error_text(status));
       }
@@ -93,6 +94,7 @@ class Bzip2Decoder final : public Input {
   bz_stream stream_;
   bool in_stream_ = false;
   bool done_ = false;
+  std::uint64_t stream_end_ = 0;  // compressed offset after the last complete frame
   std::uint64_t streams_ = 0;
 };
 

@@ -38,9 +38,10 @@ class CompressedSource {
     throw IoError("'" + name_ + "' is corrupt: invalid " + format_ + " data near compressed byte " +
                   std::to_string(consumed(unused)) + ": " + detail);
   }
-  [[noreturn]] void throw_trailing_data(std::size_t unused) const {
+  // `stream_end` is where the last complete frame ended.
+  [[noreturn]] void throw_trailing_data(std::uint64_t stream_end) const {
     throw IoError("'" + name_ + "' is corrupt: unexpected data after the end of the " + format_ +
-                  " stream at compressed byte " + std::to_string(consumed(unused)));
+                  " stream at compressed byte " + std::to_string(stream_end));
   }
 
  private:

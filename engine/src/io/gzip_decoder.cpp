@@ -45,11 +45,12 @@ class GzipDecoder final : public Input {
       if (status == Z_STREAM_END) {
         in_member_ = false;
         ++members_;
+        stream_end_ = source_.consumed(stream_.avail_in);
         inflateReset(&stream_);
       } else if (status != Z_OK && status != Z_BUF_ERROR) {
         if (members_ > 0 && stream_.msg &&
             std::strcmp(stream_.msg, "incorrect header check") == 0) {
-          source_.throw_trailing_data(stream_.avail_in);
+          source_.throw_trailing_data(stream_end_);
         }
         source_.throw_corrupt(stream_.avail_in, stream_.msg ? stream_.msg : zError(status));
       }
@@ -68,6 +69,7 @@ class GzipDecoder final : public Input {
   z_stream stream_;
   bool in_member_ = false;
   bool done_ = false;
+  std::uint64_t stream_end_ = 0;  // compressed offset after the last complete frame
   std::uint64_t members_ = 0;
 };
 

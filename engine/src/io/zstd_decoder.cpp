@@ -35,13 +35,14 @@ class ZstdDecoder final : public Input {
       const std::size_t hint = ZSTD_decompressStream(context_, &out, &in_);
       if (ZSTD_isError(hint)) {
         if (frames_ > 0 && !in_frame_ && ZSTD_getErrorCode(hint) == ZSTD_error_prefix_unknown) {
-          source_.throw_trailing_data(in_.size - in_.pos);
+          source_.throw_trailing_data(stream_end_);
         }
         source_.throw_corrupt(in_.size - in_.pos, ZSTD_getErrorName(hint));
       }
       if (hint == 0) {
         in_frame_ = false;
         ++frames_;
+        stream_end_ = source_.consumed(in_.size - in_.pos);
       } else {
         in_frame_ = true;
       }
@@ -60,6 +61,7 @@ class ZstdDecoder final : public Input {
   ZSTD_inBuffer in_{nullptr, 0, 0};
   bool in_frame_ = false;
   bool done_ = false;
+  std::uint64_t stream_end_ = 0;  // compressed offset after the last complete frame
   std::uint64_t frames_ = 0;
 };
 
