@@ -481,7 +481,9 @@ struct OptionTable {
     std::size_t k = 0;
     std::apply(
         [&](const auto&... f) {
-          (specs.push_back(spec_of(f, f.is_required ? nullptr : defaults[k++].c_str())), ...);
+          // defaults has one entry per field, required ones included: advance k for each.
+          ((specs.push_back(spec_of(f, f.is_required ? nullptr : defaults[k].c_str())), ++k),
+           ...);
         },
         Opts::fields);
   }
