@@ -1,0 +1,262 @@
+#include "json_writer.hpp"
+
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+
+namespace loom::io {
+namespace {
+
+constexpr char hex_digits[] = "0123456789abcdef";
+
+// Bytes that cannot be copied as they are: 1 for control characters, quote and backslash (both
+// styles); 2 for DEL and every non-ASCII byte (python style only: ensure_ascii escapes them).
+constexpr std::array<std::uint8_t, 256> escape_table = [] {
+  std::array<std::uint8_t, 256> table{};
+  for (int c = 0; c < 0x20; ++c) table[c] = 1;
+  table['"'] = 1;
+  table['\\'] = 1;
+  for (int c = 0x7f; c < 0x100; ++c) table[c] = 2;
+  return table;
+}();
+
+void append_u_escape(std::string& out, std::uint32_t unit) {
+  char buf[6] = {'\\',
+                 'u',
+                 hex_digits[(unit >> 12) & 0xf],
+                 hex_digits[(unit >> 8) & 0xf],
+                 hex_digits[(unit >> 4) & 0xf],
+                 hex_digits[unit & 0xf]};
+  out.append(buf, sizeof buf);
+}
+
+void append_ascii_escape(std::string& out, unsigned char c) {
+  switch (c) {
+    case '"': out.append("\\\"", 2); break;
+    case '\\': out.append("\\\\", 2); break;
+    case '\n': out.append("\\n", 2); break;
+    case '\r': out.append("\\r", 2); break;
+    case '\t': out.append("\\t", 2); break;
+    case '\b': out.append("\\b", 2); break;
+    case '\f': out.append("\\f", 2); break;
+    default: append_u_escape(out, c);
+  }
+}
+
+// Decodes one UTF-8 sequence starting at p (strict: no overlongs, surrogates or > U+10FFFF).
+// Returns its length, or 0 if invalid.
+std::size_t decode_utf8(const unsigned char* p, const unsigned char* end, std::uint32_t& cp) {
+  unsigned char c = p[0];
+  std::size_t len;
+  std::uint32_t min;
+  if (c < 0x80) {
+    cp = c;
+    return 1;
+  } else if (c >= 0xc2 && c <= 0xdf) {
+    len = 2, cp = c & 0x1f, min = 0x80;
+  } else if (c >= 0xe0 && c <= 0xef) {
+    len = 3, cp = c & 0x0f, min = 0x800;
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    len = 4, cp = c & 0x07, min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (static_cast<std::size_t>(end - p) < len) return 0;
+  for (std::size_t k = 1; k < len; ++k) {
+    if ((p[k] & 0xc0) != 0x80) return 0;
+    cp = (cp << 6) | (p[k] & 0x3f);
+  }
+  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+  return len;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
+    s.remove_suffix(1);
+  while (!s.empty() &&
+         (s.front() == ' ' || s.front() == '\n' || s.front() == '\r' || s.front() == '\t'))
+    s.remove_prefix(1);
+  return s;
+}
+
+void append_python_value(std::string& out, simdjson::ondemand::value value,
+                         simdjson::ondemand::parser& parser);
+
+void append_python_array(std::string& out, simdjson::ondemand::array array,
+                         simdjson::ondemand::parser& parser) {
+  out += '[';
+  bool first = true;
+  for (auto element : array) {
+    if (!first) out.append(", ", 2);
+    first = false;
+    append_python_value(out, element.value(), parser);
+  }
+  out += ']';
+}
+
+void append_python_object(std::string& out, simdjson::ondemand::object object,
+                          simdjson::ondemand::parser& parser) {
+  out += '{';
+  bool first = true;
+  for (auto field : object) {
+    if (!first) out.append(", ", 2);
+    first = false;
+    std::string_view key = field.unescaped_key();
+    append_string(out, key, JsonStyle::python);  // simdjson validated the UTF-8
+    out.append(": ", 2);
+    append_python_value(out, field.value(), parser);
+  }
+  out += '}';
+}
+
+void append_python_value(std::string& out, simdjson::ondemand::value value,
+                         simdjson::ondemand::parser& parser) {
+  using simdjson::ondemand::json_type;
+  switch (json_type(value.type())) {
+    case json_type::object: append_python_object(out, value.get_object(), parser); break;
+    case json_type::array: append_python_array(out, value.get_array(), parser); break;
+    case json_type::string:
+      append_string(out, std::string_view(value.get_string()), JsonStyle::python);
+      break;
+    case json_type::number: append_python_number(out, value.raw_json_token()); break;
+    case json_type::boolean: out += bool(value.get_bool()) ? "true" : "false"; break;
+    case json_type::null:
+      if (!bool(value.is_null())) throw simdjson::simdjson_error(simdjson::INCORRECT_TYPE);
+      out += "null";
+      break;
+  }
+}
+
+}  // namespace
+
+bool append_string(std::string& out, std::string_view s, JsonStyle style) {
+  const int escape_level = style == JsonStyle::python ? 2 : 1;
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  out += '"';
+  while (p < end) {
+    const auto* run = p;
+    while (p < end && (escape_table[*p] == 0 || escape_table[*p] > escape_level)) ++p;
+    out.append(reinterpret_cast<const char*>(run), static_cast<std::size_t>(p - run));
+    if (p == end) break;
+    if (*p < 0x80) {
+      append_ascii_escape(out, *p++);
+      continue;
+    }
+    std::uint32_t cp = 0;
+    std::size_t len = decode_utf8(p, end, cp);
+    if (len == 0) return false;
+    p += len;
+    if (cp < 0x10000) {
+      append_u_escape(out, cp);
+    } else {
+      cp -= 0x10000;
+      append_u_escape(out, 0xd800 + (cp >> 10));
+      append_u_escape(out, 0xdc00 + (cp & 0x3ff));
+    }
+  }
+  out += '"';
+  return true;
+}
+
+void append_python_float(std::string& out, double value) {
+  if (std::isnan(value)) {
+    out += "NaN";
+    return;
+  }
+  if (std::isinf(value)) {
+    out += value > 0 ? "Infinity" : "-Infinity";
+    return;
+  }
+  // Shortest round-trip digits, as Python's repr computes them, then Python's layout rules.
+  char buf[64];
+  auto result = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::scientific);
+  std::string_view sci(buf, static_cast<std::size_t>(result.ptr - buf));
+  if (sci.front() == '-') {
+    out += '-';
+    sci.remove_prefix(1);
+  }
+  std::size_t e = sci.find('e');
+  std::string digits;
+  digits.reserve(20);
+  for (char c : sci.substr(0, e))
+    if (c != '.') digits += c;
+  int exponent = 0;
+  std::string_view exp_text = sci.substr(e + 1);
+  if (exp_text.front() == '+') exp_text.remove_prefix(1);
+  std::from_chars(exp_text.data(), exp_text.data() + exp_text.size(), exponent);
+  const int decpt = exponent + 1;  // digits d1d2... mean 0.d1d2... * 10^decpt
+  const int ndigits = static_cast<int>(digits.size());
+
+  if (decpt <= -4 || decpt > 16) {
+    out += digits[0];
+    if (ndigits > 1) {
+      out += '.';
+      out.append(digits, 1);
+    }
+    out += 'e';
+    int shown = decpt - 1;
+    out += shown < 0 ? '-' : '+';
+    if (shown < 0) shown = -shown;
+    if (shown < 10) out += '0';
+    out += std::to_string(shown);
+  } else if (decpt <= 0) {
+    out += "0.";
+    out.append(static_cast<std::size_t>(-decpt), '0');
+    out += digits;
+  } else if (decpt >= ndigits) {
+    out += digits;
+    out.append(static_cast<std::size_t>(decpt - ndigits), '0');
+    out += ".0";
+  } else {
+    out.append(digits, 0, static_cast<std::size_t>(decpt));
+    out += '.';
+    out.append(digits, static_cast<std::size_t>(decpt));
+  }
+}
+
+void append_python_number(std::string& out, std::string_view token) {
+  token = trim(token);
+  if (token.find_first_of(".eE") == std::string_view::npos) {
+    // Python ints are exact at any size; only -0 changes (int("-0") is 0).
+    if (token.find_first_not_of("-0") == std::string_view::npos) {
+      out += '0';
+    } else {
+      out += token;
+    }
+    return;
+  }
+  double value = 0;
+  auto result = std::from_chars(token.data(), token.data() + token.size(), value);
+  if (result.ec == std::errc::result_out_of_range) {
+    // float() overflows to infinity and underflows to zero, keeping the sign.
+    bool negative = token.front() == '-';
+    std::size_t e = token.find_first_of("eE");
+    bool tiny = e != std::string_view::npos && e + 1 < token.size() && token[e + 1] == '-';
+    value = tiny ? 0.0 : std::numeric_limits<double>::infinity();
+    if (negative) value = -value;
+  }
+  append_python_float(out, value);
+}
+
+void append_python_json(std::string& out, std::string_view json,
+                        simdjson::ondemand::parser& parser) {
+  std::string_view trimmed = trim(json);
+  if (trimmed.empty() || (trimmed.front() != '[' && trimmed.front() != '{')) {
+    append_python_number(out, trimmed);
+    return;
+  }
+  simdjson::padded_string padded(trimmed);
+  simdjson::ondemand::document doc = parser.iterate(padded);
+  if (trimmed.front() == '[') {
+    append_python_array(out, doc.get_array(), parser);
+  } else {
+    append_python_object(out, doc.get_object(), parser);
+  }
+}
+
+}  // namespace loom::io

@@ -1,0 +1,196 @@
+#include "jsonl_sink.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace loom::io {
+namespace {
+
+struct Chunk {
+  std::string key;
+  Buffer frame;
+};
+
+struct PreparedBatch : SinkToken {
+  std::vector<Chunk> chunks;  // in order of first appearance in the batch
+};
+
+std::string quoted(std::string_view s, JsonStyle style) {
+  std::string out;
+  if (!append_string(out, s, style))
+    throw Error("field name '" + std::string(s) + "' is not valid UTF-8", LOOM_ERR_CONFIG);
+  return out;
+}
+
+}  // namespace
+
+void JsonlSinkOptions::validate() const {
+  PathTemplate parsed(path);  // throws on a malformed template
+  if (max_file_bytes > 0 && !parsed.uses_part())
+    throw Error("max_file_bytes needs '{part}' in path '" + path +
+                    "' so that each part gets its own file name",
+                LOOM_ERR_CONFIG);
+}
+
+JsonlSink::JsonlSink(const Options& options)
+    : options_(options),
+      style_(options.json_style == "compact" ? JsonStyle::compact : JsonStyle::python),
+      template_(options.path),
+      commit_on_new_shard_(template_.uses_shard() && !template_.uses_meta()) {
+  const bool python = style_ == JsonStyle::python;
+  record_prefix_ = "{" + quoted(options.text_field, style_) + (python ? ": " : ":");
+  if (!options.meta_field.empty())
+    meta_prefix_ =
+        (python ? ", " : ",") + quoted(options.meta_field, style_) + (python ? ": {" : ":{");
+}
+
+JsonlSink::~JsonlSink() = default;  // open outputs abort: no partial file looks complete
+
+void JsonlSink::append_value(std::string& out, const Value& value) const {
+  const bool python = style_ == JsonStyle::python;
+  switch (value.type) {
+    case LOOM_VALUE_NULL: out += "null"; break;
+    case LOOM_VALUE_BOOL: out += value.b ? "true" : "false"; break;
+    case LOOM_VALUE_INT: {
+      char buf[24];
+      auto r = std::to_chars(buf, buf + sizeof buf, value.i);
+      out.append(buf, static_cast<std::size_t>(r.ptr - buf));
+      break;
+    }
+    case LOOM_VALUE_FLOAT: append_python_float(out, value.f); break;
+    case LOOM_VALUE_STRING:
+      if (!append_string(out, value.s, style_)) throw Error("a meta value is not valid UTF-8");
+      break;
+    case LOOM_VALUE_JSON:
+      if (!python) {
+        out += value.s;
+        break;
+      }
+      try {
+        static thread_local simdjson::ondemand::parser parser;
+        append_python_json(out, value.s, parser);
+      } catch (const simdjson::simdjson_error& e) {
+        throw Error("a JSON meta value is malformed (" + std::string(e.what()) +
+                    "): " + std::string(value.s.substr(0, 80)));
+      }
+      break;
+  }
+}
+
+void JsonlSink::serialize(const Doc& doc, std::string& out) const {
+  const bool python = style_ == JsonStyle::python;
+  out += record_prefix_;
+  if (!append_string(out, doc.text(), style_)) throw Error("the text is not valid UTF-8");
+  bool first = true;
+  if (!options_.meta_field.empty()) out += meta_prefix_;
+  doc.for_each_meta([&](std::string_view key, const Value& value) {
+    if (!first || options_.meta_field.empty()) out += python ? ", " : ",";
+    first = false;
+    if (!append_string(out, key, style_))
+      throw Error("meta field name '" + std::string(key) + "' is not valid UTF-8");
+    out += python ? ": " : ":";
+    try {
+      append_value(out, value);
+    } catch (const Error& e) {
+      throw Error("meta field '" + std::string(key) + "': " + e.what());
+    }
+  });
+  if (!options_.meta_field.empty()) out += '}';
+  out += "}\n";
+}
+
+loom_codec JsonlSink::codec_for_key(const std::string& key) const {
+  if (options_.compression == "none") return LOOM_CODEC_NONE;
+  if (options_.compression == "gzip") return LOOM_CODEC_GZIP;
+  if (options_.compression == "zstd") return LOOM_CODEC_ZSTD;
+  return codec_for_path(PathTemplate::path(key, 0));
+}
+
+std::unique_ptr<SinkToken> JsonlSink::prepare(Batch& batch) {
+  const std::string stem = shard_stem(batch.shard());
+  const bool per_doc_key = template_.uses_meta();
+  std::vector<std::pair<std::string, std::string>> groups;  // key -> serialized records
+  std::size_t text_bytes = 0;
+  for (Doc doc : batch) text_bytes += doc.text().size();
+
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    Doc doc = batch[i];
+    try {
+      if (groups.empty() || per_doc_key) {
+        std::string key = template_.key(stem, doc);
+        auto it = std::find_if(groups.begin(), groups.end(),
+                               [&](const auto& g) { return g.first == key; });
+        if (it == groups.end()) {
+          groups.emplace_back(std::move(key), std::string());
+          // Text plus escapes plus meta: a rough size that avoids most regrowth.
+          if (!per_doc_key) groups.back().second.reserve(text_bytes + text_bytes / 8 + 4096);
+          it = groups.end() - 1;
+        }
+        serialize(doc, it->second);
+      } else {
+        serialize(doc, groups.front().second);
+      }
+    } catch (const Error& e) {
+      throw Error(std::string(e.what()), e.code()).at_record(static_cast<std::int64_t>(i));
+    }
+  }
+
+  auto token = std::make_unique<PreparedBatch>();
+  token->chunks.reserve(groups.size());
+  for (auto& [key, records] : groups) {
+    Chunk chunk{key, Buffer()};
+    compress_frame(codec_for_key(key), static_cast<int>(options_.level), records, chunk.frame);
+    token->chunks.push_back(std::move(chunk));
+  }
+  return token;
+}
+
+JsonlSink::Target& JsonlSink::open_target(const std::string& key) {
+  auto [it, inserted] = targets_.try_emplace(key);
+  Target& target = it->second;
+  if (target.out) return target;
+  std::string path = PathTemplate::path(key, target.part);
+  if (committed_paths_.count(path) != 0)
+    throw Error("two inputs would write the same output file '" + path +
+                    "' (input files with the same name in different folders?): put more in the "
+                    "path template, e.g. {part} or a meta field",
+                LOOM_ERR_INVALID_INPUT);
+  target.out.emplace(Output::open(path, codec_for_key(key), static_cast<int>(options_.level)));
+  open_order_.push_back(key);
+  return target;
+}
+
+void JsonlSink::commit_all() {
+  for (const std::string& key : open_order_) {
+    Target& target = targets_.at(key);
+    if (!target.out) continue;
+    committed_paths_.insert(PathTemplate::path(key, target.part));
+    target.out->commit();
+    target.out.reset();
+    ++target.part;
+  }
+  open_order_.clear();
+}
+
+void JsonlSink::write(Batch& batch, std::unique_ptr<SinkToken> token) {
+  if (commit_on_new_shard_ && last_shard_index_ && *last_shard_index_ != batch.shard_index())
+    commit_all();
+  last_shard_index_ = batch.shard_index();
+  if (!token) token = prepare(batch);
+  auto& prepared = static_cast<PreparedBatch&>(*token);
+  for (Chunk& chunk : prepared.chunks) {
+    Target& target = open_target(chunk.key);
+    target.out->write_raw(chunk.frame.view());
+    if (options_.max_file_bytes > 0 &&
+        target.out->bytes_written() >= static_cast<std::uint64_t>(options_.max_file_bytes)) {
+      committed_paths_.insert(PathTemplate::path(chunk.key, target.part));
+      target.out->commit();
+      target.out.reset();
+      ++target.part;
+    }
+  }
+}
+
+void JsonlSink::finish() { commit_all(); }
+
+}  // namespace loom::io

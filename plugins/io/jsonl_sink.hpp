@@ -1,0 +1,94 @@
+// jsonl_sink: writes documents as JSON Lines, {"text": ..., "meta": {...}}, to files named by a
+// path template. Records are serialized and compressed in prepare() (concurrently, per batch);
+// write() only appends the ready frames in input order.
+#pragma once
+
+#include <loom/plugin.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "json_writer.hpp"
+#include "path_template.hpp"
+
+namespace loom::io {
+
+struct JsonlSinkOptions {
+  std::string path;
+  std::int64_t max_file_bytes = 0;
+  std::string compression = "auto";
+  std::int64_t level = 0;
+  std::string json_style = "python";
+  std::string text_field = "text";
+  std::string meta_field = "meta";
+
+  static constexpr const char* compression_values[] = {"auto", "none", "gzip", "zstd"};
+  static constexpr const char* json_style_values[] = {"python", "compact"};
+  static constexpr auto fields = std::tuple(
+      field("path", &JsonlSinkOptions::path,
+            "output file template: {shard} is the input file name without folders and "
+            "extensions, {part} a 5-digit part number, {<field>} a meta field's value")
+          .required(),
+      field("max_file_bytes", &JsonlSinkOptions::max_file_bytes,
+            "start a new {part} once a file reaches this many bytes; 0 means no limit")
+          .min(0),
+      field("compression", &JsonlSinkOptions::compression,
+            "output codec; auto picks it from the file extension (.gz, .zst)")
+          .one_of(compression_values),
+      field("level", &JsonlSinkOptions::level, "compression level; 0 is the codec's default"),
+      field("json_style", &JsonlSinkOptions::json_style,
+            "python writes exactly what Python's json.dumps writes (ASCII escapes, ', ' and "
+            "': ' separators); compact writes no spaces and keeps UTF-8")
+          .one_of(json_style_values),
+      field("text_field", &JsonlSinkOptions::text_field, "output field name for the text"),
+      field("meta_field", &JsonlSinkOptions::meta_field,
+            "output field holding the meta object; empty puts meta fields at the top level"));
+
+  void validate() const;
+};
+
+class JsonlSink : public Sink {
+ public:
+  static constexpr const char* name = "jsonl_sink";
+  static constexpr const char* summary = "writes JSON Lines (python json.dumps style or compact)";
+  using Options = JsonlSinkOptions;
+
+  explicit JsonlSink(const Options& options);
+  ~JsonlSink() override;
+  std::unique_ptr<SinkToken> prepare(Batch& batch) override;
+  void write(Batch& batch, std::unique_ptr<SinkToken> token) override;
+  void finish() override;
+
+ private:
+  struct Target {
+    std::uint64_t part = 0;
+    std::optional<Output> out;
+  };
+
+  void serialize(const Doc& doc, std::string& out) const;
+  void append_value(std::string& out, const Value& value) const;
+  loom_codec codec_for_key(const std::string& key) const;
+  Target& open_target(const std::string& key);
+  void commit_all();
+
+  Options options_;
+  JsonStyle style_;
+  PathTemplate template_;
+  // With a template of {shard} and literals only, a later shard means earlier files are done.
+  bool commit_on_new_shard_;
+  std::string record_prefix_;  // {"text":
+  std::string meta_prefix_;    // , "meta": {
+
+  // write()-side state: touched only by the serial write() and finish().
+  std::unordered_map<std::string, Target> targets_;
+  std::vector<std::string> open_order_;
+  std::unordered_set<std::string> committed_paths_;
+  std::optional<std::uint64_t> last_shard_index_;
+};
+
+}  // namespace loom::io

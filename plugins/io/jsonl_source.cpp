@@ -1,0 +1,303 @@
+#include "jsonl_source.hpp"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cstring>
+#include <optional>
+#include <utility>
+
+namespace loom::io {
+namespace {
+
+constexpr std::size_t chunk_bytes = std::size_t{4} << 20;
+
+bool is_blank(std::string_view line) {
+  return std::all_of(line.begin(), line.end(),
+                     [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
+}
+
+bool has_whitespace(std::string_view json) {
+  return json.find_first_of(" \t\r\n") != std::string_view::npos;
+}
+
+std::string describe(simdjson::error_code code) {
+  switch (code) {
+    case simdjson::UTF8_ERROR: return "invalid UTF-8";
+    case simdjson::INCORRECT_TYPE: return "invalid record: not a JSON object";
+    default: return std::string("invalid JSON: ") + simdjson::error_message(code);
+  }
+}
+
+const char* type_name(simdjson::ondemand::json_type type) {
+  using simdjson::ondemand::json_type;
+  switch (type) {
+    case json_type::array: return "an array";
+    case json_type::object: return "an object";
+    case json_type::number: return "a number";
+    case json_type::string: return "a string";
+    case json_type::boolean: return "a boolean";
+    case json_type::null: return "null";
+  }
+  return "unknown";
+}
+
+// A problem with one line: reported as an error or, with on_error: skip, logged and counted.
+struct LineProblem {
+  std::string what;
+};
+
+class JsonlReader final : public ShardReader {
+ public:
+  JsonlReader(const JsonlSourceOptions& options, std::string shard)
+      : options_(options),
+        shard_(std::move(shard)),
+        skip_errors_(options.on_error == "skip"),
+        max_line_(static_cast<std::size_t>(options.max_line_bytes)),
+        input_(Input::open(shard_)) {
+    capacity_ = chunk_bytes;
+    buffer_ = std::make_unique<char[]>(capacity_ + simdjson::SIMDJSON_PADDING);
+    keep_all_ = options.field_map.empty();
+    mapped_.resize(options.field_map.size());
+  }
+
+  ~JsonlReader() override {
+    if (skipped_ == 0) return;
+    try {
+      log(LOOM_LOG_WARN, shard_ + ": skipped " + std::to_string(skipped_) + " bad line" +
+                             (skipped_ == 1 ? "" : "s") + " (on_error: skip)");
+    } catch (...) {
+    }
+  }
+
+  bool read(Batch& batch, std::size_t target_bytes) override {
+    std::size_t text_bytes = 0;
+    std::string_view line;
+    std::uint64_t offset = 0;
+    while (text_bytes < target_bytes) {
+      if (!next_line(line, offset)) return true;
+      if (is_blank(line)) continue;
+      if (line.back() == '\r') line.remove_suffix(1);
+      std::optional<LineProblem> problem = parse(line);
+      if (problem) {
+        report(problem->what, line_number_, offset);
+        continue;
+      }
+      Doc doc = batch.append();
+      doc.set_text(text_);
+      doc.set_origin(line_number_ - 1, offset);
+      if (keep_all_) {
+        for (const auto& [key, value] : all_) doc.set_meta(key, value);
+      } else {
+        for (std::size_t k = 0; k < mapped_.size(); ++k)
+          if (mapped_[k]) doc.set_meta(options_.field_map[k].first, *mapped_[k]);
+      }
+      text_bytes += text_.size();
+    }
+    return false;
+  }
+
+ private:
+  // The next line (without its '\n') and the stream offset of its first byte; false at the end.
+  // Lines longer than max_line_bytes are reported as soon as that many bytes have been seen.
+  bool next_line(std::string_view& line, std::uint64_t& offset) {
+    while (true) {
+      const char* start = buffer_.get() + begin_;
+      std::size_t available = end_ - begin_;
+      const char* newline = static_cast<const char*>(std::memchr(start, '\n', available));
+      if (discarding_) {  // the rest of a skipped over-long line
+        if (newline != nullptr) {
+          begin_ += static_cast<std::size_t>(newline - start) + 1;
+          discarding_ = false;
+        } else {
+          begin_ = end_;
+          if (eof_) return false;
+          fill();
+        }
+        continue;
+      }
+      std::size_t length =
+          newline != nullptr ? static_cast<std::size_t>(newline - start) : available;
+      if (length > max_line_) {
+        ++line_number_;
+        offset = stream_offset_ + begin_;
+        report("line longer than max_line_bytes (" + std::to_string(max_line_) + ")", line_number_,
+               offset);
+        if (newline != nullptr) {
+          begin_ += length + 1;
+        } else {
+          begin_ = end_;
+          discarding_ = !eof_;
+        }
+        continue;
+      }
+      if (newline != nullptr || (eof_ && available > 0)) {
+        ++line_number_;
+        line = std::string_view(start, length);
+        offset = stream_offset_ + begin_;
+        begin_ += newline != nullptr ? length + 1 : length;
+        return true;
+      }
+      if (eof_) return false;
+      fill();
+    }
+  }
+
+  // Moves the unfinished line to the front, grows the buffer if that line fills it, reads more.
+  void fill() {
+    if (begin_ > 0) {
+      std::memmove(buffer_.get(), buffer_.get() + begin_, end_ - begin_);
+      stream_offset_ += begin_;
+      end_ -= begin_;
+      begin_ = 0;
+    }
+    if (end_ == capacity_) {
+      std::size_t grown = capacity_ * 2;
+      auto bigger = std::make_unique<char[]>(grown + simdjson::SIMDJSON_PADDING);
+      std::memcpy(bigger.get(), buffer_.get(), end_);
+      buffer_ = std::move(bigger);
+      capacity_ = grown;
+    }
+    std::size_t n = input_.read(buffer_.get() + end_, capacity_ - end_);
+    if (n == 0) eof_ = true;
+    end_ += n;
+  }
+
+  void report(const std::string& what, std::uint64_t line, std::uint64_t offset) {
+    std::string message = shard_ + ":" + std::to_string(line) + ": " + what;
+    if (!skip_errors_)
+      throw Error(message)
+          .at_line(static_cast<std::int64_t>(line))
+          .at_offset(static_cast<std::int64_t>(offset));
+    ++skipped_;
+    log(LOOM_LOG_WARN, message + " (skipped)");
+  }
+
+  // Parses one line into text_ and the meta fields; views stay valid until the next parse.
+  std::optional<LineProblem> parse(std::string_view line) {
+    text_ = {};
+    all_.clear();
+    std::fill(mapped_.begin(), mapped_.end(), std::nullopt);
+    json_scratch_.clear();
+    json_scratch_.reserve(line.size());  // minified JSON never outgrows the line: views stay put
+    bool have_text = false;
+    try {
+      const char* buffer_end = buffer_.get() + capacity_ + simdjson::SIMDJSON_PADDING;
+      simdjson::padded_string_view view(line.data(), line.size(),
+                                        static_cast<std::size_t>(buffer_end - line.data()));
+      simdjson::ondemand::document doc = parser_.iterate(view);
+      simdjson::ondemand::object object = doc.get_object();
+      for (auto field : object) {
+        std::string_view key = field.unescaped_key();
+        simdjson::ondemand::value value = field.value();
+        if (key == options_.text_field) {
+          simdjson::ondemand::json_type type = value.type();
+          if (type != simdjson::ondemand::json_type::string)
+            return LineProblem{"text field '" + options_.text_field + "' is " + type_name(type) +
+                               ", not a string"};
+          text_ = value.get_string();
+          have_text = true;
+          continue;
+        }
+        if (keep_all_) {
+          all_.emplace_back(key, convert(value));
+          continue;
+        }
+        std::optional<Value> converted;
+        for (std::size_t k = 0; k < mapped_.size(); ++k) {
+          if (options_.field_map[k].second != key) continue;
+          if (!converted) converted = convert(value);
+          mapped_[k] = converted;
+        }
+      }
+      if (!doc.current_location().error())
+        return LineProblem{"invalid JSON: unexpected content after the object"};
+    } catch (const simdjson::simdjson_error& e) {
+      return LineProblem{describe(e.error())};
+    }
+    if (!have_text) return LineProblem{"missing text field '" + options_.text_field + "'"};
+    return std::nullopt;
+  }
+
+  Value convert(simdjson::ondemand::value value) {
+    using simdjson::ondemand::json_type;
+    switch (json_type(value.type())) {
+      case json_type::string: return Value::string(value.get_string());
+      case json_type::boolean: return Value::boolean(value.get_bool());
+      case json_type::null:
+        if (!bool(value.is_null())) throw simdjson::simdjson_error(simdjson::INCORRECT_TYPE);
+        return Value::null();
+      case json_type::array: return nested(simdjson::ondemand::array(value.get_array()).raw_json());
+      case json_type::object:
+        return nested(simdjson::ondemand::object(value.get_object()).raw_json());
+      case json_type::number: return number(value);
+    }
+    throw simdjson::simdjson_error(simdjson::INCORRECT_TYPE);
+  }
+
+  // Integers that do not fit int64 and floats that overflow a double keep their exact token.
+  static Value number(simdjson::ondemand::value value) {
+    std::string_view token = value.raw_json_token();
+    while (!token.empty() && (token.back() == ' ' || token.back() == '\t' || token.back() == '\r'))
+      token.remove_suffix(1);
+    bool integral = token.find_first_of(".eE") == std::string_view::npos;
+    if (integral) {
+      std::int64_t i = 0;
+      if (value.get_int64().get(i) == simdjson::SUCCESS) return Value::integer(i);
+      return Value::json(token);
+    }
+    double f = 0;
+    if (value.get_double().get(f) == simdjson::SUCCESS) return Value::real(f);
+    return Value::json(token);
+  }
+
+  Value nested(std::string_view raw) {
+    if (!has_whitespace(raw)) return Value::json(raw);
+    std::size_t start = json_scratch_.size();
+    json_scratch_.resize(start + raw.size());
+    std::size_t length = 0;
+    if (simdjson::minify(raw.data(), raw.size(), json_scratch_.data() + start, length) !=
+        simdjson::SUCCESS)
+      throw simdjson::simdjson_error(simdjson::TAPE_ERROR);
+    json_scratch_.resize(start + length);
+    return Value::json(std::string_view(json_scratch_).substr(start, length));
+  }
+
+  const JsonlSourceOptions& options_;
+  std::string shard_;
+  bool skip_errors_;
+  std::size_t max_line_;
+  Input input_;
+
+  std::unique_ptr<char[]> buffer_;  // capacity_ bytes plus simdjson's padding
+  std::size_t capacity_ = 0;
+  std::size_t begin_ = 0;  // unconsumed bytes are [begin_, end_)
+  std::size_t end_ = 0;
+  std::uint64_t stream_offset_ = 0;  // stream position of buffer_[0]
+  bool eof_ = false;
+  bool discarding_ = false;
+  std::uint64_t line_number_ = 0;  // lines seen so far, blank ones included
+  std::uint64_t skipped_ = 0;
+
+  simdjson::ondemand::parser parser_;
+  bool keep_all_ = true;
+  std::string_view text_;
+  std::vector<std::pair<std::string_view, Value>> all_;
+  std::vector<std::optional<Value>> mapped_;
+  std::string json_scratch_;
+};
+
+}  // namespace
+
+std::vector<std::string> JsonlSource::shards() {
+  std::vector<std::string> out;
+  for (const std::string& pattern : options_.paths)
+    for (std::string& path : expand_paths(pattern)) out.push_back(std::move(path));
+  return out;
+}
+
+std::unique_ptr<ShardReader> JsonlSource::open(std::string_view shard, std::uint64_t) {
+  return std::make_unique<JsonlReader>(options_, std::string(shard));
+}
+
+}  // namespace loom::io
