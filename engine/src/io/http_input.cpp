@@ -75,8 +75,16 @@ class HttpInput final : public Input {
     }
     configure_handle();
     // Connect and wait for the first bytes now, so a missing URL fails when it is opened.
-    pump();
-    if (pending_begin_ == pending_.size() && !failure_.empty()) throw IoError(failure_);
+    try {
+      pump();
+    } catch (...) {
+      cleanup();  // a throwing constructor gets no destructor call
+      throw;
+    }
+    if (pending_begin_ == pending_.size() && !failure_.empty()) {
+      cleanup();
+      throw IoError(failure_);
+    }
   }
   ~HttpInput() override { cleanup(); }
   HttpInput(const HttpInput&) = delete;

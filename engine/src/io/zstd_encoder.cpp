@@ -12,8 +12,13 @@ class ZstdEncoder final : public StreamEncoder {
  public:
   explicit ZstdEncoder(int level) : context_(ZSTD_createCCtx()) {
     if (!context_) throw IoError("cannot initialize the zstd encoder (out of memory)");
-    check(ZSTD_CCtx_setParameter(context_, ZSTD_c_compressionLevel, level));
-    check(ZSTD_CCtx_setParameter(context_, ZSTD_c_checksumFlag, 1));
+    try {
+      check(ZSTD_CCtx_setParameter(context_, ZSTD_c_compressionLevel, level));
+      check(ZSTD_CCtx_setParameter(context_, ZSTD_c_checksumFlag, 1));
+    } catch (...) {
+      ZSTD_freeCCtx(context_);
+      throw;
+    }
   }
   ~ZstdEncoder() override { ZSTD_freeCCtx(context_); }
   ZstdEncoder(const ZstdEncoder&) = delete;
