@@ -1,0 +1,52 @@
+// exact_dedup: drops every document whose key (the text or one meta field) was seen before.
+#pragma once
+
+#include <xxhash.h>
+
+#include <loom/plugin.hpp>
+
+#include <cstdint>
+#include <string>
+#include <unordered_set>
+
+namespace loom::dedup {
+
+struct ExactDedupOptions {
+  std::string key = "text";
+  std::string on_missing = "fail";
+
+  static constexpr const char* on_missing_values[] = {"fail", "keep"};
+  static constexpr auto fields = std::tuple(
+      field("key", &ExactDedupOptions::key,
+            "what must be unique: \"text\", or the name of a meta field"),
+      field("on_missing", &ExactDedupOptions::on_missing,
+            "a document without the meta field: fail the run, or keep it (never a duplicate)")
+          .one_of(on_missing_values));
+};
+
+class ExactDedup : public Deduper {
+ public:
+  static constexpr const char* name = "exact_dedup";
+  static constexpr const char* summary =
+      "drops exact duplicates of the text or a meta field (XXH3-128), keeping the first";
+  using Options = ExactDedupOptions;
+
+  explicit ExactDedup(const Options& options);
+  void process(Batch& batch) override;
+
+ private:
+  struct HashOf {
+    std::size_t operator()(const XXH128_hash_t& h) const { return h.low64; }
+  };
+  struct Same {
+    bool operator()(const XXH128_hash_t& a, const XXH128_hash_t& b) const {
+      return XXH128_isEqual(a, b) != 0;
+    }
+  };
+
+  Options options_;
+  bool key_is_text_;
+  std::unordered_set<XXH128_hash_t, HashOf, Same> seen_;
+};
+
+}  // namespace loom::dedup

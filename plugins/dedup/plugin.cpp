@@ -1,0 +1,4 @@
+// libloom_dedup.so: deduplication.
+#include "exact_dedup.hpp"
+
+LOOM_PLUGIN("dedup", "0.1.0", "Apache-2.0", loom::dedup::ExactDedup)

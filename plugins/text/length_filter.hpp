@@ -1,0 +1,42 @@
+// length_filter: keeps documents whose text length, in Unicode code points, is within bounds.
+#pragma once
+
+#include <loom/plugin.hpp>
+
+#include <cstdint>
+
+namespace loom::text {
+
+struct LengthFilterOptions {
+  std::int64_t min_chars = 0;
+  std::int64_t max_chars = 0;
+
+  static constexpr auto fields =
+      std::tuple(field("min_chars", &LengthFilterOptions::min_chars,
+                       "drop (too_short) texts with fewer code points")
+                     .min(0),
+                 field("max_chars", &LengthFilterOptions::max_chars,
+                       "drop (too_long) texts with more code points; 0 means no limit")
+                     .min(0));
+
+  void validate() const;
+};
+
+class LengthFilter : public Filter {
+ public:
+  static constexpr const char* name = "length_filter";
+  static constexpr const char* summary =
+      "drops texts shorter or longer than given numbers of Unicode code points";
+  using Options = LengthFilterOptions;
+
+  explicit LengthFilter(const Options& options) : options_(options) {}
+  void process(Batch& batch) override;
+
+ private:
+  Options options_;
+};
+
+// Code points in UTF-8 text: every byte that does not continue a sequence starts one.
+std::size_t count_code_points(std::string_view text);
+
+}  // namespace loom::text
