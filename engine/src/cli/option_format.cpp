@@ -1,0 +1,113 @@
+#include "cli/option_format.hpp"
+
+#include <loom/engine/engine.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace loom::cli {
+namespace {
+
+std::string number_text(double value, bool integer) {
+  if (integer && std::abs(value) < 9.0e15) {
+    return std::to_string(static_cast<long long>(value));
+  }
+  char buf[64];
+  const auto result = std::to_chars(buf, buf + sizeof buf, value);
+  return std::string(buf, result.ptr);
+}
+
+int kind_rank(NodeKind kind) { return static_cast<int>(kind); }
+
+}  // namespace
+
+std::string option_type_text(const loom_option_spec& spec) {
+  switch (spec.type) {
+    case LOOM_OPTION_BOOL: return "bool";
+    case LOOM_OPTION_INT: return "int";
+    case LOOM_OPTION_FLOAT: return "float";
+    case LOOM_OPTION_STRING: return "string";
+    case LOOM_OPTION_ENUM: return "enum";
+    case LOOM_OPTION_STRING_LIST: return "string list";
+    case LOOM_OPTION_STRING_MAP: return "string map";
+  }
+  return "unknown type " + std::to_string(spec.type);
+}
+
+std::string option_default_text(const loom_option_spec& spec) {
+  if (spec.required != 0) return "required";
+  return spec.default_value != nullptr ? spec.default_value : "";
+}
+
+std::string option_bounds_text(const loom_option_spec& spec) {
+  const bool integer = spec.type == LOOM_OPTION_INT;
+  if (spec.has_min != 0 && spec.has_max != 0)
+    return "[" + number_text(spec.min, integer) + ", " + number_text(spec.max, integer) + "]";
+  if (spec.has_min != 0) return ">= " + number_text(spec.min, integer);
+  if (spec.has_max != 0) return "<= " + number_text(spec.max, integer);
+  return "";
+}
+
+std::string option_values_text(const loom_option_spec& spec) {
+  if (spec.type != LOOM_OPTION_ENUM || spec.enum_values == nullptr) return "";
+  std::string out;
+  for (std::size_t i = 0; i < spec.enum_count; ++i)
+    out += (i ? ", " : "") + std::string(spec.enum_values[i]);
+  return out;
+}
+
+std::string option_doc_text(const loom_option_spec& spec) {
+  return spec.doc != nullptr ? spec.doc : "";
+}
+
+std::vector<const loom_option_spec*> component_options(const ComponentInfo& component) {
+  std::vector<const loom_option_spec*> options;
+  for (std::size_t i = 0; i < component.component->option_count; ++i)
+    options.push_back(&component.component->options[i]);
+  return options;
+}
+
+std::string component_summary(const ComponentInfo& component) {
+  return component.component->summary != nullptr ? component.component->summary : "";
+}
+
+std::vector<const ComponentInfo*> sorted_components(const Registry& registry) {
+  std::vector<const ComponentInfo*> components;
+  for (const auto& component : registry.components()) components.push_back(component.get());
+  std::sort(components.begin(), components.end(), [](const auto* a, const auto* b) {
+    if (a->kind != b->kind) return kind_rank(a->kind) < kind_rank(b->kind);
+    return a->name < b->name;
+  });
+  return components;
+}
+
+bool load_all_plugins(const Context& ctx, Registry& registry, std::vector<std::string>& searched) {
+  searched = plugin_search_path(ctx.plugin_paths);
+  std::vector<Diagnostic> diagnostics;
+  registry.load_all(searched, diagnostics);
+  if (!diagnostics.empty()) std::fputs(render_all(diagnostics).c_str(), stderr);
+  return !has_errors(diagnostics);
+}
+
+std::vector<std::string> align_columns(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> widths;
+  for (const auto& row : rows) {
+    if (widths.size() < row.size()) widths.resize(row.size(), 0);
+    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+  }
+  std::vector<std::string> lines;
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+}  // namespace loom::cli
