@@ -297,3 +297,50 @@ TEST_SUITE("abi") {
     info->component->destroy(self);
   }
 }
+
+TEST_SUITE("abi") {
+  TEST_CASE("a C++ component's option schema crosses the boundary as declared") {
+    Registry registry;
+    std::vector<loom::Diagnostic> diagnostics;
+    REQUIRE(registry.load_file(abi_fixture("good", "throwing"), diagnostics));
+    const loom::ComponentInfo* info = registry.find("abi_throw_on_third");
+    REQUIRE(info != nullptr);
+    REQUIRE(info->component->option_count == 5);
+    const loom_option_spec* specs = info->component->options;
+    auto default_of = [](const loom_option_spec& spec) {
+      return spec.default_value == nullptr ? std::string("<none>") : spec.default_value;
+    };
+
+    CHECK(std::string(specs[0].name) == "message");
+    CHECK(specs[0].type == LOOM_OPTION_STRING);
+    CHECK(specs[0].required == 1);
+    CHECK(default_of(specs[0]) == "<none>");
+
+    // Declared after a required option: its default must not shift onto another field.
+    CHECK(std::string(specs[1].name) == "throw_at");
+    CHECK(specs[1].type == LOOM_OPTION_INT);
+    CHECK(default_of(specs[1]) == "2");
+    CHECK(specs[1].has_min == 1);
+    CHECK(specs[1].has_max == 1);
+    CHECK(specs[1].min == 0);
+    CHECK(specs[1].max == 1000);
+
+    CHECK(std::string(specs[2].name) == "exception");
+    CHECK(specs[2].type == LOOM_OPTION_ENUM);
+    CHECK(default_of(specs[2]) == "\"loom_error\"");
+    REQUIRE(specs[2].enum_count == 2);
+    CHECK(std::string(specs[2].enum_values[0]) == "loom_error");
+    CHECK(std::string(specs[2].enum_values[1]) == "runtime_error");
+
+    CHECK(std::string(specs[3].name) == "ratio");
+    CHECK(specs[3].type == LOOM_OPTION_FLOAT);
+    CHECK(default_of(specs[3]) == "0.5");
+    CHECK(specs[3].has_min == 1);
+    CHECK(specs[3].has_max == 0);
+
+    CHECK(std::string(specs[4].name) == "tags");
+    CHECK(specs[4].type == LOOM_OPTION_STRING_LIST);
+    CHECK(default_of(specs[4]) == "[\"x\", \"y\"]");
+    CHECK(specs[4].required == 0);
+  }
+}
