@@ -20,6 +20,13 @@ for threads in 1 2; do
   expect_rc 0 "c4.yaml --threads $threads"
 done
 same_tree "$tmp/c4_t1/c4" "$tmp/c4_t2/c4" "c4.yaml: --threads 1 and --threads 2 outputs"
+if ((${#extra[@]})); then
+  # Nor on the batch size.
+  loom_run c4_default_batch run "$LOOM_SOURCE_DIR/graphs/redpajama/c4.yaml" \
+    --set "DATA=$data" --set "OUT=$tmp/c4_default_batch" --threads 2
+  expect_rc 0 "c4.yaml with the default batch size"
+  same_tree "$tmp/c4_t1/c4" "$tmp/c4_default_batch/c4" "c4.yaml: small and default batch sizes"
+fi
 n_in=$(for f in "$data"/c4/*.json.gz; do gzip -dc "$f"; done | wc -l)
 n_out=$(cat "$tmp"/c4_t1/c4/*.jsonl | wc -l)
 [[ "$n_in" == "$n_out" ]] || fail "c4.yaml wrote $n_out docs for $n_in input docs"

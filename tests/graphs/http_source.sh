@@ -7,7 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 served=$tmp/served
 make_corpus "$served" --shards 1 --docs-per-shard 1500 --format gz --prefix remote
 file=$(basename "$(find "$served" -type f | head -n1)")
-graph=$tests_dir/data/bad_input.yaml
+graph=$tests_dir/data/copy.yaml
 
 "$PYTHON" "$tests_dir/http_server.py" "$served" "$tmp/port" "$tmp/requests.log" &
 server_pid=$!
