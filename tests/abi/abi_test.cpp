@@ -94,7 +94,7 @@ TEST_SUITE("abi") {
     CHECK(registry.find("abi_newer_major_filter") == nullptr);
   }
 
-  TEST_CASE("an older minor loads into a newer host; a newer one does not") {
+  TEST_CASE("an older minor loads into a newer host but a newer minor does not") {
     // Today's ABI is 1.0, so no older minor exists yet: pretend the host is 1.3.
     Registry registry;
     registry.set_host_abi(1, 3);
@@ -157,7 +157,7 @@ TEST_SUITE("abi") {
     CHECK(contains(diagnostics[0].message, "/nonexistent/libloom_nothing.so"));
   }
 
-  TEST_CASE("a component with an older, shorter layout loads; its missing fields are absent") {
+  TEST_CASE("a component with an older, shorter layout loads with the missing fields absent") {
     Registry registry;
     std::vector<loom::Diagnostic> diagnostics;
     REQUIRE(registry.load_file(abi_fixture("good", "old_component_layout"), diagnostics));

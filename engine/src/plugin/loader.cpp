@@ -25,8 +25,12 @@ constexpr std::string_view plugin_suffix = ".so";
 
 // RTLD_NOW: an unresolved symbol is reported at load time with its name, not as a crash halfway
 // through a run. RTLD_LOCAL: a plugin's symbols never resolve another plugin's references, so two
-// plugins may bundle different versions of the same library without clashing.
-constexpr auto load_flags = boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local;
+// plugins may bundle different versions of the same library without clashing. RTLD_NODELETE: a
+// library stays mapped for the life of the process even after its Registry is gone, because
+// objects it made (vtables, thread-local destructors on pool threads, static destructors) may
+// still run its code.
+const auto load_flags = static_cast<boost::dll::load_mode::type>(
+    boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local | RTLD_NODELETE);
 
 Diagnostic error_at(const std::string& graph_file, SourceMark mark, std::string message) {
   Diagnostic d;

@@ -137,7 +137,7 @@ TEST_SUITE("plugin_loader") {
     CHECK(all_text(diagnostics).find("did you mean") == std::string::npos);
   }
 
-  TEST_CASE("load_all loads every libloom_*.so; the first folder wins for a file name") {
+  TEST_CASE("load_all loads every libloom_*.so and the first folder wins for a file name") {
     ScratchDir scratch("load_all");
     const std::string a = scratch.sub("a"), b = scratch.sub("b");
     // Same file name in both folders, providing the same component: only a's copy may load,
