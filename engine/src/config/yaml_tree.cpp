@@ -124,7 +124,13 @@ bool parse_yaml(const std::string& file, const std::string& text, const Variable
   try {
     root = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
-    report_error(diagnostics, file, to_mark(e.mark), "invalid YAML: " + e.msg);
+    // yaml-cpp notices an unclosed bracket only where the next block starts; say what to look for.
+    std::vector<std::string> notes;
+    if (e.msg.find("map flow") != std::string::npos)
+      notes.push_back("a '{' above is not closed with '}'");
+    else if (e.msg.find("sequence flow") != std::string::npos)
+      notes.push_back("a '[' above is not closed with ']'");
+    report_error(diagnostics, file, to_mark(e.mark), "invalid YAML: " + e.msg, std::move(notes));
     return false;
   } catch (const YAML::Exception& e) {
     report_error(diagnostics, file, to_mark(e.mark), std::string("invalid YAML: ") + e.what());

@@ -187,10 +187,10 @@ class ValueBinder {
       bool ok = true;
       for (const ConfigValue& item : value.items) {
         if (item.type != ConfigValue::Type::scalar) {
-          fail(item.mark,
-               invalid() + ": expected a list of strings, found " + describe_value(item) +
-                   " as a list item",
-               {});
+          fail(
+              item.mark,
+              invalid() + ": expected each list item to be a string, found " + describe_value(item),
+              {});
           ok = false;
           continue;
         }
@@ -212,8 +212,8 @@ class ValueBinder {
     for (const auto& [key, item] : value.entries) {
       if (item.type != ConfigValue::Type::scalar) {
         fail(item.mark,
-             invalid() + ": expected a mapping of strings to strings, found " +
-                 describe_value(item) + " as the value of " + quote(key),
+             invalid() + ": expected the value of " + quote(key) + " to be a string, found " +
+                 describe_value(item),
              {});
         ok = false;
         continue;

@@ -213,7 +213,10 @@ class TopologyChecker {
   void warn_unused_outputs() {
     for (std::size_t i = 0; i < spec_.nodes.size(); ++i) {
       const NodeSpec& node = spec_.nodes[i];
-      if (node.kind == NodeKind::sink || referenced_[i]) continue;
+      const ComponentInfo* component = graph_.nodes[i].component;
+      const bool is_sink = node.kind == NodeKind::sink ||
+                           (component != nullptr && component->kind == NodeKind::sink);
+      if (is_sink || referenced_[i]) continue;
       report(diagnostics_, Severity::warning, spec_.file, node.mark,
              "output of " + describe_node(graph_.nodes[i]) +
                  " goes nowhere: no node takes it as input",

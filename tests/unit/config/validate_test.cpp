@@ -176,7 +176,7 @@ TEST_CASE("option errors: unknown, missing, mistyped, out of range, enum") {
     REQUIRE(bad.find("expected a list of strings (or a single string), found a mapping") !=
             nullptr);
     Checked nested(with_line("    with: { paths:", "    with: { paths: [a, [b]] }"));
-    REQUIRE(nested.find("expected a list of strings, found a list as a list item") != nullptr);
+    REQUIRE(nested.find("expected each list item to be a string, found a list") != nullptr);
   }
   SUBCASE("string map keeps order and rejects non-scalars") {
     Checked ordered(with_line("  tag:",

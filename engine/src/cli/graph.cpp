@@ -1,0 +1,88 @@
+#include "cli/checked_graph.hpp"
+#include "cli/verbs.hpp"
+
+#include <loom/engine/engine.hpp>
+
+#include <cstdio>
+#include <filesystem>
+
+namespace loom::cli {
+namespace {
+
+// Text inside a double-quoted DOT or Mermaid string.
+std::string escape_quoted(const std::string& text, bool mermaid) {
+  std::string out;
+  for (char c : text) {
+    if (c == '"') {
+      out += mermaid ? "#quot;" : "\\\"";
+    } else if (c == '\\' && !mermaid) {
+      out += "\\\\";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string component_of(const BoundNode& node) {
+  return node.component != nullptr ? node.component->name : node.spec->type;
+}
+
+std::string to_dot(const BoundGraph& graph, const std::string& name) {
+  std::string out = "digraph \"" + escape_quoted(name, false) + "\" {\n";
+  out += "  rankdir=LR;\n  node [shape=box];\n";
+  for (const BoundNode& node : graph.nodes)
+    out += "  \"" + node.spec->id + "\" [label=\"" + node.spec->id + "\\n(" +
+           escape_quoted(component_of(node), false) + ")\"];\n";
+  for (const BoundNode& node : graph.nodes)
+    for (const InputEdge& edge : node.inputs) {
+      out += "  \"" + graph.nodes[edge.from].spec->id + "\" -> \"" + node.spec->id + "\"";
+      out += edge.dropped_port ? " [label=\"dropped\"];\n" : ";\n";
+    }
+  return out + "}\n";
+}
+
+std::string to_mermaid(const BoundGraph& graph) {
+  std::string out = "flowchart LR\n";
+  for (const BoundNode& node : graph.nodes)
+    out += "  " + node.spec->id + "[\"" + node.spec->id + "<br/>(" +
+           escape_quoted(component_of(node), true) + ")\"]\n";
+  for (const BoundNode& node : graph.nodes)
+    for (const InputEdge& edge : node.inputs)
+      out += "  " + graph.nodes[edge.from].spec->id +
+             (edge.dropped_port ? " -->|dropped| " : " --> ") + node.spec->id + "\n";
+  return out;
+}
+
+}  // namespace
+
+void register_graph(CLI::App& app, Context& ctx) {
+  struct Args {
+    std::string graph;
+    std::string format = "dot";
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd =
+      app.add_subcommand("graph", "Print a validated graph as Graphviz DOT or a Mermaid flowchart");
+  cmd->add_option("graph", args->graph, "The graph file (YAML)")->required();
+  cmd->add_option("--format", args->format, "Output format: dot (default) or mermaid")
+      ->check(CLI::IsMember({"dot", "mermaid"}));
+  cmd->add_option("--set", ctx.sets, "Set a graph variable: NAME=VALUE (repeatable)");
+  cmd->add_option("--plugin-path", ctx.plugin_paths,
+                  "Extra folder to search for plugins (repeatable; before LOOM_PLUGIN_PATH)");
+  cmd->callback([args, &ctx] {
+    const auto checked = check_graph(args->graph, ctx);
+    std::fputs(render_all(checked->diagnostics).c_str(), stderr);
+    if (has_errors(checked->diagnostics)) {
+      ctx.exit_code = exit_config_error;
+      return;
+    }
+    const std::string name = std::filesystem::path(args->graph).stem().string();
+    const std::string text =
+        args->format == "mermaid" ? to_mermaid(checked->graph) : to_dot(checked->graph, name);
+    std::fputs(text.c_str(), stdout);
+    ctx.exit_code = exit_ok;
+  });
+}
+
+}  // namespace loom::cli
