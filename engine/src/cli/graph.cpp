@@ -42,14 +42,17 @@ std::string to_dot(const BoundGraph& graph, const std::string& name) {
   return out + "}\n";
 }
 
+// Mermaid reads a bare `end` as a keyword; ids are lowercase, so the capitalized form is free.
+std::string mermaid_id(const std::string& id) { return id == "end" ? "End" : id; }
+
 std::string to_mermaid(const BoundGraph& graph) {
   std::string out = "flowchart LR\n";
   for (const BoundNode& node : graph.nodes)
-    out += "  " + node.spec->id + "[\"" + node.spec->id + "<br/>(" +
+    out += "  " + mermaid_id(node.spec->id) + "[\"" + node.spec->id + "<br/>(" +
            escape_quoted(component_of(node), true) + ")\"]\n";
   for (const BoundNode& node : graph.nodes)
     for (const InputEdge& edge : node.inputs)
-      out += "  " + graph.nodes[edge.from].spec->id +
+      out += "  " + mermaid_id(graph.nodes[edge.from].spec->id) +
              (edge.dropped_port ? " -->|dropped| " : " --> ") + node.spec->id + "\n";
   return out;
 }
