@@ -73,6 +73,27 @@ std::size_t decode_utf8(const unsigned char* p, const unsigned char* end, std::u
   return len;
 }
 
+// Length of the leading run of bytes that need no escaping, 8 bytes at a time while possible.
+// A word is clean when it has no byte < 0x20, no '"', no '\\' and, for python style, no byte
+// >= 0x7f (standard "has a byte less than n" / "has a zero byte" bit tricks).
+std::size_t clean_run(const unsigned char* p, const unsigned char* end, bool python) {
+  constexpr std::uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+  auto has_zero = [](std::uint64_t x) { return (x - ones) & ~x & high; };
+  const unsigned char* start = p;
+  while (end - p >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    std::uint64_t bad =
+        ((w - ones * 0x20) & ~w & high) | has_zero(w ^ (ones * '"')) | has_zero(w ^ (ones * '\\'));
+    if (python) bad |= (w & high) | has_zero(w ^ (ones * 0x7f));
+    if (bad != 0) break;
+    p += 8;
+  }
+  const int escape_level = python ? 2 : 1;
+  while (p < end && (escape_table[*p] == 0 || escape_table[*p] > escape_level)) ++p;
+  return static_cast<std::size_t>(p - start);
+}
+
 std::string_view trim(std::string_view s) {
   while (!s.empty() &&
          (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
@@ -134,14 +155,14 @@ void append_python_value(std::string& out, simdjson::ondemand::value value,
 }  // namespace
 
 bool append_string(std::string& out, std::string_view s, JsonStyle style) {
-  const int escape_level = style == JsonStyle::python ? 2 : 1;
+  const bool python = style == JsonStyle::python;
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const auto* end = p + s.size();
   out += '"';
   while (p < end) {
-    const auto* run = p;
-    while (p < end && (escape_table[*p] == 0 || escape_table[*p] > escape_level)) ++p;
-    out.append(reinterpret_cast<const char*>(run), static_cast<std::size_t>(p - run));
+    std::size_t run = clean_run(p, end, python);
+    out.append(reinterpret_cast<const char*>(p), run);
+    p += run;
     if (p == end) break;
     if (*p < 0x80) {
       append_ascii_escape(out, *p++);
