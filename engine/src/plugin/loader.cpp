@@ -91,33 +91,6 @@ std::vector<fs::path> plugin_files_in(const std::string& dir) {
   return files;
 }
 
-// closest_match() lives in the config library, which links this one, so the loader cannot call
-// it; plugin names are short, so a plain bounded Levenshtein is enough here.
-std::string nearest_plugin_name(const std::string& word, const std::vector<std::string>& names) {
-  constexpr std::size_t max_distance = 2;
-  std::string best;
-  std::size_t best_distance = max_distance + 1;
-  for (const std::string& name : names) {
-    std::vector<std::size_t> row(name.size() + 1);
-    for (std::size_t j = 0; j <= name.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= word.size(); ++i) {
-      std::size_t diagonal = row[0];
-      row[0] = i;
-      for (std::size_t j = 1; j <= name.size(); ++j) {
-        const std::size_t above = row[j];
-        row[j] =
-            std::min({row[j] + 1, row[j - 1] + 1, diagonal + (word[i - 1] == name[j - 1] ? 0 : 1)});
-        diagonal = above;
-      }
-    }
-    if (row[name.size()] < best_distance) {
-      best_distance = row[name.size()];
-      best = name;
-    }
-  }
-  return best;
-}
-
 std::string join(const std::vector<std::string>& items, const std::string& separator) {
   std::string out;
   for (std::size_t i = 0; i < items.size(); ++i) out += (i ? separator : "") + items[i];
@@ -219,7 +192,7 @@ bool Registry::load_named(const std::string& name, const std::vector<std::string
   Diagnostic d =
       error_at(graph_file, mark,
                "plugin '" + name + "' not found: no " + file_name + " in the plugin search path");
-  if (const std::string suggestion = nearest_plugin_name(name, available); !suggestion.empty())
+  if (const std::string suggestion = closest_match(name, available); !suggestion.empty())
     d.notes.push_back("did you mean '" + suggestion + "'?");
   d.notes.push_back(search_path.empty() ? "searched: no plugin folder exists"
                                         : "searched: " + join(search_path, ", "));

@@ -15,18 +15,6 @@ constexpr std::size_t plugin_min_size = LOOM_SIZE_THROUGH(loom_plugin, component
 constexpr std::size_t component_min_size = LOOM_SIZE_THROUGH(loom_component, destroy);
 constexpr std::size_t option_min_size = LOOM_SIZE_THROUGH(loom_option_spec, enum_count);
 
-// kind_name() lives in the config library, which links this one, not the other way round.
-const char* kind_text(NodeKind kind) {
-  switch (kind) {
-    case NodeKind::source: return "source";
-    case NodeKind::cleaner: return "cleaner";
-    case NodeKind::filter: return "filter";
-    case NodeKind::deduper: return "deduper";
-    case NodeKind::sink: return "sink";
-  }
-  return "?";
-}
-
 bool valid_option_type(std::uint32_t type) {
   return type >= LOOM_OPTION_BOOL && type <= LOOM_OPTION_STRING_MAP;
 }
@@ -76,7 +64,7 @@ class DescriptorChecker {
   void check_kind_functions(const loom_component& c, const std::string& named, NodeKind kind) {
     auto require = [&](std::size_t end_offset, bool present, const char* function) {
       if (c.struct_size < end_offset || !present)
-        fail(named + " is a " + kind_text(kind) + " but has no " + function + " function");
+        fail(named + " is a " + kind_name(kind) + " but has no " + function + " function");
     };
     switch (kind) {
       case NodeKind::source:
