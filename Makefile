@@ -20,8 +20,9 @@ CTEST_JOBS ?= 2
 
 all: build
 
+# .ci/run sets LOOM_SETUP_DONE=1 after running the set-up itself, so it runs once per CI job.
 setup:
-	@bash scripts/setup.sh
+	@[ "$${LOOM_SETUP_DONE:-0}" = 1 ] || bash scripts/setup.sh
 
 # Re-run configure every time: it is cheap, and it picks up a changed LOOM_WERROR.
 configure: setup
