@@ -71,6 +71,15 @@ class JsonlReader final : public ShardReader {
   }
 
   bool read(Batch& batch, std::size_t target_bytes) override {
+    const bool done = append_documents(batch, target_bytes);
+    if (skipped_in_batch_ > 0) batch.count_skipped("invalid_record", skipped_in_batch_);
+    skipped_in_batch_ = 0;
+    return done;
+  }
+
+ private:
+  // Appends documents until about target_bytes of text; true at the end of the shard.
+  bool append_documents(Batch& batch, std::size_t target_bytes) {
     std::size_t text_bytes = 0;
     std::string_view line;
     std::uint64_t offset = 0;
@@ -97,7 +106,6 @@ class JsonlReader final : public ShardReader {
     return false;
   }
 
- private:
   // The next line (without its '\n') and the stream offset of its first byte; false at the end.
   // Lines longer than max_line_bytes are reported as soon as that many bytes have been seen.
   bool next_line(std::string_view& line, std::uint64_t& offset) {
@@ -170,6 +178,7 @@ class JsonlReader final : public ShardReader {
           .at_line(static_cast<std::int64_t>(line))
           .at_offset(static_cast<std::int64_t>(offset));
     ++skipped_;
+    ++skipped_in_batch_;
     log(LOOM_LOG_WARN, message + " (skipped)");
   }
 
@@ -278,6 +287,7 @@ class JsonlReader final : public ShardReader {
   bool discarding_ = false;
   std::uint64_t line_number_ = 0;  // lines seen so far, blank ones included
   std::uint64_t skipped_ = 0;
+  std::uint64_t skipped_in_batch_ = 0;
 
   simdjson::ondemand::parser parser_;
   bool keep_all_ = true;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -83,6 +84,8 @@ class Batch {
   std::deque<Document> docs;  // deque: handles stay valid while sources append
   std::vector<MetaEntry> meta;
   Arena arena;
+  // Input records a source skipped while filling this batch, by reason.
+  std::map<std::string, std::uint64_t, std::less<>> skipped;
 
   Document& append();
 

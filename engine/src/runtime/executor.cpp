@@ -254,6 +254,12 @@ class Run {
         fc.stop();
         return {};
       }
+      std::uint64_t skipped = 0;
+      for (const auto& [reason, count] : batch->skipped) skipped += count;
+      if (skipped > 0) {
+        n.counters.add_batch(0, 0, skipped);
+        n.counters.add_dropped(batch->skipped);
+      }
       if (done != 0) {
         close_reader(n);
         ++s.next_shard;
@@ -266,7 +272,7 @@ class Run {
         if (accepting_) limiter->decrementer().try_put(1);
       });
       const std::uint64_t bytes = batch->text_bytes();
-      n.counters.add_batch(batch->docs.size(), bytes);
+      n.counters.add_batch(batch->docs.size(), bytes, 1);
       n.counters.add_kept(batch->docs.size());
       docs_read_.fetch_add(batch->docs.size(), std::memory_order_relaxed);
       bytes_read_.fetch_add(bytes, std::memory_order_relaxed);
@@ -308,7 +314,7 @@ class Run {
   void process(NodeRuntime& n, Delivery d) {
     if (failed_) return;
     Batch& batch = *d.batch;
-    n.counters.add_batch(batch.docs.size(), batch.text_bytes());
+    n.counters.add_batch(batch.docs.size(), batch.text_bytes(), 1);
     loom_error err = fresh_error();
     int rc = 0;
     {
@@ -372,7 +378,7 @@ class Run {
   void write(NodeRuntime& n, Delivery d) {
     if (failed_) return;
     Batch& batch = *d.batch;
-    n.counters.add_batch(batch.docs.size(), batch.text_bytes());
+    n.counters.add_batch(batch.docs.size(), batch.text_bytes(), 1);
     void* token = d.prepared ? d.prepared->take() : nullptr;
     loom_error err = fresh_error();
     int rc = 0;

@@ -196,6 +196,12 @@ int compress_frame(uint32_t codec, int32_t level, loom_str data, loom_buffer* ou
     io::compress_frame(static_cast<loom_codec>(codec), level, view(data), out->bytes);
   });
 }
+void batch_count_skipped(loom_batch* b, loom_str reason, uint64_t count) {
+  auto& skipped = batch_of(b)->skipped;
+  auto it = skipped.find(view(reason));
+  if (it == skipped.end()) it = skipped.emplace(std::string(view(reason)), 0).first;
+  it->second += count;
+}
 void log(int32_t level, loom_str message) {
   std::lock_guard lock(log_mutex);
   log_sink()(level, view(message));
@@ -244,6 +250,7 @@ loom_host make_host() {
   h.buffer_view = buffer_view;
   h.compress_frame = compress_frame;
   h.log = log;
+  h.batch_count_skipped = batch_count_skipped;
   return h;
 }
 

@@ -14,8 +14,8 @@ namespace loom::runtime {
 
 class NodeCounters {
  public:
-  void add_batch(std::uint64_t docs_in, std::uint64_t bytes_in) {
-    batches_.fetch_add(1, std::memory_order_relaxed);
+  void add_batch(std::uint64_t docs_in, std::uint64_t bytes_in, std::uint64_t batches) {
+    batches_.fetch_add(batches, std::memory_order_relaxed);
     docs_in_.fetch_add(docs_in, std::memory_order_relaxed);
     bytes_in_.fetch_add(bytes_in, std::memory_order_relaxed);
   }

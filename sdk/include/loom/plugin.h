@@ -256,6 +256,12 @@ typedef struct loom_host {
 
   /* -- logging ----------------------------------------------------------------------------- */
   void (*log)(int32_t level, loom_str message);
+
+  /* -- skipped input ----------------------------------------------------------------------- */
+  /* Sources: counts `count` input records that were skipped for `reason` (a short snake_case
+   * word, e.g. under on_error: skip) while filling this batch. The run's statistics report them
+   * as dropped by the source, so nothing disappears without a trace. */
+  void (*batch_count_skipped)(loom_batch* batch, loom_str reason, uint64_t count);
 } loom_host;
 
 /* ---------------------------------------------------------------------------------------------

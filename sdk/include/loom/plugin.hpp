@@ -202,6 +202,10 @@ class Batch {
   std::uint64_t shard_index() const { return host().batch_shard_index(batch_); }
   // Scratch bytes owned by the batch; text set from here is not copied again.
   char* alloc(std::size_t size) { return host().batch_alloc(batch_, size); }
+  // Sources: input records skipped while filling this batch (shown in the run's statistics).
+  void count_skipped(std::string_view reason, std::uint64_t count = 1) {
+    host().batch_count_skipped(batch_, detail::to_c(reason), count);
+  }
 
   class iterator {
    public:

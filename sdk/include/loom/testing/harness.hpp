@@ -25,6 +25,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <map>
 #include <loom/plugin.hpp>
 #include <memory>
 #include <mutex>
@@ -152,6 +153,7 @@ struct HarnessBatch {
   std::uint64_t shard_index = 0;
   std::deque<Document> docs;  // deque: appending keeps earlier loom_doc* valid
   std::deque<std::unique_ptr<char[]>> arena;
+  std::map<std::string, std::uint64_t> skipped;  // batch_count_skipped, by reason
 };
 
 struct HarnessInput {
@@ -237,6 +239,9 @@ struct Host {
   static std::uint64_t batch_shard_index(const loom_batch* b) { return batch_of(b)->shard_index; }
   static char* batch_alloc(loom_batch* b, std::size_t size) {
     return batch_of(b)->arena.emplace_back(std::make_unique<char[]>(size)).get();
+  }
+  static void batch_count_skipped(loom_batch* b, loom_str reason, std::uint64_t count) {
+    batch_of(b)->skipped[std::string(sv(reason))] += count;
   }
 
   static loom_str doc_text(const loom_doc* d) { return cs(doc_of(d)->text); }
@@ -505,6 +510,7 @@ inline const loom_host& host_table() {
     h.buffer_view = H::buffer_view;
     h.compress_frame = H::compress_frame;
     h.log = H::log;
+    h.batch_count_skipped = H::batch_count_skipped;
     return h;
   }();
   // Components compiled into the test binary itself use loom::host() directly.
