@@ -24,7 +24,8 @@ loom_run local run "$graph" --set "IN=$served/$file" --set "OUT=$tmp/local"
 expect_rc 0 "reading $file from disk"
 
 run_url() { # NAME MODE
-  loom_run "$1" run "$graph" --set "IN=$base/$2/$file" --set "OUT=$tmp/$1" --threads 2
+  loom_run "$1" run "$graph" --set "IN=$base/$2/$file" --set "OUT=$tmp/$1" --threads 2 \
+    --http-retries 3 --http-backoff 0.05
 }
 
 run_url ok ok

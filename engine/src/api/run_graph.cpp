@@ -36,6 +36,10 @@ bool write_stats(const std::string& path, const RunStats& stats, std::vector<Dia
 
 RunReport run_graph(const std::string& graph_path, const RunOptions& options) {
   io::global_init();
+  io::HttpSettings http = io::http_settings();
+  http.max_retries = options.http_max_retries;
+  http.initial_backoff_seconds = options.http_backoff_seconds;
+  io::configure_http(http);
   RunReport report;
   GraphSpec spec = load_graph_file(graph_path, options.variables, report.diagnostics);
   if (has_errors(report.diagnostics)) {

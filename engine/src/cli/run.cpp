@@ -128,6 +128,8 @@ void register_run(CLI::App& app, Context& ctx) {
     std::string task = "0/1";
     std::string stats;
     std::size_t batch_bytes = 1u << 20;
+    int http_retries = 5;
+    double http_backoff = 0.5;
     bool quiet = false;
     bool progress = false;
   };
@@ -146,6 +148,13 @@ void register_run(CLI::App& app, Context& ctx) {
   cmd->add_option("--batch-bytes", args->batch_bytes,
                   "Text bytes a source puts in one batch (default 1048576)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30));
+  cmd->add_option(
+         "--http-retries", args->http_retries,
+         "Retries per http(s) input on 5xx, 429, timeouts and broken transfers (default 5)")
+      ->check(CLI::Range(0, 100));
+  cmd->add_option("--http-backoff", args->http_backoff,
+                  "Seconds before the first http(s) retry; doubles each retry (default 0.5)")
+      ->check(CLI::Range(0.0, 600.0));
   cmd->add_flag("--quiet", args->quiet, "No progress line and no summary");
   cmd->add_flag("--progress", args->progress, "Show progress even when stderr is not a terminal");
   cmd->callback([args, &ctx] {
@@ -155,6 +164,8 @@ void register_run(CLI::App& app, Context& ctx) {
     options.threads = args->threads;
     options.batch_bytes = args->batch_bytes;
     options.stats_path = args->stats;
+    options.http_max_retries = args->http_retries;
+    options.http_backoff_seconds = args->http_backoff;
     if (!parse_task(args->task, options.task_index, options.task_count))
       throw CLI::ValidationError(
           "--task", "expected I/N with 0 <= I < N, e.g. 0/4; got '" + args->task + "'");

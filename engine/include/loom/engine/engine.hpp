@@ -66,6 +66,8 @@ struct RunOptions {
   std::string stats_path;                 // "" = the graph's `stats:` key, else no file
   std::function<void(const Progress&)> on_progress;  // called about twice a second
   const std::atomic<bool>* interrupt = nullptr;      // set it (e.g. on SIGINT) to stop the run
+  int http_max_retries = 5;              // per http(s) input, on 5xx/429/timeouts/broken transfers
+  double http_backoff_seconds = 0.5;     // first wait between retries; doubles each time
 };
 
 struct RunReport {
