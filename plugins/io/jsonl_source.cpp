@@ -225,6 +225,22 @@ class JsonlReader final : public ShardReader {
       return LineProblem{describe(e.error())};
     }
     if (!have_text) return LineProblem{"missing text field '" + options_.text_field + "'"};
+    return fill_missing_fields();
+  }
+
+  // A mapped input field absent from the record: an error, a null, or nothing, as configured.
+  std::optional<LineProblem> fill_missing_fields() {
+    if (options_.missing_fields == "omit") return std::nullopt;
+    for (std::size_t k = 0; k < mapped_.size(); ++k) {
+      if (mapped_[k]) continue;
+      if (options_.missing_fields == "null") {
+        mapped_[k] = Value::null();
+        continue;
+      }
+      const auto& [meta_name, input_name] = options_.field_map[k];
+      return LineProblem{"missing field '" + input_name + "' (mapped to meta '" + meta_name +
+                         "'; set missing_fields: null or omit to accept it)"};
+    }
     return std::nullopt;
   }
 

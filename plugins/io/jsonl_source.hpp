@@ -18,8 +18,10 @@ struct JsonlSourceOptions {
   StringMap field_map;  // option `fields`: output meta name -> input field
   std::string on_error = "fail";
   std::int64_t max_line_bytes = std::int64_t{64} << 20;
+  std::string missing_fields = "error";
 
   static constexpr const char* on_error_values[] = {"fail", "skip"};
+  static constexpr const char* missing_fields_values[] = {"error", "null", "omit"};
   static constexpr auto fields = std::tuple(
       field("paths", &JsonlSourceOptions::paths,
             "input files: local paths, globs (sorted) or http(s) URLs; each match is one shard")
@@ -35,7 +37,11 @@ struct JsonlSourceOptions {
           .one_of(on_error_values),
       field("max_line_bytes", &JsonlSourceOptions::max_line_bytes,
             "longest accepted line in bytes; longer lines are errors (never buffered whole)")
-          .min(1));
+          .min(1),
+      field("missing_fields", &JsonlSourceOptions::missing_fields,
+            "what a record without one of the `fields` inputs does: an error (handled like a "
+            "malformed line, see on_error), the meta field set to null, or the field left out")
+          .one_of(missing_fields_values));
 };
 
 class JsonlSource : public Source {

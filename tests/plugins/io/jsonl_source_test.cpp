@@ -54,6 +54,34 @@ TEST_CASE("fields maps input fields to meta names in the order of the mapping") 
   CHECK(*docs[1].find("timestamp") == MetaValue("2019-04-26"));
 }
 
+TEST_CASE("a record missing a mapped field is an error, a null or left out, as configured") {
+  const std::string content = R"({"text":"a","url":"http://a"})"
+                              "\n";
+  SUBCASE("error by default, naming the input field and its meta name") {
+    loom::Error e = read_error(content, {{"fields", "{timestamp: date, url: url}"}});
+    CHECK(std::string(e.what()).find(":1: missing field 'date' (mapped to meta 'timestamp'") !=
+          std::string::npos);
+  }
+  TempDir dir;
+  std::string path = dir / "partial.jsonl";
+  write_file(path, content);
+  SUBCASE("null") {
+    Instance src = source(
+        {{"paths", path}, {"fields", "{timestamp: date, url: url}"}, {"missing_fields", "null"}});
+    std::vector<Document> docs = src.read_all();
+    REQUIRE(docs.size() == 1);
+    CHECK(docs[0].keys() == std::vector<std::string>{"timestamp", "url"});
+    CHECK(docs[0].find("timestamp")->type == LOOM_VALUE_NULL);
+  }
+  SUBCASE("omit") {
+    Instance src = source(
+        {{"paths", path}, {"fields", "{timestamp: date, url: url}"}, {"missing_fields", "omit"}});
+    std::vector<Document> docs = src.read_all();
+    REQUIRE(docs.size() == 1);
+    CHECK(docs[0].keys() == std::vector<std::string>{"url"});
+  }
+}
+
 TEST_CASE("an empty fields map keeps every other field, typed, in input order") {
   TempDir dir;
   std::string path = dir / "all.jsonl";
