@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   loom::cli::register_graph(app, ctx);
   loom::cli::register_plugins(app, ctx);
   loom::cli::register_schema(app, ctx);
+  loom::cli::register_test(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -20,6 +20,7 @@ void register_validate(CLI::App& app, Context& ctx);
 void register_graph(CLI::App& app, Context& ctx);
 void register_plugins(CLI::App& app, Context& ctx);
 void register_schema(CLI::App& app, Context& ctx);
+void register_test(CLI::App& app, Context& ctx);
 
 // --set NAME=VALUE list -> Variables; a malformed entry throws CLI::ValidationError.
 std::map<std::string, std::string> parse_sets(const std::vector<std::string>& sets);

@@ -1,3 +1,4 @@
+#include "config/graph_tests.hpp"
 #include "config/report.hpp"
 #include "config/yaml_tree.hpp"
 
@@ -75,7 +76,9 @@ class GraphLoader {
         read_stats(value);
       } else if (section_kind(key, kind)) {
         read_section(kind, value, kind == NodeKind::source ? sources : others);
-      } else if (key != "tests") {
+      } else if (key == "tests") {
+        read_tests(value, spec_, diagnostics_);
+      } else {
         error(
             key_mark, "unknown top-level key " + quote(key),
             {did_you_mean(key, top_level_keys()) + "valid keys: " + join(top_level_keys(), ", ")});
@@ -87,6 +90,7 @@ class GraphLoader {
     // Sources first, so runtime and messages walk the graph roughly in data-flow order.
     for (auto& node : sources) spec_.nodes.push_back(std::move(node));
     for (auto& node : others) spec_.nodes.push_back(std::move(node));
+    check_tests(spec_, diagnostics_);
   }
 
  private:

@@ -54,6 +54,35 @@ struct NodeSpec {
   SourceMark with_mark;
 };
 
+// One document of a test: its text and metadata as written (typed when the test runs).
+struct TestDocument {
+  SourceMark mark;
+  std::string text;
+  std::vector<std::pair<std::string, ConfigValue>> meta;  // in file order
+};
+
+// Expected drop counts of one node: every reason it dropped documents for, with its count.
+struct TestDrops {
+  std::string node;
+  SourceMark mark;
+  std::vector<std::pair<std::string, std::uint64_t>> reasons;
+};
+
+// One entry of the `tests:` block: documents fed into `insert_at`, and what must reach the input
+// of `expect_at` (and what nodes on the way must drop).
+struct TestSpec {
+  std::string name;
+  SourceMark mark;
+  std::string insert_at;
+  SourceMark insert_mark;
+  std::vector<TestDocument> insert_docs;
+  std::string expect_at;
+  SourceMark expect_mark;
+  bool expects_docs = false;  // `expect.docs` given (an empty list means "nothing arrives")
+  std::vector<TestDocument> expect_docs;
+  std::vector<TestDrops> dropped;
+};
+
 struct GraphSpec {
   std::string file;         // path as given
   std::string source_text;  // whole file, for rendering diagnostics
@@ -63,6 +92,7 @@ struct GraphSpec {
   std::string stats_path;  // the `stats:` key (where `loom run` writes stats.json), "" if absent
   SourceMark stats_mark;
   std::vector<NodeSpec> nodes;  // in file order: sources, then the other sections as written
+  std::vector<TestSpec> tests;  // the `tests:` block, in file order (`loom test` runs them)
 
   const NodeSpec* find(const std::string& id) const {
     for (const auto& n : nodes)
