@@ -25,7 +25,7 @@ packages=(
   libxxhash-dev libfasttext-dev fasttext doctest-dev libsimdjson-dev libsentencepiece-dev sentencepiece
   libre2-dev libicu-dev libcli11-dev libfmt-dev libspdlog-dev libarchive-dev libpugixml-dev libbz2-dev
   libopenmpi-dev openmpi-bin zstd
-  zlib1g-dev python3 clang-format
+  zlib1g-dev libssl-dev python3 clang-format
 )
 
 install_packages() {

@@ -1,0 +1,53 @@
+// arxiv_source: arXiv bulk source tars (arXiv_src_<yymm>_<nnn>.tar), one document per paper, named
+// and dated as RedPajama's arxiv_cleaner.py names and dates it.
+#pragma once
+
+#include <loom/plugin.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace loom::arxiv {
+
+struct ArxivSourceOptions {
+  StringList paths;
+  bool language_slot = true;
+  std::string files_field = "tex_file_sizes";
+  std::int64_t max_paper_bytes = std::int64_t{1} << 30;
+
+  static constexpr auto fields = std::tuple(
+      field("paths", &ArxivSourceOptions::paths,
+            "monthly tars: local paths, globs (sorted) or http(s) URLs, optionally compressed; "
+            "each match is one shard")
+          .required(),
+      field("language_slot", &ArxivSourceOptions::language_slot,
+            "put meta.language (null) between arxiv_id and url, where the reference's record has "
+            "it, so a language_id node fills it in place"),
+      field("files_field", &ArxivSourceOptions::files_field,
+            "meta field listing the byte sizes of the .tex files concatenated in the text (a JSON "
+            "array, for arxiv_latex, which removes it)"),
+      field("max_paper_bytes", &ArxivSourceOptions::max_paper_bytes,
+            "largest <id>.gz member and largest decompressed project; bigger papers are skipped "
+            "and counted")
+          .min(1));
+};
+
+class ArxivSource : public Source {
+ public:
+  static constexpr const char* name = "arxiv_source";
+  static constexpr const char* summary =
+      "reads arXiv bulk source tars: one document per paper, its .tex files concatenated";
+  using Options = ArxivSourceOptions;
+
+  explicit ArxivSource(const Options& options) : options_(options) {}
+  std::vector<std::string> shards() override;
+  std::unique_ptr<ShardReader> open(std::string_view shard, std::uint64_t index) override;
+
+ private:
+  Options options_;
+};
+
+}  // namespace loom::arxiv
