@@ -4,6 +4,8 @@
 #   make test    build, then run every test with ctest
 #   make demo    build, then run every RedPajama graph on a sample (see scripts/demo.sh)
 #   make bench   build, then run the benchmarks (bench/run.sh); never part of `make test`
+#   make docs    build, then regenerate docs/reference/components from the plugins' schemas
+#   make conformance-asan  sanitized build (ASan+UBSan) of the plugins and the conformance test
 #   make format  clang-format every C/C++ file of the project
 #   make clean   remove build/
 #
@@ -16,7 +18,7 @@ LOOM_WERROR ?= OFF
 CMAKE_ARGS ?=
 CTEST_JOBS ?= 2
 
-.PHONY: all setup configure build test demo bench format clean
+.PHONY: all setup configure build test demo bench docs conformance-asan format clean
 
 all: build
 
@@ -40,6 +42,20 @@ demo: build
 
 bench: build
 	@bash bench/run.sh $(BUILD_DIR)
+
+docs: build
+	@rm -rf docs/reference/components
+	@env -u LOOM_PLUGIN_PATH $(BUILD_DIR)/bin/loom schema --markdown \
+	  --output docs/reference/components --plugin-path $(BUILD_DIR)/plugins
+
+# Only what the conformance test needs (SDK, plugins, the test), in its own build folder.
+ASAN_BUILD_DIR ?= build-asan
+conformance-asan: setup
+	@cmake -S . -B $(ASAN_BUILD_DIR) -G Ninja -Wno-dev --log-level=WARNING \
+	  -DCMAKE_BUILD_TYPE=Debug -DLOOM_SANITIZE=ON -DLOOM_WERROR=$(LOOM_WERROR) \
+	  -DLOOM_BUILD_EXAMPLES=OFF -DLOOM_BUILD_BENCH=OFF $(CMAKE_ARGS)
+	@ninja -C $(ASAN_BUILD_DIR) test_conformance
+	ctest --test-dir $(ASAN_BUILD_DIR) --output-on-failure -R '^conformance: '
 
 format:
 	@git ls-files -z '*.c' '*.h' '*.cpp' '*.hpp' | xargs -0 -r clang-format -i
