@@ -59,11 +59,12 @@ void split_colon_list(const std::string& text, std::vector<std::string>& out) {
   }
 }
 
-std::string executable_plugins_dir() {
+// `<bin>/..`, the folder above the running executable, or "" if unknown.
+fs::path executable_prefix() {
   boost::dll::fs::error_code ec;
   fs::path exe = boost::dll::program_location(ec);
   if (ec || exe.empty()) return {};
-  return (exe.parent_path() / ".." / "plugins").string();
+  return exe.parent_path() / "..";
 }
 
 bool is_plugin_file_name(const std::string& name) {
@@ -102,10 +103,17 @@ std::string join(const std::vector<std::string>& items, const std::string& separ
 std::vector<std::string> plugin_search_path(const std::vector<std::string>& cli_paths) {
   std::vector<std::string> candidates = cli_paths;
   if (const char* env = std::getenv("LOOM_PLUGIN_PATH")) split_colon_list(env, candidates);
+  const fs::path prefix = executable_prefix();
+  // An installed loom's own plugins, found relative to it first, so a tree installed (or moved)
+  // to another prefix than the one compiled in still uses its own plugins.
+#ifdef LOOM_PLUGIN_INSTALL_RELDIR
+  if (!prefix.empty()) candidates.push_back((prefix / LOOM_PLUGIN_INSTALL_RELDIR).string());
+#endif
 #ifdef LOOM_PLUGIN_INSTALL_DIR
   candidates.emplace_back(LOOM_PLUGIN_INSTALL_DIR);
 #endif
-  candidates.push_back(executable_plugins_dir());
+  // A loom run from its build tree: <build>/bin/loom next to <build>/plugins.
+  if (!prefix.empty()) candidates.push_back((prefix / "plugins").string());
 
   std::vector<std::string> result;
   std::set<std::string> seen;
