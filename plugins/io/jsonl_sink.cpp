@@ -38,10 +38,9 @@ JsonlSink::JsonlSink(const Options& options)
       template_(options.path),
       commit_on_new_shard_(template_.uses_shard() && !template_.uses_meta()) {
   const bool python = style_ == JsonStyle::python;
-  record_prefix_ = "{" + quoted(options.text_field, style_) + (python ? ": " : ":");
+  text_key_ = quoted(options.text_field, style_) + (python ? ": " : ":");
   if (!options.meta_field.empty())
-    meta_prefix_ =
-        (python ? ", " : ",") + quoted(options.meta_field, style_) + (python ? ": {" : ":{");
+    meta_key_ = quoted(options.meta_field, style_) + (python ? ": {" : ":{");
 }
 
 JsonlSink::~JsonlSink() = default;  // open outputs abort: no partial file looks complete
@@ -77,14 +76,24 @@ void JsonlSink::append_value(std::string& out, const Value& value) const {
   }
 }
 
-void JsonlSink::serialize(const Doc& doc, std::string& out) const {
-  const bool python = style_ == JsonStyle::python;
-  out += record_prefix_;
+void JsonlSink::append_text(const Doc& doc, std::string& out) const {
+  out += text_key_;
   if (!append_string(out, doc.text(), style_)) throw Error("the text is not valid UTF-8");
+}
+
+// The meta object, or with an empty meta_field the bare fields; leading_separator puts a
+// separator before the first thing written.
+void JsonlSink::append_meta_fields(const Doc& doc, std::string& out, bool leading_separator) const {
+  const bool python = style_ == JsonStyle::python;
+  const bool nested = !options_.meta_field.empty();
+  const char* separator = python ? ", " : ",";
+  if (nested) {
+    if (leading_separator) out += separator;
+    out += meta_key_;
+  }
   bool first = true;
-  if (!options_.meta_field.empty()) out += meta_prefix_;
   doc.for_each_meta([&](std::string_view key, const Value& value) {
-    if (!first || options_.meta_field.empty()) out += python ? ", " : ",";
+    if (!first || (!nested && leading_separator)) out += separator;
     first = false;
     if (!append_string(out, key, style_))
       throw Error("meta field name '" + std::string(key) + "' is not valid UTF-8");
@@ -95,7 +104,20 @@ void JsonlSink::serialize(const Doc& doc, std::string& out) const {
       throw Error("meta field '" + std::string(key) + "': " + e.what());
     }
   });
-  if (!options_.meta_field.empty()) out += '}';
+  if (nested) out += '}';
+}
+
+void JsonlSink::serialize(const Doc& doc, std::string& out) const {
+  out += '{';
+  if (options_.meta_first) {
+    append_meta_fields(doc, out, false);
+    if (!options_.meta_field.empty() || doc.meta_count() > 0)
+      out += style_ == JsonStyle::python ? ", " : ",";
+    append_text(doc, out);
+  } else {
+    append_text(doc, out);
+    append_meta_fields(doc, out, true);
+  }
   out += "}\n";
 }
 

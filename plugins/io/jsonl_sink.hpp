@@ -1,6 +1,6 @@
-// jsonl_sink: writes documents as JSON Lines, {"text": ..., "meta": {...}}, to files named by a
-// path template. Records are serialized and compressed in prepare() (concurrently, per batch);
-// write() only appends the ready frames in input order.
+// jsonl_sink: writes documents as JSON Lines, {"text": ..., "meta": {...}} (or meta first), to
+// files named by a path template. Records are serialized and compressed in prepare() (concurrently,
+// per batch); write() only appends the ready frames in input order.
 #pragma once
 
 #include <loom/plugin.hpp>
@@ -26,6 +26,7 @@ struct JsonlSinkOptions {
   std::string json_style = "python";
   std::string text_field = "text";
   std::string meta_field = "meta";
+  bool meta_first = false;
 
   static constexpr const char* compression_values[] = {"auto", "none", "gzip", "zstd"};
   static constexpr const char* json_style_values[] = {"python", "compact"};
@@ -47,7 +48,10 @@ struct JsonlSinkOptions {
           .one_of(json_style_values),
       field("text_field", &JsonlSinkOptions::text_field, "output field name for the text"),
       field("meta_field", &JsonlSinkOptions::meta_field,
-            "output field holding the meta object; empty puts meta fields at the top level"));
+            "output field holding the meta object; empty puts meta fields at the top level"),
+      field("meta_first", &JsonlSinkOptions::meta_first,
+            "write the meta object (or the top-level meta fields) before the text, as writers "
+            "that build {\"meta\": ..., \"text\": ...} do (RedPajama's books)"));
 
   void validate() const;
 };
@@ -71,6 +75,8 @@ class JsonlSink : public Sink {
   };
 
   void serialize(const Doc& doc, std::string& out) const;
+  void append_text(const Doc& doc, std::string& out) const;
+  void append_meta_fields(const Doc& doc, std::string& out, bool leading_separator) const;
   void append_value(std::string& out, const Value& value) const;
   loom_codec codec_for_key(const std::string& key) const;
   Target& open_target(const std::string& key);
@@ -81,8 +87,8 @@ class JsonlSink : public Sink {
   PathTemplate template_;
   // With a template of {shard} and literals only, a later shard means earlier files are done.
   bool commit_on_new_shard_;
-  std::string record_prefix_;  // {"text":
-  std::string meta_prefix_;    // , "meta": {
+  std::string text_key_;  // "text":
+  std::string meta_key_;  // "meta": {
 
   // write()-side state: touched only by the serial write() and finish().
   std::unordered_map<std::string, Target> targets_;

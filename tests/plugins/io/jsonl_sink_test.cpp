@@ -94,7 +94,8 @@ const char* const tricky_jsonl =
     R"({"text":"","empty":"","key_\u00e9\ud83d\ude00":"v","ctrl\n":"\u001b"})"
     "\n";
 
-// json.dumps of each input record as {"text": ..., "meta": {rest}} (or flat with `flat`).
+// json.dumps of each input record as {"text": ..., "meta": {rest}}, flat with `flat`, and with
+// the meta object or fields first with `meta_first` / `meta_first_flat`.
 const char* const python_dumps = R"(
 import json, sys
 src, dst, layout = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -104,7 +105,12 @@ with open(src, 'rb') as f, open(dst, 'w', encoding='ascii', newline='\n') as out
             continue
         r = json.loads(line)
         text = r.pop('text')
-        obj = {'text': text, 'meta': r} if layout == 'nested' else {'text': text, **r}
+        obj = {
+            'nested': lambda: {'text': text, 'meta': r},
+            'flat': lambda: {'text': text, **r},
+            'meta_first': lambda: {'meta': r, 'text': text},
+            'meta_first_flat': lambda: {**r, 'text': text},
+        }[layout]()
         out.write(json.dumps(obj) + '\n')
 )";
 
@@ -119,7 +125,7 @@ TEST_CASE("python style matches json.dumps byte for byte on tricky records") {
     MESSAGE("python3 not found: skipping the json.dumps comparison");
     return;
   }
-  for (std::string layout : {"nested", "flat"}) {
+  for (std::string layout : {"nested", "flat", "meta_first", "meta_first_flat"}) {
     CAPTURE(layout);
     TempDir dir;
     std::string input = dir / "tricky.jsonl";
@@ -127,8 +133,10 @@ TEST_CASE("python style matches json.dumps byte for byte on tricky records") {
     std::vector<Document> docs = read_back(input);
     REQUIRE(docs.size() == 8);
 
+    const bool flat = layout.ends_with("flat");
     Instance out = sink({{"path", dir / "out/{shard}.jsonl"},
-                         {"meta_field", layout == "nested" ? "meta" : "\"\""}});
+                         {"meta_field", flat ? "\"\"" : "meta"},
+                         {"meta_first", layout.starts_with("meta_first") ? "true" : "false"}});
     out.run_sink({BatchInput{input, 0, docs}});
     io_test::run_python(dir, python_dumps, input + " " + (dir / "expected.jsonl") + " " + layout);
 

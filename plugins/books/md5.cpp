@@ -1,0 +1,92 @@
+#include "md5.hpp"
+
+#include <cstring>
+#include <stdexcept>
+
+namespace loom::books {
+namespace {
+
+// RFC 1321 constants: floor(|sin(i + 1)| * 2^32).
+constexpr std::uint32_t sine_table[64] = {
+    0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501,
+    0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be, 0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821,
+    0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa, 0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8,
+    0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed, 0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a,
+    0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c, 0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70,
+    0x289b7ec6, 0xeaa127fa, 0xd4ef3085, 0x04881d05, 0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665,
+    0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
+    0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391};
+
+constexpr int shift_table[64] = {7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
+                                 5, 9,  14, 20, 5, 9,  14, 20, 5, 9,  14, 20, 5, 9,  14, 20,
+                                 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
+                                 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21};
+
+constexpr std::uint32_t rotate_left(std::uint32_t x, int n) { return (x << n) | (x >> (32 - n)); }
+
+// One compression of the padded block; returns the four state words (little-endian digest).
+std::array<std::uint32_t, 4> compress(const std::uint8_t* block) {
+  std::uint32_t words[16];
+  for (int i = 0; i < 16; ++i)
+    words[i] = static_cast<std::uint32_t>(block[4 * i]) |
+               static_cast<std::uint32_t>(block[4 * i + 1]) << 8 |
+               static_cast<std::uint32_t>(block[4 * i + 2]) << 16 |
+               static_cast<std::uint32_t>(block[4 * i + 3]) << 24;
+  const std::uint32_t a0 = 0x67452301, b0 = 0xefcdab89, c0 = 0x98badcfe, d0 = 0x10325476;
+  std::uint32_t a = a0, b = b0, c = c0, d = d0;
+  for (int i = 0; i < 64; ++i) {
+    std::uint32_t mixed;
+    int word;
+    if (i < 16) {
+      mixed = (b & c) | (~b & d);
+      word = i;
+    } else if (i < 32) {
+      mixed = (d & b) | (~d & c);
+      word = (5 * i + 1) & 15;
+    } else if (i < 48) {
+      mixed = b ^ c ^ d;
+      word = (3 * i + 5) & 15;
+    } else {
+      mixed = c ^ (b | ~d);
+      word = (7 * i) & 15;
+    }
+    const std::uint32_t rotated =
+        rotate_left(a + mixed + sine_table[i] + words[word], shift_table[i]);
+    a = d;
+    d = c;
+    c = b;
+    b = b + rotated;
+  }
+  return {a0 + a, b0 + b, c0 + c, d0 + d};
+}
+
+std::array<std::uint32_t, 4> digest_words(std::string_view message) {
+  if (message.size() > md5_max_short_message)
+    throw std::length_error("md5_short: message longer than 55 bytes");
+  std::uint8_t block[64] = {};
+  std::memcpy(block, message.data(), message.size());
+  block[message.size()] = 0x80;
+  const std::uint64_t bit_length = static_cast<std::uint64_t>(message.size()) * 8;
+  for (int i = 0; i < 8; ++i) block[56 + i] = static_cast<std::uint8_t>(bit_length >> (8 * i));
+  return compress(block);
+}
+
+std::uint32_t byte_swap(std::uint32_t x) { return __builtin_bswap32(x); }
+
+}  // namespace
+
+std::array<std::uint8_t, 16> md5_short(std::string_view message) {
+  const std::array<std::uint32_t, 4> words = digest_words(message);
+  std::array<std::uint8_t, 16> out{};
+  for (int w = 0; w < 4; ++w)
+    for (int i = 0; i < 4; ++i) out[4 * w + i] = static_cast<std::uint8_t>(words[w] >> (8 * i));
+  return out;
+}
+
+std::uint64_t md5_low64_big_endian(std::string_view message) {
+  const std::array<std::uint32_t, 4> words = digest_words(message);
+  // Digest bytes 8..15 are words 2 and 3, each stored little-endian.
+  return static_cast<std::uint64_t>(byte_swap(words[2])) << 32 | byte_swap(words[3]);
+}
+
+}  // namespace loom::books

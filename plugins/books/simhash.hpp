@@ -1,0 +1,44 @@
+// The SimHash fingerprint of 1e0ng/simhash as RedPajama's book/dedup.py computes it:
+//   s = text.lower(); s = re.sub(r'[^\w]+', '', s)           (Python str semantics)
+//   features = [s[i:i + w] for i in range(max(len(s) - w + 1, 1))]   (code points, duplicates kept)
+//   bit b of the fingerprint = 1 iff more than half of the features' md5 hashes (last 8 digest
+//   bytes, big-endian) have bit b set.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace loom::books {
+
+struct Fingerprint {
+  std::uint64_t value = 0;
+  std::uint64_t feature_count = 0;
+};
+
+// Working memory reused between documents so fingerprinting a book allocates nothing in steady
+// state.
+struct FeatureScratch {
+  std::vector<char32_t> code_points;  // the (truncated) input, decoded
+  std::string word_chars;             // lowered word characters, UTF-8
+  std::vector<std::uint32_t> starts;  // byte offset of each code point in word_chars, plus the end
+};
+
+// Python's `s.lower()` followed by deleting every non-`\w` character, as UTF-8 plus code point
+// offsets in scratch. max_chars > 0 first keeps only the first max_chars code points (dedup.py's
+// -l). Throws std::invalid_argument naming the byte offset of invalid UTF-8.
+void word_characters(std::string_view utf8, std::size_t max_chars, FeatureScratch& scratch);
+
+// The fingerprint of a text with shingles of shingle_width code points (1..13).
+Fingerprint simhash(std::string_view utf8, int shingle_width, std::size_t max_chars,
+                    FeatureScratch& scratch);
+
+inline int hamming_distance(std::uint64_t a, std::uint64_t b) {
+  return __builtin_popcountll(a ^ b);
+}
+
+// Lower-case hex, 16 digits.
+std::string fingerprint_hex(std::uint64_t value);
+
+}  // namespace loom::books

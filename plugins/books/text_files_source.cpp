@@ -1,0 +1,118 @@
+#include "text_files_source.hpp"
+
+#include <optional>
+#include <utility>
+
+#include "text_file.hpp"
+
+namespace loom::books {
+namespace {
+
+// The folder of a pattern before its first wildcard, with a trailing '/', or "" for none.
+std::string fixed_folder(std::string_view pattern) {
+  const std::size_t wildcard = pattern.find_first_of("*?[");
+  const std::string_view fixed = pattern.substr(0, wildcard);
+  const std::size_t slash =
+      wildcard == std::string_view::npos ? pattern.rfind('/') : fixed.rfind('/');
+  return slash == std::string_view::npos ? "" : std::string(pattern.substr(0, slash + 1));
+}
+
+class TextFileReader final : public ShardReader {
+ public:
+  TextFileReader(const TextFilesSourceOptions& options, std::string shard, std::string relative)
+      : options_(options), shard_(std::move(shard)), relative_(std::move(relative)) {}
+
+  bool read(Batch& batch, std::size_t) override {
+    std::string bytes;
+    if (std::optional<std::string> problem = read_whole(bytes)) {
+      report(batch, *problem, "unreadable_file");
+      return true;
+    }
+    if (bytes.empty()) {
+      log(LOOM_LOG_WARN, shard_ + ": empty file (skipped)");
+      batch.count_skipped("empty_file");
+      return true;
+    }
+    if (std::optional<std::string> binary = binary_reason(bytes)) {
+      report(batch, *binary, "binary_file");
+      return true;
+    }
+    std::string_view text;
+    const std::optional<std::size_t> invalid =
+        options_.encoding == "latin-1" ? std::optional<std::size_t>(0) : first_invalid_utf8(bytes);
+    if (!invalid) {
+      text = bytes;
+    } else if (options_.encoding == "utf-8") {
+      report(batch,
+             "invalid UTF-8 at byte " + std::to_string(*invalid) +
+                 " (set encoding: auto or latin-1 to read it as Latin-1)",
+             "invalid_utf8");
+      return true;
+    } else {
+      char* decoded = batch.alloc(bytes.size() * 2);
+      text = std::string_view(decoded, latin1_to_utf8(bytes, decoded));
+    }
+    if (options_.strip_gutenberg) text = strip_gutenberg(text);
+    Doc doc = batch.append();
+    doc.set_text(text);
+    doc.set_origin(0, 0);
+    if (!options_.file_field.empty()) doc.set_meta(options_.file_field, relative_);
+    return true;
+  }
+
+ private:
+  std::optional<std::string> read_whole(std::string& bytes) {
+    const auto limit = static_cast<std::size_t>(options_.max_file_bytes);
+    Input input = Input::open(shard_);
+    std::size_t size = 0;
+    bytes.resize(1 << 20);
+    while (true) {
+      if (size == bytes.size()) {
+        if (size > limit) break;
+        bytes.resize(std::min(bytes.size() * 2, limit + 1));
+      }
+      const std::size_t n = input.read(bytes.data() + size, bytes.size() - size);
+      if (n == 0) break;
+      size += n;
+    }
+    if (size > limit)
+      return "file larger than max_file_bytes (" + std::to_string(limit) + " bytes)";
+    bytes.resize(size);
+    return std::nullopt;
+  }
+
+  void report(Batch& batch, const std::string& what, std::string_view reason) {
+    const std::string message = shard_ + ": " + what;
+    if (options_.on_error != "skip") throw Error(message);
+    log(LOOM_LOG_WARN, message + " (skipped)");
+    batch.count_skipped(reason);
+  }
+
+  const TextFilesSourceOptions& options_;
+  std::string shard_;
+  std::string relative_;
+};
+
+}  // namespace
+
+std::vector<std::string> TextFilesSource::shards() {
+  std::vector<std::string> out;
+  for (const std::string& pattern : options_.paths) {
+    const std::string folder = fixed_folder(pattern);
+    for (std::string& path : expand_paths(pattern)) {
+      std::string relative =
+          !folder.empty() && path.starts_with(folder) ? path.substr(folder.size()) : path;
+      relative_names_.emplace(path, std::move(relative));
+      out.push_back(std::move(path));
+    }
+  }
+  return out;
+}
+
+std::unique_ptr<ShardReader> TextFilesSource::open(std::string_view shard, std::uint64_t) {
+  auto it = relative_names_.find(shard);
+  std::string relative = it != relative_names_.end() ? it->second : std::string(shard);
+  return std::make_unique<TextFileReader>(options_, std::string(shard), std::move(relative));
+}
+
+}  // namespace loom::books

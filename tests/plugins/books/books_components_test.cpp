@@ -1,0 +1,192 @@
+// text_files_source and simhash_dedup, loaded from libloom_books.so through the SDK harness.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <loom/testing/harness.hpp>
+#include <string>
+#include <vector>
+
+using loom::testing::Document;
+using loom::testing::Instance;
+using loom::testing::OptionMap;
+using loom::testing::TempDir;
+using loom::testing::write_file;
+
+namespace {
+
+const loom_component& component(const char* name) {
+  static const loom::testing::Plugin plugin =
+      loom::testing::Plugin::load(std::string(LOOM_PLUGIN_DIR) + "/libloom_books.so");
+  return plugin.component(name);
+}
+
+std::vector<Document> read_files(const OptionMap& options) {
+  return Instance(component("text_files_source"), options).read_all();
+}
+
+const std::filesystem::path shared = LOOM_SHARED_DIR;
+
+// The shared Gutenberg books in the golden's order (sorted by folder, then file name).
+std::vector<Document> shared_books() {
+  std::string paths = "[";
+  for (const char* folder : {"pg16215-jack-sheppard", "pg3261-news-from-nowhere",
+                             "pg9198-complete-angler", "pg972-devils-dictionary"})
+    paths += (paths.size() > 1 ? ", " : "") + (shared / "corpus/books" / folder / "*.txt").string();
+  return read_files({{"paths", paths + "]"}});
+}
+
+}  // namespace
+
+TEST_CASE("the components have the kinds and flags the engine needs") {
+  CHECK(component("text_files_source").kind == LOOM_KIND_SOURCE);
+  CHECK(component("simhash_dedup").kind == LOOM_KIND_DEDUPER);
+  CHECK((component("simhash_dedup").flags & LOOM_FLAG_ORDER_SENSITIVE) != 0);
+}
+
+TEST_CASE("text files: UTF-8 kept, Latin-1 detected and decoded, one document per file") {
+  TempDir dir;
+  write_file(dir / "in/a.txt", "caf\xc3\xa9 \xe2\x80\x94 ok\r\n");
+  write_file(dir / "in/b.txt", "caf\xe9 na\xefve\n");  // Latin-1
+  std::vector<Document> docs = read_files({{"paths", dir / "in/*.txt"}});
+  REQUIRE(docs.size() == 2);
+  CHECK(docs[0].text == "caf\xc3\xa9 \xe2\x80\x94 ok\r\n");
+  CHECK(docs[1].text == "caf\xc3\xa9 na\xc3\xafve\n");
+  REQUIRE(docs[0].find("file") != nullptr);
+  CHECK(docs[0].find("file")->s == "a.txt");
+  CHECK(read_files({{"paths", dir / "in/b.txt"}, {"encoding", "latin-1"}})[0].text ==
+        "caf\xc3\xa9 na\xc3\xafve\n");
+  // Forced Latin-1 reads UTF-8 bytes as two characters each.
+  CHECK(read_files({{"paths", dir / "in/a.txt"}, {"encoding", "latin-1"}})[0].text.starts_with(
+      "caf\xc3\x83\xc2\xa9"));
+}
+
+TEST_CASE("invalid UTF-8 under encoding: utf-8 is an error naming the file and byte") {
+  TempDir dir;
+  write_file(dir / "bad.txt", "good text\nthen \xff here");
+  try {
+    read_files({{"paths", dir / "bad.txt"}, {"encoding", "utf-8"}});
+    FAIL("expected an error");
+  } catch (const std::exception& e) {
+    const std::string what = e.what();
+    CHECK(what.find("bad.txt") != std::string::npos);
+    CHECK(what.find("invalid UTF-8 at byte 15") != std::string::npos);
+  }
+  loom::testing::clear_log();
+  CHECK(read_files({{"paths", dir / "bad.txt"}, {"encoding", "utf-8"}, {"on_error", "skip"}})
+            .empty());
+  CHECK(loom::testing::log_count("bad.txt: invalid UTF-8") == 1);
+}
+
+TEST_CASE("binary, empty and oversized files are refused or skipped, never read as text") {
+  TempDir dir;
+  write_file(dir / "in/1-binary.txt", std::string("PK\x03\x04\x00\x00data", 10));
+  write_file(dir / "in/2-empty.txt", "");
+  write_file(dir / "in/3-huge.txt", std::string(3 << 20, 'x'));  // one 3 MB line
+  write_file(dir / "in/4-ok.txt", "fine\n");
+  CHECK_THROWS_WITH_AS(read_files({{"paths", dir / "in/1-binary.txt"}}),
+                       doctest::Contains("NUL byte at offset 4"), std::exception);
+  CHECK_THROWS_WITH_AS(
+      read_files({{"paths", dir / "in/3-huge.txt"}, {"max_file_bytes", "1000000"}}),
+      doctest::Contains("larger than max_file_bytes"), std::exception);
+  loom::testing::clear_log();
+  std::vector<Document> docs = read_files(
+      {{"paths", dir / "in/*.txt"}, {"on_error", "skip"}, {"max_file_bytes", "1000000"}});
+  REQUIRE(docs.size() == 1);
+  CHECK(docs[0].text == "fine\n");
+  CHECK(loom::testing::log_count("empty file") == 1);
+  CHECK(loom::testing::log_count("1-binary.txt") == 1);
+  // Under the default limit the huge single-line file is one document, read whole.
+  docs = read_files({{"paths", dir / "in/3-huge.txt"}});
+  REQUIRE(docs.size() == 1);
+  CHECK(docs[0].text.size() == (3u << 20));
+}
+
+TEST_CASE("strip_gutenberg keeps the text between the START and END marker lines") {
+  TempDir dir;
+  write_file(
+      dir / "g.txt",
+      "The Project Gutenberg EBook of X\r\n*** START OF THIS PROJECT GUTENBERG EBOOK X ***\r\n"
+      "Body line.\r\n\r\nEnd of Project Gutenberg's X\r\n*** END OF THIS ... ***\r\nlicence\r\n");
+  CHECK(read_files({{"paths", dir / "g.txt"}, {"strip_gutenberg", "true"}})[0].text ==
+        "Body line.\r\n\r\n");
+  CHECK(read_files({{"paths", dir / "g.txt"}})[0].text.starts_with("The Project Gutenberg"));
+}
+
+TEST_CASE("the shared books: the Latin-1 edition decodes to the golden's text") {
+  if (!std::filesystem::exists(shared / "corpus/books")) {
+    MESSAGE("SKIPPED: ../shared not found");
+    return;
+  }
+  std::vector<Document> books = shared_books();
+  REQUIRE(books.size() == 8);
+  // 9198-8.txt is ISO-8859-1: every byte becomes one code point, the non-ASCII ones two bytes.
+  const Document& latin1 = books[3];
+  CHECK(latin1.find("file")->s == "9198-8.txt");
+  const auto file_bytes =
+      std::filesystem::file_size(shared / "corpus/books/pg9198-complete-angler/9198-8.txt");
+  const auto code_points = std::count_if(latin1.text.begin(), latin1.text.end(),
+                                         [](char c) { return (c & 0xC0) != 0x80; });
+  CHECK(static_cast<std::uintmax_t>(code_points) == file_bytes);
+  CHECK(latin1.text.size() > file_bytes);
+  CHECK(books[4].find("file")->s == "9198.txt");  // plain ASCII: read as it is
+  CHECK(books[4].text.size() ==
+        std::filesystem::file_size(shared / "corpus/books/pg9198-complete-angler/9198.txt"));
+}
+
+TEST_CASE("simhash_dedup drops exactly the golden's near-duplicate editions, in any batching") {
+  if (!std::filesystem::exists(shared / "corpus/books")) {
+    MESSAGE("SKIPPED: ../shared not found");
+    return;
+  }
+  std::vector<Document> books = shared_books();
+  REQUIRE(books.size() == 8);
+  for (std::size_t batch_size : {1u, 3u, 8u}) {
+    CAPTURE(batch_size);
+    Instance dedup(component("simhash_dedup"), {{"fingerprint_field", "simhash"}});
+    std::vector<Document> out;
+    for (std::size_t i = 0; i < books.size(); i += batch_size) {
+      std::vector<Document> batch(
+          books.begin() + static_cast<std::ptrdiff_t>(i),
+          books.begin() + static_cast<std::ptrdiff_t>(std::min(books.size(), i + batch_size)));
+      for (Document& d : dedup.process(batch)) out.push_back(std::move(d));
+    }
+    REQUIRE(out.size() == 8);
+    std::vector<std::string> dropped;
+    for (const Document& d : out)
+      if (d.dropped) {
+        dropped.push_back(d.find("file")->s);
+        CHECK(d.drop_reason == "simhash_near_dup");
+      }
+    CHECK(dropped == std::vector<std::string>{"old-nwsnw10.txt", "9198.txt", "old-dvldc10.txt"});
+    CHECK(out[0].find("simhash")->s == "77b2e3034336b4dd");
+  }
+}
+
+TEST_CASE(
+    "simhash_dedup keeps the earliest of near-duplicates: reversed input, mirrored verdicts") {
+  if (!std::filesystem::exists(shared / "corpus/books")) {
+    MESSAGE("SKIPPED: ../shared not found");
+    return;
+  }
+  std::vector<Document> books = shared_books();
+  std::reverse(books.begin(), books.end());
+  Instance dedup(component("simhash_dedup"), {});
+  std::vector<std::string> kept;
+  for (const Document& d : dedup.process(books))
+    if (!d.dropped) kept.push_back(d.find("file")->s);
+  CHECK(kept == std::vector<std::string>{"old-dvldc10.txt", "old-7tcng10.txt", "9198.txt",
+                                         "old-nwsnw10.txt", "16215.txt"});
+}
+
+TEST_CASE("simhash_dedup: identical texts are near-duplicates; max_distance 0 needs equality") {
+  Instance dedup(component("simhash_dedup"), {{"max_distance", "0"}});
+  std::vector<Document> docs(3);
+  docs[0].text = "The quick brown fox jumps over the lazy dog.";
+  docs[1].text = "the QUICK brown fox -- jumps over the lazy dog!";  // same word characters
+  docs[2].text = "Something else entirely, with other words in it.";
+  std::vector<Document> out = dedup.process(docs);
+  CHECK_FALSE(out[0].dropped);
+  CHECK(out[1].dropped);
+  CHECK_FALSE(out[2].dropped);
+}
