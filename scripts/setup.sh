@@ -24,6 +24,7 @@ packages=(
   libtbb-dev libboost-dev libboost-filesystem-dev libyaml-cpp-dev libzstd-dev libcurl4-openssl-dev
   libxxhash-dev libfasttext-dev fasttext doctest-dev libsimdjson-dev libsentencepiece-dev sentencepiece
   libre2-dev libicu-dev libcli11-dev libfmt-dev libspdlog-dev libarchive-dev libpugixml-dev libbz2-dev
+  libxml2-dev
   libopenmpi-dev openmpi-bin zstd
   zlib1g-dev libssl-dev python3 clang-format
 )

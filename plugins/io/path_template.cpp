@@ -47,7 +47,7 @@ std::string shard_stem(std::string_view uri) {
   std::string name(slash == std::string_view::npos ? uri : uri.substr(slash + 1));
   for (std::string_view ext : {".gz", ".zst", ".zstd", ".bz2", ".xz"})
     if (strip_suffix(name, ext)) break;
-  for (std::string_view ext : {".jsonl", ".json"})
+  for (std::string_view ext : {".jsonl", ".json", ".xml", ".7z"})
     if (strip_suffix(name, ext)) break;
   return name;
 }

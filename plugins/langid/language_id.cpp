@@ -1,0 +1,127 @@
+#include "language_id.hpp"
+
+#include <fasttext/fasttext.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+#include <utility>
+#include <vector>
+
+namespace loom::langid {
+namespace {
+
+std::string default_model_path() {
+  std::string cache;
+  if (const char* c = std::getenv("LOOM_CACHE"); c != nullptr && *c != '\0') {
+    cache = c;
+  } else {
+    const char* home = std::getenv("HOME");
+    cache = std::string(home != nullptr ? home : "") + "/.cache/loom";
+  }
+  return cache + "/models/lid.176.ftz";
+}
+
+constexpr std::string_view label_prefix = "__label__";
+
+// Field name and value copied out of a document, so its meta can be rebuilt in a new order.
+struct OwnedField {
+  std::string key;
+  Value value;
+  std::string storage;
+};
+
+void set_fields_first(Doc& doc, std::vector<std::pair<std::string, Value>> fields) {
+  std::vector<OwnedField> existing;
+  doc.for_each_meta([&](std::string_view key, const Value& value) {
+    existing.push_back(OwnedField{std::string(key), value, std::string(value.s)});
+  });
+  for (const OwnedField& f : existing) doc.remove_meta(f.key);
+  for (auto& [key, value] : fields) doc.set_meta(key, value);
+  for (OwnedField& f : existing) {
+    f.value.s = f.storage;
+    if (std::none_of(fields.begin(), fields.end(), [&](const auto& n) { return n.first == f.key; }))
+      doc.set_meta(f.key, f.value);
+  }
+}
+
+}  // namespace
+
+std::string prepare_text(std::string_view text, const LanguageIdOptions& options) {
+  std::string out;
+  out.reserve(text.size() + 1);
+  for (char c : text) {
+    if (c == '\n') {
+      if (options.newlines == "space")
+        out += ' ';
+      else if (options.newlines == "keep")
+        out += c;
+      continue;
+    }
+    out += options.lowercase && c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  return out;
+}
+
+double round_like_python(double x, int digits) {
+  // printf rounds the exact binary value correctly (ties to even), as CPython's round() does.
+  char buffer[400];
+  std::snprintf(buffer, sizeof buffer, "%.*f", digits, x);
+  return std::strtod(buffer, nullptr);
+}
+
+LanguageId::LanguageId(const Options& options)
+    : options_(options), model_(std::make_unique<fasttext::FastText>()) {
+  if (options_.model.empty()) options_.model = default_model_path();
+  if (!std::filesystem::is_regular_file(options_.model))
+    throw Error("language_id: model file '" + options_.model +
+                    "' not found (scripts/setup.sh installs lid.176.ftz; or set `model`)",
+                LOOM_ERR_CONFIG);
+  try {
+    model_->loadModel(options_.model);
+  } catch (const std::exception& e) {
+    throw Error("language_id: cannot load fastText model '" + options_.model + "': " + e.what(),
+                LOOM_ERR_CONFIG);
+  }
+}
+
+LanguageId::~LanguageId() = default;
+
+void LanguageId::process(Batch& batch) {
+  const bool filter = options_.mode == "filter";
+  std::vector<std::pair<fasttext::real, std::string>> predictions;
+  for (Doc doc : batch) {
+    if (doc.dropped()) continue;
+    // The Python binding appends "\n"; predictLine reads up to it and adds </s>.
+    std::istringstream line(prepare_text(doc.text(), options_) + "\n");
+    model_->predictLine(line, predictions, 1, 0.0);
+    std::string label;
+    double score = 0.0;
+    if (!predictions.empty()) {
+      label = predictions.front().second;
+      if (label.starts_with(label_prefix)) label.erase(0, label_prefix.size());
+      score = std::min(1.0, static_cast<double>(predictions.front().first));
+    }
+    if (options_.score_digits >= 0)
+      score = round_like_python(score, static_cast<int>(options_.score_digits));
+    std::vector<std::pair<std::string, Value>> fields;
+    fields.emplace_back(options_.label_field, Value::string(label));
+    if (!options_.score_field.empty())
+      fields.emplace_back(options_.score_field, Value::real(score));
+    if (options_.field_position == "first") {
+      set_fields_first(doc, std::move(fields));
+    } else {
+      for (auto& [key, value] : fields) doc.set_meta(key, value);
+    }
+    if (!filter) continue;
+    const auto& keep = options_.languages;
+    if (!keep.empty() && std::find(keep.begin(), keep.end(), label) == keep.end())
+      doc.drop("language");
+    else if (score < options_.threshold)
+      doc.drop("language_score");
+  }
+}
+
+}  // namespace loom::langid

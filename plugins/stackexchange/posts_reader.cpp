@@ -1,0 +1,151 @@
+#include "posts_reader.hpp"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <libxml/xmlreader.h>
+
+#include <loom/plugin.hpp>
+
+#include <stdexcept>
+
+namespace loom::stackexchange {
+namespace {
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+std::string base_name(std::string_view path) {
+  const auto slash = path.find_last_of('/');
+  return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+// The Posts.xml member of a .7z (7z needs seeking, so this reads local files only).
+class ArchiveMember {
+ public:
+  explicit ArchiveMember(const std::string& path) : path_(path), archive_(archive_read_new()) {
+    archive_read_support_format_7zip(archive_);
+    archive_read_support_filter_all(archive_);
+    if (archive_read_open_filename(archive_, path.c_str(), 1 << 16) != ARCHIVE_OK) fail("open");
+    archive_entry* entry = nullptr;
+    for (;;) {
+      const int rc = archive_read_next_header(archive_, &entry);
+      if (rc == ARCHIVE_EOF)
+        throw std::runtime_error(path_ + ": no Posts.xml member in the archive");
+      if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) fail("list");
+      const char* name = archive_entry_pathname(entry);
+      if (name != nullptr && base_name(name) == "Posts.xml") return;
+    }
+  }
+  ~ArchiveMember() { archive_read_free(archive_); }
+  ArchiveMember(const ArchiveMember&) = delete;
+  ArchiveMember& operator=(const ArchiveMember&) = delete;
+
+  std::size_t read(char* buffer, std::size_t capacity) {
+    const la_ssize_t n = archive_read_data(archive_, buffer, capacity);
+    if (n < 0) fail("read Posts.xml from");
+    return static_cast<std::size_t>(n);
+  }
+
+ private:
+  [[noreturn]] void fail(const char* what) {
+    const char* message = archive_error_string(archive_);
+    throw std::runtime_error(path_ + ": cannot " + what + " the 7z archive: " +
+                             (message != nullptr ? message : "unknown error"));
+  }
+  std::string path_;
+  archive* archive_;
+};
+
+struct ReaderState {
+  ByteSource bytes;
+  std::string failure;  // an exception from the byte source, rethrown after the parser stops
+  std::string parse_error;
+  int parse_error_line = 0;
+};
+
+int read_callback(void* context, char* buffer, int length) {
+  auto* state = static_cast<ReaderState*>(context);
+  try {
+    return static_cast<int>(state->bytes(buffer, static_cast<std::size_t>(length)));
+  } catch (const std::exception& e) {
+    state->failure = e.what();
+    return -1;
+  }
+}
+
+int close_callback(void*) { return 0; }
+
+void error_callback(void* context, const char* message, xmlParserSeverities severity,
+                    xmlTextReaderLocatorPtr locator) {
+  auto* state = static_cast<ReaderState*>(context);
+  const bool is_error =
+      severity == XML_PARSER_SEVERITY_ERROR || severity == XML_PARSER_SEVERITY_VALIDITY_ERROR;
+  // The first error is the cause; later ones follow from it.
+  if (!is_error || !state->parse_error.empty()) return;
+  state->parse_error = message != nullptr ? message : "malformed XML";
+  while (!state->parse_error.empty() && state->parse_error.back() == '\n')
+    state->parse_error.pop_back();
+  state->parse_error_line = locator != nullptr ? xmlTextReaderLocatorLineNumber(locator) : 0;
+}
+
+std::optional<std::string> attribute(xmlTextReaderPtr reader, const char* name) {
+  xmlChar* value = xmlTextReaderGetAttribute(reader, reinterpret_cast<const xmlChar*>(name));
+  if (value == nullptr) return std::nullopt;
+  std::string out(reinterpret_cast<const char*>(value));
+  xmlFree(value);
+  return out;
+}
+
+}  // namespace
+
+ByteSource open_posts_bytes(const std::string& path) {
+  if (ends_with(path, ".7z")) {
+    auto member = std::make_shared<ArchiveMember>(path);
+    return [member](char* buffer, std::size_t capacity) { return member->read(buffer, capacity); };
+  }
+  auto input = std::make_shared<Input>(Input::open(path));
+  return [input](char* buffer, std::size_t capacity) { return input->read(buffer, capacity); };
+}
+
+void read_post_rows(const std::string& name, ByteSource bytes,
+                    const std::function<void(PostRow&&)>& on_row) {
+  ReaderState state{std::move(bytes), {}, {}, 0};
+  // No XML_PARSE_NOENT / DTDLOAD / HUGE: entities stay unexpanded, external DTDs are not read and
+  // libxml2's size and amplification limits stay on.
+  xmlTextReaderPtr reader = xmlReaderForIO(read_callback, close_callback, &state, name.c_str(),
+                                           nullptr, XML_PARSE_NONET | XML_PARSE_COMPACT);
+  if (reader == nullptr) throw std::runtime_error(name + ": cannot start the XML reader");
+  xmlTextReaderSetErrorHandler(reader, error_callback, &state);
+  int rc = 0;
+  try {
+    while ((rc = xmlTextReaderRead(reader)) == 1) {
+      if (xmlTextReaderNodeType(reader) != XML_READER_TYPE_ELEMENT) continue;
+      if (xmlTextReaderDepth(reader) != 1) continue;
+      const xmlChar* element = xmlTextReaderConstLocalName(reader);
+      if (element == nullptr || std::string_view(reinterpret_cast<const char*>(element)) != "row")
+        continue;
+      PostRow row;
+      row.line = static_cast<std::uint64_t>(xmlTextReaderGetParserLineNumber(reader));
+      row.id = attribute(reader, "Id");
+      row.parent_id = attribute(reader, "ParentId");
+      row.title = attribute(reader, "Title");
+      row.body = attribute(reader, "Body");
+      row.score = attribute(reader, "Score");
+      on_row(std::move(row));
+    }
+  } catch (...) {
+    xmlFreeTextReader(reader);
+    throw;
+  }
+  xmlFreeTextReader(reader);
+  if (!state.failure.empty()) throw std::runtime_error(state.failure);
+  if (rc < 0 || !state.parse_error.empty()) {
+    std::string where = name;
+    if (state.parse_error_line > 0) where += ":" + std::to_string(state.parse_error_line);
+    throw std::runtime_error(where + ": malformed XML: " +
+                             (state.parse_error.empty() ? "parse failed" : state.parse_error));
+  }
+}
+
+}  // namespace loom::stackexchange

@@ -1,0 +1,81 @@
+#include <doctest/doctest.h>
+
+#include <loom/testing/harness.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+using loom::testing::Document;
+using loom::testing::Instance;
+using loom::testing::MetaValue;
+
+namespace {
+
+const loom_component& language_id() {
+  static const loom::testing::Plugin plugin =
+      loom::testing::Plugin::load(std::string(LOOM_PLUGIN_DIR) + "/libloom_langid.so");
+  return plugin.component("language_id");
+}
+
+std::string model_path() {
+  const char* cache = std::getenv("LOOM_CACHE");
+  const char* home = std::getenv("HOME");
+  std::string root =
+      cache != nullptr && *cache != '\0' ? cache : std::string(home ? home : "") + "/.cache/loom";
+  return root + "/models/lid.176.ftz";
+}
+
+bool have_model() {
+  if (std::filesystem::exists(model_path())) return true;
+  std::cout << "SKIPPED: fastText model " << model_path() << " absent (scripts/setup.sh)\n";
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("language_id labels English, German and French text") {
+  if (!have_model()) return;
+  Instance lid(language_id(), {{"score_field", "score"}, {"score_digits", "2"}});
+  std::vector<Document> docs(3);
+  docs[0].text = "The quick brown fox jumps over the lazy dog.\nIt was a sunny day.";
+  docs[1].text =
+      "Der schnelle braune Fuchs springt \xc3\xbc"
+      "ber den faulen Hund.";
+  docs[2].text = "Le renard brun rapide saute par-dessus le chien paresseux.";
+  auto out = lid.process(docs);
+  REQUIRE(out.size() == 3);
+  CHECK(*out[0].find("language") == MetaValue("en"));
+  CHECK(*out[1].find("language") == MetaValue("de"));
+  CHECK(*out[2].find("language") == MetaValue("fr"));
+  const MetaValue* score = out[0].find("score");
+  REQUIRE(score != nullptr);
+  CHECK(score->f > 0.5);
+  CHECK(score->f <= 1.0);
+  CHECK(score->f * 100 ==
+        doctest::Approx(static_cast<double>(static_cast<int>(score->f * 100 + 0.5))));
+}
+
+TEST_CASE("filter mode drops other languages; field_position first puts the label first") {
+  if (!have_model()) return;
+  Instance lid(language_id(),
+               {{"mode", "filter"}, {"languages", "[en]"}, {"field_position", "first"}});
+  std::vector<Document> docs(2);
+  docs[0].text = "This is plainly an English sentence about the weather.";
+  docs[0].meta = {{"url", "u"}};
+  docs[1].text =
+      "Dies ist eindeutig ein deutscher Satz \xc3\xbc"
+      "ber das Wetter.";
+  auto out = lid.process(docs);
+  REQUIRE(out.size() == 2);
+  CHECK(out[0].keys() == std::vector<std::string>{"language", "url"});
+  CHECK_FALSE(out[0].dropped);
+  CHECK(out[1].dropped);
+}
+
+TEST_CASE("a missing model file is a configuration error naming it") {
+  CHECK_THROWS_WITH(Instance(language_id(), {{"model", "/nonexistent/lid.ftz"}}),
+                    doctest::Contains("/nonexistent/lid.ftz"));
+}
