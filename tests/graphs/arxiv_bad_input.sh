@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # arXiv bad input: a truncated monthly tar is a clear error naming the file; inside a tar, a
-# truncated <id>.gz, a non-UTF-8 .tex, member names that climb out (`../x.gz`, `/abs.gz`) and a
-# PDF-only paper are each skipped and counted, the good paper is still written, and nothing is
-# written outside the output folder.
+# truncated <id>.gz (cut in its header or in its data), a non-UTF-8 .tex, member names that climb out (`../x.gz`, `/abs.gz`) and a
+# PDF-only paper are each skipped and counted, the good papers (a project tar and a lone gzipped
+# .tex with an old-style id) are still written, and nothing is written outside the output folder.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 graph=$LOOM_SOURCE_DIR/graphs/redpajama/arxiv.yaml
@@ -25,6 +25,9 @@ def project(files):
 good = project([("main.tex", b"\\documentclass{article}\n\\section{Intro}\nGood paper.\n")])
 not_utf8 = project([("a.tex", b"\\section{A}\nok\n"), ("b.tex", b"\\section{B}\nbad \xff byte\n")])
 truncated = project([("main.tex", b"\\section{T}\n" + b"x" * 5000)])[:60]
+late = project([("main.tex", b"\\section{T}\n" + bytes(range(32, 127)) * 3000)])
+late = late[: len(late) * 7 // 10]
+single = gzip.compress(b"\\documentclass{x}\n\\section{Single}\nOne file, caf\xc3\xa9.\n", mtime=0)
 members = [
     ("2301/2301.00001.gz", good),
     ("2301/2301.00002.gz", not_utf8),
@@ -32,6 +35,8 @@ members = [
     ("../2301.00004.gz", good),
     ("/2301.00005.gz", good),
     ("2301/2301.00006.pdf", b"%PDF-1.4\n"),
+    ("2301/2301.00007.gz", late),
+    ("2301/astro-ph0101008.gz", single),
 ]
 with tarfile.open(f"{folder}/arXiv_src_2301_001.tar", "w") as tar:
     for name, data in members:
@@ -48,14 +53,16 @@ rc=0
 last_err=$tmp/skips.err
 expect_rc 0 "damaged papers inside a readable tar"
 written=$(wc -l <"$out/arxiv/arxiv.jsonl")
-[[ "$written" == 1 ]] || fail "wrote $written papers, expected only the good one"
+[[ "$written" == 2 ]] || fail "wrote $written papers, expected only the 2 good ones"
 grep -q '"arxiv_id": "2301.00001"' "$out/arxiv/arxiv.jsonl" || fail "the good paper 2301.00001 is missing"
 grep -q '"text": "\\\\section{Intro}\\nGood paper.\\n"' "$out/arxiv/arxiv.jsonl" || fail "the good paper's text is wrong"
-pass "the good paper is written, cleaned"
+want='{"text": "\\section{Single}\nOne file, caf\u00e9.\n", "meta": {"timestamp": "2023-01-02T00:00:00", "yymm": "2301", "arxiv_id": "astro-ph/0101008", "language": null, "url": "https://arxiv.org/abs/astro-ph/0101008", "source": "arxiv"}}'
+[[ "$(sed -n 2p "$out/arxiv/arxiv.jsonl")" == "$want" ]] || fail "the lone gzipped .tex paper: got $(sed -n 2p "$out/arxiv/arxiv.jsonl")"
+pass "the good papers are written, cleaned, the lone .tex one with an archive/number id"
 for reason in tex_not_utf8 unreadable_paper unsafe_member_name not_gz_source; do
   count=$(stat_value "$out/arxiv/stats.json" read "dropped_by_reason.$reason")
   want=1
-  [[ $reason == unsafe_member_name ]] && want=2
+  [[ $reason == unsafe_member_name || $reason == unreadable_paper ]] && want=2
   [[ "$count" == "$want" ]] || fail "stats.json counts $count '$reason' skips, expected $want"
   pass "stats.json counts $want '$reason' skip(s)"
 done
