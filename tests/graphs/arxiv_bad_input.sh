@@ -56,8 +56,10 @@ written=$(wc -l <"$out/arxiv/arxiv.jsonl")
 [[ "$written" == 2 ]] || fail "wrote $written papers, expected only the 2 good ones"
 grep -q '"arxiv_id": "2301.00001"' "$out/arxiv/arxiv.jsonl" || fail "the good paper 2301.00001 is missing"
 grep -q '"text": "\\\\section{Intro}\\nGood paper.\\n"' "$out/arxiv/arxiv.jsonl" || fail "the good paper's text is wrong"
-want='{"text": "\\section{Single}\nOne file, caf\u00e9.\n", "meta": {"timestamp": "2023-01-02T00:00:00", "yymm": "2301", "arxiv_id": "astro-ph/0101008", "language": null, "url": "https://arxiv.org/abs/astro-ph/0101008", "source": "arxiv"}}'
-[[ "$(sed -n 2p "$out/arxiv/arxiv.jsonl")" == "$want" ]] || fail "the lone gzipped .tex paper: got $(sed -n 2p "$out/arxiv/arxiv.jsonl")"
+want='{"text": "\\section{Single}\nOne file, caf\u00e9.\n", "meta": {"timestamp": "2023-01-02T00:00:00", "yymm": "2301", "arxiv_id": "astro-ph/0101008", "language": LANG, "url": "https://arxiv.org/abs/astro-ph/0101008", "source": "arxiv"}}'
+# The language label is the model's business (checked by the parity test), not this test's.
+got=$(sed -n 2p "$out/arxiv/arxiv.jsonl" | sed -E 's/"language": "[A-Za-z_-]+"/"language": LANG/')
+[[ "$got" == "$want" ]] || fail "the lone gzipped .tex paper: got $got"
 pass "the good papers are written, cleaned, the lone .tex one with an archive/number id"
 for reason in tex_not_utf8 unreadable_paper unsafe_member_name not_gz_source; do
   count=$(stat_value "$out/arxiv/stats.json" read "dropped_by_reason.$reason")
