@@ -1,0 +1,134 @@
+// loom/sdk/io.hpp: byte streams, buffers and compression offered by the host
+// Part of the C++ plugin layer; include <loom/plugin.hpp> rather than this file.
+#pragma once
+
+#include <loom/sdk/host.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace loom {
+
+// ---------------------------------------------------------------------------------------------
+// Byte streams from the host (files, globs, http(s); compression handled by the host)
+// ---------------------------------------------------------------------------------------------
+
+class Input {
+ public:
+  static Input open(std::string_view uri, loom_codec codec = LOOM_CODEC_AUTO) {
+    loom_error err = detail::fresh_error();
+    loom_input* in = nullptr;
+    detail::check(host().input_open(detail::to_c(uri), codec, &in, &err), err);
+    return Input(in);
+  }
+  Input(Input&& o) noexcept : in_(std::exchange(o.in_, nullptr)) {}
+  Input& operator=(Input&& o) noexcept {
+    if (this != &o) {
+      close();
+      in_ = std::exchange(o.in_, nullptr);
+    }
+    return *this;
+  }
+  ~Input() { close(); }
+  // Returns bytes read, 0 at the end; throws on failure.
+  std::size_t read(char* buffer, std::size_t capacity) {
+    loom_error err = detail::fresh_error();
+    std::int64_t n = host().input_read(in_, buffer, capacity, &err);
+    if (n < 0) detail::check(1, err);
+    return static_cast<std::size_t>(n);
+  }
+  std::uint64_t raw_position() const { return host().input_raw_position(in_); }
+  void close() {
+    if (in_ != nullptr) host().input_close(std::exchange(in_, nullptr));
+  }
+
+ private:
+  explicit Input(loom_input* in) : in_(in) {}
+  loom_input* in_;
+};
+
+// Growable host-owned buffer (so compressed frames never cross the boundary as C++ objects).
+class Buffer {
+ public:
+  Buffer() : buf_(host().buffer_create()) {}
+  Buffer(Buffer&& o) noexcept : buf_(std::exchange(o.buf_, nullptr)) {}
+  Buffer& operator=(Buffer&&) = delete;
+  Buffer(const Buffer&) = delete;
+  ~Buffer() {
+    if (buf_ != nullptr) host().buffer_destroy(buf_);
+  }
+  void clear() { host().buffer_clear(buf_); }
+  void append(std::string_view data) { host().buffer_append(buf_, detail::to_c(data)); }
+  std::string_view view() const { return detail::to_sv(host().buffer_view(buf_)); }
+  loom_buffer* raw() const { return buf_; }
+
+ private:
+  loom_buffer* buf_;
+};
+
+inline void compress_frame(loom_codec codec, int level, std::string_view data, Buffer& out) {
+  loom_error err = detail::fresh_error();
+  detail::check(host().compress_frame(codec, level, detail::to_c(data), out.raw(), &err), err);
+}
+
+inline loom_codec codec_for_path(std::string_view path) {
+  return static_cast<loom_codec>(host().codec_for_path(detail::to_c(path)));
+}
+
+// A file that appears under its final name only when commit() succeeds; destroyed uncommitted,
+// it is removed.
+class Output {
+ public:
+  static Output open(std::string_view path, loom_codec codec = LOOM_CODEC_AUTO, int level = 0) {
+    loom_error err = detail::fresh_error();
+    loom_output* out = nullptr;
+    detail::check(host().output_open(detail::to_c(path), codec, level, &out, &err), err);
+    return Output(out);
+  }
+  Output(Output&& o) noexcept : out_(std::exchange(o.out_, nullptr)) {}
+  Output& operator=(Output&& o) noexcept {
+    if (this != &o) {
+      abort();
+      out_ = std::exchange(o.out_, nullptr);
+    }
+    return *this;
+  }
+  ~Output() { abort(); }
+  void write(std::string_view data) {
+    loom_error err = detail::fresh_error();
+    detail::check(host().output_write(out_, detail::to_c(data), &err), err);
+  }
+  void write_raw(std::string_view data) {
+    loom_error err = detail::fresh_error();
+    detail::check(host().output_write_raw(out_, detail::to_c(data), &err), err);
+  }
+  std::uint64_t bytes_written() const { return host().output_bytes_written(out_); }
+  void commit() {
+    loom_error err = detail::fresh_error();
+    loom_output* out = std::exchange(out_, nullptr);
+    detail::check(host().output_commit(out, &err), err);
+  }
+  void abort() {
+    if (out_ != nullptr) host().output_abort(std::exchange(out_, nullptr));
+  }
+  bool is_open() const { return out_ != nullptr; }
+
+ private:
+  explicit Output(loom_output* out) : out_(out) {}
+  loom_output* out_;
+};
+
+inline std::vector<std::string> expand_paths(std::string_view pattern) {
+  std::vector<std::string> out;
+  loom_error err = detail::fresh_error();
+  auto push = [](void* context, loom_str path) {
+    static_cast<std::vector<std::string>*>(context)->emplace_back(path.data, path.size);
+  };
+  detail::check(host().expand_paths(detail::to_c(pattern), push, &out, &err), err);
+  return out;
+}
+
+}  // namespace loom
