@@ -1,10 +1,14 @@
 #include <doctest/doctest.h>
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <loom/testing/harness.hpp>
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
+#include <utility>
 #include <vector>
 
 using loom::testing::Document;
@@ -87,4 +91,48 @@ TEST_CASE("an entity expansion bomb is refused, not expanded") {
 TEST_CASE("a truncated 7z is an error naming the file") {
   const std::string path = write_file("truncated.7z", std::string("7z\xbc\xaf\x27\x1c\x00\x04", 8));
   CHECK_THROWS_WITH(read(path, "rp_v1"), doctest::Contains("truncated.7z"));
+}
+
+namespace {
+
+// A site dump as archive.org ships it: a .7z holding Posts.xml (and other tables).
+std::string write_7z(const std::string& name, const std::string& posts_xml) {
+  archive* a = archive_write_new();
+  archive_write_set_format_7zip(a);
+  std::size_t used = 0;
+  std::vector<char> buffer(1 << 20);
+  REQUIRE(archive_write_open_memory(a, buffer.data(), buffer.size(), &used) == ARCHIVE_OK);
+  for (const auto& [member, content] :
+       {std::pair<std::string, std::string>{"Users.xml", "<users/>"}, {"Posts.xml", posts_xml}}) {
+    archive_entry* entry = archive_entry_new();
+    archive_entry_set_pathname(entry, member.c_str());
+    archive_entry_set_size(entry, static_cast<la_int64_t>(content.size()));
+    archive_entry_set_filetype(entry, AE_IFREG);
+    archive_entry_set_perm(entry, 0644);
+    REQUIRE(archive_write_header(a, entry) == ARCHIVE_OK);
+    REQUIRE(archive_write_data(a, content.data(), content.size()) ==
+            static_cast<la_ssize_t>(content.size()));
+    archive_entry_free(entry);
+  }
+  REQUIRE(archive_write_close(a) == ARCHIVE_OK);
+  archive_write_free(a);
+  return write_file(name, std::string(buffer.data(), used));
+}
+
+}  // namespace
+
+TEST_CASE("a .7z dump reads its Posts.xml member; the site comes from the archive name") {
+  const std::string path = write_7z("demo.stackexchange.com.7z", posts);
+  auto docs = read(path, "rp_v1");
+  REQUIRE(docs.size() == 2);
+  CHECK(docs[0].text == "Q: Why? Q\nA: nine\nA: nine again\nA: ten\nA: minus");
+  CHECK(*docs[0].find("url") == MetaValue("https://demo.stackexchange.com/questions/1"));
+}
+
+TEST_CASE("a 7z cut short is an error naming the file, not a crash") {
+  const std::string whole = write_7z("whole.7z", posts);
+  std::ifstream in(whole, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string path = write_file("cut.7z", bytes.substr(0, bytes.size() / 2));
+  CHECK_THROWS_WITH(read(path, "rp_v1"), doctest::Contains("cut.7z"));
 }
