@@ -33,7 +33,7 @@ const char* const mit_text =
 
 }  // namespace
 
-TEST_CASE("github_source reads BigQuery export rows; null content is skipped, not an error") {
+TEST_CASE("github_source reads BigQuery export rows, and skips (not fails on) null content") {
   const fs::path root = fresh_dir("bigquery");
   write_file(root / "github" / "part.jsonl",
              "{\"id\": \"1\", \"content\": \"x = 1\\n\", \"binary\": false, \"path\": \"a.py\", "
