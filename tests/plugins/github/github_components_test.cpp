@@ -76,7 +76,7 @@ TEST_CASE("content_hash is the md5 hex of the raw bytes") {
   CHECK(docs[2].find("content_hash")->s.size() == 32);
 }
 
-TEST_CASE("copyright_strip: first block comment only; leading comment lines as an option") {
+TEST_CASE("copyright_strip: first block comment only, leading comment lines as an option") {
   Instance strip(github_plugin().component("copyright_strip"), {});
   auto text_after = [&](Instance& s, std::string in) { return s.process({Document{in}})[0].text; };
   CHECK(text_after(strip, "/* Copyright 2020 */\nint x;\n") == "\nint x;\n");
