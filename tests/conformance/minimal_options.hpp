@@ -1,0 +1,38 @@
+// The smallest options each first-party component needs to be created: its required options (and
+// any option whose default would need external data). A component with a required option that
+// is missing here fails the conformance test, so every new plugin adds its components here.
+//
+// In values, {tmp} is a fresh empty folder and {empty} an empty file in it (named .jsonl).
+#pragma once
+
+#include <loom/testing/harness.hpp>
+
+#include <map>
+#include <string>
+
+namespace loom::conformance {
+
+struct MinimalSetup {
+  loom::testing::OptionMap options;
+  // Sources: bytes of a small input file the source can read ({input} in options), in addition
+  // to the run over an empty file. Empty: the source is only run on {empty}.
+  std::string sample_input;
+  std::string sample_name = "sample.jsonl";
+  // When not empty, the component is listed but not run, and the reason is printed (for
+  // components that cannot run without data outside the repository).
+  std::string skip_reason;
+};
+
+inline const std::map<std::string, MinimalSetup>& minimal_setups() {
+  static const std::map<std::string, MinimalSetup> setups{
+      {"jsonl_source",
+       {{{"paths", "[\"{input}\"]"}},
+        "{\"text\": \"one\", \"id\": 1}\n{\"text\": \"two\"}\n{\"text\": \"three\"}\n"}},
+      {"jsonl_sink", {{{"path", "\"{tmp}/out/{shard}.jsonl\""}}}},
+      {"arxiv_source", {{{"paths", "[\"{input}\"]"}}}},
+      {"github_source", {{{"root", "\"{tmp}\""}}}},
+  };
+  return setups;
+}
+
+}  // namespace loom::conformance
