@@ -76,17 +76,14 @@ int read_callback(void* context, char* buffer, int length) {
 
 int close_callback(void*) { return 0; }
 
-void error_callback(void* context, const char* message, xmlParserSeverities severity,
-                    xmlTextReaderLocatorPtr locator) {
+void error_callback(void* context, xmlErrorPtr error) {
   auto* state = static_cast<ReaderState*>(context);
-  const bool is_error =
-      severity == XML_PARSER_SEVERITY_ERROR || severity == XML_PARSER_SEVERITY_VALIDITY_ERROR;
-  // The first error is the cause; later ones follow from it.
-  if (!is_error || !state->parse_error.empty()) return;
-  state->parse_error = message != nullptr ? message : "malformed XML";
+  // The first error is the cause; later ones follow from it. Warnings are not failures.
+  if (error == nullptr || error->level < XML_ERR_ERROR || !state->parse_error.empty()) return;
+  state->parse_error = error->message != nullptr ? error->message : "malformed XML";
   while (!state->parse_error.empty() && state->parse_error.back() == '\n')
     state->parse_error.pop_back();
-  state->parse_error_line = locator != nullptr ? xmlTextReaderLocatorLineNumber(locator) : 0;
+  state->parse_error_line = error->line;
 }
 
 std::optional<std::string> attribute(xmlTextReaderPtr reader, const char* name) {
@@ -116,7 +113,7 @@ void read_post_rows(const std::string& name, ByteSource bytes,
   xmlTextReaderPtr reader = xmlReaderForIO(read_callback, close_callback, &state, name.c_str(),
                                            nullptr, XML_PARSE_NONET | XML_PARSE_COMPACT);
   if (reader == nullptr) throw std::runtime_error(name + ": cannot start the XML reader");
-  xmlTextReaderSetErrorHandler(reader, error_callback, &state);
+  xmlTextReaderSetStructuredErrorHandler(reader, error_callback, &state);
   int rc = 0;
   try {
     while ((rc = xmlTextReaderRead(reader)) == 1) {
