@@ -31,6 +31,8 @@ inline const std::map<std::string, MinimalSetup>& minimal_setups() {
       {"jsonl_sink", {{{"path", "\"{tmp}/out/{shard}.jsonl\""}}}},
       {"arxiv_source", {{{"paths", "[\"{input}\"]"}}}},
       {"github_source", {{{"root", "\"{tmp}\""}}}},
+      {"text_files_source",
+       {{{"paths", "[\"{input}\"]"}}, "A small book.\r\nIts second line.\r\n", "book.txt"}},
   };
   return setups;
 }
