@@ -257,7 +257,7 @@ class Run {
       std::uint64_t skipped = 0;
       for (const auto& [reason, count] : batch->skipped) skipped += count;
       if (skipped > 0) {
-        n.counters.add_batch(0, 0, skipped);
+        n.counters.add_batch(skipped, 0, 0);  // skipped records entered the source too
         n.counters.add_dropped(batch->skipped);
       }
       if (done != 0) {
