@@ -30,8 +30,7 @@ class ArchiveMember {
     archive_entry* entry = nullptr;
     for (;;) {
       const int rc = archive_read_next_header(archive_, &entry);
-      if (rc == ARCHIVE_EOF)
-        throw std::runtime_error(path_ + ": no Posts.xml member in the archive");
+      if (rc == ARCHIVE_EOF) throw Error(path_ + ": no Posts.xml member in the archive");
       if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) fail("list");
       const char* name = archive_entry_pathname(entry);
       if (name != nullptr && base_name(name) == "Posts.xml") return;
@@ -50,8 +49,8 @@ class ArchiveMember {
  private:
   [[noreturn]] void fail(const char* what) {
     const char* message = archive_error_string(archive_);
-    throw std::runtime_error(path_ + ": cannot " + what + " the 7z archive: " +
-                             (message != nullptr ? message : "unknown error"));
+    throw Error(path_ + ": cannot " + what +
+                " the 7z archive: " + (message != nullptr ? message : "unknown error"));
   }
   std::string path_;
   archive* archive_;
@@ -112,7 +111,7 @@ void read_post_rows(const std::string& name, ByteSource bytes,
   // libxml2's size and amplification limits stay on.
   xmlTextReaderPtr reader = xmlReaderForIO(read_callback, close_callback, &state, name.c_str(),
                                            nullptr, XML_PARSE_NONET | XML_PARSE_COMPACT);
-  if (reader == nullptr) throw std::runtime_error(name + ": cannot start the XML reader");
+  if (reader == nullptr) throw Error(name + ": cannot start the XML reader");
   xmlTextReaderSetStructuredErrorHandler(reader, error_callback, &state);
   int rc = 0;
   try {
@@ -136,12 +135,12 @@ void read_post_rows(const std::string& name, ByteSource bytes,
     throw;
   }
   xmlFreeTextReader(reader);
-  if (!state.failure.empty()) throw std::runtime_error(state.failure);
+  if (!state.failure.empty()) throw Error(state.failure);
   if (rc < 0 || !state.parse_error.empty()) {
     std::string where = name;
     if (state.parse_error_line > 0) where += ":" + std::to_string(state.parse_error_line);
-    throw std::runtime_error(where + ": malformed XML: " +
-                             (state.parse_error.empty() ? "parse failed" : state.parse_error));
+    throw Error(where + ": malformed XML: " +
+                (state.parse_error.empty() ? "parse failed" : state.parse_error));
   }
 }
 

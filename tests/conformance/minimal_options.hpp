@@ -33,6 +33,14 @@ inline const std::map<std::string, MinimalSetup>& minimal_setups() {
       {"github_source", {{{"root", "\"{tmp}\""}}}},
       {"text_files_source",
        {{{"paths", "[\"{input}\"]"}}, "A small book.\r\nIts second line.\r\n", "book.txt"}},
+      {"stackexchange_source",
+       {{{"paths", "[\"{input}\"]"}},
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<posts>\n"
+        "  <row Id=\"1\" PostTypeId=\"1\" Score=\"2\" Title=\"Why?\" Body=\"&lt;p&gt;Q&lt;/p&gt;\" "
+        "/>\n"
+        "  <row Id=\"2\" PostTypeId=\"2\" ParentId=\"1\" Score=\"1\" Body=\"A\" />\n"
+        "</posts>\n",
+        "demo.stackexchange.com.xml"}},
   };
   return setups;
 }
