@@ -14,9 +14,38 @@ loom=$build/bin/loom
   exit 1
 }
 
+# assemble_shared_data DIR: a DATA root in each slice's native input format, as DESIGN.md lays it
+# out: corpus folders where they already are that format, otherwise the inputs the golden run
+# built from the corpus (arXiv monthly tars, pg19-form books, StackExchange dumps named by site).
+assemble_shared_data() {
+  local dir=$1 shared corpus golden
+  shared=$(realpath "$repo/../shared")
+  corpus=$shared/corpus
+  golden=$shared/golden
+  rm -rf "$dir"
+  mkdir -p "$dir/books" "$dir/stackexchange"
+  ln -s "$corpus/c4" "$dir/c4"
+  ln -s "$corpus/github" "$dir/github"
+  ln -s "$golden/arxiv/input" "$dir/arxiv"
+  ln -s "$golden/books/pg19_000.jsonl.gz" "$dir/books/pg19_000.jsonl.gz"
+  # Per-file links: globs do not descend into linked folders.
+  local book
+  for book in "$corpus"/books/*/*.txt; do
+    mkdir -p "$dir/books/txt/$(basename "$(dirname "$book")")"
+    ln -s "$book" "$dir/books/txt/$(basename "$(dirname "$book")")/"
+  done
+  ln -s "$corpus/stackexchange/coffee/Posts.xml" "$dir/stackexchange/coffee.stackexchange.com.xml"
+  ln -s "$corpus/stackexchange/meta-site-complete/Posts.xml" \
+    "$dir/stackexchange/conlang.meta.stackexchange.com.xml"
+  # That copy of the dump carries a DOCTYPE line the original dumps do not have.
+  grep -v '^<!DOCTYPE posts SYSTEM' "$corpus/stackexchange/history-meta/Posts.xml" \
+    >"$dir/stackexchange/history.meta.stackexchange.com.xml"
+}
+
 if [[ -d "$repo/../shared/corpus" ]]; then
-  data=$(realpath "$repo/../shared/corpus")
-  echo "demo: input: the shared corpus, $data"
+  data=$build/demo-data
+  assemble_shared_data "$data"
+  echo "demo: input: the shared corpus and golden inputs, assembled in $data"
 else
   data=$repo/examples/sample
   echo "demo: input: ../shared/corpus not found, using the project's small sample, $data"
@@ -35,8 +64,11 @@ failed=()
 summary=()
 for graph in "${graphs[@]}"; do
   slice=$(basename "$graph" .yaml)
-  if [[ ! -d "$data/$slice" ]]; then
-    summary+=("$(printf '%-14s skipped: no %s/ folder in the sample' "$slice" "$slice")")
+  # The input folder the graph reads, e.g. books_txt.yaml reads ${DATA}/books.
+  folder=$(grep -o '\${DATA}/[A-Za-z0-9_]*' "$graph" | head -n1 | cut -d/ -f2)
+  folder=${folder:-$slice}
+  if [[ ! -d "$data/$folder" ]]; then
+    summary+=("$(printf '%-14s skipped: no %s/ folder in the sample' "$slice" "$folder")")
     continue
   fi
   # A fresh folder per slice so the summary only counts this run's files.
