@@ -2,9 +2,9 @@
 // the life of the process (a component's code and vtables live in them).
 #pragma once
 
+#include <loom/plugin.h>
 #include <loom/engine/diagnostic.hpp>
 #include <loom/engine/graph_spec.hpp>
-#include <loom/plugin.h>
 
 #include <memory>
 #include <string>
@@ -35,7 +35,8 @@ struct ComponentInfo {
   // Whether the descriptor is large enough to hold `field` (size-prefixed structs).
   template <class Member>
   bool has(Member loom_component::*field) const {
-    const auto offset = reinterpret_cast<std::size_t>(&(static_cast<loom_component*>(nullptr)->*field));
+    const auto offset =
+        reinterpret_cast<std::size_t>(&(static_cast<loom_component*>(nullptr)->*field));
     return component->struct_size >= offset + sizeof(Member);
   }
 };

@@ -4,8 +4,8 @@
 
 #include "plugin/registry.hpp"
 
-#include <loom/engine/graph_spec.hpp>
 #include <loom/plugin.h>
+#include <loom/engine/graph_spec.hpp>
 
 #include <deque>
 #include <memory>

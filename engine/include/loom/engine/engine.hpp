@@ -61,13 +61,13 @@ struct RunOptions {
   int threads = 0;                        // 0: all cores
   int task_index = 0;                     // --task I/N: process shards [I*n/N, (I+1)*n/N)
   int task_count = 1;
-  std::size_t batch_bytes = 1u << 20;     // text per batch a source aims for
-  std::size_t max_batches_in_flight = 0;  // 0: 4 per thread, at least 8
-  std::string stats_path;                 // "" = the graph's `stats:` key, else no file
+  std::size_t batch_bytes = 1u << 20;                // text per batch a source aims for
+  std::size_t max_batches_in_flight = 0;             // 0: 4 per thread, at least 8
+  std::string stats_path;                            // "" = the graph's `stats:` key, else no file
   std::function<void(const Progress&)> on_progress;  // called about twice a second
   const std::atomic<bool>* interrupt = nullptr;      // set it (e.g. on SIGINT) to stop the run
-  int http_max_retries = 5;              // per http(s) input, on 5xx/429/timeouts/broken transfers
-  double http_backoff_seconds = 0.5;     // first wait between retries; doubles each time
+  int http_max_retries = 5;           // per http(s) input, on 5xx/429/timeouts/broken transfers
+  double http_backoff_seconds = 0.5;  // first wait between retries; doubles each time
 };
 
 struct RunReport {

@@ -23,11 +23,11 @@ struct ConfigValue {
   enum class Type { null, scalar, sequence, mapping };
   Type type = Type::null;
   SourceMark mark;
-  std::string scalar;  // Type::scalar: the text after ${VAR} expansion
-  bool quoted = false; // the scalar was written in quotes (so it is a string, never a number)
-  std::vector<ConfigValue> items;                              // Type::sequence
-  std::vector<std::pair<std::string, ConfigValue>> entries;    // Type::mapping, in file order
-  std::vector<SourceMark> key_marks;                           // Type::mapping: one per entry
+  std::string scalar;   // Type::scalar: the text after ${VAR} expansion
+  bool quoted = false;  // the scalar was written in quotes (so it is a string, never a number)
+  std::vector<ConfigValue> items;                            // Type::sequence
+  std::vector<std::pair<std::string, ConfigValue>> entries;  // Type::mapping, in file order
+  std::vector<SourceMark> key_marks;                         // Type::mapping: one per entry
 };
 
 // A reference to a node's output port: "node" (port "kept"/default) or "node.dropped".

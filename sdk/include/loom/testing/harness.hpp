@@ -25,8 +25,8 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
-#include <map>
 #include <loom/plugin.hpp>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <ostream>
