@@ -81,3 +81,14 @@ awk -v bytes="$input_bytes" -v floor="$floor" -v t1="$t1" -v t2="$t2" 'BEGIN {
   printf "%-34s %9.2fx %14s %8s\n", "  speedup over 1 thread", speedup, "", ""
   printf "\nMB/s = uncompressed input JSON lines (%.1f MB) / wall-clock seconds; best of runs.\n", mb
 }'
+
+# Language id: libfasttext's predictLine against Loom's FastClassifier (language_id's inference),
+# single-threaded, same model (lid.176.ftz) and documents, in one run (bench/langid.cpp).
+model=${LOOM_CACHE:-$HOME/.cache/loom}/models/lid.176.ftz
+echo
+if [[ -x "$build/bin/loom_bench_langid" && -f "$model" ]]; then
+  echo "bench: language id, predictLine vs FastClassifier (best of $repeat, target >= 5x)"
+  "$build/bin/loom_bench_langid" "$corpus" "$model" --repeat "$repeat"
+else
+  echo "bench: language id skipped: needs $build/bin/loom_bench_langid and $model (scripts/setup.sh)"
+fi

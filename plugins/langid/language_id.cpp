@@ -1,12 +1,11 @@
 #include "language_id.hpp"
 
-#include <fasttext/fasttext.h>
+#include "fast_classifier.hpp"
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <sstream>
 #include <utility>
 #include <vector>
 
@@ -72,15 +71,14 @@ double round_like_python(double x, int digits) {
   return std::strtod(buffer, nullptr);
 }
 
-LanguageId::LanguageId(const Options& options)
-    : options_(options), model_(std::make_unique<fasttext::FastText>()) {
+LanguageId::LanguageId(const Options& options) : options_(options) {
   if (options_.model.empty()) options_.model = default_model_path();
   if (!std::filesystem::is_regular_file(options_.model))
     throw Error("language_id: model file '" + options_.model +
                     "' not found (scripts/setup.sh installs lid.176.ftz; or set `model`)",
                 LOOM_ERR_CONFIG);
   try {
-    model_->loadModel(options_.model);
+    classifier_ = std::make_unique<fasttext_inference::FastClassifier>(options_.model);
   } catch (const std::exception& e) {
     throw Error("language_id: cannot load fastText model '" + options_.model + "': " + e.what(),
                 LOOM_ERR_CONFIG);
@@ -89,20 +87,45 @@ LanguageId::LanguageId(const Options& options)
 
 LanguageId::~LanguageId() = default;
 
+std::unique_ptr<fasttext_inference::TokenCache> LanguageId::take_cache() {
+  {
+    std::lock_guard lock(caches_mutex_);
+    if (!idle_caches_.empty()) {
+      auto cache = std::move(idle_caches_.back());
+      idle_caches_.pop_back();
+      return cache;
+    }
+  }
+  return std::make_unique<fasttext_inference::TokenCache>(classifier_->make_cache());
+}
+
+void LanguageId::give_back(std::unique_ptr<fasttext_inference::TokenCache> cache) {
+  std::lock_guard lock(caches_mutex_);
+  idle_caches_.push_back(std::move(cache));
+}
+
 void LanguageId::process(Batch& batch) {
   const bool filter = options_.mode == "filter";
-  std::vector<std::pair<fasttext::real, std::string>> predictions;
+  std::unique_ptr<fasttext_inference::TokenCache> cache = take_cache();
+  struct GiveBack {
+    LanguageId& owner;
+    std::unique_ptr<fasttext_inference::TokenCache>& cache;
+    ~GiveBack() { owner.give_back(std::move(cache)); }
+  } give_back_on_exit{*this, cache};
+  std::string line;
   for (Doc doc : batch) {
     if (doc.dropped()) continue;
-    // The Python binding appends "\n"; predictLine reads up to it and adds </s>.
-    std::istringstream line(prepare_text(doc.text(), options_) + "\n");
-    model_->predictLine(line, predictions, 1, 0.0);
+    // The Python binding appends "\n"; predictLine reads up to it and adds </s>. The fast
+    // classifier reads the line exactly as predictLine would.
+    line = prepare_text(doc.text(), options_);
+    line += '\n';
+    const auto prediction = classifier_->predict(line, *cache);
     std::string label;
     double score = 0.0;
-    if (!predictions.empty()) {
-      label = predictions.front().second;
+    if (prediction) {
+      label = prediction->label;
       if (label.starts_with(label_prefix)) label.erase(0, label_prefix.size());
-      score = std::min(1.0, static_cast<double>(predictions.front().first));
+      score = std::min(1.0, static_cast<double>(prediction->probability));
     }
     if (options_.score_digits >= 0)
       score = round_like_python(score, static_cast<int>(options_.score_digits));

@@ -4,11 +4,14 @@
 #include <loom/plugin.hpp>
 
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
-namespace fasttext {
-class FastText;
-}
+namespace loom::fasttext_inference {
+class FastClassifier;
+class TokenCache;
+}  // namespace loom::fasttext_inference
 
 namespace loom::langid {
 
@@ -68,8 +71,15 @@ class LanguageId : public Filter {
   void process(Batch& batch) override;
 
  private:
+  // Token caches for the threads running process() at once: one is taken for a batch and given
+  // back after, so no two threads share one and there are never more than threads.
+  std::unique_ptr<fasttext_inference::TokenCache> take_cache();
+  void give_back(std::unique_ptr<fasttext_inference::TokenCache> cache);
+
   Options options_;
-  std::unique_ptr<fasttext::FastText> model_;
+  std::unique_ptr<fasttext_inference::FastClassifier> classifier_;
+  std::mutex caches_mutex_;
+  std::vector<std::unique_ptr<fasttext_inference::TokenCache>> idle_caches_;
 };
 
 // The text as the model should see it, per the newline and lowercase options.

@@ -1,0 +1,147 @@
+#include "input_rows.hpp"
+
+#include <fasttext/densematrix.h>
+#include <fasttext/vector.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace loom::fasttext_inference {
+namespace {
+
+// Quantized input matrices up to this many floats are decoded once into a dense copy (lid.176:
+// 50,000 rows x 16). Bigger ones are decoded row by row, as fastText itself does.
+constexpr std::size_t max_decoded_floats = std::size_t{1} << 25;
+
+constexpr std::uint32_t fnv_offset = 2166136261u;
+constexpr std::uint32_t fnv_prime = 16777619u;
+
+// One byte of fastText's Dictionary::hash (FNV-1a over sign-extended chars).
+std::uint32_t hash_byte(std::uint32_t h, char c) {
+  return (h ^ static_cast<std::uint32_t>(static_cast<std::int8_t>(c))) * fnv_prime;
+}
+
+bool continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+}  // namespace
+
+std::vector<std::int32_t> ModelDictionary::pruned_bucket_rows() const {
+  if (pruneidx_size_ < 0) return {};
+  std::vector<std::int32_t> rows(static_cast<std::size_t>(args_->bucket), -1);
+  for (const auto& [bucket, index] : pruneidx_) {
+    if (bucket < 0 || bucket >= args_->bucket)
+      throw std::runtime_error("pruned bucket " + std::to_string(bucket) + " out of range");
+    rows[static_cast<std::size_t>(bucket)] = nwords_ + index;
+  }
+  return rows;
+}
+
+InputRows::InputRows(const fasttext::Args& args, const ModelDictionary& dictionary,
+                     const fasttext::Matrix& input)
+    : dimension_(args.dim),
+      words_(dictionary.nwords()),
+      buckets_(static_cast<std::uint32_t>(args.bucket)),
+      min_n_(args.minn),
+      max_n_(args.maxn),
+      label_prefix_(args.label),
+      dictionary_(dictionary),
+      input_(input) {
+  const std::int32_t entries = dictionary.nwords() + dictionary.nlabels();
+  for (std::int32_t id = 0; id < entries; ++id)
+    vocabulary_.emplace(dictionary.getWord(id),
+                        Entry{id, dictionary.getType(id) == fasttext::entry_type::word});
+  pruned_ = dictionary.is_pruned();
+  pruned_bucket_rows_ = dictionary.pruned_bucket_rows();
+
+  const auto row_count = static_cast<std::size_t>(input.size(0));
+  const auto dim = static_cast<std::size_t>(dimension_);
+  if (const auto* dense = dynamic_cast<const fasttext::DenseMatrix*>(&input)) {
+    rows_ = dense->data();
+  } else if (row_count * dim <= max_decoded_floats) {
+    dense_rows_.resize(row_count * dim);
+    fasttext::Vector row(dimension_);
+    for (std::size_t i = 0; i < row_count; ++i) {
+      row.zero();
+      input.addRowToVector(row, static_cast<std::int32_t>(i));
+      std::copy_n(row.data(), dim, dense_rows_.data() + i * dim);
+    }
+    rows_ = dense_rows_.data();
+  }
+}
+
+void InputRows::add_row(std::int32_t row, float* sum) const {
+  const auto dim = static_cast<std::size_t>(dimension_);
+  if (rows_ != nullptr) {
+    const float* values = rows_ + static_cast<std::size_t>(row) * dim;
+    for (std::size_t d = 0; d < dim; ++d) sum[d] += values[d];
+    return;
+  }
+  fasttext::Vector values(dimension_);
+  values.zero();
+  input_.addRowToVector(values, row);
+  for (std::size_t d = 0; d < dim; ++d) sum[d] += values[static_cast<std::int64_t>(d)];
+}
+
+std::int32_t InputRows::bucket_row(std::uint64_t bucket) const {
+  // Dictionary::pushHash: the bucket's row after the vocabulary, unless pruning removed it.
+  const auto id = static_cast<std::int32_t>(bucket);
+  if (id < 0) return -1;
+  if (!pruned_) return words_ + id;
+  if (pruned_bucket_rows_.empty()) return -1;
+  return pruned_bucket_rows_[static_cast<std::size_t>(id)];
+}
+
+void InputRows::add_char_ngrams(const std::string& word, float* sum, std::uint32_t& rows) const {
+  // Dictionary::computeSubwords: every run of 1..maxn UTF-8 characters of "<token>" at least
+  // minn long, except a lone "<" or ">", hashed into a bucket.
+  if (buckets_ == 0) return;
+  const std::size_t size = word.size();
+  for (std::size_t i = 0; i < size; ++i) {
+    if (continuation_byte(word[i])) continue;
+    std::uint32_t h = fnv_offset;
+    for (std::size_t j = i, n = 1; j < size && n <= static_cast<std::size_t>(max_n_); ++n) {
+      h = hash_byte(h, word[j++]);
+      while (j < size && continuation_byte(word[j])) h = hash_byte(h, word[j++]);
+      if (n >= static_cast<std::size_t>(min_n_) && !(n == 1 && (i == 0 || j == size))) {
+        const std::int32_t row = bucket_row(h % buckets_);
+        if (row < 0) continue;
+        add_row(row, sum);
+        ++rows;
+      }
+    }
+  }
+}
+
+TokenCache::Contribution InputRows::compute(std::string_view token, float* sum,
+                                            std::string& word) const {
+  // Dictionary::getLine and addSubwords for one token.
+  TokenCache::Contribution contribution;
+  const auto known = vocabulary_.find(token);
+  const bool in_vocabulary = known != vocabulary_.end();
+  if (in_vocabulary ? !known->second.is_word : token.starts_with(label_prefix_))
+    return contribution;  // a label: fastText reads it as the line's label, not as input
+  contribution.is_word = true;
+  std::uint32_t h = fnv_offset;
+  for (char c : token) h = hash_byte(h, c);
+  contribution.word_hash = static_cast<std::int32_t>(h);
+  if (in_vocabulary) {
+    const std::int32_t id = known->second.id;
+    if (max_n_ <= 0) {
+      add_row(id, sum);
+      contribution.rows = 1;
+      return contribution;
+    }
+    const std::vector<std::int32_t>& rows = dictionary_.getSubwords(id);
+    for (std::int32_t row : rows) add_row(row, sum);
+    contribution.rows = static_cast<std::uint32_t>(rows.size());
+    return contribution;
+  }
+  if (token == fasttext::Dictionary::EOS) return contribution;
+  word.assign(fasttext::Dictionary::BOW);
+  word.append(token);
+  word.append(fasttext::Dictionary::EOW);
+  add_char_ngrams(word, sum, contribution.rows);
+  return contribution;
+}
+
+}  // namespace loom::fasttext_inference

@@ -1,0 +1,219 @@
+// FastClassifier against libfasttext's own predictLine on the same model (lid.176.ftz) and real
+// documents from ../shared/golden: the same top label and probabilities within 1e-5, for every
+// document, in each way language_id prepares text.
+#include <doctest/doctest.h>
+
+#include <fasttext/fasttext.h>
+#include <simdjson.h>
+#include <fast_classifier.hpp>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+using loom::fasttext_inference::FastClassifier;
+
+namespace {
+
+std::string model_path() {
+  const char* cache = std::getenv("LOOM_CACHE");
+  const char* home = std::getenv("HOME");
+  std::string root =
+      cache != nullptr && *cache != '\0' ? cache : std::string(home ? home : "") + "/.cache/loom";
+  return root + "/models/lid.176.ftz";
+}
+
+bool have_model() {
+  if (fs::exists(model_path())) return true;
+  std::cout << "SKIPPED: fastText model " << model_path() << " absent (scripts/setup.sh)\n";
+  return false;
+}
+
+// The "text" and "raw_content" fields of every record of the golden JSON-lines files.
+std::vector<std::string> golden_texts() {
+  const fs::path golden = fs::path(LOOM_SHARED_DIR) / "golden";
+  const char* files[] = {"common_crawl/dolma_docs.input.jsonl",
+                         "common_crawl/wet_parsed_minlen1.jsonl",
+                         "stackexchange/coffee.stackexchange.com.jsonl",
+                         "stackexchange/conlang.meta.stackexchange.com.jsonl",
+                         "stackexchange/history.meta.stackexchange.com.jsonl",
+                         "arxiv/arxiv.jsonl",
+                         "wikipedia/wiki-full.jsonl",
+                         "c4/c4-sample.01.jsonl"};
+  std::vector<std::string> texts;
+  simdjson::ondemand::parser parser;
+  for (const char* name : files) {
+    const fs::path path = golden / name;
+    if (!fs::exists(path)) {
+      std::cout << "SKIPPED: " << path << " absent\n";
+      continue;
+    }
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) {
+      simdjson::padded_string padded(line);
+      simdjson::ondemand::document doc = parser.iterate(padded);
+      for (auto field : doc.get_object()) {
+        const std::string_view key = field.unescaped_key().value();
+        if (key != "text" && key != "raw_content") continue;
+        texts.emplace_back(std::string_view(field.value().get_string().value()));
+      }
+    }
+  }
+  return texts;
+}
+
+struct Answer {
+  bool present = false;
+  std::string label;
+  float probability = 0;
+};
+
+Answer reference_answer(const fasttext::FastText& model, const std::string& line, float threshold) {
+  std::istringstream in(line);
+  std::vector<std::pair<fasttext::real, std::string>> predictions;
+  model.predictLine(in, predictions, 1, threshold);
+  if (predictions.empty()) return {};
+  return {true, predictions[0].second, predictions[0].first};
+}
+
+Answer fast_answer(const FastClassifier& model, const std::string& line,
+                   loom::fasttext_inference::TokenCache& cache, float threshold) {
+  const auto p = model.predict(line, cache, threshold);
+  if (!p) return {};
+  return {true, std::string(p->label), p->probability};
+}
+
+// Checks every line, returns how many were compared.
+std::size_t check_agreement(const fasttext::FastText& reference, const FastClassifier& fast,
+                            const std::vector<std::string>& lines, std::size_t cache_capacity,
+                            float threshold) {
+  auto cache = fast.make_cache(cache_capacity);
+  std::size_t compared = 0;
+  for (const std::string& line : lines) {
+    const Answer expected = reference_answer(reference, line, threshold);
+    const Answer got = fast_answer(fast, line, cache, threshold);
+    INFO("line: " << line.substr(0, 200));
+    REQUIRE(got.present == expected.present);
+    CHECK(got.label == expected.label);
+    CHECK(std::fabs(got.probability - expected.probability) <= 1e-5);
+    ++compared;
+  }
+  return compared;
+}
+
+// Each document the ways language_id feeds the model: newlines as spaces, removed, or kept (so
+// only the first line counts), each with the "\n" the Python binding appends.
+std::vector<std::string> prepared_lines(const std::vector<std::string>& texts) {
+  std::vector<std::string> lines;
+  for (const std::string& text : texts) {
+    std::string spaced = text;
+    std::replace(spaced.begin(), spaced.end(), '\n', ' ');
+    std::string removed;
+    for (char c : text)
+      if (c != '\n') removed += c;
+    lines.push_back(spaced + "\n");
+    lines.push_back(removed + "\n");
+    lines.push_back(text + "\n");
+  }
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("FastClassifier gives predictLine's label and probability on every golden document") {
+  if (!have_model()) return;
+  const std::vector<std::string> texts = golden_texts();
+  if (texts.empty()) {
+    std::cout << "SKIPPED: no golden documents under " << LOOM_SHARED_DIR << "\n";
+    return;
+  }
+  fasttext::FastText reference;
+  reference.loadModel(model_path());
+  const FastClassifier fast(model_path());
+  const std::vector<std::string> lines = prepared_lines(texts);
+  // A roomy cache, and a tiny one that keeps starting over: results must not depend on it.
+  CHECK(check_agreement(reference, fast, lines, FastClassifier::default_cache_tokens, 0.0f) ==
+        lines.size());
+  CHECK(check_agreement(reference, fast, lines, 64, 0.0f) == lines.size());
+  CHECK(check_agreement(reference, fast, lines, 4096, 0.5f) == lines.size());
+  CHECK(lines.size() > 3000);
+}
+
+TEST_CASE("FastClassifier reads tokens as predictLine does at the edges") {
+  if (!have_model()) return;
+  fasttext::FastText reference;
+  reference.loadModel(model_path());
+  const FastClassifier fast(model_path());
+  const std::string long_token(300, 'x');
+  const std::vector<std::string> lines = {
+      "",
+      "\n",
+      "   \n",
+      "no newline at the end",
+      "tabs\tand\vvertical\ftabs\rand carriage returns\n",
+      std::string("a nul\0byte splits words\n", 24),
+      "first line only\nDies ist die zweite Zeile\n",
+      "the literal </s> ends the line les mots suivants ne comptent pas\n",
+      "__label__de is read as a label, not a word\n",
+      "__label__ only\n",
+      "__label__unknownlabel and english words\n",
+      "caf\xc3\xa9 na\xc3\xafve \xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e \xf0\x9f\x98\x80\n",
+      "invalid \xff\xfe utf-8 \x80\x80 bytes\n",
+      long_token + " " + long_token + "y\n",
+      "  leading   and trailing   spaces   \n",
+      "Ein ganz normaler deutscher Satz mit einigen W\xc3\xb6rtern.\n",
+  };
+  CHECK(check_agreement(reference, fast, lines, 16, 0.0f) == lines.size());
+  CHECK(check_agreement(reference, fast, lines, 16, 0.9f) == lines.size());
+}
+
+TEST_CASE("FastClassifier's answer for a document does not depend on what was cached before") {
+  if (!have_model()) return;
+  const FastClassifier fast(model_path());
+  const std::vector<std::string> lines = {"the cat sat on the mat\n", "le chat est sur le tapis\n",
+                                          "the mat is under the cat, le tapis\n"};
+  auto fresh = fast.make_cache();
+  auto warm = fast.make_cache(2);
+  for (const std::string& line : lines) fast.predict(line + line, warm);
+  for (const std::string& line : lines) {
+    const auto a = fast.predict(line, fresh);
+    const auto b = fast.predict(line, warm);
+    REQUIRE(a);
+    REQUIRE(b);
+    CHECK(a->label == b->label);
+    CHECK(a->probability == b->probability);  // bit for bit
+  }
+}
+
+TEST_CASE("FastClassifier refuses a truncated or foreign model file, naming it") {
+  if (!have_model()) return;
+  const fs::path dir =
+      fs::temp_directory_path() / ("loom_fast_classifier_test_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ifstream in(model_path(), std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (std::size_t cut :
+       {std::size_t{4}, std::size_t{100}, std::size_t{5000}, bytes.size() / 2, bytes.size() - 1}) {
+    const fs::path truncated = dir / ("cut" + std::to_string(cut) + ".ftz");
+    std::ofstream(truncated, std::ios::binary)
+        .write(bytes.data(), static_cast<std::streamsize>(cut));
+    CHECK_THROWS_WITH_AS(FastClassifier(truncated.string()),
+                         doctest::Contains(truncated.string().c_str()), std::runtime_error);
+  }
+  const fs::path foreign = dir / "foreign.ftz";
+  std::ofstream(foreign) << "this is not a fastText model\n";
+  CHECK_THROWS_WITH_AS(FastClassifier(foreign.string()), doctest::Contains("not a fastText model"),
+                       std::runtime_error);
+  CHECK_THROWS_WITH_AS(FastClassifier((dir / "missing.ftz").string()),
+                       doctest::Contains("missing.ftz"), std::runtime_error);
+  fs::remove_all(dir);
+}
