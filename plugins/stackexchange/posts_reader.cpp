@@ -56,12 +56,21 @@ class ArchiveMember {
   archive* archive_;
 };
 
-struct ReaderState {
+}  // namespace
+
+struct PostRowReader::State {
+  std::string name;
   ByteSource bytes;
   std::string failure;  // an exception from the byte source, rethrown after the parser stops
   std::string parse_error;
   int parse_error_line = 0;
+  xmlTextReaderPtr reader = nullptr;
+  bool done = false;
 };
+
+namespace {
+
+using ReaderState = PostRowReader::State;
 
 int read_callback(void* context, char* buffer, int length) {
   auto* state = static_cast<ReaderState*>(context);
@@ -104,44 +113,50 @@ ByteSource open_posts_bytes(const std::string& path) {
   return [input](char* buffer, std::size_t capacity) { return input->read(buffer, capacity); };
 }
 
-void read_post_rows(const std::string& name, ByteSource bytes,
-                    const std::function<void(PostRow&&)>& on_row) {
-  ReaderState state{std::move(bytes), {}, {}, 0};
+PostRowReader::PostRowReader(std::string name, ByteSource bytes)
+    : state_(std::make_unique<State>()) {
+  state_->name = std::move(name);
+  state_->bytes = std::move(bytes);
   // No XML_PARSE_NOENT / DTDLOAD / HUGE: entities stay unexpanded, external DTDs are not read and
   // libxml2's size and amplification limits stay on.
-  xmlTextReaderPtr reader = xmlReaderForIO(read_callback, close_callback, &state, name.c_str(),
-                                           nullptr, XML_PARSE_NONET | XML_PARSE_COMPACT);
-  if (reader == nullptr) throw Error(name + ": cannot start the XML reader");
-  xmlTextReaderSetStructuredErrorHandler(reader, error_callback, &state);
+  state_->reader = xmlReaderForIO(read_callback, close_callback, state_.get(), state_->name.c_str(),
+                                  nullptr, XML_PARSE_NONET | XML_PARSE_COMPACT);
+  if (state_->reader == nullptr) throw Error(state_->name + ": cannot start the XML reader");
+  xmlTextReaderSetStructuredErrorHandler(state_->reader, error_callback, state_.get());
+}
+
+PostRowReader::~PostRowReader() {
+  if (state_->reader != nullptr) xmlFreeTextReader(state_->reader);
+}
+
+bool PostRowReader::next(PostRow& row) {
+  State& state = *state_;
+  if (state.done) return false;
+  xmlTextReaderPtr reader = state.reader;
   int rc = 0;
-  try {
-    while ((rc = xmlTextReaderRead(reader)) == 1) {
-      if (xmlTextReaderNodeType(reader) != XML_READER_TYPE_ELEMENT) continue;
-      if (xmlTextReaderDepth(reader) != 1) continue;
-      const xmlChar* element = xmlTextReaderConstLocalName(reader);
-      if (element == nullptr || std::string_view(reinterpret_cast<const char*>(element)) != "row")
-        continue;
-      PostRow row;
-      row.line = static_cast<std::uint64_t>(xmlTextReaderGetParserLineNumber(reader));
-      row.id = attribute(reader, "Id");
-      row.parent_id = attribute(reader, "ParentId");
-      row.title = attribute(reader, "Title");
-      row.body = attribute(reader, "Body");
-      row.score = attribute(reader, "Score");
-      on_row(std::move(row));
-    }
-  } catch (...) {
-    xmlFreeTextReader(reader);
-    throw;
+  while ((rc = xmlTextReaderRead(reader)) == 1) {
+    if (xmlTextReaderNodeType(reader) != XML_READER_TYPE_ELEMENT) continue;
+    if (xmlTextReaderDepth(reader) != 1) continue;
+    const xmlChar* element = xmlTextReaderConstLocalName(reader);
+    if (element == nullptr || std::string_view(reinterpret_cast<const char*>(element)) != "row")
+      continue;
+    row.line = static_cast<std::uint64_t>(xmlTextReaderGetParserLineNumber(reader));
+    row.id = attribute(reader, "Id");
+    row.parent_id = attribute(reader, "ParentId");
+    row.title = attribute(reader, "Title");
+    row.body = attribute(reader, "Body");
+    row.score = attribute(reader, "Score");
+    return true;
   }
-  xmlFreeTextReader(reader);
+  state.done = true;
   if (!state.failure.empty()) throw Error(state.failure);
   if (rc < 0 || !state.parse_error.empty()) {
-    std::string where = name;
+    std::string where = state.name;
     if (state.parse_error_line > 0) where += ":" + std::to_string(state.parse_error_line);
     throw Error(where + ": malformed XML: " +
                 (state.parse_error.empty() ? "parse failed" : state.parse_error));
   }
+  return false;
 }
 
 }  // namespace loom::stackexchange

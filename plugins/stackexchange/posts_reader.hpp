@@ -27,10 +27,23 @@ using ByteSource = std::function<std::size_t(char* buffer, std::size_t capacity)
 // (decompressed by the host by extension).
 ByteSource open_posts_bytes(const std::string& path);
 
-// Calls on_row for every <row> child of the root element, in document order. Entities are never
-// expanded from a DTD (an XML bomb is refused by libxml2's limits) and no network is touched.
-// Throws std::runtime_error naming `name`, the line and the parser's message on malformed XML.
-void read_post_rows(const std::string& name, ByteSource bytes,
-                    const std::function<void(PostRow&&)>& on_row);
+// Pulls the <row> children of the root element, in document order. Entities are never expanded
+// from a DTD (an XML bomb is refused by libxml2's limits) and no network is touched.
+class PostRowReader {
+ public:
+  PostRowReader(std::string name, ByteSource bytes);
+  ~PostRowReader();
+  PostRowReader(const PostRowReader&) = delete;
+  PostRowReader& operator=(const PostRowReader&) = delete;
+
+  // The next row, or false at the end of the document. Throws loom::Error naming `name`, the
+  // line and the parser's message on malformed XML, or the byte source's failure.
+  bool next(PostRow& row);
+
+  struct State;  // the parser and its callbacks' context (defined in posts_reader.cpp)
+
+ private:
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace loom::stackexchange

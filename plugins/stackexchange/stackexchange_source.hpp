@@ -17,6 +17,8 @@ struct StackExchangeSourceOptions {
   std::string timestamp = "2023-03-29";
   std::string answer_order = "rp_v1";
   bool html_to_text = true;
+  double memory_budget_mb = 1024;
+  std::string spill_dir;
 
   static constexpr auto fields = std::tuple(
       field("paths", &StackExchangeSourceOptions::paths,
@@ -34,7 +36,17 @@ struct StackExchangeSourceOptions {
           .one_of(answer_order_values),
       field("html_to_text", &StackExchangeSourceOptions::html_to_text,
             "convert each post's HTML to text (the reference's cleanhtml) before joining; the "
-            "reference converts posts one by one, so this cannot be a later cleaner"));
+            "reference converts posts one by one, so this cannot be a later cleaner"),
+      field("memory_budget_mb", &StackExchangeSourceOptions::memory_budget_mb,
+            "memory for grouping a site's posts by question (per site being read); beyond it, "
+            "sorted runs are spilled to spill_dir, so a Posts.xml of any size fits. The output is "
+            "the same at any budget")
+          .min(0.001),
+      field("spill_dir", &StackExchangeSourceOptions::spill_dir,
+            "folder for spill files (a private loom-stackexchange-* folder inside it, removed when "
+            "the site is done, fails or the run is cancelled); empty: the system temp folder "
+            "($TMPDIR, else /tmp). Needs about the size of the site's Posts.xml, twice over at "
+            "worst"));
 };
 
 class StackExchangeSource : public Source {
