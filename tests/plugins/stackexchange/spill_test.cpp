@@ -188,7 +188,8 @@ TEST_CASE("the shared corpus sites read the same with a tiny budget as in memory
   }
 }
 
-TEST_CASE("XML cut mid-file after spilling is an error naming the file; no spill file is left") {
+TEST_CASE(
+    "XML cut mid-file after spilling is an error naming the file, and no spill file is left") {
   const fs::path dir = fresh_dir("truncated");
   const fs::path spill = fresh_dir("truncated_spill");
   const std::string xml = synthetic_site(5000).xml;
