@@ -3,8 +3,12 @@
 # floor (loom_bench_floor: the same libraries and settings in a tight single-threaded loop), then
 # times bench/passthrough.yaml with `loom run --threads 1` and `--threads 2`, and prints a table
 # against the targets: passthrough >= 70% of the floor on one thread, >= 1.8x speedup on two.
+# Then each RedPajama graph on its own input built from the shared sample (bench/slices.sh: MB/s
+# per core, speedup on two threads, share of the floor, peak RSS; build/bench-out/slices.tsv), and
+# bench/stackexchange_memory.sh when it exists (a StackExchange dump far larger than memory).
 #
-# usage: bench/run.sh [BUILD_DIR]      env: BENCH_REPEAT (runs per measurement, best kept; 3)
+# usage: bench/run.sh [BUILD_DIR]      env: BENCH_REPEAT (runs per measurement, best kept; 3),
+#   BENCH_SLICE_BYTES, BENCH_SLICES (see bench/slices.sh)
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -91,4 +95,13 @@ if [[ -x "$build/bin/loom_bench_langid" && -f "$model" ]]; then
   "$build/bin/loom_bench_langid" "$corpus" "$model" --repeat "$repeat"
 else
   echo "bench: language id skipped: needs $build/bin/loom_bench_langid and $model (scripts/setup.sh)"
+fi
+
+echo
+bash "$repo/bench/slices.sh" "$build" "$floor"
+
+if [[ -f "$repo/bench/stackexchange_memory.sh" ]]; then
+  echo
+  echo "bench: stackexchange dump larger than memory (bench/stackexchange_memory.sh)"
+  bash "$repo/bench/stackexchange_memory.sh" "$build"
 fi
