@@ -27,6 +27,7 @@ packages=(
   libxml2-dev
   libopenmpi-dev openmpi-bin zstd
   zlib1g-dev libssl-dev python3 clang-format
+  time  # GNU /usr/bin/time: peak RSS in bench/stackexchange_memory.sh (make bench)
 )
 
 install_packages() {
