@@ -29,19 +29,22 @@ FastClassifier::~FastClassifier() = default;
 int FastClassifier::dimension() const { return model_->args->dim; }
 
 TokenCache FastClassifier::make_cache(std::size_t capacity) const {
-  return TokenCache(model_->args->dim, capacity);
+  const int dim = model_->args->dim;
+  if (capacity == 0) capacity = default_cache_bytes / TokenCache::bytes_per_token(dim);
+  return TokenCache(dim, capacity);
 }
 
-const TokenCache::Contribution& FastClassifier::token_contribution(std::string_view token,
-                                                                   TokenCache& cache) const {
-  const std::uint64_t hash = TokenCache::hash_token(token);
-  if (const TokenCache::Contribution* known = cache.find(token, hash)) return *known;
+TokenCache::Contribution FastClassifier::token_contribution(std::string_view token,
+                                                            std::uint64_t hash,
+                                                            TokenCache& cache) const {
+  TokenCache::Contribution known;
+  if (cache.find(token, hash, known)) return known;
   std::vector<float>& sum = cache.token_sum;
   std::fill(sum.begin(), sum.end(), 0.0f);
   TokenCache::Contribution contribution =
-      model_->input_rows->compute(token, sum.data(), cache.token_word);
+      model_->input_rows->compute(token, sum.data(), cache.token_word, cache.ngram_rows);
   contribution.row_sum = sum.data();
-  return *cache.insert(token, hash, contribution);
+  return cache.insert(token, hash, contribution);
 }
 
 void FastClassifier::add_word_ngrams(TokenCache& cache, std::size_t& rows) const {
@@ -77,6 +80,10 @@ std::optional<Prediction> FastClassifier::predict(std::string_view line, TokenCa
   const std::size_t dim = hidden.size();
   std::size_t rows = 0;
 
+  // The tokens first (hashed, their cache slots requested), then their entries requested, then
+  // summed: the lookups' memory latencies overlap instead of adding up.
+  std::vector<TokenCache::PendingToken>& tokens = cache.tokens;
+  tokens.clear();
   std::size_t pos = 0;
   const std::size_t end = line.size();
   while (true) {
@@ -94,14 +101,19 @@ std::optional<Prediction> FastClassifier::predict(std::string_view line, TokenCa
       token = line.substr(start, pos - start);
       last = token == fasttext::Dictionary::EOS;
     }
-    const TokenCache::Contribution& c = token_contribution(token, cache);
-    if (c.is_word) {
-      const float* row_sum = c.row_sum;
-      for (std::size_t d = 0; d < dim; ++d) hidden[d] += row_sum[d];
-      rows += c.rows;
-      if (word_ngrams) cache.word_hashes.push_back(c.word_hash);
-    }
+    const std::uint64_t hash = TokenCache::hash_token(token);
+    cache.prefetch_slot(hash);
+    tokens.push_back({token, hash});
     if (last) break;
+  }
+  for (const auto& t : tokens) cache.prefetch_entry(t.hash);
+  for (const auto& t : tokens) {
+    const TokenCache::Contribution c = token_contribution(t.token, t.hash, cache);
+    if (!c.is_word) continue;
+    const float* row_sum = c.row_sum;
+    for (std::size_t d = 0; d < dim; ++d) hidden[d] += row_sum[d];
+    rows += c.rows;
+    if (word_ngrams) cache.word_hashes.push_back(c.word_hash);
   }
   if (word_ngrams) add_word_ngrams(cache, rows);
   if (rows == 0) return std::nullopt;

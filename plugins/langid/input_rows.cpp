@@ -91,10 +91,12 @@ std::int32_t InputRows::bucket_row(std::uint64_t bucket) const {
   return pruned_bucket_rows_[static_cast<std::size_t>(id)];
 }
 
-void InputRows::add_char_ngrams(const std::string& word, float* sum, std::uint32_t& rows) const {
+void InputRows::add_char_ngrams(const std::string& word, float* sum, std::uint32_t& rows,
+                                std::vector<std::int32_t>& ngram_rows) const {
   // Dictionary::computeSubwords: every run of 1..maxn UTF-8 characters of "<token>" at least
   // minn long, except a lone "<" or ">", hashed into a bucket.
   if (buckets_ == 0) return;
+  ngram_rows.clear();
   const std::size_t size = word.size();
   for (std::size_t i = 0; i < size; ++i) {
     if (continuation_byte(word[i])) continue;
@@ -102,18 +104,30 @@ void InputRows::add_char_ngrams(const std::string& word, float* sum, std::uint32
     for (std::size_t j = i, n = 1; j < size && n <= static_cast<std::size_t>(max_n_); ++n) {
       h = hash_byte(h, word[j++]);
       while (j < size && continuation_byte(word[j])) h = hash_byte(h, word[j++]);
-      if (n >= static_cast<std::size_t>(min_n_) && !(n == 1 && (i == 0 || j == size))) {
-        const std::int32_t row = bucket_row(h % buckets_);
-        if (row < 0) continue;
-        add_row(row, sum);
-        ++rows;
-      }
+      if (n >= static_cast<std::size_t>(min_n_) && !(n == 1 && (i == 0 || j == size)))
+        ngram_rows.push_back(static_cast<std::int32_t>(h % buckets_));
     }
+  }
+  // The bucket table and the rows are too big for the CPU caches, and each n-gram lands
+  // somewhere random in them: fetch all of a token's at once rather than one after another.
+  if (pruned_ && !pruned_bucket_rows_.empty())
+    for (std::int32_t bucket : ngram_rows)
+      __builtin_prefetch(&pruned_bucket_rows_[static_cast<std::size_t>(bucket)]);
+  for (std::int32_t& row : ngram_rows) row = bucket_row(static_cast<std::uint64_t>(row));
+  if (rows_ != nullptr) {
+    const auto dim = static_cast<std::size_t>(dimension_);
+    for (std::int32_t row : ngram_rows)
+      if (row >= 0) __builtin_prefetch(rows_ + static_cast<std::size_t>(row) * dim);
+  }
+  for (std::int32_t row : ngram_rows) {
+    if (row < 0) continue;
+    add_row(row, sum);
+    ++rows;
   }
 }
 
-TokenCache::Contribution InputRows::compute(std::string_view token, float* sum,
-                                            std::string& word) const {
+TokenCache::Contribution InputRows::compute(std::string_view token, float* sum, std::string& word,
+                                            std::vector<std::int32_t>& ngram_rows) const {
   // Dictionary::getLine and addSubwords for one token.
   TokenCache::Contribution contribution;
   const auto known = vocabulary_.find(token);
@@ -140,7 +154,7 @@ TokenCache::Contribution InputRows::compute(std::string_view token, float* sum,
   word.assign(fasttext::Dictionary::BOW);
   word.append(token);
   word.append(fasttext::Dictionary::EOW);
-  add_char_ngrams(word, sum, contribution.rows);
+  add_char_ngrams(word, sum, contribution.rows, ngram_rows);
   return contribution;
 }
 

@@ -23,8 +23,9 @@ class InputRows {
             const fasttext::Matrix& input);
 
   // Sums the token's rows into `sum` (dimension floats, zeroed by the caller) and returns its
-  // contribution (row_sum left null). `word` is scratch space.
-  TokenCache::Contribution compute(std::string_view token, float* sum, std::string& word) const;
+  // contribution (row_sum left null). `word` and `ngram_rows` are scratch space.
+  TokenCache::Contribution compute(std::string_view token, float* sum, std::string& word,
+                                   std::vector<std::int32_t>& ngram_rows) const;
 
   // The input row of word n-gram bucket `bucket`, or -1 when pruning removed it.
   std::int32_t bucket_row(std::uint64_t bucket) const;
@@ -42,7 +43,8 @@ class InputRows {
     bool is_word;
   };
 
-  void add_char_ngrams(const std::string& word, float* sum, std::uint32_t& rows) const;
+  void add_char_ngrams(const std::string& word, float* sum, std::uint32_t& rows,
+                       std::vector<std::int32_t>& ngram_rows) const;
 
   int dimension_;
   std::int32_t words_;

@@ -5,21 +5,33 @@
 #include <cstring>
 
 namespace loom::fasttext_inference {
+namespace {
+
+// Keys stored before the cache starts over, in bytes per entry on average: bounds the arena.
+constexpr std::size_t key_bytes_per_entry = 24;
+
+std::uint32_t tag_of(std::uint64_t hash) { return static_cast<std::uint32_t>(hash >> 32); }
+
+}  // namespace
 
 TokenCache::TokenCache(int dimension, std::size_t capacity)
-    : dimension_(dimension), capacity_(std::max<std::size_t>(capacity, 1)) {
+    : dimension_(dimension),
+      capacity_(std::max<std::size_t>(capacity, 1)),
+      stride_(header_floats + static_cast<std::size_t>(dimension)) {
   // At most half the slots are ever used, so probe chains stay short.
   const std::size_t slot_count = std::bit_ceil(capacity_ * 2);
   mask_ = slot_count - 1;
   slots_.resize(slot_count);
-  contributions_.resize(capacity_);
-  sums_.resize(capacity_ * static_cast<std::size_t>(dimension_));
-  key_offsets_.resize(capacity_);
-  key_lengths_.resize(capacity_);
+  records_.resize(capacity_ * stride_);
   scratch_sum_.resize(static_cast<std::size_t>(dimension_));
   hidden.resize(static_cast<std::size_t>(dimension_));
   token_sum.resize(static_cast<std::size_t>(dimension_));
-  keys_.reserve(capacity_ * 8);
+}
+
+std::size_t TokenCache::bytes_per_token(int dimension) {
+  // Its entry, two slots (half the slots stay empty), and its share of the key arena.
+  return (header_floats + static_cast<std::size_t>(dimension)) * sizeof(float) + 2 * sizeof(Slot) +
+         key_bytes_per_entry;
 }
 
 std::uint64_t TokenCache::hash_token(std::string_view token) {
@@ -48,40 +60,59 @@ std::uint64_t TokenCache::hash_token(std::string_view token) {
   return h;
 }
 
-const TokenCache::Contribution* TokenCache::find(std::string_view token, std::uint64_t hash) const {
+void TokenCache::prefetch_entry(std::uint64_t hash) const {
+  const Slot& slot = slots_[hash & mask_];
+  if (slot.entry == 0 || slot.tag != tag_of(hash)) return;
+  const float* r = record(slot.entry - 1);
+  __builtin_prefetch(r);
+  __builtin_prefetch(r + stride_ - 1);
+  Header header;
+  std::memcpy(&header, r, sizeof header);
+  __builtin_prefetch(keys_.data() + header.key_offset);
+}
+
+bool TokenCache::find(std::string_view token, std::uint64_t hash, Contribution& found) const {
+  const std::uint32_t tag = tag_of(hash);
   for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
     const Slot& slot = slots_[i];
-    if (slot.entry == 0) return nullptr;
-    if (slot.hash != hash) continue;
-    const std::size_t e = slot.entry - 1;
-    if (key_lengths_[e] == token.size() &&
-        std::memcmp(keys_.data() + key_offsets_[e], token.data(), token.size()) == 0)
-      return &contributions_[e];
+    if (slot.entry == 0) return false;
+    if (slot.tag != tag) continue;
+    const float* r = record(slot.entry - 1);
+    Header header;
+    std::memcpy(&header, r, sizeof header);
+    if (header.key_length != token.size() ||
+        std::memcmp(keys_.data() + header.key_offset, token.data(), token.size()) != 0)
+      continue;
+    found = Contribution{r + header_floats, header.rows, header.word_hash, header.is_word != 0};
+    return true;
   }
 }
 
-const TokenCache::Contribution* TokenCache::insert(std::string_view token, std::uint64_t hash,
-                                                   const Contribution& contribution) {
+TokenCache::Contribution TokenCache::insert(std::string_view token, std::uint64_t hash,
+                                            const Contribution& contribution) {
   const std::size_t dim = static_cast<std::size_t>(dimension_);
   if (token.size() > max_token_bytes) {
-    scratch_ = contribution;
     std::copy_n(contribution.row_sum, dim, scratch_sum_.data());
-    scratch_.row_sum = scratch_sum_.data();
-    return &scratch_;
+    Contribution scratch = contribution;
+    scratch.row_sum = scratch_sum_.data();
+    return scratch;
   }
-  if (entries_ == capacity_) clear();
+  if (entries_ == capacity_ || keys_.size() + token.size() > capacity_ * key_bytes_per_entry)
+    clear();
   const std::size_t e = entries_++;
-  float* sum = sums_.data() + e * dim;
-  std::copy_n(contribution.row_sum, dim, sum);
-  contributions_[e] = contribution;
-  contributions_[e].row_sum = sum;
-  key_offsets_[e] = static_cast<std::uint32_t>(keys_.size());
-  key_lengths_[e] = static_cast<std::uint8_t>(token.size());
+  float* r = record(e);
+  const Header header{static_cast<std::uint32_t>(keys_.size()),
+                      static_cast<std::uint32_t>(token.size()), contribution.rows,
+                      contribution.word_hash, contribution.is_word ? 1u : 0u};
+  std::memcpy(r, &header, sizeof header);
+  std::copy_n(contribution.row_sum, dim, r + header_floats);
   keys_.append(token);
   std::size_t i = hash & mask_;
   while (slots_[i].entry != 0) i = (i + 1) & mask_;
-  slots_[i] = Slot{hash, static_cast<std::uint32_t>(e + 1)};
-  return &contributions_[e];
+  slots_[i] = Slot{tag_of(hash), static_cast<std::uint32_t>(e + 1)};
+  Contribution stored = contribution;
+  stored.row_sum = r + header_floats;
+  return stored;
 }
 
 void TokenCache::clear() {

@@ -24,54 +24,71 @@ class TokenCache {
     bool is_word = false;            // false: a label token, which fastText leaves out entirely
   };
 
-  // Tokens longer than this are not stored: they are rare, and storing them would let one
-  // pathological document fill the key arena.
-  static constexpr std::size_t max_token_bytes = 64;
+  // Longer tokens are not stored: they rarely recur, and would crowd the key arena.
+  static constexpr std::size_t max_token_bytes = 1024;
 
   // `capacity`: distinct tokens kept before the cache starts over empty.
   TokenCache(int dimension, std::size_t capacity);
 
   int dimension() const { return dimension_; }
+  std::size_t size() const { return entries_; }
 
-  // The stored contribution of `token`, or nullptr. `hash` must be hash_token(token).
-  const Contribution* find(std::string_view token, std::uint64_t hash) const;
+  static std::uint64_t hash_token(std::string_view token);
+  // About what one stored token costs, for sizing a cache by memory.
+  static std::size_t bytes_per_token(int dimension);
+
+  // Asks the CPU to fetch what find() will read for this hash (its slot, then its entry): a
+  // document's lookups are issued together so their memory latencies overlap.
+  void prefetch_slot(std::uint64_t hash) const { __builtin_prefetch(&slots_[hash & mask_]); }
+  void prefetch_entry(std::uint64_t hash) const;
+
+  // The stored contribution of `token` (hash: hash_token(token)), or false.
+  bool find(std::string_view token, std::uint64_t hash, Contribution& found) const;
 
   // Stores a contribution (row_sum is copied) and returns the stored copy; when full, everything
   // stored so far is forgotten first. Tokens longer than max_token_bytes are not stored: the
   // returned contribution then points into a scratch buffer valid until the next insert.
-  const Contribution* insert(std::string_view token, std::uint64_t hash,
-                             const Contribution& contribution);
+  Contribution insert(std::string_view token, std::uint64_t hash, const Contribution& contribution);
 
-  std::size_t size() const { return entries_; }
-
-  static std::uint64_t hash_token(std::string_view token);
-
-  // Scratch space for the cache's thread: the document's hidden vector and word hashes, and the
-  // sum and "<token>" string of a token being computed.
+  // Scratch space for the cache's thread while it predicts one document.
+  struct PendingToken {
+    std::string_view token;
+    std::uint64_t hash;
+  };
+  std::vector<PendingToken> tokens;
   std::vector<float> hidden;
   std::vector<std::int32_t> word_hashes;
   std::vector<float> token_sum;
   std::string token_word;
+  std::vector<std::int32_t> ngram_rows;
 
  private:
   struct Slot {
-    std::uint64_t hash = 0;
+    std::uint32_t tag = 0;    // high half of the hash
     std::uint32_t entry = 0;  // entry index + 1; 0: empty
   };
+  // An entry's fixed part, stored in front of its row sum.
+  struct Header {
+    std::uint32_t key_offset;
+    std::uint32_t key_length;
+    std::uint32_t rows;
+    std::int32_t word_hash;
+    std::uint32_t is_word;
+  };
+  static constexpr std::size_t header_floats = (sizeof(Header) + sizeof(float) - 1) / sizeof(float);
 
   void clear();
+  const float* record(std::size_t entry) const { return records_.data() + entry * stride_; }
+  float* record(std::size_t entry) { return records_.data() + entry * stride_; }
 
   int dimension_;
   std::size_t capacity_;
+  std::size_t stride_;
   std::size_t mask_;
   std::size_t entries_ = 0;
   std::vector<Slot> slots_;
-  std::vector<Contribution> contributions_;
-  std::vector<float> sums_;
-  std::vector<std::uint32_t> key_offsets_;
-  std::vector<std::uint8_t> key_lengths_;
+  std::vector<float> records_;  // per entry: Header, then the row sum
   std::string keys_;
-  Contribution scratch_;
   std::vector<float> scratch_sum_;
 };
 
