@@ -40,6 +40,12 @@ assemble_shared_data() {
   # That copy of the dump carries a DOCTYPE line the original dumps do not have.
   grep -v '^<!DOCTYPE posts SYSTEM' "$corpus/stackexchange/history-meta/Posts.xml" \
     >"$dir/stackexchange/history.meta.stackexchange.com.xml"
+  # The dumps the golden Wikipedia run read: the gensim enwiki excerpt as is, and the golden
+  # inputs (the bgwiki excerpt transcoded to UTF-8, the wtf_wikipedia pages packed per language).
+  mkdir -p "$dir/wikipedia"
+  ln -s "$corpus"/wikipedia/gensim/enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2 \
+    "$dir/wikipedia/"
+  ln -s "$golden"/wikipedia/input/*.bz2 "$dir/wikipedia/"
 }
 
 if [[ -d "$repo/../shared/corpus" ]]; then

@@ -41,6 +41,15 @@ inline const std::map<std::string, MinimalSetup>& minimal_setups() {
         "  <row Id=\"2\" PostTypeId=\"2\" ParentId=\"1\" Score=\"1\" Body=\"A\" />\n"
         "</posts>\n",
         "demo.stackexchange.com.xml"}},
+      {"wikipedia_dump_source",
+       {{{"paths", "[\"{input}\"]"}, {"language", "en"}, {"dump_date", "20230320"}},
+        "<mediawiki xmlns=\"http://www.mediawiki.org/xml/export-0.10/\">\n"
+        "  <page>\n    <title>Loom</title>\n    <ns>0</ns>\n    <id>1</id>\n"
+        "    <revision>\n      <id>2</id>\n"
+        "      <text xml:space=\"preserve\">'''Loom''' is a [[dataflow]] framework.</text>\n"
+        "    </revision>\n  </page>\n</mediawiki>\n",
+        "enwiki-20230320-pages-articles.xml"}},
+      {"meta_filter", {{{"field", "language"}, {"values", "[en]"}}}},
   };
   return setups;
 }
