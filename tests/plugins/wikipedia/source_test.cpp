@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 using loom::testing::Document;
 using loom::testing::Instance;
 using loom::testing::MetaValue;
@@ -21,7 +23,9 @@ const loom_component& source() {
 }
 
 std::string write_file(const std::string& name, const std::string& content) {
-  const auto dir = std::filesystem::temp_directory_path() / "loom_wikipedia_test";
+  // ctest runs each test case as its own process, in parallel: one folder per process.
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("loom_wikipedia_test_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const auto path = dir / name;
   std::ofstream(path, std::ios::binary) << content;
