@@ -50,6 +50,8 @@ inline const std::map<std::string, MinimalSetup>& minimal_setups() {
         "    </revision>\n  </page>\n</mediawiki>\n",
         "enwiki-20230320-pages-articles.xml"}},
       {"meta_filter", {{{"field", "language"}, {"values", "[en]"}}}},
+      // Its documents usually carry meta.language (wikipedia_dump_source sets it).
+      {"wikitext_clean", {{{"language", "en"}}}},
   };
   return setups;
 }
