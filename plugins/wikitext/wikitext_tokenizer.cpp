@@ -154,16 +154,19 @@ bool Tokenizer::at_line_start(std::ptrdiff_t delta) const {
   return c == kStart || c == '\n';
 }
 
-// The character before the head is whitespace and the one before it a newline (or the start):
-// where a table may open after one space.
+// Only whitespace between the head and the start of its line (or of the text): where a table
+// and its rows and cells may begin.
 bool Tokenizer::after_line_start_space() const {
-  if (head_ == 0) return false;
-  std::size_t p = static_cast<std::size_t>(head_) - 1;
-  while (p > 0 && (static_cast<unsigned char>(text_[p]) & 0xC0) == 0x80) --p;
-  std::size_t length = 0;
-  if (!is_unicode_space_at(text_, p, &length) || p + length != static_cast<std::size_t>(head_))
-    return false;
-  return p == 0 || text_[p - 1] == '\n';
+  std::size_t p = static_cast<std::size_t>(head_);
+  while (p > 0) {
+    if (text_[p - 1] == '\n') return true;
+    std::size_t begin = p - 1;
+    while (begin > 0 && (static_cast<unsigned char>(text_[begin]) & 0xC0) == 0x80) --begin;
+    std::size_t length = 0;
+    if (!is_unicode_space_at(text_, begin, &length) || begin + length != p) return false;
+    p = begin;
+  }
+  return true;
 }
 
 // ----- main loop -----

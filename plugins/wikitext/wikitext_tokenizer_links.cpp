@@ -28,9 +28,10 @@ void Tokenizer::parse_bracketed_uri_scheme() {
   if (!is_uri_scheme(scheme, slashes)) fail_route();
 }
 
-void Tokenizer::parse_free_uri_scheme() {
-  // The scheme was already read as text: take it back from the end of the text buffer, up to
-  // the first non-word character.
+// The scheme of a free link ending the text buffer (already read as text), taken back up to
+// the first non-word character; nullopt when the text there cannot be a scheme. The head is just
+// past the ':'.
+std::optional<std::string> Tokenizer::free_uri_scheme() {
   const std::string& buffer = top().textbuffer;
   std::size_t start = buffer.size();
   while (start > 0) {
@@ -38,12 +39,19 @@ void Tokenizer::parse_free_uri_scheme() {
     while (begin > 0 && (static_cast<unsigned char>(buffer[begin]) & 0xC0) == 0x80) --begin;
     const char32_t cp = decode_utf8_at(buffer, begin);
     if (!is_word_char(cp)) break;
-    if (cp >= 0x80 || !is_uri_scheme_char(static_cast<int>(cp))) throw BadRoute{0};
+    if (cp >= 0x80 || !is_uri_scheme_char(static_cast<int>(cp))) return std::nullopt;
     start = begin;
   }
-  const std::string scheme = buffer.substr(start);
+  std::string scheme = buffer.substr(start);
+  if (!is_uri_scheme(scheme, read() == '/' && read(1) == '/')) return std::nullopt;
+  return scheme;
+}
+
+void Tokenizer::parse_free_uri_scheme() {
+  const std::optional<std::string> found = free_uri_scheme();
+  if (!found) throw BadRoute{0};
+  const std::string& scheme = *found;
   const bool slashes = read() == '/' && read(1) == '/';
-  if (!is_uri_scheme(scheme, slashes)) throw BadRoute{0};
   push(context() | ctx::ExtLinkUri);
   emit_text(scheme);
   emit_char(':');
@@ -151,6 +159,15 @@ void Tokenizer::parse_external_link(bool brackets) {
   }
   const std::ptrdiff_t reset = head_;
   ++head_;
+  // Most colons in running text follow a word that is no scheme: settle that without a throw.
+  if (!brackets && !free_uri_scheme()) {
+    head_ = reset;
+    if (context() & ctx::DlTerm)
+      handle_dl_term();
+    else
+      emit_char(read());
+    return;
+  }
   std::pair<Tokens, std::string> link;
   try {
     link = really_parse_external_link(brackets);
