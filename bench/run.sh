@@ -92,7 +92,8 @@ model=${LOOM_CACHE:-$HOME/.cache/loom}/models/lid.176.ftz
 echo
 if [[ -x "$build/bin/loom_bench_langid" && -f "$model" ]]; then
   echo "bench: language id, predictLine vs FastClassifier (best of $repeat, target >= 5x)"
-  "$build/bin/loom_bench_langid" "$corpus" "$model" --repeat "$repeat"
+  "$build/bin/loom_bench_langid" "$corpus" "$model" --repeat "$repeat" ||
+    echo "bench: language id: no valid measurement (see the message above)" >&2
 else
   echo "bench: language id skipped: needs $build/bin/loom_bench_langid and $model (scripts/setup.sh)"
 fi

@@ -42,7 +42,7 @@ TokenCache::Contribution FastClassifier::token_contribution(std::string_view tok
   std::vector<float>& sum = cache.token_sum;
   std::fill(sum.begin(), sum.end(), 0.0f);
   TokenCache::Contribution contribution =
-      model_->input_rows->compute(token, sum.data(), cache.token_word, cache.ngram_rows);
+      model_->input_rows->compute(token, hash, sum.data(), cache.token_word, cache.ngram_rows);
   contribution.row_sum = sum.data();
   return cache.insert(token, hash, contribution);
 }

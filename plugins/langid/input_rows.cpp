@@ -4,6 +4,7 @@
 #include <fasttext/vector.h>
 
 #include <algorithm>
+#include <bit>
 #include <stdexcept>
 
 namespace loom::fasttext_inference {
@@ -47,11 +48,27 @@ InputRows::InputRows(const fasttext::Args& args, const ModelDictionary& dictiona
       dictionary_(dictionary),
       input_(input) {
   const std::int32_t entries = dictionary.nwords() + dictionary.nlabels();
-  for (std::int32_t id = 0; id < entries; ++id)
-    vocabulary_.emplace(dictionary.getWord(id),
-                        Entry{id, dictionary.getType(id) == fasttext::entry_type::word});
+  vocabulary_slots_.resize(std::bit_ceil(static_cast<std::size_t>(entries) * 2 + 1));
+  vocabulary_mask_ = vocabulary_slots_.size() - 1;
+  for (std::int32_t id = 0; id < entries; ++id) {
+    vocabulary_words_.push_back(dictionary.getWord(id));
+    const std::uint64_t hash = TokenCache::hash_token(vocabulary_words_.back());
+    std::size_t i = hash & vocabulary_mask_;
+    while (vocabulary_slots_[i].id >= 0) i = (i + 1) & vocabulary_mask_;
+    vocabulary_slots_[i] =
+        VocabularySlot{hash, id, dictionary.getType(id) == fasttext::entry_type::word};
+  }
   pruned_ = dictionary.is_pruned();
-  pruned_bucket_rows_ = dictionary.pruned_bucket_rows();
+  if (pruned_) {
+    const std::vector<std::int32_t> bucket_rows = dictionary.pruned_bucket_rows();
+    kept_bits_.assign((bucket_rows.size() + 511) / 512 * 8, 0);
+    for (std::size_t b = 0; b < bucket_rows.size(); ++b) {
+      if (b % 512 == 0) kept_before_.push_back(static_cast<std::uint32_t>(kept_rows_.size()));
+      if (bucket_rows[b] < 0) continue;
+      kept_bits_[b / 64] |= std::uint64_t{1} << (b % 64);
+      kept_rows_.push_back(bucket_rows[b]);
+    }
+  }
 
   const auto row_count = static_cast<std::size_t>(input.size(0));
   const auto dim = static_cast<std::size_t>(dimension_);
@@ -87,8 +104,14 @@ std::int32_t InputRows::bucket_row(std::uint64_t bucket) const {
   const auto id = static_cast<std::int32_t>(bucket);
   if (id < 0) return -1;
   if (!pruned_) return words_ + id;
-  if (pruned_bucket_rows_.empty()) return -1;
-  return pruned_bucket_rows_[static_cast<std::size_t>(id)];
+  const auto b = static_cast<std::size_t>(id);
+  if (b / 64 >= kept_bits_.size()) return -1;
+  const std::uint64_t bit = std::uint64_t{1} << (b % 64);
+  if ((kept_bits_[b / 64] & bit) == 0) return -1;
+  std::size_t rank = kept_before_[b / 512];
+  for (std::size_t w = b / 512 * 8; w < b / 64; ++w) rank += std::popcount(kept_bits_[w]);
+  rank += std::popcount(kept_bits_[b / 64] & (bit - 1));
+  return kept_rows_[rank];
 }
 
 void InputRows::add_char_ngrams(const std::string& word, float* sum, std::uint32_t& rows,
@@ -110,9 +133,9 @@ void InputRows::add_char_ngrams(const std::string& word, float* sum, std::uint32
   }
   // The bucket table and the rows are too big for the CPU caches, and each n-gram lands
   // somewhere random in them: fetch all of a token's at once rather than one after another.
-  if (pruned_ && !pruned_bucket_rows_.empty())
+  if (pruned_ && !kept_bits_.empty())
     for (std::int32_t bucket : ngram_rows)
-      __builtin_prefetch(&pruned_bucket_rows_[static_cast<std::size_t>(bucket)]);
+      __builtin_prefetch(&kept_bits_[static_cast<std::size_t>(bucket) / 64]);
   for (std::int32_t& row : ngram_rows) row = bucket_row(static_cast<std::uint64_t>(row));
   if (rows_ != nullptr) {
     const auto dim = static_cast<std::size_t>(dimension_);
@@ -126,20 +149,31 @@ void InputRows::add_char_ngrams(const std::string& word, float* sum, std::uint32
   }
 }
 
-TokenCache::Contribution InputRows::compute(std::string_view token, float* sum, std::string& word,
+const InputRows::VocabularySlot* InputRows::find_in_vocabulary(std::string_view token,
+                                                               std::uint64_t hash) const {
+  for (std::size_t i = hash & vocabulary_mask_;; i = (i + 1) & vocabulary_mask_) {
+    const VocabularySlot& slot = vocabulary_slots_[i];
+    if (slot.id < 0) return nullptr;
+    if (slot.hash == hash && vocabulary_words_[static_cast<std::size_t>(slot.id)] == token)
+      return &slot;
+  }
+}
+
+TokenCache::Contribution InputRows::compute(std::string_view token, std::uint64_t hash, float* sum,
+                                            std::string& word,
                                             std::vector<std::int32_t>& ngram_rows) const {
   // Dictionary::getLine and addSubwords for one token.
   TokenCache::Contribution contribution;
-  const auto known = vocabulary_.find(token);
-  const bool in_vocabulary = known != vocabulary_.end();
-  if (in_vocabulary ? !known->second.is_word : token.starts_with(label_prefix_))
+  const VocabularySlot* known = find_in_vocabulary(token, hash);
+  const bool in_vocabulary = known != nullptr;
+  if (in_vocabulary ? !known->is_word : token.starts_with(label_prefix_))
     return contribution;  // a label: fastText reads it as the line's label, not as input
   contribution.is_word = true;
   std::uint32_t h = fnv_offset;
   for (char c : token) h = hash_byte(h, c);
   contribution.word_hash = static_cast<std::int32_t>(h);
   if (in_vocabulary) {
-    const std::int32_t id = known->second.id;
+    const std::int32_t id = known->id;
     if (max_n_ <= 0) {
       add_row(id, sum);
       contribution.rows = 1;

@@ -11,7 +11,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace loom::fasttext_inference {
@@ -23,25 +22,24 @@ class InputRows {
             const fasttext::Matrix& input);
 
   // Sums the token's rows into `sum` (dimension floats, zeroed by the caller) and returns its
-  // contribution (row_sum left null). `word` and `ngram_rows` are scratch space.
-  TokenCache::Contribution compute(std::string_view token, float* sum, std::string& word,
-                                   std::vector<std::int32_t>& ngram_rows) const;
+  // contribution (row_sum left null). `hash` is TokenCache::hash_token(token); `word` and
+  // `ngram_rows` are scratch space.
+  TokenCache::Contribution compute(std::string_view token, std::uint64_t hash, float* sum,
+                                   std::string& word, std::vector<std::int32_t>& ngram_rows) const;
 
   // The input row of word n-gram bucket `bucket`, or -1 when pruning removed it.
   std::int32_t bucket_row(std::uint64_t bucket) const;
   void add_row(std::int32_t row, float* sum) const;
 
  private:
-  struct StringHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept {
-      return std::hash<std::string_view>{}(s);
-    }
+  // The vocabulary (words and labels) as a flat open-addressing table keyed by
+  // TokenCache::hash_token, which the caller has computed already.
+  struct VocabularySlot {
+    std::uint64_t hash = 0;
+    std::int32_t id = -1;  // -1: empty
+    bool is_word = false;
   };
-  struct Entry {
-    std::int32_t id;
-    bool is_word;
-  };
+  const VocabularySlot* find_in_vocabulary(std::string_view token, std::uint64_t hash) const;
 
   void add_char_ngrams(const std::string& word, float* sum, std::uint32_t& rows,
                        std::vector<std::int32_t>& ngram_rows) const;
@@ -54,11 +52,19 @@ class InputRows {
   std::string label_prefix_;
   const ModelDictionary& dictionary_;
   const fasttext::Matrix& input_;
-  std::unordered_map<std::string, Entry, StringHash, std::equal_to<>> vocabulary_;
+  std::vector<VocabularySlot> vocabulary_slots_;
+  std::size_t vocabulary_mask_ = 0;
+  std::vector<std::string> vocabulary_words_;  // by id
   bool pruned_ = false;
-  std::vector<std::int32_t> pruned_bucket_rows_;  // bucket -> row, -1: pruned away
-  std::vector<float> dense_rows_;                 // empty: rows too many to copy; use input_
-  const float* rows_ = nullptr;                   // dense rows (a copy, or the matrix's own)
+  // A pruned model keeps few of its buckets (lid.176: 42,765 of 2,000,000). Which ones is a
+  // bitmap with a rank directory, small enough to stay in the CPU caches, unlike a table of rows
+  // per bucket: bit b of kept_bits_ is set for a kept bucket, kept_before_ counts the kept
+  // buckets before each block of 512, and kept_rows_ holds their rows in bucket order.
+  std::vector<std::uint64_t> kept_bits_;
+  std::vector<std::uint32_t> kept_before_;
+  std::vector<std::int32_t> kept_rows_;
+  std::vector<float> dense_rows_;  // empty: rows too many to copy; use input_
+  const float* rows_ = nullptr;    // dense rows (a copy, or the matrix's own)
 };
 
 }  // namespace loom::fasttext_inference

@@ -4,6 +4,8 @@
 #include <bit>
 #include <cstring>
 
+#include <sys/mman.h>
+
 namespace loom::fasttext_inference {
 namespace {
 
@@ -11,6 +13,15 @@ namespace {
 constexpr std::size_t key_bytes_per_entry = 24;
 
 std::uint32_t tag_of(std::uint64_t hash) { return static_cast<std::uint32_t>(hash >> 32); }
+
+// Asks for transparent huge pages on the 2 MB-aligned part of a fresh allocation; only a hint.
+void advise_huge_pages(const void* data, std::size_t bytes) {
+  constexpr std::uintptr_t huge = std::uintptr_t{2} << 20;
+  const auto begin = reinterpret_cast<std::uintptr_t>(data);
+  const std::uintptr_t first = (begin + huge - 1) & ~(huge - 1);
+  const std::uintptr_t last = (begin + bytes) & ~(huge - 1);
+  if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+}
 
 }  // namespace
 
@@ -21,8 +32,11 @@ TokenCache::TokenCache(int dimension, std::size_t capacity)
   // At most half the slots are ever used, so probe chains stay short.
   const std::size_t slot_count = std::bit_ceil(capacity_ * 2);
   mask_ = slot_count - 1;
-  slots_.resize(slot_count);
-  records_.resize(capacity_ * stride_);
+  slots_.reset(new Slot[slot_count]);
+  advise_huge_pages(slots_.get(), slot_count * sizeof(Slot));
+  std::fill_n(slots_.get(), slot_count, Slot{0, 0});
+  records_.reset(new float[capacity_ * stride_]);
+  advise_huge_pages(records_.get(), capacity_ * stride_ * sizeof(float));
   scratch_sum_.resize(static_cast<std::size_t>(dimension_));
   hidden.resize(static_cast<std::size_t>(dimension_));
   token_sum.resize(static_cast<std::size_t>(dimension_));
@@ -116,7 +130,7 @@ TokenCache::Contribution TokenCache::insert(std::string_view token, std::uint64_
 }
 
 void TokenCache::clear() {
-  std::fill(slots_.begin(), slots_.end(), Slot{});
+  std::fill_n(slots_.get(), mask_ + 1, Slot{0, 0});
   keys_.clear();
   entries_ = 0;
 }

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,8 +65,8 @@ class TokenCache {
 
  private:
   struct Slot {
-    std::uint32_t tag = 0;    // high half of the hash
-    std::uint32_t entry = 0;  // entry index + 1; 0: empty
+    std::uint32_t tag;    // high half of the hash
+    std::uint32_t entry;  // entry index + 1; 0: empty
   };
   // An entry's fixed part, stored in front of its row sum.
   struct Header {
@@ -78,16 +79,18 @@ class TokenCache {
   static constexpr std::size_t header_floats = (sizeof(Header) + sizeof(float) - 1) / sizeof(float);
 
   void clear();
-  const float* record(std::size_t entry) const { return records_.data() + entry * stride_; }
-  float* record(std::size_t entry) { return records_.data() + entry * stride_; }
+  const float* record(std::size_t entry) const { return records_.get() + entry * stride_; }
+  float* record(std::size_t entry) { return records_.get() + entry * stride_; }
 
   int dimension_;
   std::size_t capacity_;
   std::size_t stride_;
   std::size_t mask_;
   std::size_t entries_ = 0;
-  std::vector<Slot> slots_;
-  std::vector<float> records_;  // per entry: Header, then the row sum
+  // Allocated uninitialized and backed by huge pages where the kernel allows: lookups land at
+  // random in tens of megabytes, and 4 KB pages would make most of them TLB misses too.
+  std::unique_ptr<Slot[]> slots_;
+  std::unique_ptr<float[]> records_;  // per entry: Header, then the row sum
   std::string keys_;
   std::vector<float> scratch_sum_;
 };
