@@ -147,27 +147,29 @@ la_ssize_t feed_read(::archive* a, void* context, const void** out) {
 }
 }  // namespace
 
+void MonthlyTar::ArchiveFree::operator()(::archive* a) const { archive_read_free(a); }
+
 MonthlyTar::MonthlyTar(std::string uri)
     : uri_(std::move(uri)), feed_(std::make_unique<Feed>(uri_)), archive_(archive_read_new()) {
-  archive_read_support_filter_all(archive_);
-  archive_read_support_format_tar(archive_);
-  if (archive_read_open(archive_, feed_.get(), nullptr, &feed_read, nullptr) != ARCHIVE_OK)
+  archive_read_support_filter_all(archive_.get());
+  archive_read_support_format_tar(archive_.get());
+  if (archive_read_open(archive_.get(), feed_.get(), nullptr, &feed_read, nullptr) != ARCHIVE_OK)
     fail("cannot read it as a tar");
 }
 
-MonthlyTar::~MonthlyTar() { archive_read_free(archive_); }
+MonthlyTar::~MonthlyTar() = default;
 
 void MonthlyTar::fail(const std::string& what) const {
   std::string message = uri_ + ": " + what;
   if (!current_.empty())
     message += " (at member " + std::to_string(member_count_) + " '" + current_ + "')";
-  message += ": " + (feed_->error.empty() ? archive_message(archive_) : feed_->error);
+  message += ": " + (feed_->error.empty() ? archive_message(archive_.get()) : feed_->error);
   throw loom::Error(message, feed_->error.empty() ? LOOM_ERR_INVALID_INPUT : LOOM_ERR_IO);
 }
 
 bool MonthlyTar::next(TarMember& member) {
   archive_entry* entry = nullptr;
-  const int rc = archive_read_next_header(archive_, &entry);
+  const int rc = archive_read_next_header(archive_.get(), &entry);
   if (rc == ARCHIVE_EOF) return false;
   if (rc < ARCHIVE_WARN) fail("damaged or truncated tar");
   const char* name = archive_entry_pathname(entry);
@@ -176,7 +178,7 @@ bool MonthlyTar::next(TarMember& member) {
   member.mtime_seconds = archive_entry_mtime(entry);
   member.mtime_nanoseconds = archive_entry_mtime_nsec(entry);
   member.size = archive_entry_size(entry);
-  member.header_offset = archive_read_header_position(archive_);
+  member.header_offset = archive_read_header_position(archive_.get());
   current_ = member.name;
   ++member_count_;
   return true;
@@ -186,7 +188,8 @@ std::string MonthlyTar::read_data() {
   std::string data;
   std::string problem;
   bool too_large = false;
-  if (!read_entry(archive_, data, INT64_MAX, problem, too_large)) fail("truncated member data");
+  if (!read_entry(archive_.get(), data, INT64_MAX, problem, too_large))
+    fail("truncated member data");
   return data;
 }
 

@@ -43,9 +43,14 @@ class MonthlyTar {
  private:
   [[noreturn]] void fail(const std::string& what) const;
 
+  // Frees the reader even when the constructor throws (a file that is not a tar).
+  struct ArchiveFree {
+    void operator()(::archive* a) const;
+  };
+
   std::string uri_;
   std::unique_ptr<Feed> feed_;
-  ::archive* archive_ = nullptr;
+  std::unique_ptr<::archive, ArchiveFree> archive_;
   std::string current_;
   std::int64_t member_count_ = 0;
 };
