@@ -6,6 +6,7 @@
 
 #include <loom/plugin.hpp>
 
+#include <memory>
 #include <stdexcept>
 
 namespace loom::stackexchange {
@@ -24,36 +25,38 @@ std::string base_name(std::string_view path) {
 class ArchiveMember {
  public:
   explicit ArchiveMember(const std::string& path) : path_(path), archive_(archive_read_new()) {
-    archive_read_support_format_7zip(archive_);
-    archive_read_support_filter_all(archive_);
-    if (archive_read_open_filename(archive_, path.c_str(), 1 << 16) != ARCHIVE_OK) fail("open");
+    archive_read_support_format_7zip(archive_.get());
+    archive_read_support_filter_all(archive_.get());
+    if (archive_read_open_filename(archive_.get(), path.c_str(), 1 << 16) != ARCHIVE_OK)
+      fail("open");
     archive_entry* entry = nullptr;
     for (;;) {
-      const int rc = archive_read_next_header(archive_, &entry);
+      const int rc = archive_read_next_header(archive_.get(), &entry);
       if (rc == ARCHIVE_EOF) throw Error(path_ + ": no Posts.xml member in the archive");
       if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) fail("list");
       const char* name = archive_entry_pathname(entry);
       if (name != nullptr && base_name(name) == "Posts.xml") return;
     }
   }
-  ~ArchiveMember() { archive_read_free(archive_); }
-  ArchiveMember(const ArchiveMember&) = delete;
-  ArchiveMember& operator=(const ArchiveMember&) = delete;
 
   std::size_t read(char* buffer, std::size_t capacity) {
-    const la_ssize_t n = archive_read_data(archive_, buffer, capacity);
+    const la_ssize_t n = archive_read_data(archive_.get(), buffer, capacity);
     if (n < 0) fail("read Posts.xml from");
     return static_cast<std::size_t>(n);
   }
 
  private:
   [[noreturn]] void fail(const char* what) {
-    const char* message = archive_error_string(archive_);
+    const char* message = archive_error_string(archive_.get());
     throw Error(path_ + ": cannot " + what +
                 " the 7z archive: " + (message != nullptr ? message : "unknown error"));
   }
+  struct ArchiveFree {
+    void operator()(archive* a) const { archive_read_free(a); }
+  };
   std::string path_;
-  archive* archive_;
+  // A unique_ptr, not a destructor: the constructor throws on a bad archive and must not leak it.
+  std::unique_ptr<archive, ArchiveFree> archive_;
 };
 
 }  // namespace
