@@ -37,7 +37,7 @@ std::string replace_all(std::string text, const std::string& from, const std::st
   return text;
 }
 
-std::vector<Document> a_few_documents() {
+std::vector<Document> a_few_documents(const loom::testing::Meta& extra_meta = {}) {
   std::vector<Document> docs(3);
   docs[0].text = "A first document, in plain English, long enough to look like prose.";
   docs[0].meta = {{"url", "https://example.com/1"}, {"id", std::int64_t{1}}};
@@ -47,7 +47,10 @@ std::vector<Document> a_few_documents() {
       "def f(x):\n    return x\n";
   docs[2].meta = {
       {"score", 0.5}, {"flag", true}, {"nested", loom::testing::MetaValue::json("{\"a\":[1,2]}")}};
-  for (std::size_t i = 0; i < docs.size(); ++i) docs[i].record = i;
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    docs[i].record = i;
+    docs[i].meta.insert(docs[i].meta.end(), extra_meta.begin(), extra_meta.end());
+  }
   return docs;
 }
 
@@ -90,11 +93,12 @@ void run_source(const loom_component& c, const OptionMap& options) {
   source.finish();
 }
 
-void run_transform(const loom_component& c, const OptionMap& options) {
+void run_transform(const loom_component& c, const OptionMap& options,
+                   const loom::testing::Meta& sample_meta) {
   Instance transform(c, options);
   CHECK(transform.process(std::vector<Document>{}).empty());
   refusing_is_fine(c, [&] {
-    const std::vector<Document> out = transform.process(a_few_documents());
+    const std::vector<Document> out = transform.process(a_few_documents(sample_meta));
     CHECK(out.size() == 3);  // documents are marked dropped, never removed by the component
     for (const Document& doc : out)
       if (doc.dropped) CHECK_FALSE(doc.drop_reason.empty());
@@ -148,7 +152,7 @@ void exercise(const loom_component& c) {
       switch (c.kind) {
         case LOOM_KIND_SOURCE: run_source(c, options); break;
         case LOOM_KIND_SINK: run_sink(c, options); break;
-        default: run_transform(c, options); break;
+        default: run_transform(c, options, setup.sample_meta); break;
       }
     } catch (const std::exception& e) {
       FAIL_CHECK("component '" << std::string(c.name) << "' failed: " << std::string(e.what()));

@@ -5,6 +5,8 @@
 // In values, {tmp} is a fresh empty folder and {empty} an empty file in it (named .jsonl).
 #pragma once
 
+#include "sample_files.hpp"
+
 #include <loom/testing/harness.hpp>
 
 #include <map>
@@ -17,7 +19,10 @@ struct MinimalSetup {
   // Sources: bytes of a small input file the source can read ({input} in options), in addition
   // to the run over an empty file. Empty: the source is only run on {empty}.
   std::string sample_input;
-  std::string sample_name = "sample.jsonl";
+  std::string sample_name = "sample.jsonl";  // may name a subfolder of {tmp}
+  // Transforms: meta fields added to every sample document, for components that need fields an
+  // earlier stage sets (so the run reaches their processing instead of a refusal).
+  loom::testing::Meta sample_meta;
   // When not empty, the component is listed but not run, and the reason is printed (for
   // components that cannot run without data outside the repository).
   std::string skip_reason;
@@ -29,8 +34,21 @@ inline const std::map<std::string, MinimalSetup>& minimal_setups() {
        {{{"paths", "[\"{input}\"]"}},
         "{\"text\": \"one\", \"id\": 1}\n{\"text\": \"two\"}\n{\"text\": \"three\"}\n"}},
       {"jsonl_sink", {{{"path", "\"{tmp}/out/{shard}.jsonl\""}}}},
-      {"arxiv_source", {{{"paths", "[\"{input}\"]"}}}},
-      {"github_source", {{{"root", "\"{tmp}\""}}}},
+      {"arxiv_source", {{{"paths", "[\"{input}\"]"}}, arxiv_month_sample(), "2301.tar"}},
+      {"github_source",
+       {{{"root", "\"{tmp}\""}, {"format", "repositories"}},
+        "# demo\nprint('hello')\n",
+        "octo__demo/main.py"}},
+      {"github_path_filter", {{}, {}, {}, {{"path", "src/main.py"}}}},
+      {"github_metadata", {{}, {}, {}, {{"content_hash", "0123abcd"}}}},
+      {"github_quality",
+       {{},
+        {},
+        {},
+        {{"path", "src/main.py"},
+         {"max_line_length", std::int64_t{70}},
+         {"avg_line_length", 40.5},
+         {"alnum_prop", 0.75}}}},
       {"text_files_source",
        {{{"paths", "[\"{input}\"]"}}, "A small book.\r\nIts second line.\r\n", "book.txt"}},
       {"stackexchange_source",
