@@ -29,17 +29,17 @@ TEST_CASE("a plugin registers its components with their kinds and flags") {
   REQUIRE(
       r.registry.add_plugin(&testkit::descriptor().plugin, testkit::plugin_file, r.diagnostics));
   CHECK(r.diagnostics.empty());
-  CHECK(r.registry.component_names() == std::vector<std::string>{"test_source", "quality_filter",
-                                                                 "meta_cleaner", "exact_dedup",
-                                                                 "test_sink"});
-  const auto* dedup = r.registry.find("exact_dedup");
+  CHECK(r.registry.component_names() == std::vector<std::string>{"fixture_source", "word_filter",
+                                                                 "tag_cleaner", "key_dedup",
+                                                                 "fixture_sink"});
+  const auto* dedup = r.registry.find("key_dedup");
   REQUIRE(dedup != nullptr);
   CHECK(dedup->kind == loom::NodeKind::deduper);
   CHECK(dedup->order_sensitive());
   CHECK_FALSE(dedup->thread_safe());
   CHECK(dedup->plugin->name == "testkit");
   CHECK(dedup->plugin->file == testkit::plugin_file);
-  CHECK(r.registry.find("quality_filter")->thread_safe());
+  CHECK(r.registry.find("word_filter")->thread_safe());
   CHECK(r.registry.find("nothing") == nullptr);
   // The same library again is not an error and adds nothing.
   CHECK(r.registry.add_plugin(&testkit::descriptor().plugin, testkit::plugin_file, r.diagnostics));
@@ -97,11 +97,11 @@ TEST_CASE("a component name provided by two plugins is an error naming both file
       r.registry.add_plugin(&testkit::descriptor().plugin, "/a/libloom_testkit.so", r.diagnostics));
   Mutable other;
   other.plugin.name = "other";
-  other.plugin.component_count = 1;  // just test_source
+  other.plugin.component_count = 1;  // just fixture_source
   CHECK_FALSE(r.registry.add_plugin(&other.plugin, "/b/libloom_other.so", r.diagnostics));
   REQUIRE(r.diagnostics.size() == 1);
   CHECK(r.diagnostics[0].message ==
-        "component 'test_source' is provided by two plugins: /a/libloom_testkit.so and "
+        "component 'fixture_source' is provided by two plugins: /a/libloom_testkit.so and "
         "/b/libloom_other.so");
   CHECK(r.registry.plugins().size() == 1);
 }
@@ -119,7 +119,7 @@ TEST_CASE("malformed descriptors are refused with a reason, registering nothing"
     CHECK_FALSE(r.registry.add_plugin(&m.plugin, "/p/x.so", r.diagnostics));
     REQUIRE(r.diagnostics.size() == 1);
     CHECK(r.diagnostics[0].message ==
-          "plugin 'testkit' (/p/x.so): component 'meta_cleaner' has no create function");
+          "plugin 'testkit' (/p/x.so): component 'tag_cleaner' has no create function");
   }
   SUBCASE("unknown kind") {
     m.components[0].kind = 42;
