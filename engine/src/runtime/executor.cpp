@@ -212,7 +212,7 @@ class Run {
     const loom_component& api = n.instance->api();
     while (true) {
       if (failed_ || interrupted()) {
-        if (!failed_) report_once(n, nullptr, "was interrupted");
+        if (!failed_) report_once(n, "was interrupted");
         close_reader(n);
         fc.stop();
         return {};
@@ -413,8 +413,7 @@ class Run {
         if (n.kind == NodeKind::source) n.source.input->activate();
       flow_.wait_for_all();
     } catch (const std::exception& e) {
-      report_once(nodes_.front(), nullptr,
-                  std::string("stopped on an internal error: ") + e.what());
+      report_once(nodes_.front(), std::string("stopped on an internal error: ") + e.what());
       ok = false;
     }
     if (progress.joinable()) {
@@ -506,10 +505,10 @@ class Run {
       where += " record " +
                std::to_string(batch->docs[static_cast<std::size_t>(err.record)].record_index);
     }
-    report_once(n, nullptr, "failed" + where + ": " + err.message);
+    report_once(n, "failed" + where + ": " + err.message);
   }
 
-  void report_once(const NodeRuntime& n, const void*, const std::string& what) {
+  void report_once(const NodeRuntime& n, const std::string& what) {
     {
       std::lock_guard lock(failure_mutex_);
       if (failed_) return;
