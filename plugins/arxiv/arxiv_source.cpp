@@ -109,13 +109,7 @@ class MonthlyTarReader : public ShardReader {
 
 }  // namespace
 
-std::vector<std::string> ArxivSource::shards() {
-  std::vector<std::string> out;
-  for (const std::string& pattern : options_.paths) {
-    for (std::string& path : expand_paths(pattern)) out.push_back(std::move(path));
-  }
-  return out;
-}
+std::vector<std::string> ArxivSource::shards() { return expand_paths(options_.paths); }
 
 std::unique_ptr<ShardReader> ArxivSource::open(std::string_view shard, std::uint64_t) {
   return std::make_unique<MonthlyTarReader>(options_, std::string(shard));

@@ -315,12 +315,7 @@ class JsonlReader final : public ShardReader {
 
 }  // namespace
 
-std::vector<std::string> JsonlSource::shards() {
-  std::vector<std::string> out;
-  for (const std::string& pattern : options_.paths)
-    for (std::string& path : expand_paths(pattern)) out.push_back(std::move(path));
-  return out;
-}
+std::vector<std::string> JsonlSource::shards() { return expand_paths(options_.paths); }
 
 std::unique_ptr<ShardReader> JsonlSource::open(std::string_view shard, std::uint64_t) {
   return std::make_unique<JsonlReader>(options_, std::string(shard));

@@ -35,12 +35,7 @@ std::string site_from_path(std::string_view path) {
 
 StackExchangeSource::StackExchangeSource(const Options& options) : options_(options) {}
 
-std::vector<std::string> StackExchangeSource::shards() {
-  std::vector<std::string> all;
-  for (const std::string& pattern : options_.paths)
-    for (std::string& path : expand_paths(pattern)) all.push_back(std::move(path));
-  return all;
-}
+std::vector<std::string> StackExchangeSource::shards() { return expand_paths(options_.paths); }
 
 std::unique_ptr<ShardReader> StackExchangeSource::open(std::string_view shard, std::uint64_t) {
   return open_site_reader(options_, std::string(shard));

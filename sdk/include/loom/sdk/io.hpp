@@ -131,4 +131,14 @@ inline std::vector<std::string> expand_paths(std::string_view pattern) {
   return out;
 }
 
+// A source's shards from its `paths` option: the matches of each pattern in turn (each pattern's
+// matches sorted by the host), so shard order follows the option's order.
+inline std::vector<std::string> expand_paths(const std::vector<std::string>& patterns) {
+  std::vector<std::string> out;
+  for (const std::string& pattern : patterns)
+    for (std::string& path : expand_paths(std::string_view(pattern)))
+      out.push_back(std::move(path));
+  return out;
+}
+
 }  // namespace loom
