@@ -80,7 +80,9 @@ TEST_CASE("invalid UTF-8 under encoding: utf-8 is an error naming the file and b
 
 TEST_CASE("binary, empty and oversized files are refused or skipped, never read as text") {
   TempDir dir;
-  write_file(dir / "in/1-binary.txt", std::string("PK\x03\x04\x00\x00data", 10));
+  write_file(dir / "in/1-binary.txt", std::string("PK\x03\x04\x00\x00"
+                                                  "data",
+                                                  10));
   write_file(dir / "in/2-empty.txt", "");
   write_file(dir / "in/3-huge.txt", std::string(3 << 20, 'x'));  // one 3 MB line
   write_file(dir / "in/4-ok.txt", "fine\n");
