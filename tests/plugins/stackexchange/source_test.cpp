@@ -4,6 +4,8 @@
 #include <archive_entry.h>
 #include <loom/testing/harness.hpp>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -24,7 +26,8 @@ const loom_component& source() {
 }
 
 std::string write_file(const std::string& name, const std::string& content) {
-  const auto dir = std::filesystem::temp_directory_path() / "loom_stackexchange_test";
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("loom_stackexchange_test_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const auto path = dir / name;
   std::ofstream(path, std::ios::binary) << content;

@@ -5,6 +5,8 @@
 
 #include <loom/testing/harness.hpp>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -24,9 +26,10 @@ const loom_component& source() {
   return plugin.component("stackexchange_source");
 }
 
-// An empty folder of its own for each test.
+// An empty folder of its own for each test and process: worktrees and ctest -j run side by side.
 fs::path fresh_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / "loom_stackexchange_spill_test" / name;
+  const fs::path dir = fs::temp_directory_path() /
+                       ("loom_stackexchange_spill_test_" + std::to_string(::getpid())) / name;
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;
