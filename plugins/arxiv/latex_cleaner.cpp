@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <unordered_set>
 
 namespace loom::arxiv {
 namespace {
@@ -243,7 +244,8 @@ std::string_view cut_bibliography(std::string_view text) {
   return cut == npos ? text : text.substr(0, cut);
 }
 
-std::string expand_macro(std::string_view text, std::string_view name, std::string_view value) {
+std::string expand_macro(std::string_view text, std::string_view name, std::string_view value,
+                         std::vector<std::size_t>* replaced_at) {
   // re.sub("(" + name + ")([^a-zA-Z0-9])", value + r"\2", text): the following character is part
   // of the match, so it cannot start the next occurrence.
   std::string out;
@@ -256,6 +258,7 @@ std::string expand_macro(std::string_view text, std::string_view name, std::stri
       continue;
     }
     out.append(text.substr(copied, i - copied));
+    if (replaced_at) replaced_at->push_back(out.size());
     out.append(value);
     copied = k;
     i = text.find(name, k + code_point_length_at(text, k));
@@ -274,6 +277,38 @@ bool macro_value_escapable(std::string_view value) {
 
 namespace {
 
+// A superset of the `\name` tokens (a backslash and the whole ASCII-alphanumeric run after it) in
+// a text. expand_macro matches `name` only where it is such a whole token (the character after it
+// must not be alphanumeric, and names are a backslash plus alphanumerics), so a macro whose name
+// is not in the set cannot change the text.
+class MacroTokens {
+ public:
+  explicit MacroTokens(std::string_view text) { add_tokens(text, 0, text.size()); }
+
+  bool may_contain(const std::string& name) const { return tokens_.count(name) != 0; }
+
+  // After a value was put at [begin, end) of `text`: a token that is new there starts inside the
+  // value, or before it with its alphanumeric run reaching `begin` (e.g. `\\X` -> `\` + value).
+  // Tokens that vanished stay: a superset is enough, and each macro name is looked up only once.
+  void add_around(std::string_view text, std::size_t begin, std::size_t end) {
+    std::size_t from = begin;
+    while (from > 0 && is_ascii_alnum(text[from - 1])) --from;
+    if (from > 0) --from;  // the backslash that may start that run
+    add_tokens(text, from, end);
+  }
+
+ private:
+  // Every token whose backslash lies in [from, to); its run may extend past `to`.
+  void add_tokens(std::string_view text, std::size_t from, std::size_t to) {
+    for (std::size_t i = text.find('\\', from); i != npos && i < to; i = text.find('\\', i + 1)) {
+      const std::size_t run_end = end_of_alnum_run(text, i + 1);
+      if (run_end > i + 1) tokens_.emplace(text.substr(i, run_end - i));
+    }
+  }
+
+  std::unordered_set<std::string> tokens_;
+};
+
 // _clean_tex_file; `reached_macros` tells whether the macro loop ran (it is where a bad value
 // raises).
 std::string clean_file(std::string_view file, const MacroTable& macros, const LatexQuirks& quirks,
@@ -285,7 +320,16 @@ std::string clean_file(std::string_view file, const MacroTable& macros, const La
   text = remove_inline_comments(text, quirks.inline_comment_eats_preceding_char);
   text.resize(cut_bibliography(text).size());
   reached_macros = true;
-  for (const auto& [name, value] : macros.entries()) text = expand_macro(text, name, value);
+  // Most macros of a project never occur in a given file; skipping those is what keeps the cost
+  // from being macros x text. The order and the text each macro sees are the reference's.
+  MacroTokens present(text);
+  std::vector<std::size_t> replaced_at;
+  for (const auto& [name, value] : macros.entries()) {
+    if (!present.may_contain(name)) continue;
+    replaced_at.clear();
+    text = expand_macro(text, name, value, &replaced_at);
+    for (std::size_t at : replaced_at) present.add_around(text, at, at + value.size());
+  }
   return text;
 }
 

@@ -54,7 +54,9 @@ std::size_t find_first_header(std::string_view text, bool paragraph_needs_subpar
 std::string remove_line_comments(std::string_view text);
 std::string remove_inline_comments(std::string_view text, bool eat_preceding_char);
 std::string_view cut_bibliography(std::string_view text);
-std::string expand_macro(std::string_view text, std::string_view name, std::string_view value);
+// `replaced_at`, when given, receives where each copy of `value` starts in the result.
+std::string expand_macro(std::string_view text, std::string_view name, std::string_view value,
+                         std::vector<std::size_t>* replaced_at = nullptr);
 // True when re.sub would accept the unicode-escaped value as a template.
 bool macro_value_escapable(std::string_view value);
 

@@ -115,6 +115,15 @@ TEST_CASE("argument-free \\newcommand and \\def macros are expanded across the p
               "\\section{A} \\a "}) == "\\section{A} B! ");
   CHECK(kept({"\\newcommand{\\b}{B}\n\\newcommand{\\a}{\\b}\n\\section{A} \\a "}) ==
         "\\section{A} \\b ");
+  // A later macro also matches where an earlier expansion joined text into its name: `\\X` is
+  // `\` + `\X`, and `\ab\X` runs on into the value; neither name is in the text before that.
+  CHECK(kept({"\\newcommand{\\X}{ab}\n\\newcommand{\\ab}{Z}\n\\section{A} \\\\X "}) ==
+        "\\section{A} Z ");
+  CHECK(kept({"\\newcommand{\\X}{cd}\n\\newcommand{\\abcd}{W}\n\\section{A} \\ab\\X."}) ==
+        "\\section{A} W.");
+  // Defined the other way round, the second name is expanded before it exists: it stays.
+  CHECK(kept({"\\newcommand{\\ab}{Z}\n\\newcommand{\\X}{ab}\n\\section{A} \\\\X "}) ==
+        "\\section{A} \\ab ");
   // \def: whitespace (newlines too) around the name; \newcommand*: starred form.
   CHECK(kept({"\\def \\K\n{k}\n\\newcommand*{\\S}{s}\n\\section{A} \\K \\S."}) ==
         "\\section{A} k s.");
