@@ -3,6 +3,7 @@
 #include <unicode/uchar.h>
 
 #include <array>
+#include <bit>
 #include <stdexcept>
 
 #include "md5.hpp"
@@ -127,13 +128,36 @@ Fingerprint simhash(std::string_view utf8, int shingle_width, std::size_t max_ch
   const std::size_t chars = scratch.starts.size() - 1;
   const auto width = static_cast<std::size_t>(shingle_width);
   const std::size_t features = chars >= width ? chars - width + 1 : 1;
-  std::array<std::uint64_t, 64> ones{};
-  const std::string_view all = scratch.word_chars;
+  // Prose repeats most of its 6-character shingles; half the feature count is a fair first guess.
+  ShingleCounts& counts = scratch.shingles;
+  counts.reset(scratch.word_chars, features / 2);
+  const auto shingle_start = [&](std::size_t i) { return scratch.starts[i]; };
+  const auto shingle_length = [&](std::size_t i) {
+    return scratch.starts[std::min(i + width, chars)] - scratch.starts[i];
+  };
+  // Hash `lookahead` shingles ahead and prefetch their slots so the cache misses overlap.
+  constexpr std::size_t lookahead = 16;
+  std::array<std::uint32_t, lookahead> hashes{};
+  for (std::size_t i = 0; i < std::min(lookahead, features); ++i) {
+    hashes[i] = counts.hash(shingle_start(i), shingle_length(i));
+    counts.prefetch(hashes[i]);
+  }
   for (std::size_t i = 0; i < features; ++i) {
-    const std::size_t end = std::min(i + width, chars);
-    const std::uint64_t h = md5_low64_big_endian(
-        all.substr(scratch.starts[i], scratch.starts[end] - scratch.starts[i]));
-    for (int bit = 0; bit < 64; ++bit) ones[bit] += (h >> bit) & 1U;
+    const std::uint32_t hash = hashes[i % lookahead];
+    if (i + lookahead < features) {
+      const std::size_t ahead = i + lookahead;
+      hashes[ahead % lookahead] = counts.hash(shingle_start(ahead), shingle_length(ahead));
+      counts.prefetch(hashes[ahead % lookahead]);
+    }
+    counts.add(shingle_start(i), shingle_length(i), hash);
+  }
+  // Bit b is set iff the features with bit b set outweigh half of all features, each distinct
+  // shingle voting with its count; only the set bits of each hash are visited.
+  std::array<std::uint64_t, 64> ones{};
+  for (const ShingleCounts::Entry& entry : counts.slots()) {
+    if (entry.count == 0) continue;
+    for (std::uint64_t h = md5_low64_big_endian(counts.shingle(entry)); h != 0; h &= h - 1)
+      ones[static_cast<std::size_t>(std::countr_zero(h))] += entry.count;
   }
   Fingerprint out;
   out.feature_count = features;

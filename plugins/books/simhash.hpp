@@ -2,13 +2,16 @@
 //   s = text.lower(); s = re.sub(r'[^\w]+', '', s)           (Python str semantics)
 //   features = [s[i:i + w] for i in range(max(len(s) - w + 1, 1))]   (code points, duplicates kept)
 //   bit b of the fingerprint = 1 iff more than half of the features' md5 hashes (last 8 digest
-//   bytes, big-endian) have bit b set.
+//   bytes, big-endian) have bit b set. Like simhash's Counter of features, each distinct shingle
+//   is hashed once and counts with its number of occurrences.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "shingle_counts.hpp"
 
 namespace loom::books {
 
@@ -23,6 +26,7 @@ struct FeatureScratch {
   std::vector<char32_t> code_points;  // the (truncated) input, decoded
   std::string word_chars;             // lowered word characters, UTF-8
   std::vector<std::uint32_t> starts;  // byte offset of each code point in word_chars, plus the end
+  ShingleCounts shingles;             // the distinct shingles of word_chars and their counts
 };
 
 // Python's `s.lower()` followed by deleting every non-`\w` character, as UTF-8 plus code point

@@ -2,6 +2,8 @@
 // fingerprints of the shared books (../shared/golden/books/dedup_decisions.jsonl).
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "md5.hpp"
+#include "shingle_counts.hpp"
 #include "simhash.hpp"
 #include "simhash_index.hpp"
 
@@ -194,4 +197,51 @@ TEST_CASE("near-duplication is pairwise, not transitive: a chain links through i
   exact.insert(42);
   CHECK(exact.first_near(42) == 0u);
   CHECK(exact.first_near(43) == std::nullopt);
+}
+
+TEST_CASE("shingle counts equal a plain map's, through table growth and hash-equal lengths") {
+  std::mt19937_64 random(11);
+  std::string text;
+  for (int i = 0; i < 20000; ++i) text += static_cast<char>('a' + random() % 5);
+  ShingleCounts counts;
+  counts.reset(text, 1);  // far too small: the table has to grow many times
+  std::map<std::string, std::uint32_t> expected;
+  for (std::uint32_t start = 0; start + 7 <= text.size(); start += 3) {
+    const std::uint32_t length = 1 + start % 7;
+    counts.add(start, length, counts.hash(start, length));
+    ++expected[text.substr(start, length)];
+  }
+  std::map<std::string, std::uint32_t> got;
+  for (const ShingleCounts::Entry& entry : counts.slots())
+    if (entry.count > 0) got[std::string(counts.shingle(entry))] += entry.count;
+  CHECK(counts.distinct() == expected.size());
+  CHECK(got == expected);
+}
+
+TEST_CASE("voting once per distinct shingle with its count equals voting once per occurrence") {
+  // Few letters make most shingles repeat, and an even feature count allows exact ties.
+  std::mt19937_64 random(3);
+  FeatureScratch scratch;
+  for (int round = 0; round < 40; ++round) {
+    std::string text;
+    const int length = 1 + static_cast<int>(random() % 3000);
+    for (int i = 0; i < length; ++i) text += static_cast<char>('a' + random() % (2 + round % 4));
+    const int width = 1 + round % 8;
+    word_characters(text, 0, scratch);
+    const std::size_t chars = text.size();
+    const std::size_t features = chars >= static_cast<std::size_t>(width) ? chars - width + 1 : 1;
+    std::array<std::uint64_t, 64> ones{};
+    for (std::size_t i = 0; i < features; ++i) {
+      const std::uint64_t h =
+          md5_low64_big_endian(text.substr(i, std::min<std::size_t>(width, chars)));
+      for (int bit = 0; bit < 64; ++bit) ones[bit] += (h >> bit) & 1U;
+    }
+    std::uint64_t per_occurrence = 0;
+    for (int bit = 0; bit < 64; ++bit)
+      if (2 * ones[bit] > features) per_occurrence |= std::uint64_t{1} << bit;
+    CAPTURE(round);
+    const Fingerprint fingerprint = simhash(text, width, 0, scratch);
+    CHECK(fingerprint.feature_count == features);
+    CHECK(fingerprint_hex(fingerprint.value) == fingerprint_hex(per_occurrence));
+  }
 }
