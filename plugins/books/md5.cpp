@@ -1,5 +1,6 @@
 #include "md5.hpp"
 
+#include <bit>
 #include <cstring>
 #include <stdexcept>
 
@@ -24,39 +25,39 @@ constexpr int shift_table[64] = {7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7,
 
 constexpr std::uint32_t rotate_left(std::uint32_t x, int n) { return (x << n) | (x >> (32 - n)); }
 
-// One compression of the padded block; returns the four state words (little-endian digest).
+// One MD5 step: a = b + rotl(a + mixed + constant + word, shift).
+constexpr std::uint32_t step(std::uint32_t a, std::uint32_t b, std::uint32_t mixed, int i,
+                             std::uint32_t word) {
+  return b + rotate_left(a + mixed + sine_table[i] + word, shift_table[i]);
+}
+
+// One compression of the padded block; returns the four state words (little-endian digest). The
+// four rounds are separate loops so no iteration branches on its round (the hot path: one call
+// per distinct shingle).
 std::array<std::uint32_t, 4> compress(const std::uint8_t* block) {
   std::uint32_t words[16];
-  for (int i = 0; i < 16; ++i)
-    words[i] = static_cast<std::uint32_t>(block[4 * i]) |
-               static_cast<std::uint32_t>(block[4 * i + 1]) << 8 |
-               static_cast<std::uint32_t>(block[4 * i + 2]) << 16 |
-               static_cast<std::uint32_t>(block[4 * i + 3]) << 24;
+  if constexpr (std::endian::native == std::endian::little) {
+    std::memcpy(words, block, sizeof words);
+  } else {
+    for (int i = 0; i < 16; ++i)
+      words[i] = static_cast<std::uint32_t>(block[4 * i]) |
+                 static_cast<std::uint32_t>(block[4 * i + 1]) << 8 |
+                 static_cast<std::uint32_t>(block[4 * i + 2]) << 16 |
+                 static_cast<std::uint32_t>(block[4 * i + 3]) << 24;
+  }
   const std::uint32_t a0 = 0x67452301, b0 = 0xefcdab89, c0 = 0x98badcfe, d0 = 0x10325476;
   std::uint32_t a = a0, b = b0, c = c0, d = d0;
-  for (int i = 0; i < 64; ++i) {
-    std::uint32_t mixed;
-    int word;
-    if (i < 16) {
-      mixed = (b & c) | (~b & d);
-      word = i;
-    } else if (i < 32) {
-      mixed = (d & b) | (~d & c);
-      word = (5 * i + 1) & 15;
-    } else if (i < 48) {
-      mixed = b ^ c ^ d;
-      word = (3 * i + 5) & 15;
-    } else {
-      mixed = c ^ (b | ~d);
-      word = (7 * i) & 15;
-    }
-    const std::uint32_t rotated =
-        rotate_left(a + mixed + sine_table[i] + words[word], shift_table[i]);
+  const auto advance = [&](std::uint32_t mixed, int i, int word) {
+    const std::uint32_t next = step(a, b, mixed, i, words[word]);
     a = d;
     d = c;
     c = b;
-    b = b + rotated;
-  }
+    b = next;
+  };
+  for (int i = 0; i < 16; ++i) advance((b & c) | (~b & d), i, i);
+  for (int i = 16; i < 32; ++i) advance((d & b) | (~d & c), i, (5 * i + 1) & 15);
+  for (int i = 32; i < 48; ++i) advance(b ^ c ^ d, i, (3 * i + 5) & 15);
+  for (int i = 48; i < 64; ++i) advance(c ^ (b | ~d), i, (7 * i) & 15);
   return {a0 + a, b0 + b, c0 + c, d0 + d};
 }
 
@@ -64,7 +65,12 @@ std::array<std::uint32_t, 4> digest_words(std::string_view message) {
   if (message.size() > md5_max_short_message)
     throw std::length_error("md5_short: message longer than 55 bytes");
   std::uint8_t block[64] = {};
-  std::memcpy(block, message.data(), message.size());
+  // Fixed-size copies inline; a variable-length memcpy was a libc call per shingle.
+  std::size_t copied = 0;
+  for (; copied + 8 <= message.size(); copied += 8)
+    std::memcpy(block + copied, message.data() + copied, 8);
+  for (; copied < message.size(); ++copied)
+    block[copied] = static_cast<std::uint8_t>(message[copied]);
   block[message.size()] = 0x80;
   const std::uint64_t bit_length = static_cast<std::uint64_t>(message.size()) * 8;
   for (int i = 0; i < 8; ++i) block[56 + i] = static_cast<std::uint8_t>(bit_length >> (8 * i));
