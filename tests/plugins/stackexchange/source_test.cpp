@@ -4,8 +4,6 @@
 #include <archive_entry.h>
 #include <loom/testing/harness.hpp>
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -25,13 +23,11 @@ const loom_component& source() {
   return plugin.component("stackexchange_source");
 }
 
+// One folder per test process (ctest runs test cases side by side), removed when it exits.
 std::string write_file(const std::string& name, const std::string& content) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("loom_stackexchange_test_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const auto path = dir / name;
-  std::ofstream(path, std::ios::binary) << content;
-  return path.string();
+  static const loom::testing::TempDir dir;
+  loom::testing::write_file(dir / name, content);
+  return dir / name;
 }
 
 const std::string posts =

@@ -7,8 +7,6 @@
 #include <string>
 #include <vector>
 
-#include <unistd.h>
-
 using loom::testing::Document;
 using loom::testing::Instance;
 using loom::testing::MetaValue;
@@ -22,14 +20,11 @@ const loom_component& source() {
   return plugin.component("wikipedia_dump_source");
 }
 
+// One folder per test process (ctest runs test cases side by side), removed when it exits.
 std::string write_file(const std::string& name, const std::string& content) {
-  // ctest runs each test case as its own process, in parallel: one folder per process.
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("loom_wikipedia_test_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const auto path = dir / name;
-  std::ofstream(path, std::ios::binary) << content;
-  return path.string();
+  static const loom::testing::TempDir dir;
+  loom::testing::write_file(dir / name, content);
+  return dir / name;
 }
 
 std::string page(const std::string& title, const std::string& ns, const std::string& id,
