@@ -59,6 +59,14 @@ inline const std::map<std::string, MinimalSetup>& minimal_setups() {
         "  <row Id=\"2\" PostTypeId=\"2\" ParentId=\"1\" Score=\"1\" Body=\"A\" />\n"
         "</posts>\n",
         "demo.stackexchange.com.xml"}},
+      {"wet_source",
+       {{{"paths", "[\"{input}\"]"}, {"min_chars", "1"}},
+        "WARC/1.0\r\nWARC-Type: conversion\r\nWARC-Target-URI: http://example.com/\r\n"
+        "WARC-Date: 2023-01-26T22:21:08Z\r\nWARC-Record-ID: <urn:uuid:1>\r\n"
+        "WARC-Refers-To: <urn:uuid:2>\r\nWARC-Block-Digest: sha1:AAAA\r\n"
+        "Content-Type: text/plain\r\nContent-Length: 25\r\n\r\n"
+        "Title\nA line of text.\nMore.\n\r\n\r\n",
+        "sample.warc.wet"}},
       {"wikipedia_dump_source",
        {{{"paths", "[\"{input}\"]"}, {"language", "en"}, {"dump_date", "20230320"}},
         "<mediawiki xmlns=\"http://www.mediawiki.org/xml/export-0.10/\">\n"
