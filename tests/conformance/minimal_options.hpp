@@ -64,7 +64,7 @@ inline const std::map<std::string, MinimalSetup>& minimal_setups() {
         "WARC/1.0\r\nWARC-Type: conversion\r\nWARC-Target-URI: http://example.com/\r\n"
         "WARC-Date: 2023-01-26T22:21:08Z\r\nWARC-Record-ID: <urn:uuid:1>\r\n"
         "WARC-Refers-To: <urn:uuid:2>\r\nWARC-Block-Digest: sha1:AAAA\r\n"
-        "Content-Type: text/plain\r\nContent-Length: 25\r\n\r\n"
+        "Content-Type: text/plain\r\nContent-Length: 28\r\n\r\n"
         "Title\nA line of text.\nMore.\n\r\n\r\n",
         "sample.warc.wet"}},
       {"wikipedia_dump_source",
