@@ -57,6 +57,9 @@ class GzipDecoder final : public Input {
       if (stream_.avail_out == 0) return out_capacity;
       if (in_member_ && stream_.avail_in == 0 && source_.at_end() &&
           stream_.avail_out == out_before) {
+        // Hand over what this call decoded before the cut; the next call reports it, so a
+        // reader keeps (and can name) every record that precedes the damage.
+        if (stream_.avail_out < out_capacity) return out_capacity - stream_.avail_out;
         source_.throw_truncated(0);
       }
     }
