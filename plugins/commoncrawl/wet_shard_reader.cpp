@@ -43,10 +43,10 @@ std::string WetShardReader::where() const {
 }
 
 void WetShardReader::input_failed(Batch& batch, const std::exception& e) {
-  // The record being read when the stream failed is lost with the rest of the file.
-  const std::string message = path_ + ": reading record " +
-                              std::to_string(record_read_ ? record_.index + 2 : 1) + ": " +
-                              e.what();
+  // The record being read when the stream failed is lost with the rest of the file. The host's
+  // I/O errors name the file already.
+  const std::string message =
+      "reading record " + std::to_string(record_read_ ? record_.index + 2 : 1) + ": " + e.what();
   if (options_.on_error != "skip") throw Error(message, LOOM_ERR_IO);
   log(LOOM_LOG_WARN, message + " (on_error: skip: the rest of the file is skipped)");
   batch.count_skipped("input_error");
