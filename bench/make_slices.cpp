@@ -36,6 +36,7 @@ const std::map<std::string, Builder> kBuilders = {
     {"arxiv", build_arxiv},
     {"stackexchange", build_stackexchange},
     {"wikipedia", build_wikipedia},
+    {"common_crawl", build_common_crawl},
 };
 
 std::string header_line(std::uint64_t target_bytes) {

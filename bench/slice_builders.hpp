@@ -31,5 +31,6 @@ SliceInput build_books_txt(const SliceTarget& target);
 SliceInput build_stackexchange(const SliceTarget& target);
 SliceInput build_arxiv(const SliceTarget& target);
 SliceInput build_wikipedia(const SliceTarget& target);
+SliceInput build_common_crawl(const SliceTarget& target);
 
 }  // namespace loom::bench
