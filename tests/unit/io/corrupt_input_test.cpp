@@ -119,3 +119,19 @@ TEST_CASE("reading a folder as a file names the path") {
   const std::string message = io_error_message([&] { read_all(scratch.path().string()); });
   CHECK(contains(message, scratch.path().string()));
 }
+
+TEST_CASE("a truncated gzip file first hands over what was decoded before the cut") {
+  ScratchDir scratch;
+  const std::string text = sample_text(200'000, 3);
+  const std::string whole = compressed(LOOM_CODEC_GZIP, text);
+  const std::string path = scratch.file("cut.jsonl.gz");
+  write_file(path, whole.substr(0, whole.size() / 2));
+  std::unique_ptr<Input> input = open_input(path);
+  std::string buffer(text.size(), '\0');
+  const std::size_t got = input->read(buffer.data(), buffer.size());
+  CHECK(got > 0);
+  CHECK(got < text.size());
+  CHECK(buffer.substr(0, got) == text.substr(0, got));
+  const std::string message = io_error_message([&] { input->read(buffer.data(), buffer.size()); });
+  CHECK(contains(message, "truncated"));
+}
