@@ -76,7 +76,7 @@ std::size_t decode_utf8(const unsigned char* p, const unsigned char* end, std::u
 // Length of the leading run of bytes that need no escaping, 8 bytes at a time while possible.
 // A word is clean when it has no byte < 0x20, no '"', no '\\' and, for python style, no byte
 // >= 0x7f (standard "has a byte less than n" / "has a zero byte" bit tricks).
-std::size_t clean_run(const unsigned char* p, const unsigned char* end, bool python) {
+std::size_t clean_run(const unsigned char* p, const unsigned char* end, bool ensure_ascii) {
   constexpr std::uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
   auto has_zero = [](std::uint64_t x) { return (x - ones) & ~x & high; };
   const unsigned char* start = p;
@@ -85,11 +85,11 @@ std::size_t clean_run(const unsigned char* p, const unsigned char* end, bool pyt
     std::memcpy(&w, p, 8);
     std::uint64_t bad =
         ((w - ones * 0x20) & ~w & high) | has_zero(w ^ (ones * '"')) | has_zero(w ^ (ones * '\\'));
-    if (python) bad |= (w & high) | has_zero(w ^ (ones * 0x7f));
+    if (ensure_ascii) bad |= (w & high) | has_zero(w ^ (ones * 0x7f));
     if (bad != 0) break;
     p += 8;
   }
-  const int escape_level = python ? 2 : 1;
+  const int escape_level = ensure_ascii ? 2 : 1;
   while (p < end && (escape_table[*p] == 0 || escape_table[*p] > escape_level)) ++p;
   return static_cast<std::size_t>(p - start);
 }
@@ -104,22 +104,22 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-void append_python_value(std::string& out, simdjson::ondemand::value value,
+void append_python_value(std::string& out, simdjson::ondemand::value value, JsonStyle style,
                          simdjson::ondemand::parser& parser);
 
-void append_python_array(std::string& out, simdjson::ondemand::array array,
+void append_python_array(std::string& out, simdjson::ondemand::array array, JsonStyle style,
                          simdjson::ondemand::parser& parser) {
   out += '[';
   bool first = true;
   for (auto element : array) {
     if (!first) out.append(", ", 2);
     first = false;
-    append_python_value(out, element.value(), parser);
+    append_python_value(out, element.value(), style, parser);
   }
   out += ']';
 }
 
-void append_python_object(std::string& out, simdjson::ondemand::object object,
+void append_python_object(std::string& out, simdjson::ondemand::object object, JsonStyle style,
                           simdjson::ondemand::parser& parser) {
   out += '{';
   bool first = true;
@@ -127,22 +127,20 @@ void append_python_object(std::string& out, simdjson::ondemand::object object,
     if (!first) out.append(", ", 2);
     first = false;
     std::string_view key = field.unescaped_key();
-    append_string(out, key, JsonStyle::python);  // simdjson validated the UTF-8
+    append_string(out, key, style);  // simdjson validated the UTF-8
     out.append(": ", 2);
-    append_python_value(out, field.value(), parser);
+    append_python_value(out, field.value(), style, parser);
   }
   out += '}';
 }
 
-void append_python_value(std::string& out, simdjson::ondemand::value value,
+void append_python_value(std::string& out, simdjson::ondemand::value value, JsonStyle style,
                          simdjson::ondemand::parser& parser) {
   using simdjson::ondemand::json_type;
   switch (json_type(value.type())) {
-    case json_type::object: append_python_object(out, value.get_object(), parser); break;
-    case json_type::array: append_python_array(out, value.get_array(), parser); break;
-    case json_type::string:
-      append_string(out, std::string_view(value.get_string()), JsonStyle::python);
-      break;
+    case json_type::object: append_python_object(out, value.get_object(), style, parser); break;
+    case json_type::array: append_python_array(out, value.get_array(), style, parser); break;
+    case json_type::string: append_string(out, std::string_view(value.get_string()), style); break;
     case json_type::number: append_python_number(out, value.raw_json_token()); break;
     case json_type::boolean: out += bool(value.get_bool()) ? "true" : "false"; break;
     case json_type::null:
@@ -155,12 +153,12 @@ void append_python_value(std::string& out, simdjson::ondemand::value value,
 }  // namespace
 
 bool append_string(std::string& out, std::string_view s, JsonStyle style) {
-  const bool python = style == JsonStyle::python;
+  const bool ensure_ascii = style == JsonStyle::python;
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const auto* end = p + s.size();
   out += '"';
   while (p < end) {
-    std::size_t run = clean_run(p, end, python);
+    std::size_t run = clean_run(p, end, ensure_ascii);
     out.append(reinterpret_cast<const char*>(p), run);
     p += run;
     if (p == end) break;
@@ -264,7 +262,7 @@ void append_python_number(std::string& out, std::string_view token) {
   append_python_float(out, value);
 }
 
-void append_python_json(std::string& out, std::string_view json,
+void append_python_json(std::string& out, std::string_view json, JsonStyle style,
                         simdjson::ondemand::parser& parser) {
   std::string_view trimmed = trim(json);
   if (trimmed.empty() || (trimmed.front() != '[' && trimmed.front() != '{')) {
@@ -274,9 +272,9 @@ void append_python_json(std::string& out, std::string_view json,
   simdjson::padded_string padded(trimmed);
   simdjson::ondemand::document doc = parser.iterate(padded);
   if (trimmed.front() == '[') {
-    append_python_array(out, doc.get_array(), parser);
+    append_python_array(out, doc.get_array(), style, parser);
   } else {
-    append_python_object(out, doc.get_object(), parser);
+    append_python_object(out, doc.get_object(), style, parser);
   }
 }
 

@@ -1,8 +1,10 @@
-// JSON text output shared by jsonl_sink's two styles.
+// JSON text output shared by jsonl_sink's styles.
 //
 // `python` reproduces Python 3's json.dumps(obj) with default arguments byte for byte:
 // ensure_ascii escaping (\uXXXX, surrogate pairs for astral code points), ", " and ": "
-// separators, floats as repr(). `compact` keeps UTF-8 as is and escapes only what JSON requires.
+// separators, floats as repr(). `python_utf8` is json.dumps(obj, ensure_ascii=False), what
+// cc_net's jsonql writes: the same separators, UTF-8 kept as is. `compact` keeps UTF-8 as is,
+// writes no spaces and escapes only what JSON requires.
 #pragma once
 
 #include <simdjson.h>
@@ -12,7 +14,10 @@
 
 namespace loom::io {
 
-enum class JsonStyle { python, compact };
+enum class JsonStyle { python, python_utf8, compact };
+
+// Whether the style writes ", " and ": " (Python's default separators).
+constexpr bool spaced(JsonStyle style) { return style != JsonStyle::compact; }
 
 // Appends s as a quoted JSON string. Returns false (having appended a prefix) if s is not valid
 // UTF-8 in python style, where every code point has to be decoded.
@@ -26,9 +31,10 @@ void append_python_float(std::string& out, double value);
 // everything else through a double.
 void append_python_number(std::string& out, std::string_view token);
 
-// Re-serializes compact or spaced JSON text (an array, object or number) in python style.
+// Re-serializes compact or spaced JSON text (an array, object or number) as json.dumps would
+// in `style` (python or python_utf8).
 // `parser` is the caller's (one per thread); throws simdjson::simdjson_error on malformed input.
-void append_python_json(std::string& out, std::string_view json,
+void append_python_json(std::string& out, std::string_view json, JsonStyle style,
                         simdjson::ondemand::parser& parser);
 
 }  // namespace loom::io

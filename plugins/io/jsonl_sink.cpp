@@ -22,6 +22,12 @@ std::string quoted(std::string_view s, JsonStyle style) {
   return out;
 }
 
+JsonStyle style_named(const std::string& name) {
+  if (name == "compact") return JsonStyle::compact;
+  if (name == "python_utf8") return JsonStyle::python_utf8;
+  return JsonStyle::python;
+}
+
 }  // namespace
 
 void JsonlSinkOptions::validate() const {
@@ -30,23 +36,28 @@ void JsonlSinkOptions::validate() const {
     throw Error("max_file_bytes needs '{part}' in path '" + path +
                     "' so that each part gets its own file name",
                 LOOM_ERR_CONFIG);
+  if (!text_after.empty() && (!meta_field.empty() || meta_first))
+    throw Error("text_after '" + text_after +
+                    "' places the text among top-level meta fields: it needs meta_field: '' and "
+                    "meta_first: false",
+                LOOM_ERR_CONFIG);
 }
 
 JsonlSink::JsonlSink(const Options& options)
     : options_(options),
-      style_(options.json_style == "compact" ? JsonStyle::compact : JsonStyle::python),
+      style_(style_named(options.json_style)),
       template_(options.path),
       commit_on_new_shard_(template_.uses_shard() && !template_.uses_meta()) {
-  const bool python = style_ == JsonStyle::python;
-  text_key_ = quoted(options.text_field, style_) + (python ? ": " : ":");
+  const bool with_spaces = spaced(style_);
+  text_key_ = quoted(options.text_field, style_) + (with_spaces ? ": " : ":");
   if (!options.meta_field.empty())
-    meta_key_ = quoted(options.meta_field, style_) + (python ? ": {" : ":{");
+    meta_key_ = quoted(options.meta_field, style_) + (with_spaces ? ": {" : ":{");
 }
 
 JsonlSink::~JsonlSink() = default;  // open outputs abort: no partial file looks complete
 
 void JsonlSink::append_value(std::string& out, const Value& value) const {
-  const bool python = style_ == JsonStyle::python;
+  const bool with_spaces = spaced(style_);
   switch (value.type) {
     case LOOM_VALUE_NULL: out += "null"; break;
     case LOOM_VALUE_BOOL: out += value.b ? "true" : "false"; break;
@@ -61,18 +72,29 @@ void JsonlSink::append_value(std::string& out, const Value& value) const {
       if (!append_string(out, value.s, style_)) throw Error("a meta value is not valid UTF-8");
       break;
     case LOOM_VALUE_JSON:
-      if (!python) {
+      if (!with_spaces) {
         out += value.s;
         break;
       }
       try {
         static thread_local simdjson::ondemand::parser parser;
-        append_python_json(out, value.s, parser);
+        append_python_json(out, value.s, style_, parser);
       } catch (const simdjson::simdjson_error& e) {
         throw Error("a JSON meta value is malformed (" + std::string(e.what()) +
                     "): " + std::string(value.s.substr(0, 80)));
       }
       break;
+  }
+}
+
+void JsonlSink::append_field(std::string& out, std::string_view key, const Value& value) const {
+  if (!append_string(out, key, style_))
+    throw Error("meta field name '" + std::string(key) + "' is not valid UTF-8");
+  out += spaced(style_) ? ": " : ":";
+  try {
+    append_value(out, value);
+  } catch (const Error& e) {
+    throw Error("meta field '" + std::string(key) + "': " + e.what());
   }
 }
 
@@ -84,9 +106,9 @@ void JsonlSink::append_text(const Doc& doc, std::string& out) const {
 // The meta object, or with an empty meta_field the bare fields; leading_separator puts a
 // separator before the first thing written.
 void JsonlSink::append_meta_fields(const Doc& doc, std::string& out, bool leading_separator) const {
-  const bool python = style_ == JsonStyle::python;
+  const bool with_spaces = spaced(style_);
   const bool nested = !options_.meta_field.empty();
-  const char* separator = python ? ", " : ",";
+  const char* separator = with_spaces ? ", " : ",";
   if (nested) {
     if (leading_separator) out += separator;
     out += meta_key_;
@@ -95,24 +117,39 @@ void JsonlSink::append_meta_fields(const Doc& doc, std::string& out, bool leadin
   doc.for_each_meta([&](std::string_view key, const Value& value) {
     if (!first || (!nested && leading_separator)) out += separator;
     first = false;
-    if (!append_string(out, key, style_))
-      throw Error("meta field name '" + std::string(key) + "' is not valid UTF-8");
-    out += python ? ": " : ":";
-    try {
-      append_value(out, value);
-    } catch (const Error& e) {
-      throw Error("meta field '" + std::string(key) + "': " + e.what());
-    }
+    append_field(out, key, value);
   });
   if (nested) out += '}';
 }
 
+// Top-level meta fields with the text right after the text_after field (last without it).
+void JsonlSink::append_text_among_fields(const Doc& doc, std::string& out) const {
+  const char* separator = spaced(style_) ? ", " : ",";
+  bool first = true;
+  bool text_written = false;
+  doc.for_each_meta([&](std::string_view key, const Value& value) {
+    if (!first) out += separator;
+    first = false;
+    append_field(out, key, value);
+    if (!text_written && key == options_.text_after) {
+      out += separator;
+      append_text(doc, out);
+      text_written = true;
+    }
+  });
+  if (!text_written) {
+    if (!first) out += separator;
+    append_text(doc, out);
+  }
+}
+
 void JsonlSink::serialize(const Doc& doc, std::string& out) const {
   out += '{';
-  if (options_.meta_first) {
+  if (!options_.text_after.empty()) {
+    append_text_among_fields(doc, out);
+  } else if (options_.meta_first) {
     append_meta_fields(doc, out, false);
-    if (!options_.meta_field.empty() || doc.meta_count() > 0)
-      out += style_ == JsonStyle::python ? ", " : ",";
+    if (!options_.meta_field.empty() || doc.meta_count() > 0) out += spaced(style_) ? ", " : ",";
     append_text(doc, out);
   } else {
     append_text(doc, out);

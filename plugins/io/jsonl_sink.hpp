@@ -27,9 +27,10 @@ struct JsonlSinkOptions {
   std::string text_field = "text";
   std::string meta_field = "meta";
   bool meta_first = false;
+  std::string text_after;
 
   static constexpr const char* compression_values[] = {"auto", "none", "gzip", "zstd"};
-  static constexpr const char* json_style_values[] = {"python", "compact"};
+  static constexpr const char* json_style_values[] = {"python", "python_utf8", "compact"};
   static constexpr auto fields = std::tuple(
       field("path", &JsonlSinkOptions::path,
             "output file template: {shard} is the input file name without folders and "
@@ -44,14 +45,19 @@ struct JsonlSinkOptions {
       field("level", &JsonlSinkOptions::level, "compression level; 0 is the codec's default"),
       field("json_style", &JsonlSinkOptions::json_style,
             "python writes exactly what Python's json.dumps writes (ASCII escapes, ', ' and "
-            "': ' separators); compact writes no spaces and keeps UTF-8")
+            "': ' separators); python_utf8 what json.dumps(ensure_ascii=False) writes (cc_net's "
+            "files); compact writes no spaces and keeps UTF-8")
           .one_of(json_style_values),
       field("text_field", &JsonlSinkOptions::text_field, "output field name for the text"),
       field("meta_field", &JsonlSinkOptions::meta_field,
             "output field holding the meta object; empty puts meta fields at the top level"),
       field("meta_first", &JsonlSinkOptions::meta_first,
             "write the meta object (or the top-level meta fields) before the text, as writers "
-            "that build {\"meta\": ..., \"text\": ...} do (RedPajama's books)"));
+            "that build {\"meta\": ..., \"text\": ...} do (RedPajama's books)"),
+      field("text_after", &JsonlSinkOptions::text_after,
+            "with top-level meta fields: write the text right after this meta field (cc_net "
+            "writes raw_content after title), or last if a document lacks it; empty: see "
+            "meta_first"));
 
   void validate() const;
 };
@@ -75,8 +81,10 @@ class JsonlSink : public Sink {
   };
 
   void serialize(const Doc& doc, std::string& out) const;
+  void append_field(std::string& out, std::string_view key, const Value& value) const;
   void append_text(const Doc& doc, std::string& out) const;
   void append_meta_fields(const Doc& doc, std::string& out, bool leading_separator) const;
+  void append_text_among_fields(const Doc& doc, std::string& out) const;
   void append_value(std::string& out, const Value& value) const;
   loom_codec codec_for_key(const std::string& key) const;
   Target& open_target(const std::string& key);

@@ -99,7 +99,16 @@ const char* const tricky_jsonl =
 const char* const python_dumps = R"(
 import json, sys
 src, dst, layout = sys.argv[1], sys.argv[2], sys.argv[3]
-with open(src, 'rb') as f, open(dst, 'w', encoding='ascii', newline='\n') as out:
+def text_after_lang(r, text):
+    obj = {}
+    for k, v in r.items():
+        obj[k] = v
+        if k == 'lang':
+            obj['text'] = text
+    obj.setdefault('text', text)
+    return obj
+utf8 = layout.endswith('utf8')
+with open(src, 'rb') as f, open(dst, 'w', encoding='utf-8', newline='\n') as out:
     for line in f:
         if not line.strip():
             continue
@@ -110,8 +119,9 @@ with open(src, 'rb') as f, open(dst, 'w', encoding='ascii', newline='\n') as out
             'flat': lambda: {'text': text, **r},
             'meta_first': lambda: {'meta': r, 'text': text},
             'meta_first_flat': lambda: {**r, 'text': text},
+            'text_after_lang_utf8': lambda: text_after_lang(r, text),
         }[layout]()
-        out.write(json.dumps(obj) + '\n')
+        out.write(json.dumps(obj, ensure_ascii=not utf8) + '\n')
 )";
 
 std::vector<Document> read_back(const std::string& path) {
@@ -125,7 +135,8 @@ TEST_CASE("python style matches json.dumps byte for byte on tricky records") {
     MESSAGE("python3 not found: skipping the json.dumps comparison");
     return;
   }
-  for (std::string layout : {"nested", "flat", "meta_first", "meta_first_flat"}) {
+  for (std::string layout :
+       {"nested", "flat", "meta_first", "meta_first_flat", "text_after_lang_utf8"}) {
     CAPTURE(layout);
     TempDir dir;
     std::string input = dir / "tricky.jsonl";
@@ -133,10 +144,13 @@ TEST_CASE("python style matches json.dumps byte for byte on tricky records") {
     std::vector<Document> docs = read_back(input);
     REQUIRE(docs.size() == 8);
 
-    const bool flat = layout.ends_with("flat");
+    const bool text_after = layout.starts_with("text_after");
+    const bool flat = layout.ends_with("flat") || text_after;
     Instance out = sink({{"path", dir / "out/{shard}.jsonl"},
                          {"meta_field", flat ? "\"\"" : "meta"},
-                         {"meta_first", layout.starts_with("meta_first") ? "true" : "false"}});
+                         {"meta_first", layout.starts_with("meta_first") ? "true" : "false"},
+                         {"json_style", text_after ? "python_utf8" : "python"},
+                         {"text_after", text_after ? "lang" : "\"\""}});
     out.run_sink({BatchInput{input, 0, docs}});
     io_test::run_python(dir, python_dumps, input + " " + (dir / "expected.jsonl") + " " + layout);
 
@@ -149,6 +163,30 @@ TEST_CASE("python style matches json.dumps byte for byte on tricky records") {
       CHECK(actual_lines[i] == expected_lines[i]);
     CHECK(actual == expected);
   }
+}
+
+TEST_CASE("python_utf8 style spaces JSON meta values as json.dumps does and keeps UTF-8") {
+  TempDir dir;
+  sink({{"path", dir / "u.jsonl"},
+        {"json_style", "python_utf8"},
+        {"meta_field", "''"},
+        {"text_after", "title"}})
+      .run_sink({BatchInput{"s",
+                            0,
+                            {doc("caf\xc3\xa9\n\x01",
+                                 {{"title", "\xe4\xb8\xad"},
+                                  {"line_ids", MetaValue::json("[0,1,{\"k\":\"\xc3\xa9\"}]")}})}}});
+  CHECK(read_file(dir / "u.jsonl") ==
+        "{\"title\": \"\xe4\xb8\xad\", \"text\": \"caf\xc3\xa9\\n\\u0001\", "
+        "\"line_ids\": [0, 1, {\"k\": \"\xc3\xa9\"}]}\n");
+}
+
+TEST_CASE("text_after needs top-level meta fields") {
+  const loom_component& c = io_test::component("jsonl_sink");
+  CHECK_THROWS_WITH(loom::testing::check_options(c, {{"path", "o.jsonl"}, {"text_after", "title"}}),
+                    doctest::Contains("meta_field: ''"));
+  CHECK_NOTHROW(loom::testing::check_options(
+      c, {{"path", "o.jsonl"}, {"text_after", "title"}, {"meta_field", "''"}}));
 }
 
 TEST_CASE("python style writes floats exactly as Python's repr, for many random doubles") {
@@ -404,7 +442,7 @@ TEST_CASE("options are validated: max_file_bytes needs {part}; placeholders must
                     doctest::Contains("never closed"));
   CHECK_THROWS_WITH(
       loom::testing::check_options(c, {{"path", "o.jsonl"}, {"json_style", "pretty"}}),
-      doctest::Contains("python, compact"));
+      doctest::Contains("python, python_utf8, compact"));
 }
 
 TEST_CASE("without finish() no output file appears, and no temporary file is left") {
