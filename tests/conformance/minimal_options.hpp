@@ -76,6 +76,12 @@ inline const std::map<std::string, MinimalSetup>& minimal_setups() {
         "    </revision>\n  </page>\n</mediawiki>\n",
         "enwiki-20230320-pages-articles.xml"}},
       {"meta_filter", {{{"field", "language"}, {"values", "[en]"}}}},
+      // A small ARPA model written as the sample file; no sp_model: the text is scored as pieces.
+      {"perplexity",
+       {{{"lm_model", "\"{tmp}/tiny.arpa\""}},
+        "\\data\\\nngram 1=4\nngram 2=2\n\n\\1-grams:\n-1.0\t<unk>\t0\n-99\t<s>\t-0.5\n"
+        "-0.7\t</s>\n-0.6\tA\t-0.3\n\n\\2-grams:\n-0.3\t<s> A\n-0.2\tA </s>\n\n\\end\\\n",
+        "tiny.arpa"}},
       // Its documents usually carry meta.language (wikipedia_dump_source sets it).
       {"wikitext_clean", {{{"language", "en"}}}},
   };
