@@ -98,6 +98,21 @@ else
   echo "bench: language id skipped: needs $build/bin/loom_bench_langid and $model (scripts/setup.sh)"
 fi
 
+# Perplexity (normalize + SentencePiece + n-gram model) in docs/s per core on ~2.3 KB documents,
+# C4 web text, with the real models the perplexity tests build (bench/perplexity.cpp).
+models=$build/test-data/perplexity-models-v1
+echo
+if [[ -x "$build/bin/loom_bench_perplexity" && -f "$models/complete" ]]; then
+  for lm in lm5.arpa lm3.bin; do
+    echo "bench: perplexity with $lm (best of $repeat)"
+    "$build/bin/loom_bench_perplexity" "$corpus/c4" "$models/sp.model" "$models/$lm" \
+      --repeat "$repeat" || echo "bench: perplexity: no valid measurement" >&2
+  done
+else
+  echo "bench: perplexity skipped: needs $build/bin/loom_bench_perplexity and the models" \
+    "the perplexity tests build (ctest -R plugin_perplexity)"
+fi
+
 echo
 bash "$repo/bench/slices.sh" "$build" "$floor"
 

@@ -50,6 +50,18 @@ void split_python_whitespace(std::string_view text, std::vector<std::string_view
   if (at > start) words.push_back(text.substr(start, at - start));
 }
 
+void split_kenlm_spaces(std::string_view text, std::vector<std::string_view>& words) {
+  words.clear();
+  text = text.substr(0, text.find('\0'));
+  std::size_t at = 0;
+  while (at < text.size()) {
+    while (at < text.size() && (text[at] == ' ' || (text[at] >= '\t' && text[at] <= '\r'))) ++at;
+    const std::size_t start = at;
+    while (at < text.size() && !(text[at] == ' ' || (text[at] >= '\t' && text[at] <= '\r'))) ++at;
+    if (at > start) words.push_back(text.substr(start, at - start));
+  }
+}
+
 double round_like_python(double x, int digits) {
   char buffer[400];
   std::snprintf(buffer, sizeof buffer, "%.*f", digits, x);
@@ -94,9 +106,11 @@ DocumentScore DocumentPerplexity::score(std::string_view text, Scratch& scratch)
   std::string_view rest = scratch.tokenized;
   while (true) {
     const std::size_t newline = rest.find('\n');
-    split_python_whitespace(rest.substr(0, newline), scratch.words);
+    const std::string_view line = rest.substr(0, newline);
+    split_kenlm_spaces(line, scratch.words);
+    split_python_whitespace(line, scratch.python_words);
     result.log10_score += static_cast<double>(model_.sentence_score(scratch.words));
-    result.length += static_cast<std::int64_t>(scratch.words.size()) + 1;
+    result.length += static_cast<std::int64_t>(scratch.python_words.size()) + 1;
     if (newline == std::string_view::npos) break;
     rest.remove_prefix(newline + 1);
   }

@@ -4,6 +4,9 @@
 //   for line in tokenized.split("\n"):
 //       log_score += model.score(line)          (KenLM, log10, <s> and </s>)
 //       length    += len(line.split()) + 1
+// model.score(line) with bos and eos is KenLM's C++ ScoreSentence on the UTF-8 bytes: words are
+// split on ASCII whitespace only (and the C string ends at a NUL), while len(line.split()) counts
+// Python's Unicode whitespace; both are kept as they are.
 //   perplexity = round(10 ** (-log_score / length), 1)
 #pragma once
 
@@ -24,7 +27,8 @@ struct Scratch {
   std::string normalized;
   std::vector<std::string> pieces;
   std::string tokenized;
-  std::vector<std::string_view> words;
+  std::vector<std::string_view> words;         // what KenLM scores
+  std::vector<std::string_view> python_words;  // what cc_net counts
 };
 
 struct DocumentScore {
@@ -57,6 +61,10 @@ class DocumentPerplexity {
 // whitespace (str.isspace: \t\n\v\f\r, U+001C-U+001F, space, U+0085, U+00A0, U+1680,
 // U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000).
 void split_python_whitespace(std::string_view text, std::vector<std::string_view>& words);
+
+// KenLM's tokenization of a C string: runs between the bytes ' ', \t, \n, \v, \f, \r (util::
+// kSpaces), up to the first NUL byte.
+void split_kenlm_spaces(std::string_view text, std::vector<std::string_view>& words);
 
 // Python's round(x, digits) for a finite double: the nearest decimal, ties to even on the
 // exact binary value (printf rounds that way, as CPython's dtoa does).
