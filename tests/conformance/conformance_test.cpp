@@ -96,9 +96,10 @@ void run_source(const loom_component& c, const OptionMap& options) {
 void run_transform(const loom_component& c, const OptionMap& options,
                    const loom::testing::Meta& sample_meta) {
   Instance transform(c, options);
-  CHECK(transform.process(std::vector<Document>{}).empty());
+  // process_all: observe() first for components that see their whole input, as the engine does.
+  CHECK(transform.process_all({std::vector<Document>{}}).at(0).empty());
   refusing_is_fine(c, [&] {
-    const std::vector<Document> out = transform.process(a_few_documents(sample_meta));
+    const std::vector<Document> out = transform.process_all({a_few_documents(sample_meta)}).at(0);
     CHECK(out.size() == 3);  // documents are marked dropped, never removed by the component
     for (const Document& doc : out)
       if (doc.dropped) CHECK_FALSE(doc.drop_reason.empty());

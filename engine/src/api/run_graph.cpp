@@ -78,6 +78,8 @@ RunReport run_graph(const std::string& graph_path, const RunOptions& options) {
   settings.task_count = std::max(1, options.task_count);
   settings.on_progress = options.on_progress;
   settings.interrupt = options.interrupt;
+  settings.buffer_memory_bytes = options.buffer_memory_mb << 20;
+  settings.spill_dir = options.spill_dir;
 
   report.stats.graph = graph_path;
   const bool ok = runtime::execute(bound, settings, report.stats, report.diagnostics);

@@ -130,6 +130,8 @@ void register_run(CLI::App& app, Context& ctx) {
     std::size_t batch_bytes = 1u << 20;
     int http_retries = 5;
     double http_backoff = 0.5;
+    std::size_t buffer_memory_mb = 1024;
+    std::string spill_dir;
     bool quiet = false;
     bool progress = false;
   };
@@ -155,6 +157,12 @@ void register_run(CLI::App& app, Context& ctx) {
   cmd->add_option("--http-backoff", args->http_backoff,
                   "Seconds before the first http(s) retry; doubles each retry (default 0.5)")
       ->check(CLI::Range(0.0, 600.0));
+  cmd->add_option("--buffer-memory-mb", args->buffer_memory_mb,
+                  "Memory each whole-input stage (e.g. ccnet_line_dedup) keeps its input in "
+                  "before spilling to disk (default 1024)")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 24));
+  cmd->add_option("--spill-dir", args->spill_dir,
+                  "Where whole-input stages spill (default: $TMPDIR or /tmp)");
   cmd->add_flag("--quiet", args->quiet, "No progress line and no summary");
   cmd->add_flag("--progress", args->progress, "Show progress even when stderr is not a terminal");
   cmd->callback([args, &ctx] {
@@ -166,6 +174,8 @@ void register_run(CLI::App& app, Context& ctx) {
     options.stats_path = args->stats;
     options.http_max_retries = args->http_retries;
     options.http_backoff_seconds = args->http_backoff;
+    options.buffer_memory_mb = args->buffer_memory_mb;
+    options.spill_dir = args->spill_dir;
     if (!parse_task(args->task, options.task_index, options.task_count))
       throw CLI::ValidationError(
           "--task", "expected I/N with 0 <= I < N, e.g. 0/4; got '" + args->task + "'");

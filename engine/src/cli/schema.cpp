@@ -73,7 +73,10 @@ std::string component_page(const ComponentInfo& component) {
          code(std::string(section_name(component.kind)) + ":") + ") |\n";
   out += "| Plugin | " + cell(plugin_text(*component.plugin)) + " |\n";
   out += "| Thread-safe | " + yes_no(component.thread_safe()) + " |\n";
-  out += "| Order-sensitive | " + yes_no(component.order_sensitive()) + " |\n\n";
+  out += "| Order-sensitive | " + yes_no(component.order_sensitive()) + " |\n";
+  // Only where it applies, so the other components' pages stay as they were.
+  if (component.whole_input()) out += "| Sees its whole input first | yes |\n";
+  out += "\n";
 
   out += "## Options\n\n";
   const auto options = component_options(component);

@@ -32,6 +32,11 @@ struct ComponentInfo {
 
   bool thread_safe() const { return (flags & LOOM_FLAG_THREAD_SAFE) != 0; }
   bool order_sensitive() const { return (flags & LOOM_FLAG_ORDER_SENSITIVE) != 0; }
+  // Sees its whole input (observe() on every batch) before process() runs; transforms only.
+  bool whole_input() const {
+    return (flags & LOOM_FLAG_WHOLE_INPUT) != 0 && kind != NodeKind::source &&
+           kind != NodeKind::sink;
+  }
   // Whether the descriptor is large enough to hold `field` (size-prefixed structs).
   template <class Member>
   bool has(Member loom_component::*field) const {

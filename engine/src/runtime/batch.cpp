@@ -44,6 +44,12 @@ void Arena::share(const Arena& other) {
     if (std::find(chunks_.begin(), chunks_.end(), chunk) == chunks_.end()) chunks_.push_back(chunk);
 }
 
+std::size_t Arena::bytes_held() const {
+  std::size_t total = 0;
+  for (const auto& chunk : chunks_) total += chunk->capacity;
+  return total;
+}
+
 Document& Batch::append() {
   Document& doc = docs.emplace_back();
   doc.batch = this;
@@ -167,6 +173,11 @@ std::uint64_t Batch::text_bytes() const {
   std::uint64_t total = 0;
   for (const Document& doc : docs) total += doc.text.size();
   return total;
+}
+
+std::size_t Batch::memory_bytes() const {
+  return sizeof(Batch) + arena.bytes_held() + docs.size() * sizeof(Document) +
+         meta.capacity() * sizeof(MetaEntry);
 }
 
 }  // namespace loom::runtime

@@ -26,6 +26,8 @@ class Arena {
   bool contains(const char* p) const;
   // Makes `other`'s bytes readable from this arena (used when a batch is split or copied).
   void share(const Arena& other);
+  // Bytes of every chunk this arena keeps alive (shared chunks included).
+  std::size_t bytes_held() const;
 
  private:
   struct Chunk {
@@ -105,6 +107,8 @@ class Batch {
   void erase_if(const std::function<bool(const Document&)>& remove);
 
   std::uint64_t text_bytes() const;
+  // What the batch keeps in memory: its arena's chunks plus the document and metadata tables.
+  std::size_t memory_bytes() const;
 
  private:
   loom_value store_value(const loom_value& value);

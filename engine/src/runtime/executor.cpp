@@ -2,6 +2,7 @@
 
 #include "io/io.hpp"
 #include "runtime/batch.hpp"
+#include "runtime/batch_spool.hpp"
 #include "runtime/component_instance.hpp"
 #include "runtime/host_table.hpp"
 #include "runtime/node_counters.hpp"
@@ -69,6 +70,18 @@ struct SourceState {
   std::unique_ptr<flow::function_node<BatchPtr, flow::continue_msg>> dispatch;
 };
 
+// A stage that sees its whole input first: observe() fills the spool as batches arrive; once the
+// upstream is done, `replay` (an input node, like a source's) feeds the spool's batches through
+// process(), in order, under the same in-flight limit a source has.
+struct WholeInputStage {
+  std::unique_ptr<BatchSpool> spool;
+  std::unique_ptr<flow::input_node<BatchPtr>> replay;
+  std::unique_ptr<flow::limiter_node<BatchPtr, long>> limiter;
+  std::unique_ptr<flow::function_node<BatchPtr, flow::continue_msg>> dispatch;
+  std::vector<std::size_t> upstream;  // whole-input stages this one's input passes through
+  bool started = false;
+};
+
 struct NodeRuntime {
   const BoundNode* bound = nullptr;
   NodeKind kind = NodeKind::source;
@@ -80,6 +93,7 @@ struct NodeRuntime {
   std::unique_ptr<WorkNode> work;    // process(), or a sink's prepare()
   std::unique_ptr<WorkNode> writer;  // a sink's write()
   SourceState source;
+  std::unique_ptr<WholeInputStage> whole;
 
   const std::string& id() const { return bound->spec->id; }
 };
@@ -184,6 +198,10 @@ class Run {
         flow::make_edge(*s.limiter, *s.dispatch);
         continue;
       }
+      if (info.whole_input()) {
+        build_whole_input(i, in_flight);
+        continue;
+      }
       const bool ordered = n.kind == NodeKind::sink || info.order_sensitive();
       if (ordered) n.reorder = std::make_unique<Reorderer<Delivery>>(n.input_edges);
       if (n.kind == NodeKind::sink) {
@@ -202,6 +220,42 @@ class Run {
                                               process(n, std::move(d));
                                               return flow::continue_msg();
                                             });
+      }
+    }
+  }
+
+  void build_whole_input(std::size_t index, std::size_t in_flight) {
+    NodeRuntime& n = nodes_[index];
+    n.whole = std::make_unique<WholeInputStage>();
+    WholeInputStage& w = *n.whole;
+    w.spool =
+        std::make_unique<BatchSpool>(settings_.buffer_memory_bytes, settings_.spill_dir, n.id());
+    n.reorder = std::make_unique<Reorderer<Delivery>>(n.input_edges);
+    n.work = std::make_unique<WorkNode>(flow_, flow::serial, [this, &n](Delivery d) {
+      observe(n, std::move(d));
+      return flow::continue_msg();
+    });
+    w.replay = std::make_unique<flow::input_node<BatchPtr>>(
+        flow_, [this, &n](oneapi::tbb::flow_control& fc) { return replay_next(n, fc); });
+    w.limiter = std::make_unique<flow::limiter_node<BatchPtr, long>>(flow_, in_flight);
+    w.dispatch = std::make_unique<flow::function_node<BatchPtr, flow::continue_msg>>(
+        flow_, flow::unlimited, [this, &n](BatchPtr batch) {
+          route(n, std::move(batch));
+          return flow::continue_msg();
+        });
+    flow::make_edge(*w.replay, *w.limiter);
+    flow::make_edge(*w.limiter, *w.dispatch);
+    // The whole-input stages upstream, which must have replayed before this one's input is whole.
+    std::vector<std::size_t> stack{index};
+    std::vector<bool> seen(nodes_.size(), false);
+    while (!stack.empty()) {
+      const std::size_t at = stack.back();
+      stack.pop_back();
+      for (const auto& input : graph_.nodes[at].inputs) {
+        if (seen[input.from]) continue;
+        seen[input.from] = true;
+        if (graph_.nodes[input.from].component->whole_input()) w.upstream.push_back(input.from);
+        stack.push_back(input.from);
       }
     }
   }
@@ -311,6 +365,83 @@ class Run {
     }
   }
 
+  // First pass of a whole-input stage: observe() the batch, then keep it for the replay. Its
+  // ticket goes, so the sources keep reading: the spool's budget bounds the memory instead.
+  void observe(NodeRuntime& n, Delivery d) {
+    if (failed_) return;
+    Batch& batch = *d.batch;
+    n.counters.add_batch(batch.docs.size(), batch.text_bytes(), 1);
+    if (n.instance->provides(&loom_component::observe)) {
+      loom_error err = fresh_error();
+      int rc = 0;
+      {
+        BusyTimer timer(n.counters);
+        rc = n.instance->api().observe(n.instance->self(),
+                                       reinterpret_cast<const loom_batch*>(&batch), &err);
+      }
+      if (rc != 0) {
+        fail(n, err, batch.shard.get(), &batch);
+        return;
+      }
+    }
+    try {
+      n.whole->spool->push(std::move(d.batch));
+    } catch (const std::exception& e) {
+      report_once(n, std::string("could not keep its input: ") + e.what());
+    }
+  }
+
+  // Second pass: the next kept batch through process(), in order, on the replay's input node.
+  BatchPtr replay_next(NodeRuntime& n, oneapi::tbb::flow_control& fc) {
+    if (failed_ || interrupted()) {
+      if (!failed_) report_once(n, "was interrupted");
+      fc.stop();
+      return {};
+    }
+    BatchPtr batch;
+    try {
+      batch = n.whole->spool->next();
+    } catch (const std::exception& e) {
+      report_once(n, std::string("could not read back its input: ") + e.what());
+    }
+    if (!batch) {
+      fc.stop();
+      return {};
+    }
+    loom_error err = fresh_error();
+    int rc = 0;
+    {
+      BusyTimer timer(n.counters);
+      rc = n.instance->api().process(n.instance->self(), reinterpret_cast<loom_batch*>(batch.get()),
+                                     &err);
+    }
+    if (rc != 0) {
+      fail(n, err, batch->shard.get(), batch.get());
+      fc.stop();
+      return {};
+    }
+    auto* limiter = n.whole->limiter.get();
+    batch->ticket = std::make_shared<Ticket>([this, limiter] {
+      if (accepting_) limiter->decrementer().try_put(1);
+    });
+    return batch;
+  }
+
+  // Starts the replay of every whole-input stage whose input is now complete (no whole-input
+  // stage upstream still to replay); returns whether any started. Called between waits.
+  bool start_ready_replays() {
+    std::vector<NodeRuntime*> ready;
+    for (NodeRuntime& n : nodes_) {
+      if (!n.whole || n.whole->started) continue;
+      bool complete = true;
+      for (const std::size_t u : n.whole->upstream) complete = complete && nodes_[u].whole->started;
+      if (complete) ready.push_back(&n);
+    }
+    for (NodeRuntime* n : ready) n->whole->started = true;
+    for (NodeRuntime* n : ready) n->whole->replay->activate();
+    return !ready.empty();
+  }
+
   void process(NodeRuntime& n, Delivery d) {
     if (failed_) return;
     Batch& batch = *d.batch;
@@ -412,6 +543,7 @@ class Run {
       for (NodeRuntime& n : nodes_)
         if (n.kind == NodeKind::source) n.source.input->activate();
       flow_.wait_for_all();
+      while (!failed_ && start_ready_replays()) flow_.wait_for_all();
     } catch (const std::exception& e) {
       report_once(nodes_.front(), std::string("stopped on an internal error: ") + e.what());
       ok = false;

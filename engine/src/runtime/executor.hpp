@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace loom::runtime {
@@ -22,6 +23,10 @@ struct ExecutionSettings {
   int threads = 1;
   std::size_t batch_bytes = 1u << 20;
   std::size_t max_batches_in_flight = 8;
+  // Stages that see their whole input first keep it in memory up to this many bytes each, then
+  // spill it to a private folder made in spill_dir ("" = the system's temporary folder).
+  std::size_t buffer_memory_bytes = std::size_t{1024} << 20;
+  std::string spill_dir;
   int task_index = 0;
   int task_count = 1;
   std::function<void(const Progress&)> on_progress;

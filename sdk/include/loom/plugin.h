@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #define LOOM_ABI_MAJOR 1
-#define LOOM_ABI_MINOR 0
+#define LOOM_ABI_MINOR 1
 
 #ifdef __cplusplus
 extern "C" {
@@ -77,7 +77,13 @@ typedef enum loom_component_flags {
   /* The engine may call process()/prepare() of one instance from several threads at once. */
   LOOM_FLAG_THREAD_SAFE = 1u << 0,
   /* The engine calls process() with batches in input order, one at a time (dedupers). */
-  LOOM_FLAG_ORDER_SENSITIVE = 1u << 1
+  LOOM_FLAG_ORDER_SENSITIVE = 1u << 1,
+  /* ABI 1.1. Cleaners, filters, dedupers: the stage sees its whole input before it emits. The
+   * engine calls observe() (when set) with every input batch, in input order, one at a time, and
+   * keeps the batches (in memory up to the run's buffer budget, beyond it serialized to a
+   * temporary folder). Once the input has ended it calls process() with the same batches, in the
+   * same order, one at a time. Implies ORDER_SENSITIVE. Ignored on sources and sinks. */
+  LOOM_FLAG_WHOLE_INPUT = 1u << 2
 } loom_component_flags;
 
 /* ---------------------------------------------------------------------------------------------
@@ -306,6 +312,10 @@ typedef struct loom_component {
   int (*prepare)(void* self, loom_batch* batch, void** out_token, loom_error* err);
   int (*write)(void* self, loom_batch* batch, void* token, loom_error* err);
   void (*discard)(void* self, void* token);
+
+  /* ABI 1.1. Components with LOOM_FLAG_WHOLE_INPUT: the first pass over one input batch, before
+   * any process() call. Reads only: the documents must not be changed. Optional. */
+  int (*observe)(void* self, const loom_batch* batch, loom_error* err);
 } loom_component;
 
 typedef struct loom_plugin {

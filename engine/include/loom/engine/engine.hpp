@@ -68,6 +68,11 @@ struct RunOptions {
   const std::atomic<bool>* interrupt = nullptr;      // set it (e.g. on SIGINT) to stop the run
   int http_max_retries = 5;           // per http(s) input, on 5xx/429/timeouts/broken transfers
   double http_backoff_seconds = 0.5;  // first wait between retries; doubles each time
+  // Stages that see their whole input before emitting (LOOM_FLAG_WHOLE_INPUT) keep up to this
+  // much of it in memory each, and spill the rest to a folder made in spill_dir ("" = $TMPDIR or
+  // /tmp), removed when the run ends.
+  std::size_t buffer_memory_mb = 1024;
+  std::string spill_dir;
 };
 
 struct RunReport {

@@ -34,9 +34,13 @@ class Source {
 };
 
 // Cleaners, filters and dedupers share one shape: edit or drop documents in a batch.
+// A component whose flags include loom::whole_input also gets observe() with every input batch,
+// in order, before process() gets the first one (then process() sees the same batches again, in
+// the same order): e.g. a deduper that must know every document's key before it decides.
 class Transform {
  public:
   virtual ~Transform() = default;
+  virtual void observe(const Batch&) {}
   virtual void process(Batch& batch) = 0;
   virtual void finish() {}
 };

@@ -74,6 +74,13 @@ struct Trampolines {
       static_cast<T*>(self)->process(b);
     });
   }
+  static int observe(void* self, const loom_batch* batch, loom_error* err) {
+    return guarded(err, [&] {
+      // Batch is a handle; observe() only reads through it.
+      const Batch b(const_cast<loom_batch*>(batch));
+      static_cast<T*>(self)->observe(b);
+    });
+  }
   static int list_shards(void* self, loom_list* out, loom_error* err) {
     return guarded(err, [&] {
       for (const std::string& s : static_cast<T*>(self)->shards()) host().list_push(out, to_c(s));
@@ -124,7 +131,10 @@ struct Trampolines {
     c.create = &create;
     c.destroy = &destroy;
     c.finish = &finish;
-    if constexpr (std::is_base_of_v<Transform, T>) c.process = &process;
+    if constexpr (std::is_base_of_v<Transform, T>) {
+      c.process = &process;
+      if constexpr ((T::flags & whole_input) != 0) c.observe = &observe;
+    }
     if constexpr (std::is_base_of_v<Source, T>) {
       c.list_shards = &list_shards;
       c.open_shard = &open_shard;

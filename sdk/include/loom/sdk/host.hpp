@@ -16,6 +16,8 @@ namespace loom {
 
 inline constexpr std::uint32_t thread_safe = LOOM_FLAG_THREAD_SAFE;
 inline constexpr std::uint32_t order_sensitive = LOOM_FLAG_ORDER_SENSITIVE;
+// observe() sees every input batch before process() sees any (ABI 1.1).
+inline constexpr std::uint32_t whole_input = LOOM_FLAG_WHOLE_INPUT;
 
 // ---------------------------------------------------------------------------------------------
 // Host access

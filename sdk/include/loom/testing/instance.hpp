@@ -10,6 +10,7 @@
 #include <loom/testing/options.hpp>
 
 #include <cstdint>
+#include <deque>
 #include <iterator>
 #include <stdexcept>
 #include <string>
@@ -92,6 +93,34 @@ class Instance {
   }
   std::vector<Document> process(std::vector<Document> docs) {
     return process(BatchInput{"test.jsonl", 0, std::move(docs)});
+  }
+
+  // Runs the batches the way the engine runs a stage: for a component with LOOM_FLAG_WHOLE_INPUT,
+  // observe() on every batch first (when it has one), then process() on each; otherwise just
+  // process() on each. Returns the documents after process(), batch by batch.
+  std::vector<std::vector<Document>> process_all(const std::vector<BatchInput>& inputs) {
+    std::deque<detail::HarnessBatch> batches;  // deque: documents may point at their batch
+    for (const BatchInput& input : inputs) batches.push_back(make_batch(input));
+    if ((component_.flags & LOOM_FLAG_WHOLE_INPUT) != 0 && component_.observe != nullptr) {
+      for (auto& batch : batches) {
+        loom_error err = fresh_error();
+        check(component_.observe(self_, reinterpret_cast<const loom_batch*>(&batch), &err), err);
+      }
+    }
+    std::vector<std::vector<Document>> out;
+    for (auto& batch : batches) {
+      loom_error err = fresh_error();
+      check(component_.process(self_, reinterpret_cast<loom_batch*>(&batch), &err), err);
+      out.emplace_back(std::make_move_iterator(batch.docs.begin()),
+                       std::make_move_iterator(batch.docs.end()));
+    }
+    return out;
+  }
+  // The same with every batch from "test.jsonl".
+  std::vector<std::vector<Document>> process_all(std::vector<std::vector<Document>> batches) {
+    std::vector<BatchInput> inputs;
+    for (auto& docs : batches) inputs.push_back(BatchInput{"test.jsonl", 0, std::move(docs)});
+    return process_all(inputs);
   }
 
   // Sources.

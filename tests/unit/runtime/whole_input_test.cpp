@@ -1,0 +1,351 @@
+// Stages that see their whole input first (LOOM_FLAG_WHOLE_INPUT): observe() gets every batch
+// before process() gets any, process() then gets the same batches in the same order, whatever the
+// thread count, whether the batches stayed in memory or were spilled to disk; the spill folder is
+// gone after success, failure and interruption.
+#include "plugin/registry.hpp"
+#include "runtime/executor.hpp"
+#include "validate/bound_graph.hpp"
+
+#include <doctest/doctest.h>
+#include <loom/plugin.hpp>
+
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::mutex sink_mutex;
+std::vector<std::string> sink_lines;  // "text|meta..." per document, in arrival order
+std::atomic<bool> stop_requested{false};
+std::atomic<bool> interrupt_in_replay{false};  // Rank's process() raises `replay_interrupt`
+std::atomic<bool> replay_interrupt{false};
+std::atomic<bool> saw_spill_folder{false};
+fs::path watched_spill_parent;
+
+struct NumbersOptions {
+  std::int64_t shards = 3;
+  std::int64_t docs_per_shard = 200;
+  std::int64_t docs_per_batch = 7;
+  std::int64_t fail_at = -1;
+  static constexpr auto fields = std::make_tuple(
+      loom::field("shards", &NumbersOptions::shards, "number of shards").min(0),
+      loom::field("docs_per_shard", &NumbersOptions::docs_per_shard, "documents per shard"),
+      loom::field("docs_per_batch", &NumbersOptions::docs_per_batch, "documents per read()"),
+      loom::field("fail_at", &NumbersOptions::fail_at, "this number's text is 'fail'"));
+};
+
+// The numbers 0..shards*docs_per_shard-1 as texts (padded, so batches have some weight).
+class Numbers : public loom::Source {
+ public:
+  static constexpr const char* name = "wi_numbers";
+  static constexpr const char* summary = "numbers as documents";
+  using Options = NumbersOptions;
+  explicit Numbers(const Options& o) : o_(o) {}
+  std::vector<std::string> shards() override {
+    std::vector<std::string> out;
+    for (std::int64_t i = 0; i < o_.shards; ++i) out.push_back("shard-" + std::to_string(i));
+    return out;
+  }
+  std::unique_ptr<loom::ShardReader> open(std::string_view, std::uint64_t index) override {
+    return std::make_unique<Reader>(o_, index);
+  }
+
+ private:
+  class Reader : public loom::ShardReader {
+   public:
+    Reader(const Options& o, std::uint64_t index)
+        : o_(o), next_(static_cast<std::int64_t>(index) * o.docs_per_shard) {}
+    bool read(loom::Batch& batch, std::size_t) override {
+      const std::int64_t end = (next_ / o_.docs_per_shard + 1) * o_.docs_per_shard;
+      for (std::int64_t k = 0; k < o_.docs_per_batch && next_ < end; ++k, ++next_) {
+        loom::Doc doc = batch.append();
+        doc.set_text(next_ == o_.fail_at ? std::string("fail")
+                                         : std::to_string(next_) + std::string(100, ' '));
+        doc.set_meta("n", next_);
+        doc.set_meta("half", static_cast<double>(next_) / 2);
+        doc.set_meta("even", next_ % 2 == 0);
+        doc.set_meta("label", "number " + std::to_string(next_));
+        doc.set_meta("list", loom::Value::json("[" + std::to_string(next_) + "]"));
+        doc.set_meta("nothing", loom::Value::null());
+      }
+      return next_ >= end;
+    }
+
+   private:
+    Options o_;
+    std::int64_t next_;
+  };
+  Options o_;
+};
+
+// Sets `total` (documents observed before the first process() call) and `rank` (position in
+// process order); drops multiples of 5. Refuses to observe a text starting with "fail".
+class Rank : public loom::Deduper {
+ public:
+  static constexpr const char* name = "wi_rank";
+  static constexpr const char* summary = "ranks documents against the whole input";
+  static constexpr std::uint32_t flags = loom::order_sensitive | loom::whole_input;
+  using Options = loom::NoOptions;
+  explicit Rank(const Options&) {}
+  void observe(const loom::Batch& batch) override {
+    if (processing_) throw loom::Error("observe() after process()", LOOM_ERR_INTERNAL);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (std::string(batch[i].text()).find("fail") == 0)
+        throw loom::Error("cannot observe this", LOOM_ERR_INVALID_INPUT,
+                          static_cast<std::int64_t>(i));
+      ++observed_;
+    }
+  }
+  void process(loom::Batch& batch) override {
+    processing_ = true;
+    if (interrupt_in_replay.load()) replay_interrupt = true;
+    if (!watched_spill_parent.empty() && fs::exists(watched_spill_parent))
+      for (const auto& entry : fs::directory_iterator(watched_spill_parent))
+        if (entry.path().filename().string().rfind("loom-spill-", 0) == 0) saw_spill_folder = true;
+    for (loom::Doc doc : batch) {
+      doc.set_meta("total", observed_);
+      doc.set_meta("rank", rank_++);
+      if (std::stol(std::string(doc.text())) % 5 == 0) doc.drop("fifth");
+    }
+    if (stop_requested.load()) throw loom::Error("stop", LOOM_ERR_INTERNAL);
+  }
+
+ private:
+  std::int64_t observed_ = 0;
+  std::int64_t rank_ = 0;
+  bool processing_ = false;
+};
+
+class Collect : public loom::Sink {
+ public:
+  static constexpr const char* name = "wi_collect";
+  static constexpr const char* summary = "collects documents in memory";
+  using Options = loom::NoOptions;
+  explicit Collect(const Options&) {}
+  void write(loom::Batch& batch, std::unique_ptr<loom::SinkToken>) override {
+    std::lock_guard lock(sink_mutex);
+    for (loom::Doc doc : batch) {
+      std::string line(doc.text().substr(0, doc.text().find(' ')));
+      doc.for_each_meta([&](std::string_view key, const loom::Value& v) {
+        line += "|" + std::string(key) + "=";
+        switch (v.type) {
+          case LOOM_VALUE_INT: line += std::to_string(v.i); break;
+          case LOOM_VALUE_FLOAT: line += std::to_string(v.f); break;
+          case LOOM_VALUE_BOOL: line += v.b ? "true" : "false"; break;
+          case LOOM_VALUE_NULL: line += "null"; break;
+          default: line += std::string(v.s); break;
+        }
+      });
+      sink_lines.push_back(std::move(line));
+    }
+  }
+};
+
+struct Result {
+  bool ok = false;
+  std::vector<loom::Diagnostic> diagnostics;
+  loom::RunStats stats;
+  std::vector<std::string> lines;
+};
+
+loom::Registry& registry() {
+  static loom::Registry instance;
+  static const loom::detail::PluginDescriptor<Numbers, Rank, Collect> plugin("whole_input_test",
+                                                                             "1.0", "Apache-2.0");
+  static bool added = false;
+  if (!added) {
+    std::vector<loom::Diagnostic> diagnostics;
+    REQUIRE(instance.add_plugin(&plugin.plugin, "libloom_whole_input_test.so", diagnostics));
+    added = true;
+  }
+  return instance;
+}
+
+Result run(const std::string& yaml, int threads, std::size_t budget_bytes,
+           const fs::path& spill_dir, const std::atomic<bool>* interrupt = nullptr) {
+  {
+    std::lock_guard lock(sink_mutex);
+    sink_lines.clear();
+  }
+  saw_spill_folder = false;
+  watched_spill_parent = spill_dir;
+  Result result;
+  loom::GraphSpec spec = loom::load_graph_text("test.yaml", yaml, {}, result.diagnostics);
+  REQUIRE_FALSE(loom::has_errors(result.diagnostics));
+  loom::BoundGraph bound = loom::validate_graph(spec, registry(), result.diagnostics);
+  REQUIRE_FALSE(loom::has_errors(result.diagnostics));
+  loom::runtime::ExecutionSettings settings;
+  settings.threads = threads;
+  settings.max_batches_in_flight = 4;
+  settings.buffer_memory_bytes = budget_bytes;
+  settings.spill_dir = spill_dir.string();
+  settings.interrupt = interrupt;
+  result.ok = loom::runtime::execute(bound, settings, result.stats, result.diagnostics);
+  std::lock_guard lock(sink_mutex);
+  result.lines = sink_lines;
+  return result;
+}
+
+fs::path fresh_dir(const std::string& name) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("loom_whole_input_test_" + std::to_string(::getpid())) / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+std::size_t entries(const fs::path& dir) {
+  return static_cast<std::size_t>(
+      std::distance(fs::directory_iterator(dir), fs::directory_iterator()));
+}
+
+const char* const kGraph = R"(
+version: 1
+sources:
+  numbers: { type: wi_numbers, with: { shards: 3, docs_per_shard: 200 } }
+dedupers:
+  rank: { type: wi_rank, inputs: [numbers] }
+sinks:
+  out: { type: wi_collect, inputs: [rank] }
+)";
+
+constexpr std::size_t kPlenty = std::size_t{1} << 30;
+
+}  // namespace
+
+TEST_CASE("whole input: process() starts after observe() has seen every batch, in order") {
+  const fs::path spill = fresh_dir("in_memory");
+  Result r = run(kGraph, 2, kPlenty, spill);
+  REQUIRE(r.ok);
+  REQUIRE(r.lines.size() == 480);  // 600 minus the multiples of 5
+  std::size_t k = 0;
+  for (std::int64_t n = 0; n < 600; ++n) {
+    if (n % 5 == 0) continue;
+    CHECK(r.lines[k].rfind(std::to_string(n) + "|", 0) == 0);
+    CHECK(r.lines[k].find("|total=600|rank=" + std::to_string(n)) != std::string::npos);
+    ++k;
+  }
+  CHECK_FALSE(saw_spill_folder.load());
+  CHECK(entries(spill) == 0);
+  for (const auto& node : r.stats.nodes) {
+    if (node.id != "rank") continue;
+    CHECK(node.docs_in == 600);
+    CHECK(node.docs_kept == 480);
+    CHECK(node.dropped_by_reason.at("fifth") == 120);
+  }
+}
+
+TEST_CASE(
+    "whole input: a tiny memory budget spills, and the output is the same at any thread count") {
+  const fs::path spill = fresh_dir("spill");
+  Result reference = run(kGraph, 1, kPlenty, spill);
+  REQUIRE(reference.ok);
+  for (const int threads : {1, 4}) {
+    Result spilled = run(kGraph, threads, 1, spill);
+    REQUIRE(spilled.ok);
+    CHECK(saw_spill_folder.load());
+    CHECK(spilled.lines == reference.lines);  // every meta type survives the round trip
+    CHECK(entries(spill) == 0);
+    Result partly = run(kGraph, threads, 20000, spill);
+    REQUIRE(partly.ok);
+    CHECK(partly.lines == reference.lines);
+  }
+}
+
+TEST_CASE("whole input: two stages in a row, the second sees the first's whole output") {
+  const fs::path spill = fresh_dir("chain");
+  Result r = run(R"(
+version: 1
+sources:
+  numbers: { type: wi_numbers, with: { shards: 2, docs_per_shard: 100 } }
+dedupers:
+  first: { type: wi_rank, inputs: [numbers] }
+  second: { type: wi_rank, inputs: [first] }
+sinks:
+  out: { type: wi_collect, inputs: [second] }
+)",
+                 3, 1, spill);
+  REQUIRE(r.ok);
+  REQUIRE(r.lines.size() == 160);
+  // The second stage's total is the first's output (160), set after the first's total (200).
+  CHECK(r.lines.front().find("|total=160|rank=0") != std::string::npos);
+  CHECK(r.lines.back().find("|total=160|rank=159") != std::string::npos);
+  CHECK(entries(spill) == 0);
+}
+
+TEST_CASE("whole input: empty input runs to completion with no output") {
+  const fs::path spill = fresh_dir("empty");
+  Result r = run(R"(
+version: 1
+sources:
+  numbers: { type: wi_numbers, with: { shards: 0 } }
+dedupers:
+  rank: { type: wi_rank, inputs: [numbers] }
+sinks:
+  out: { type: wi_collect, inputs: [rank] }
+)",
+                 2, 1, spill);
+  CHECK(r.ok);
+  CHECK(r.lines.empty());
+}
+
+TEST_CASE("whole input: errors and interrupts fail the run and leave no spill folder") {
+  const fs::path spill = fresh_dir("errors");
+  SUBCASE("process() fails during the replay") {
+    stop_requested = true;
+    Result r = run(kGraph, 2, 1, spill);
+    stop_requested = false;
+    CHECK_FALSE(r.ok);
+    REQUIRE(r.diagnostics.size() == 1);
+    CHECK(r.diagnostics[0].message.find("node 'rank' (wi_rank") != std::string::npos);
+    CHECK(r.diagnostics[0].message.find("stop") != std::string::npos);
+  }
+  SUBCASE("observe() fails") {
+    Result r = run(R"(
+version: 1
+sources:
+  numbers: { type: wi_numbers, with: { shards: 3, docs_per_shard: 200, fail_at: 321 } }
+dedupers:
+  rank: { type: wi_rank, inputs: [numbers] }
+sinks:
+  out: { type: wi_collect, inputs: [rank] }
+)",
+                   2, 1, spill);
+    CHECK_FALSE(r.ok);
+    REQUIRE(r.diagnostics.size() == 1);
+    CHECK(r.diagnostics[0].message.find("node 'rank' (wi_rank") != std::string::npos);
+    CHECK(r.diagnostics[0].message.find("cannot observe this") != std::string::npos);
+    CHECK(r.lines.empty());
+  }
+  SUBCASE("an interrupt during the replay") {
+    replay_interrupt = false;
+    interrupt_in_replay = true;
+    Result r = run(kGraph, 2, 1, spill, &replay_interrupt);
+    interrupt_in_replay = false;
+    CHECK_FALSE(r.ok);
+    CHECK(saw_spill_folder.load());
+    REQUIRE(r.diagnostics.size() == 1);
+    CHECK(r.diagnostics[0].message.find("was interrupted") != std::string::npos);
+  }
+  SUBCASE("the spill folder cannot be made") {
+    const fs::path not_a_folder = spill / "file";
+    {
+      std::FILE* f = std::fopen(not_a_folder.c_str(), "w");
+      std::fclose(f);
+    }
+    Result r = run(kGraph, 2, 1, not_a_folder);
+    CHECK_FALSE(r.ok);
+    REQUIRE(r.diagnostics.size() == 1);
+    CHECK(r.diagnostics[0].message.find("could not keep its input") != std::string::npos);
+    fs::remove(not_a_folder);
+  }
+  CHECK(entries(spill) == 0);
+}
