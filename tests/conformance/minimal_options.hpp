@@ -84,6 +84,9 @@ inline const std::map<std::string, MinimalSetup>& minimal_setups() {
         "tiny.arpa"}},
       // Its documents usually carry meta.language (wikipedia_dump_source sets it).
       {"wikitext_clean", {{{"language", "en"}}}},
+      // cc_net documents carry the WET record's nlines and length (Content-Length).
+      {"ccnet_line_dedup",
+       {{}, {}, {}, {{"nlines", std::int64_t{1}}, {"length", std::int64_t{42}}}}},
   };
   return setups;
 }

@@ -1,0 +1,156 @@
+#include "line_dedup.hpp"
+
+#include "ccnet_normalizer.hpp"
+
+#include <charconv>
+#include <string_view>
+
+namespace loom::ccnet {
+
+namespace {
+
+// Hashes of content.split("\n"), in order.
+void line_hashes(std::string_view text, std::vector<std::uint64_t>& out) {
+  out.clear();
+  while (true) {
+    const std::size_t end = text.find('\n');
+    out.push_back(dedup_line_hash(text.substr(0, end)));
+    if (end == std::string_view::npos) return;
+    text.remove_prefix(end + 1);
+  }
+}
+
+// Python's len() of valid UTF-8: every byte that does not continue a sequence.
+std::int64_t code_points(std::string_view text) {
+  std::int64_t n = 0;
+  for (const char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+Error bad_line_ids(std::string_view json, std::size_t index) {
+  return Error("ccnet_line_dedup: meta field line_ids is not a JSON list of integers: " +
+                   std::string(json.substr(0, 80)),
+               LOOM_ERR_INVALID_INPUT, static_cast<std::int64_t>(index));
+}
+
+// An incoming line_ids (a JSON list of integers, as this stage writes it).
+std::vector<std::int64_t> parse_line_ids(const std::string_view text, std::size_t index) {
+  std::vector<std::int64_t> ids;
+  std::string_view json = text;
+  auto bad = [&] { return bad_line_ids(text, index); };
+  auto skip_spaces = [&] {
+    while (!json.empty() && (json.front() == ' ' || json.front() == '\n' || json.front() == '\t' ||
+                             json.front() == '\r'))
+      json.remove_prefix(1);
+  };
+  skip_spaces();
+  if (json.empty() || json.front() != '[') throw bad();
+  json.remove_prefix(1);
+  skip_spaces();
+  if (!json.empty() && json.front() == ']') return ids;
+  while (true) {
+    skip_spaces();
+    std::int64_t id = 0;
+    const auto [end, ec] = std::from_chars(json.data(), json.data() + json.size(), id);
+    if (ec != std::errc()) throw bad();
+    ids.push_back(id);
+    json.remove_prefix(static_cast<std::size_t>(end - json.data()));
+    skip_spaces();
+    if (json.empty()) throw bad();
+    const char c = json.front();
+    json.remove_prefix(1);
+    if (c == ']') break;
+    if (c != ',') throw bad();
+  }
+  skip_spaces();
+  if (!json.empty()) throw bad();
+  return ids;
+}
+
+}  // namespace
+
+void LineDedup::observe(const Batch& batch) {
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const Doc doc = batch[i];
+    // HashesCollector skips documents without content (compute_hashes returns None).
+    if (doc.dropped() || doc.text().empty()) continue;
+    line_hashes(doc.text(), hashes_);
+    counts_.add_document(hashes_);
+  }
+}
+
+void LineDedup::process(Batch& batch) {
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    Doc doc = batch[i];
+    if (doc.dropped()) continue;
+    dedup_document(doc, i);
+  }
+}
+
+void LineDedup::dedup_document(Doc doc, std::size_t index) {
+  const std::string_view content = doc.text();
+  if (content.empty()) {
+    doc.drop("empty_text");
+    return;
+  }
+  line_hashes(content, hashes_);
+  // DuplicatesRemover: a hash two documents have is zeroed; no surviving line drops the doc.
+  std::size_t kept = 0;
+  for (std::uint64_t& hash : hashes_) {
+    if (counts_.duplicated(hash)) {
+      hash = 0;
+    } else {
+      ++kept;
+    }
+  }
+  if (kept == 0) {
+    doc.drop("all_lines_duplicate");
+    return;
+  }
+  // finalize_doc.
+  if (!doc.meta("original_nlines")) {
+    const std::optional<Value> nlines = doc.meta("nlines");
+    doc.set_meta("original_nlines",
+                 nlines ? *nlines : Value::integer(static_cast<std::int64_t>(hashes_.size())));
+  }
+  if (!doc.meta("original_length")) {
+    const std::optional<Value> length = doc.meta("length");
+    doc.set_meta("original_length", length ? *length : Value::integer(code_points(content)));
+  }
+  // An earlier pass's line_ids maps this text's lines to the original's.
+  std::vector<std::int64_t> incoming_ids;
+  const std::optional<Value> ids = doc.meta("line_ids");
+  if (ids) {
+    if (ids->type != LOOM_VALUE_JSON) throw bad_line_ids(ids->s, index);
+    incoming_ids = parse_line_ids(ids->s, index);
+  }
+  // zip(original_line_ids, lines, hashes) stops at the shortest.
+  const std::size_t lines = ids ? std::min(incoming_ids.size(), hashes_.size()) : hashes_.size();
+  seen_.start(lines);
+  text_.clear();
+  line_ids_.clear();
+  std::string_view rest = content;
+  for (std::size_t k = 0; k < lines; ++k) {
+    const std::size_t end = rest.find('\n');
+    const std::string_view line = rest.substr(0, end);
+    rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
+    const std::uint64_t hash = hashes_[k];
+    const bool first = seen_.first_time(hash);
+    if (!first || hash == 0) continue;
+    if (!line_ids_.empty()) text_.push_back('\n');
+    text_.append(line);
+    line_ids_.push_back(ids ? incoming_ids[k] : static_cast<std::int64_t>(k));
+  }
+  ids_json_ = "[";
+  for (std::size_t k = 0; k < line_ids_.size(); ++k) {
+    if (k > 0) ids_json_.push_back(',');
+    ids_json_ += std::to_string(line_ids_[k]);
+  }
+  ids_json_.push_back(']');
+  doc.set_text(text_);
+  doc.set_meta("nlines", static_cast<std::int64_t>(line_ids_.size()));
+  doc.set_meta("length", code_points(text_));
+  doc.set_meta("line_ids", Value::json(ids_json_));
+}
+
+}  // namespace loom::ccnet

@@ -1,0 +1,53 @@
+// ccnet_line_dedup: cc_net's paragraph dedup (dedup.py: HashesCollector, then DuplicatesRemover
+// and finalize_doc) over the stage's whole input, which plays the part of cc_net's hash group
+// (RedPajama ran hash_in_mem=1: one cc_net shard, i.e. one `loom run --task I/N` over a dump's
+// segments).
+//
+// First pass (observe): every line of every document is hashed (sha1 of normalize_for_dedup,
+// first 8 bytes, little-endian) and counted once per document. Second pass (process): a line
+// whose hash two or more documents have is removed everywhere, its first copy included; then a
+// line repeating an earlier one of the same document is removed (the first copy stays). Empty
+// lines share one hash, so they go as soon as two documents have one. A document left with no
+// line is dropped (all_lines_duplicate); one with no text at all is dropped (empty_text).
+//
+// Fields, as finalize_doc writes them: original_nlines (the incoming `nlines`, else the line
+// count) and original_length (the incoming `length`, the WET Content-Length, else the code point
+// count), both only if not already there; then nlines, length (code points of the new text) and
+// line_ids (JSON list of the kept lines' indices, mapped through an incoming line_ids).
+#pragma once
+
+#include "line_hash_table.hpp"
+
+#include <loom/plugin.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace loom::ccnet {
+
+class LineDedup : public Deduper {
+ public:
+  static constexpr const char* name = "ccnet_line_dedup";
+  static constexpr const char* summary =
+      "cc_net's line dedup: removes lines found in two or more documents of the whole input "
+      "(first copy too) and repeats within a document";
+  static constexpr std::uint32_t flags = order_sensitive | whole_input;
+  using Options = NoOptions;
+
+  explicit LineDedup(const Options&) {}
+  void observe(const Batch& batch) override;
+  void process(Batch& batch) override;
+
+ private:
+  void dedup_document(Doc doc, std::size_t index);
+
+  DocumentLineCounts counts_;
+  SeenInDocument seen_;
+  std::vector<std::uint64_t> hashes_;
+  std::vector<std::int64_t> line_ids_;
+  std::string text_;
+  std::string ids_json_;
+};
+
+}  // namespace loom::ccnet
