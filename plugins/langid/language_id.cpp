@@ -66,6 +66,9 @@ std::string prepare_text(std::string_view text, const LanguageIdOptions& options
 
 double round_like_python(double x, int digits) {
   // printf rounds the exact binary value correctly (ties to even), as CPython's round() does.
+  // cc_net rounds with numpy instead (rint(x * 10^digits) / 10^digits), which is the same for a
+  // fastText score: a float's 24-bit significand times 100 is exact in a double, so rint sees the
+  // exact value too, and dividing the integer by 100 gives the double nearest the decimal.
   char buffer[400];
   std::snprintf(buffer, sizeof buffer, "%.*f", digits, x);
   return std::strtod(buffer, nullptr);
@@ -139,11 +142,16 @@ void LanguageId::process(Batch& batch) {
       for (auto& [key, value] : fields) doc.set_meta(key, value);
     }
     if (!filter) continue;
+    // cc_net's order and its separate counts: its Classifier step drops an empty text and a
+    // (rounded) score under the threshold whatever the label; keep_lang then drops the labels
+    // not whitelisted.
     const auto& keep = options_.languages;
-    if (!keep.empty() && std::find(keep.begin(), keep.end(), label) == keep.end())
-      doc.drop("language");
+    if (doc.text().empty())
+      doc.drop("empty_text");
     else if (score < options_.threshold)
-      doc.drop("language_score");
+      doc.drop("score_below_threshold");
+    else if (!keep.empty() && std::find(keep.begin(), keep.end(), label) == keep.end())
+      doc.drop("language_not_listed");
   }
 }
 

@@ -35,13 +35,15 @@ struct LanguageIdOptions {
       field("model", &LanguageIdOptions::model,
             "fastText model file; empty: ${LOOM_CACHE:-$HOME/.cache/loom}/models/lid.176.ftz"),
       field("mode", &LanguageIdOptions::mode,
-            "annotate: only record the label; filter: also drop documents whose label is not in "
-            "`languages` or whose score is below `threshold`")
+            "annotate: only record the label; filter: also drop, in this order and counted "
+            "apart (as cc_net's lid and keep_lang steps), documents with an empty text "
+            "(empty_text), a score below `threshold` (score_below_threshold) or a label not in "
+            "`languages` (language_not_listed)")
           .one_of(mode_values),
       field("languages", &LanguageIdOptions::languages,
             "labels kept in filter mode (without __label__); empty: any label"),
       field("threshold", &LanguageIdOptions::threshold,
-            "filter mode: minimum probability of the top label")
+            "filter mode: minimum probability of the top label (after score_digits rounding)")
           .range(0.0, 1.0),
       field("newlines", &LanguageIdOptions::newlines,
             "what the model sees of each newline: space (RedPajama's text.replace('\\n', ' ')), "

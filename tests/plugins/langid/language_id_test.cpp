@@ -75,6 +75,37 @@ TEST_CASE("filter mode drops other languages; field_position first puts the labe
   CHECK(out[1].dropped);
 }
 
+TEST_CASE("filter mode counts cc_net's drops apart: empty text, low score, then language") {
+  if (!have_model()) return;
+  // cc_net's lid step (threshold 0.5 on the rounded score) runs before keep_lang, so a
+  // low-scoring document is a score drop whatever its label.
+  Instance lid(language_id(), {{"mode", "filter"},
+                               {"languages", "[en]"},
+                               {"threshold", "0.5"},
+                               {"newlines", "remove"},
+                               {"score_field", "language_score"},
+                               {"score_digits", "2"}});
+  std::vector<Document> docs(4);
+  docs[0].text = "This is plainly an English sentence about the weather.";
+  docs[1].text =
+      "Dies ist eindeutig ein deutscher Satz \xc3\xbc"
+      "ber das Wetter.";
+  docs[2].text = "";
+  docs[3].text = "obrigado";  // lid.176.ftz: pt, 0.18
+  auto out = lid.process(docs);
+  REQUIRE(out.size() == 4);
+  CHECK_FALSE(out[0].dropped);
+  CHECK(out[1].drop_reason == "language_not_listed");
+  CHECK(out[2].drop_reason == "empty_text");
+  const auto* label = out[3].find("language");
+  const auto* score = out[3].find("language_score");
+  REQUIRE(label != nullptr);
+  REQUIRE(score != nullptr);
+  CHECK(label->s != "en");
+  CHECK(score->f < 0.5);
+  CHECK(out[3].drop_reason == "score_below_threshold");
+}
+
 TEST_CASE("a missing model file is a configuration error naming it") {
   CHECK_THROWS_WITH(Instance(language_id(), {{"model", "/nonexistent/lid.ftz"}}),
                     doctest::Contains("/nonexistent/lid.ftz"));
