@@ -7,6 +7,9 @@ that it writes to PORT_FILE once it is ready; serves the files of ROOT under the
   /cut/<file>       always announces the full length, sends half, and drops the connection
   /cutonce/<file>   like /cut on the first request of a path, then like /ok (so a client that
                     resumes with Range gets the rest)
+  /chaos/<file>     odd-numbered requests of a path answer 503; even-numbered ones honour
+                    Range but send only a quarter of the requested bytes (at least 1000) and
+                    drop the connection mid-body, until the last piece, sent whole
 
 Every request is appended to LOG_FILE as "<path> range=<Range header or -> -> <status>".
 
@@ -44,7 +47,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_GET(self) -> None:
-        match = re.fullmatch(r"/(ok|fail500|flaky|cut|cutonce)/([^/]+)", self.path)
+        match = re.fullmatch(r"/(ok|fail500|flaky|cut|cutonce|chaos)/([^/]+)", self.path)
         file = os.path.join(root, match.group(2)) if match else ""
         if not match or not os.path.isfile(file):
             self.fail(404)
@@ -53,7 +56,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         with lock:
             counts[self.path] = counts.get(self.path, 0) + 1
             nth = counts[self.path]
-        if mode == "fail500" or (mode == "flaky" and nth <= 2):
+        if mode == "fail500" or (mode == "flaky" and nth <= 2) or (mode == "chaos" and nth % 2):
             self.fail(500 if mode == "fail500" else 503)
             return
         with open(file, "rb") as f:
@@ -77,6 +80,22 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.fail(416)
                 return
         status = 206 if ranged else 200
+        if mode == "chaos":
+            remaining = len(data) - start
+            piece = max(1000, remaining // 4)
+            if piece < remaining:
+                self.record(status)
+                self.send_response(status)
+                self.send_header("Content-Length", str(remaining))
+                self.send_header("Accept-Ranges", "bytes")
+                if ranged:
+                    self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
+                self.end_headers()
+                self.wfile.write(data[start : start + piece])
+                self.wfile.flush()
+                self.connection.shutdown(socket.SHUT_RDWR)
+                self.close_connection = True
+                return
         self.record(status)
         self.send_response(status)
         self.send_header("Content-Length", str(len(data) - start))

@@ -45,6 +45,17 @@ grep -q "^/cutonce/.* range=bytes=[1-9]" "$tmp/requests.log" ||
   fail "the broken transfer was not resumed with a Range request: $(grep cutonce "$tmp/requests.log")"
 pass "the broken transfer was resumed with Range"
 
+# 503 on every other request, and every transfer cut after a quarter of what is left: many
+# retries and Range resumes in a row for one file.
+run_url chaos chaos
+expect_rc 0 "HTTP source that alternates 503 answers and connections dropped mid-body"
+same_tree "$tmp/local" "$tmp/chaos" "download through 503s and repeated cuts vs local read"
+resumes=$(grep -c "^/chaos/.* range=bytes=[1-9].* -> 206" "$tmp/requests.log" || true)
+answers_503=$(grep -c "^/chaos/.* -> 503" "$tmp/requests.log" || true)
+((resumes >= 3 && answers_503 >= 3)) ||
+  fail "expected >= 3 Range resumes and >= 3 503s for /chaos/, got $resumes and $answers_503"
+pass "recovered through $answers_503 answers 503 and $resumes Range resumes"
+
 run_url fail500 fail500
 expect_rc 1 "HTTP source that always answers 500"
 expect_stderr_matches "$base/fail500/$file" "the error names the URL"

@@ -32,6 +32,17 @@ bool write_stats(const std::string& path, const RunStats& stats, std::vector<Dia
   }
 }
 
+// out/stats.json -> out/stats.resume.json; no stats file, no manifest.
+std::string manifest_path_beside(const std::string& stats_path) {
+  if (stats_path.empty()) return {};
+  const std::string suffix = ".json";
+  const bool json =
+      stats_path.size() > suffix.size() &&
+      stats_path.compare(stats_path.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return (json ? stats_path.substr(0, stats_path.size() - suffix.size()) : stats_path) +
+         ".resume.json";
+}
+
 }  // namespace
 
 RunReport run_graph(const std::string& graph_path, const RunOptions& options) {
@@ -80,12 +91,19 @@ RunReport run_graph(const std::string& graph_path, const RunOptions& options) {
   settings.interrupt = options.interrupt;
   settings.buffer_memory_bytes = options.buffer_memory_mb << 20;
   settings.spill_dir = options.spill_dir;
+  settings.batch_timeout_seconds = options.batch_timeout_seconds;
+  settings.on_stall = options.on_stall;
+
+  const std::string stats_path = !options.stats_path.empty() ? options.stats_path : spec.stats_path;
+  settings.manifest_path =
+      !options.manifest_path.empty() ? options.manifest_path : manifest_path_beside(stats_path);
+  settings.checkpoint_seconds = options.checkpoint_seconds;
+  settings.restart = options.restart;
 
   report.stats.graph = graph_path;
   const bool ok = runtime::execute(bound, settings, report.stats, report.diagnostics);
   report.exit_code = ok ? exit_ok : exit_runtime_error;
 
-  const std::string stats_path = !options.stats_path.empty() ? options.stats_path : spec.stats_path;
   if (!stats_path.empty()) {
     report.stats.status = ok ? "succeeded" : "failed";
     if (write_stats(stats_path, report.stats, report.diagnostics)) report.stats_path = stats_path;

@@ -7,6 +7,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <string>
 
@@ -132,6 +133,10 @@ void register_run(CLI::App& app, Context& ctx) {
     double http_backoff = 0.5;
     std::size_t buffer_memory_mb = 1024;
     std::string spill_dir;
+    double batch_timeout = 0;
+    double checkpoint_seconds = 30;
+    std::string manifest;
+    bool restart = false;
     bool quiet = false;
     bool progress = false;
   };
@@ -163,6 +168,18 @@ void register_run(CLI::App& app, Context& ctx) {
       ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 24));
   cmd->add_option("--spill-dir", args->spill_dir,
                   "Where whole-input stages spill (default: $TMPDIR or /tmp)");
+  cmd->add_option("--batch-timeout", args->batch_timeout,
+                  "Seconds one plugin call on one batch may take before the run is cancelled "
+                  "with an error naming the node and shard (default 0: no limit)")
+      ->check(CLI::Range(0.0, 1e6));
+  cmd->add_option("--checkpoint-seconds", args->checkpoint_seconds,
+                  "How often each sink records what it wrote in the resume manifest, so a "
+                  "crashed or killed run continues from there when rerun (default 30; 0: never)")
+      ->check(CLI::Range(0.0, 1e6));
+  cmd->add_option("--manifest", args->manifest,
+                  "The resume manifest (default: beside the stats file, stats.resume.json)");
+  cmd->add_flag("--restart", args->restart,
+                "Ignore (delete) an existing resume manifest and run from the start");
   cmd->add_flag("--quiet", args->quiet, "No progress line and no summary");
   cmd->add_flag("--progress", args->progress, "Show progress even when stderr is not a terminal");
   cmd->callback([args, &ctx] {
@@ -176,6 +193,18 @@ void register_run(CLI::App& app, Context& ctx) {
     options.http_backoff_seconds = args->http_backoff;
     options.buffer_memory_mb = args->buffer_memory_mb;
     options.spill_dir = args->spill_dir;
+    options.batch_timeout_seconds = args->batch_timeout;
+    options.checkpoint_seconds = args->checkpoint_seconds;
+    options.manifest_path = args->manifest;
+    options.restart = args->restart;
+    options.on_stall = [](const std::string& error) {
+      // The stuck call cannot be interrupted: report and leave (outputs were already aborted).
+      Diagnostic d;
+      d.message = error;
+      std::fputs(("\n" + render_all({d})).c_str(), stderr);
+      std::fflush(stderr);
+      std::_Exit(exit_runtime_error);
+    };
     if (!parse_task(args->task, options.task_index, options.task_count))
       throw CLI::ValidationError(
           "--task", "expected I/N with 0 <= I < N, e.g. 0/4; got '" + args->task + "'");
@@ -189,6 +218,9 @@ void register_run(CLI::App& app, Context& ctx) {
     options.interrupt = &interrupt_requested;
     std::signal(SIGINT, on_interrupt);
     std::signal(SIGTERM, on_interrupt);
+    // A write past the file size limit (ulimit -f) then fails with EFBIG, reported like any
+    // other write error, instead of killing the process.
+    std::signal(SIGXFSZ, SIG_IGN);
     RunReport report = run_graph(args->graph, options);
     progress.end();
     runtime::set_log_sink({});

@@ -51,6 +51,11 @@ void FileWriter::sync_and_close() {
   if (::close(fd) != 0) fail("close", errno);
 }
 
+void FileWriter::sync() {
+  flush();
+  if (::fdatasync(fd_) != 0) fail("sync", errno);
+}
+
 void FileWriter::close_quietly() {
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;

@@ -33,6 +33,10 @@ class FileWriter {
   void close_quietly();
 
   std::uint64_t bytes_written() const { return total_; }
+  // The file already holds `bytes` (a resumed output): bytes_written() counts from there.
+  void start_at(std::uint64_t bytes) { total_ = bytes; }
+  // Flushes and fdatasyncs, keeping the file open (a resume checkpoint).
+  void sync();
 
  private:
   void write_fully(const char* data, std::size_t size);

@@ -3,6 +3,7 @@
 #include "io/file_writer.hpp"
 #include "io/io_internal.hpp"
 #include "io/output_registry.hpp"
+#include "io/output_tracking.hpp"
 #include "io/stream_encoder.hpp"
 
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 #include <atomic>
 #include <cerrno>
 #include <filesystem>
+#include <optional>
 
 namespace loom::io {
 
@@ -46,9 +48,10 @@ void sync_directory(const std::string& final_path, const std::filesystem::path& 
   }
 }
 
-class FileOutput final : public Output {
+class FileOutput final : public Output, public internal::TrackedOutput {
  public:
-  FileOutput(std::string path, std::string temporary_path, int fd, loom_codec codec, int level)
+  FileOutput(std::string path, std::string temporary_path, int fd, loom_codec codec, int level,
+             std::uint64_t start_bytes = 0)
       : path_(std::move(path)),
         temporary_path_(std::move(temporary_path)),
         writer_(fd, "'" + path_ + "' (temporary file '" + temporary_path_ + "')"),
@@ -59,6 +62,8 @@ class FileOutput final : public Output {
       discard();
       throw;
     }
+    writer_.start_at(start_bytes);
+    internal::track_output(this);
   }
 
   ~FileOutput() override {
@@ -101,6 +106,7 @@ class FileOutput final : public Output {
                       "': " + errno_text(errno));
       }
       state_ = State::committed;
+      internal::untrack_output(this, true);
       sync_directory(path_, std::filesystem::path(path_).parent_path());
     } catch (...) {
       if (state_ == State::open) discard();
@@ -113,6 +119,15 @@ class FileOutput final : public Output {
   }
 
   const std::string& path() const override { return path_; }
+
+  // Resume checkpoints (output_checkpoint.hpp): runs on the thread that writes this output.
+  std::optional<std::uint64_t> sync_for_checkpoint() override {
+    if (frame_open_ || state_ != State::open) return std::nullopt;
+    writer_.sync();
+    return writer_.bytes_written();
+  }
+  const std::string& final_path() const override { return path_; }
+  const std::string& temporary_path() const override { return temporary_path_; }
 
  private:
   enum class State { open, committed, aborted };
@@ -134,6 +149,7 @@ class FileOutput final : public Output {
 
   void discard() noexcept {
     state_ = State::aborted;
+    internal::untrack_output(this, false);
     writer_.close_quietly();
     internal::unregister_temporary_file(registration_);
     ::unlink(temporary_path_.c_str());
@@ -147,6 +163,32 @@ class FileOutput final : public Output {
   bool frame_open_ = false;
   State state_ = State::open;
 };
+
+// Continues the temporary file of an output a resumed run had open at its last checkpoint: its
+// bytes past that point (written after the checkpoint) are cut off.
+int reopen_adopted(const std::string& path, const internal::Adopted& adopted) {
+  const std::string& temporary = adopted.temporary;
+  if (::access(temporary.c_str(), F_OK) != 0 && ::access(path.c_str(), F_OK) == 0 &&
+      ::rename(path.c_str(), temporary.c_str()) != 0) {
+    // Committed after the checkpoint by the interrupted run: take it back and continue it.
+    throw IoError("cannot resume '" + path + "': cannot rename it back to '" + temporary +
+                  "': " + errno_text(errno));
+  }
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    throw IoError("cannot resume '" + path + "': cannot open its temporary file '" + temporary +
+                  "' recorded at the last checkpoint: " + errno_text(errno));
+  const off_t size = ::lseek(fd, 0, SEEK_END);
+  if (size < 0 || static_cast<std::uint64_t>(size) < adopted.bytes ||
+      ::ftruncate(fd, static_cast<off_t>(adopted.bytes)) != 0 ||
+      ::lseek(fd, 0, SEEK_END) != static_cast<off_t>(adopted.bytes)) {
+    ::close(fd);
+    throw IoError("cannot resume '" + path + "': its temporary file '" + temporary +
+                  "' is shorter than the " + std::to_string(adopted.bytes) +
+                  " bytes recorded at the last checkpoint");
+  }
+  return fd;
+}
 
 }  // namespace
 
@@ -165,6 +207,13 @@ std::unique_ptr<Output> Output::open(const std::string& path, loom_codec codec, 
                     "': " + error.message());
     }
   }
+  if (const auto adopted = internal::take_adopted(path)) {
+    internal::remove_stale_temporaries(path, adopted->temporary);
+    const int fd = reopen_adopted(path, *adopted);
+    return std::make_unique<FileOutput>(path, adopted->temporary, fd, codec, resolved_level,
+                                        adopted->bytes);
+  }
+  internal::remove_stale_temporaries(path, "");
   const std::string temporary_path = temporary_name(path);
   int fd;
   do {

@@ -1,12 +1,16 @@
 #include "runtime/executor.hpp"
 
 #include "io/io.hpp"
+#include "io/output_checkpoint.hpp"
 #include "runtime/batch.hpp"
 #include "runtime/batch_spool.hpp"
 #include "runtime/component_instance.hpp"
 #include "runtime/host_table.hpp"
 #include "runtime/node_counters.hpp"
 #include "runtime/reorderer.hpp"
+#include "runtime/resume.hpp"
+#include "runtime/resume_plan.hpp"
+#include "runtime/watchdog.hpp"
 
 #include <oneapi/tbb/flow_graph.h>
 #include <oneapi/tbb/global_control.h>
@@ -14,8 +18,11 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <exception>
 #include <filesystem>
+#include <limits>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -65,6 +72,7 @@ struct SourceState {
   std::size_t next_shard = 0;
   void* reader = nullptr;
   std::uint64_t next_seq = 0;
+  std::int64_t discard_through = -1;  // resumed: batches already written by every sink
   std::unique_ptr<flow::input_node<BatchPtr>> input;
   std::unique_ptr<flow::limiter_node<BatchPtr, long>> limiter;
   std::unique_ptr<flow::function_node<BatchPtr, flow::continue_msg>> dispatch;
@@ -94,6 +102,7 @@ struct NodeRuntime {
   std::unique_ptr<WorkNode> writer;  // a sink's write()
   SourceState source;
   std::unique_ptr<WholeInputStage> whole;
+  std::int64_t resume_written = -1;  // a resumed sink: batches up to this one are written
 
   const std::string& id() const { return bound->spec->id; }
 };
@@ -108,7 +117,15 @@ class Run {
  public:
   Run(const BoundGraph& graph, const ExecutionSettings& settings,
       std::vector<Diagnostic>& diagnostics)
-      : graph_(graph), settings_(settings), diagnostics_(diagnostics), nodes_(graph.nodes.size()) {}
+      : graph_(graph),
+        settings_(settings),
+        diagnostics_(diagnostics),
+        nodes_(graph.nodes.size()),
+        resume_(settings.manifest_path, settings.checkpoint_seconds),
+        watchdog_(
+            settings.batch_timeout_seconds, [this](const void* node, const void* shard, double) {
+              on_stall(*static_cast<const NodeRuntime*>(node), static_cast<const ShardRef*>(shard));
+            }) {}
 
   ~Run() {
     // Tickets released while nodes are torn down must not touch the limiters any more.
@@ -117,13 +134,18 @@ class Run {
 
   bool execute(RunStats& stats) {
     const auto start = std::chrono::steady_clock::now();
-    bool ok = create_components() && list_shards();
+    io::reset_output_tracking();
+    bool ok = create_components() && list_shards() && prepare_resume();
     if (ok) {
       build_graph();
       ok = run_graph(start);
-      if (ok) ok = finish_all();
+      if (ok) ok = finish_all() && complete_resume();
     }
-    if (!ok) io::abort_all_open_outputs();
+    if (!ok) {
+      io::abort_all_open_outputs();
+      // Temporary files are gone, so the manifest cannot be used: the next run starts over.
+      if (resume_.loaded() || resume_written_) resume_.remove_manifest();
+    }
     fill_stats(stats, start);
     return ok;
   }
@@ -203,7 +225,10 @@ class Run {
         continue;
       }
       const bool ordered = n.kind == NodeKind::sink || info.order_sensitive();
-      if (ordered) n.reorder = std::make_unique<Reorderer<Delivery>>(n.input_edges);
+      if (ordered) {
+        n.reorder = std::make_unique<Reorderer<Delivery>>(n.input_edges);
+        n.reorder->start_at(nodes_[n.bound->source].source.next_seq);
+      }
       if (n.kind == NodeKind::sink) {
         n.work = std::make_unique<WorkNode>(flow_, flow::unlimited, [this, &n](Delivery d) {
           prepare(n, std::move(d));
@@ -282,6 +307,7 @@ class Run {
         int rc = 0;
         {
           BusyTimer timer(n.counters);
+          Watchdog::Scope watch(watchdog_, &n, &shard);
           rc = api.open_shard(n.instance->self(), loom_str{shard.uri.data(), shard.uri.size()},
                               shard.index, &reader, &err);
         }
@@ -291,6 +317,8 @@ class Run {
           return {};
         }
         s.reader = reader;
+        resume_.on_shard_open(static_cast<std::size_t>(&n - nodes_.data()), shard.index,
+                              s.next_seq);
       }
       auto batch = std::make_shared<Batch>();
       batch->shard = s.shards[s.next_shard];
@@ -299,6 +327,7 @@ class Run {
       int rc = 0;
       {
         BusyTimer timer(n.counters);
+        Watchdog::Scope watch(watchdog_, &n, batch->shard.get());
         rc = api.read(n.instance->self(), s.reader, reinterpret_cast<loom_batch*>(batch.get()),
                       settings_.batch_bytes, &done, &err);
       }
@@ -321,6 +350,7 @@ class Run {
       }
       if (batch->docs.empty()) continue;
       batch->seq = s.next_seq++;
+      if (static_cast<std::int64_t>(batch->seq) <= s.discard_through) continue;  // resumed
       auto* limiter = s.limiter.get();
       batch->ticket = std::make_shared<Ticket>([this, limiter] {
         if (accepting_) limiter->decrementer().try_put(1);
@@ -450,6 +480,7 @@ class Run {
     int rc = 0;
     {
       BusyTimer timer(n.counters);
+      Watchdog::Scope watch(watchdog_, &n, batch.shard.get());
       rc = n.instance->api().process(n.instance->self(), reinterpret_cast<loom_batch*>(&batch),
                                      &err);
     }
@@ -485,12 +516,15 @@ class Run {
 
   void prepare(NodeRuntime& n, Delivery d) {
     if (failed_) return;
-    if (n.instance->provides(&loom_component::prepare)) {
+    const bool written = static_cast<std::int64_t>(d.batch->seq) <= n.resume_written;
+    if (!written && n.instance->provides(&loom_component::prepare)) {
       loom_error err = fresh_error();
       void* token = nullptr;
       int rc = 0;
       {
         BusyTimer timer(n.counters);
+        Watchdog::Scope watch(watchdog_, &n, d.batch->shard.get());
+        io::OutputOwnerScope owner(static_cast<int>(&n - nodes_.data()));
         rc = n.instance->api().prepare(n.instance->self(),
                                        reinterpret_cast<loom_batch*>(d.batch.get()), &token, &err);
       }
@@ -509,12 +543,15 @@ class Run {
   void write(NodeRuntime& n, Delivery d) {
     if (failed_) return;
     Batch& batch = *d.batch;
+    if (static_cast<std::int64_t>(batch.seq) <= n.resume_written) return;  // before the crash
     n.counters.add_batch(batch.docs.size(), batch.text_bytes(), 1);
     void* token = d.prepared ? d.prepared->take() : nullptr;
     loom_error err = fresh_error();
     int rc = 0;
     {
       BusyTimer timer(n.counters);
+      Watchdog::Scope watch(watchdog_, &n, batch.shard.get());
+      io::OutputOwnerScope owner(static_cast<int>(&n - nodes_.data()));
       rc = n.instance->api().write(n.instance->self(), reinterpret_cast<loom_batch*>(&batch), token,
                                    &err);
     }
@@ -523,6 +560,14 @@ class Run {
       return;
     }
     n.counters.add_kept(batch.docs.size());
+    if (d.edge + 1 == n.input_edges) {
+      try {
+        resume_.after_write(static_cast<std::size_t>(&n - nodes_.data()), batch.seq);
+        resume_written_ = true;
+      } catch (const std::exception& e) {
+        report_once(n, std::string("could not record a resume checkpoint: ") + e.what());
+      }
+    }
   }
 
   // -- running -------------------------------------------------------------------------------
@@ -544,6 +589,7 @@ class Run {
         if (n.kind == NodeKind::source) n.source.input->activate();
       flow_.wait_for_all();
       while (!failed_ && start_ready_replays()) flow_.wait_for_all();
+      graph_done_ = true;
     } catch (const std::exception& e) {
       report_once(nodes_.front(), std::string("stopped on an internal error: ") + e.what());
       ok = false;
@@ -571,6 +617,7 @@ class Run {
         int rc = 0;
         {
           BusyTimer timer(n.counters);
+          io::OutputOwnerScope owner(static_cast<int>(&n - nodes_.data()));
           rc = n.instance->api().finish(n.instance->self(), &err);
         }
         if (rc != 0) {
@@ -579,6 +626,66 @@ class Run {
         }
       }
     }
+    return true;
+  }
+
+  // -- resume (resume.hpp) -------------------------------------------------------------------
+  bool prepare_resume() {
+    if (!resume_.enabled()) return true;
+    std::map<std::size_t, std::vector<std::string>> shard_uris;
+    std::map<std::size_t, std::string> ids;
+    for (std::size_t i = 0; i < nodes_.size(); ++i) {
+      ids[i] = nodes_[i].id();
+      for (const auto& shard : nodes_[i].source.shards) shard_uris[i].push_back(shard->uri);
+    }
+    const std::string fingerprint = run_fingerprint(graph_, shard_uris, settings_.batch_bytes,
+                                                    settings_.task_index, settings_.task_count);
+    const std::string error = resume_.load(fingerprint, settings_.restart, ids);
+    if (!error.empty()) {
+      Diagnostic d;
+      d.message = error;
+      diagnostics_.push_back(std::move(d));
+      failed_ = true;
+      return false;
+    }
+    if (!resume_.loaded()) return true;
+    for (std::size_t i = 0; i < nodes_.size(); ++i) {
+      NodeRuntime& n = nodes_[i];
+      if (n.kind != NodeKind::sink) continue;
+      n.resume_written = resume_.sink_written(i);
+      io::adopt_outputs(static_cast<int>(i), resume_.sink_outputs(i));
+    }
+    for (std::size_t i = 0; i < nodes_.size(); ++i) {
+      NodeRuntime& n = nodes_[i];
+      if (n.kind != NodeKind::source) continue;
+      std::int64_t oldest = std::numeric_limits<std::int64_t>::max();
+      bool replay_all = false;
+      for (const NodeRuntime& other : nodes_) {
+        if (&other == &n || other.bound->source != i) continue;
+        if (other.kind == NodeKind::sink) oldest = std::min(oldest, other.resume_written);
+        if (other.instance->info().order_sensitive()) replay_all = true;
+      }
+      if (oldest == std::numeric_limits<std::int64_t>::max()) oldest = -1;
+      std::vector<std::uint64_t> indexes;
+      for (const auto& shard : n.source.shards) indexes.push_back(shard->index);
+      const SourceStart start =
+          plan_source_start(indexes, resume_.shard_starts(i), oldest, replay_all);
+      n.source.next_shard = start.position;
+      n.source.next_seq = start.seq;
+      n.source.discard_through = start.discard_through;
+      shards_done_ += start.position;
+    }
+    return true;
+  }
+
+  bool complete_resume() {
+    try {
+      io::commit_adopted_outputs();
+    } catch (const std::exception& e) {
+      report_once(nodes_.front(), std::string("could not finish a resumed output: ") + e.what());
+      return false;
+    }
+    resume_.remove_manifest();
     return true;
   }
 
@@ -652,6 +759,23 @@ class Run {
     flow_.cancel();
   }
 
+  // A plugin call passed the batch time limit. It cannot be interrupted, so the run is cancelled
+  // and, if the graph does not drain soon after, settings_.on_stall decides (the CLI exits).
+  void on_stall(const NodeRuntime& n, const ShardRef* shard) {
+    char limit[64];
+    std::snprintf(limit, sizeof limit, "%g", settings_.batch_timeout_seconds);
+    const std::string what = "did not finish a batch within the time limit (" + std::string(limit) +
+                             " s, --batch-timeout)" +
+                             (shard != nullptr ? " on '" + shard->uri + "'" : std::string()) +
+                             ": run cancelled";
+    report_once(n, what);
+    io::abort_all_open_outputs();
+    resume_.remove_manifest();
+    for (int i = 0; i < 20 && !graph_done_; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (!graph_done_ && settings_.on_stall) settings_.on_stall(node_label(n) + " " + what);
+  }
+
   // Failures before the graph runs (creating components, listing shards).
   void report(const NodeRuntime& n, const std::string& what) {
     Diagnostic d;
@@ -671,9 +795,14 @@ class Run {
 
   std::atomic<bool> failed_{false};
   std::atomic<bool> accepting_{true};
+  std::atomic<bool> graph_done_{false};
+  Resume resume_;
+  std::atomic<bool> resume_written_{false};
   std::mutex failure_mutex_;
   std::uint64_t shards_total_ = 0;
   std::atomic<std::uint64_t> shards_done_{0}, docs_read_{0}, bytes_read_{0};
+  // Last: stopped (its thread joined) before anything it may look at is destroyed.
+  Watchdog watchdog_;
 };
 
 }  // namespace

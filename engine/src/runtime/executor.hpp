@@ -31,6 +31,16 @@ struct ExecutionSettings {
   int task_count = 1;
   std::function<void(const Progress&)> on_progress;
   const std::atomic<bool>* interrupt = nullptr;  // set (e.g. by SIGINT) to stop the run
+  // A plugin call on one batch taking longer than this cancels the run (0: no limit).
+  double batch_timeout_seconds = 0;
+  // Called with the error when a timed-out call has not returned 2 s after the cancel (it
+  // cannot be interrupted); the CLI prints it and exits. Unset: the run waits for the call.
+  std::function<void(const std::string&)> on_stall;
+  // Resume (docs/runtime.md): the manifest file ("" or checkpoint_seconds <= 0: none), how often
+  // each sink records a checkpoint in it, and whether to ignore an existing one.
+  std::string manifest_path;
+  double checkpoint_seconds = 30;
+  bool restart = false;
 };
 
 // Runs the graph to completion. Failures become diagnostics (one for the first runtime error);

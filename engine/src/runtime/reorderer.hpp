@@ -30,6 +30,12 @@ class Reorderer {
     }
   }
 
+  // A resumed run's first sequence number (before any push).
+  void start_at(std::uint64_t seq) {
+    std::lock_guard lock(mutex_);
+    next_seq_ = seq;
+  }
+
   std::size_t waiting() const {
     std::lock_guard lock(mutex_);
     return pending_.size();

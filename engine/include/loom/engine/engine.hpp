@@ -73,6 +73,16 @@ struct RunOptions {
   // /tmp), removed when the run ends.
   std::size_t buffer_memory_mb = 1024;
   std::string spill_dir;
+  double batch_timeout_seconds = 0;   // a plugin call on one batch longer than this fails the run
+  // Called when a timed-out call still has not returned 2 s after the run was cancelled (a stuck
+  // plugin cannot be interrupted); the CLI prints the error and exits. Unset: the run waits.
+  std::function<void(const std::string& error)> on_stall;
+  // Resume after a crash (docs/runtime.md): each sink records a checkpoint in the manifest at most
+  // this often (0: no checkpoints, no resume). The manifest is `manifest_path`, else beside the
+  // stats file (stats.json -> stats.resume.json), else there is none.
+  double checkpoint_seconds = 30;
+  std::string manifest_path;
+  bool restart = false;  // ignore an existing manifest and start over
 };
 
 struct RunReport {

@@ -1,0 +1,100 @@
+#include "runtime/resume_plan.hpp"
+
+#include "runtime/resume.hpp"
+
+#include <sys/stat.h>
+
+#include <cstring>
+
+namespace loom::runtime {
+
+namespace {
+
+void add_file_identity(Fingerprint& fingerprint, const std::string& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) return;  // a URL, or gone (reading it will say so)
+  fingerprint.add(static_cast<std::uint64_t>(info.st_size));
+  fingerprint.add(static_cast<std::uint64_t>(info.st_mtim.tv_sec));
+  fingerprint.add(static_cast<std::uint64_t>(info.st_mtim.tv_nsec));
+}
+
+void add_option(Fingerprint& fingerprint, const loom_option_value& value, std::uint32_t type) {
+  fingerprint.add(static_cast<std::uint64_t>(type));
+  fingerprint.add(static_cast<std::uint64_t>(value.present));
+  switch (type) {
+    case LOOM_OPTION_BOOL: fingerprint.add(static_cast<std::uint64_t>(value.b)); break;
+    case LOOM_OPTION_INT: fingerprint.add(static_cast<std::uint64_t>(value.i)); break;
+    case LOOM_OPTION_FLOAT: {
+      std::uint64_t bits = 0;
+      std::memcpy(&bits, &value.f, sizeof bits);
+      fingerprint.add(bits);
+      break;
+    }
+    case LOOM_OPTION_STRING:
+    case LOOM_OPTION_ENUM: fingerprint.add(std::string_view(value.s.data, value.s.size)); break;
+    case LOOM_OPTION_STRING_LIST:
+    case LOOM_OPTION_STRING_MAP: {
+      const std::size_t items = value.count;  // a map's count includes keys and values
+      fingerprint.add(static_cast<std::uint64_t>(items));
+      for (std::size_t k = 0; value.items != nullptr && k < items; ++k)
+        fingerprint.add(std::string_view(value.items[k].data, value.items[k].size));
+      break;
+    }
+    default: break;
+  }
+}
+
+}  // namespace
+
+SourceStart plan_source_start(const std::vector<std::uint64_t>& shard_indexes,
+                              const std::map<std::uint64_t, std::uint64_t>& starts,
+                              std::int64_t oldest_written, bool replay_all) {
+  SourceStart start;
+  if (replay_all || oldest_written < 0) return start;
+  const auto next = static_cast<std::uint64_t>(oldest_written + 1);
+  // The last shard (in reading order) that started at or before the oldest unwritten batch.
+  for (std::size_t position = 0; position < shard_indexes.size(); ++position) {
+    const auto it = starts.find(shard_indexes[position]);
+    if (it == starts.end() || it->second > next) break;
+    start.position = position;
+    start.seq = it->second;
+  }
+  start.discard_through = oldest_written;
+  return start;
+}
+
+std::string run_fingerprint(const BoundGraph& graph,
+                            const std::map<std::size_t, std::vector<std::string>>& shards,
+                            std::size_t batch_bytes, int task_index, int task_count) {
+  Fingerprint fingerprint;
+  fingerprint.add(static_cast<std::uint64_t>(batch_bytes));
+  fingerprint.add(static_cast<std::uint64_t>(task_index));
+  fingerprint.add(static_cast<std::uint64_t>(task_count));
+  for (std::size_t i = 0; i < graph.nodes.size(); ++i) {
+    const BoundNode& node = graph.nodes[i];
+    fingerprint.add(node.spec->id);
+    fingerprint.add(node.component->name);
+    fingerprint.add(node.component->plugin->file);
+    add_file_identity(fingerprint, node.component->plugin->file);
+    for (const InputEdge& edge : node.inputs) {
+      fingerprint.add(static_cast<std::uint64_t>(edge.from));
+      fingerprint.add(static_cast<std::uint64_t>(edge.dropped_port));
+    }
+    const loom_component& api = *node.component->component;
+    if (node.options) {
+      for (std::size_t k = 0; k < node.options->values.size(); ++k) {
+        const std::uint32_t type = k < api.option_count ? api.options[k].type : 0;
+        add_option(fingerprint, node.options->values[k], type);
+      }
+    }
+    const auto it = shards.find(i);
+    if (it == shards.end()) continue;
+    for (const std::string& uri : it->second) {
+      fingerprint.add(uri);
+      add_file_identity(fingerprint, uri);
+    }
+  }
+  return fingerprint.hex();
+}
+
+}  // namespace loom::runtime

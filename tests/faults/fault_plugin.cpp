@@ -1,0 +1,42 @@
+// libloom_faults.so: a filter that misbehaves on purpose, for the fault tests in
+// tests/graphs/faults_*.sh. Never installed (built into the test build folder only).
+#include <loom/plugin.hpp>
+
+#include <chrono>
+#include <thread>
+
+namespace faults {
+
+struct FaultOptions {
+  std::string throw_on;  // a document whose text contains this makes process() throw
+  std::string stall_on;  // a document whose text contains this makes process() hang
+  static constexpr auto fields = std::tuple(
+      loom::field("throw_on", &FaultOptions::throw_on, "throw on a text containing this"),
+      loom::field("stall_on", &FaultOptions::stall_on, "hang on a text containing this"));
+};
+
+class FaultFilter : public loom::Filter {
+ public:
+  static constexpr const char* name = "fault_filter";
+  static constexpr const char* summary = "throws or hangs on chosen documents (test fixture)";
+  using Options = FaultOptions;
+  explicit FaultFilter(const Options& options) : options_(options) {}
+
+  void process(loom::Batch& batch) override {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const std::string_view text = batch[i].text();
+      if (!options_.throw_on.empty() && text.find(options_.throw_on) != std::string_view::npos)
+        throw loom::Error("found '" + options_.throw_on + "' (thrown on purpose)")
+            .at_record(static_cast<std::int64_t>(i));
+      if (!options_.stall_on.empty() && text.find(options_.stall_on) != std::string_view::npos)
+        while (true) std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+  }
+
+ private:
+  Options options_;
+};
+
+}  // namespace faults
+
+LOOM_PLUGIN("faults", "0.1.0", "Apache-2.0", faults::FaultFilter)

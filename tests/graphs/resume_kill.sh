@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Resume after kill -9: runs a graph many times, killing it with SIGKILL after a random delay,
+# then lets it finish, and checks the output is byte-identical to an uninterrupted run (nothing
+# duplicated, nothing missing, no temporary file left). Two graphs: one without order-sensitive
+# nodes (resumes at the oldest unwritten batch, inside a shard) and pipeline.yaml with
+# exact_dedup (replays finished shards through the deduper without writing them). Then: a
+# changed input makes the rerun refuse to resume, and --restart starts over.
+#   usage: resume_kill.sh plain|dedup [KILLS]
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+which=${1:?usage: resume_kill.sh plain|dedup [KILLS]}
+kills=${2:-12}
+
+# Outputs on tmpfs when there is one: fsync costs nothing there, and this tests process death
+# (kill -9), not power loss.
+work=$tmp
+if [[ -d /dev/shm && -w /dev/shm ]]; then
+  work=$(mktemp -d /dev/shm/loom-resume-test.XXXXXX)
+  trap 'rm -rf "$work"' EXIT
+fi
+data=$tmp/data
+if [[ $which == plain ]]; then
+  # One large shard (a "large single file") and three small ones.
+  make_corpus "$data" --shards 3 --docs-per-shard 600 --format gz
+  make_corpus "$tmp/big" --shards 1 --docs-per-shard 2500 --format gz --prefix big --seed 7
+  mv "$tmp"/big/*.json.gz "$data/"
+  graph=$tests_dir/data/resume.yaml
+  vars=(--set "DATA=$data")
+else
+  make_corpus "$data/c4" --shards 3 --docs-per-shard 1000 --format gz
+  make_corpus "$data/zst" --shards 2 --docs-per-shard 800 --format zst --prefix zst --seed 99
+  # Repeat a shard under another name so that the deduper really drops across shards.
+  cp "$(find "$data/c4" -name '*.json.gz' | LC_ALL=C sort | head -n1)" "$data/c4/c4-train.zzz-copy.json.gz"
+  graph=$tests_dir/data/pipeline.yaml
+  vars=(--set "DATA=$data")
+fi
+flags=(--threads 2 --batch-bytes 32768 --checkpoint-seconds 0.02)
+
+started=$("$PYTHON" -c 'import time; print(time.time())')
+loom_run reference run "$graph" "${vars[@]}" --set "OUT=$work/reference" "${flags[@]}"
+expect_rc 0 "uninterrupted run"
+run_seconds=$("$PYTHON" -c "import time; print(time.time() - $started)")
+[[ ! -e $work/reference/stats.resume.json ]] || fail "the manifest is left after a successful run"
+pass "no manifest left after a successful run (it took $(printf %.1f "$run_seconds") s)"
+
+out=$work/resumed
+killed_running=0
+outcomes="" # K: killed while running, .: had finished (a later attempt starts the job over)
+saw_manifest=0
+start=$SECONDS
+for ((k = 1; k <= kills; k++)); do
+  # Anywhere from start-up to well into the run (scaled to this machine's speed).
+  delay=$("$PYTHON" -c "import random; print(round(random.uniform(0.03, 0.6) * $run_seconds, 3))")
+  "$LOOM" run "$graph" "${vars[@]}" --set "OUT=$out" "${flags[@]}" --quiet \
+    --plugin-path "$LOOM_PLUGIN_DIR" >"$tmp/kill_$k.out" 2>"$tmp/kill_$k.err" </dev/null &
+  pid=$!
+  sleep "$delay"
+  kill -9 "$pid" 2>/dev/null || true
+  rc=0
+  wait "$pid" 2>/dev/null || rc=$?
+  if ((rc == 137)); then
+    killed_running=$((killed_running + 1))
+    outcomes+="K"
+  else
+    # It finished: whatever earlier attempts left behind, the output must already be right.
+    outcomes+="."
+    same_tree "$work/reference" "$out" "attempt $k (after [${outcomes%?}]) completed" >/dev/null
+  fi
+  if ((rc != 0 && rc != 137)); then
+    cat "$tmp/kill_$k.err" >&2
+    fail "attempt $k (killed after ${delay}s) exited $rc, not by the kill"
+  fi
+  [[ -e $out/stats.resume.json ]] && saw_manifest=$((saw_manifest + 1))
+done
+echo "note: $kills attempts [$outcomes], $killed_running killed while running, manifest present after $saw_manifest, $((SECONDS - start)) s"
+((killed_running >= kills / 3)) || fail "only $killed_running of $kills runs were still running when killed"
+((saw_manifest > 0)) || fail "no kill left a manifest behind: checkpoints were never written"
+pass "$killed_running runs killed with SIGKILL at random points"
+
+loom_run final run "$graph" "${vars[@]}" --set "OUT=$out" "${flags[@]}"
+expect_rc 0 "the rerun after the kills"
+same_tree "$work/reference" "$out" "resumed output vs uninterrupted run"
+leftover=$(find "$out" -name '*.loom-tmp-*' -o -name '*.resume.json*')
+[[ -z "$leftover" ]] || fail "left behind after the resumed run: $leftover"
+pass "no temporary file and no manifest left"
+
+# A manifest written for other inputs is refused; --restart starts over.
+"$LOOM" run "$graph" "${vars[@]}" --set "OUT=$work/changed" "${flags[@]}" --quiet \
+  --plugin-path "$LOOM_PLUGIN_DIR" >/dev/null 2>&1 </dev/null &
+pid=$!
+for _ in $(seq 200); do
+  [[ -e $work/changed/stats.resume.json ]] && break
+  sleep 0.01
+done
+kill -9 "$pid" 2>/dev/null || true
+wait "$pid" 2>/dev/null || true
+[[ -e $work/changed/stats.resume.json ]] || fail "no manifest to test the refusal with"
+touch -d '2001-01-01' "$(find "$data" -name '*.json.gz' | LC_ALL=C sort | head -n1)"
+loom_run refused run "$graph" "${vars[@]}" --set "OUT=$work/changed" "${flags[@]}"
+expect_rc 1 "resuming after an input file changed"
+expect_stderr_matches "cannot resume from '.*stats\.resume\.json'.*changed.*--restart" \
+  "the refusal names the manifest and says what to do"
+loom_run restarted run "$graph" "${vars[@]}" --set "OUT=$work/changed" "${flags[@]}" --restart
+expect_rc 0 "--restart after the refusal"
+same_tree "$work/reference" "$work/changed" "--restart output vs uninterrupted run"
+done_ok
