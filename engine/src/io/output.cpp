@@ -152,7 +152,7 @@ class FileOutput final : public Output, public internal::TrackedOutput {
     internal::untrack_output(this, false);
     writer_.close_quietly();
     internal::unregister_temporary_file(registration_);
-    ::unlink(temporary_path_.c_str());
+    if (!keeping_temporaries_for_resume()) ::unlink(temporary_path_.c_str());
   }
 
   std::string path_;

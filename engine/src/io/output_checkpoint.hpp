@@ -48,6 +48,11 @@ std::optional<OwnerCheckpoint> checkpoint_outputs(int owner);
 // an error (the sink did not resume where it stopped).
 void adopt_outputs(int owner, const OwnerCheckpoint& state);
 
+// An interrupted run (SIGINT/SIGTERM) that a rerun will resume: from now on, outputs that are
+// discarded keep their temporary files (a rerun continues or removes them).
+void keep_temporaries_for_resume();
+bool keeping_temporaries_for_resume();
+
 // End of a successful resumed run: commits (truncate, fsync, rename) adopted outputs that no
 // sink reopened. Throws IoError.
 void commit_adopted_outputs();

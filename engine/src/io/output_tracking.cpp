@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
@@ -54,7 +55,13 @@ void sync_folder_of(const std::string& path) {
 OutputOwnerScope::OutputOwnerScope(int owner) : previous_(current_owner) { current_owner = owner; }
 OutputOwnerScope::~OutputOwnerScope() { current_owner = previous_; }
 
+std::atomic<bool> keep_temporaries{false};
+
+void keep_temporaries_for_resume() { keep_temporaries = true; }
+bool keeping_temporaries_for_resume() { return keep_temporaries.load(); }
+
 void reset_output_tracking() {
+  keep_temporaries = false;
   auto& t = tracking();
   std::lock_guard lock(t.mutex);
   t.open.clear();

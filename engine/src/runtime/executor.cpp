@@ -141,7 +141,11 @@ class Run {
       ok = run_graph(start);
       if (ok) ok = finish_all() && complete_resume();
     }
-    if (!ok) {
+    if (!ok && interrupted_ && resume_.enabled() && (resume_written_ || resume_.loaded())) {
+      // Stopped by a signal (e.g. a scheduler's SIGTERM before its SIGKILL): keep what the
+      // manifest points to, so that rerunning resumes like after a kill.
+      io::keep_temporaries_for_resume();
+    } else if (!ok) {
       io::abort_all_open_outputs();
       // Temporary files are gone, so the manifest cannot be used: the next run starts over.
       if (resume_.loaded() || resume_written_) resume_.remove_manifest();
@@ -227,7 +231,10 @@ class Run {
       const bool ordered = n.kind == NodeKind::sink || info.order_sensitive();
       if (ordered) {
         n.reorder = std::make_unique<Reorderer<Delivery>>(n.input_edges);
-        n.reorder->start_at(nodes_[n.bound->source].source.next_seq);
+        // A resumed source's first batch sent on (those before it are read and discarded).
+        const SourceState& from = nodes_[n.bound->source].source;
+        n.reorder->start_at(std::max<std::int64_t>(static_cast<std::int64_t>(from.next_seq),
+                                                   from.discard_through + 1));
       }
       if (n.kind == NodeKind::sink) {
         n.work = std::make_unique<WorkNode>(flow_, flow::unlimited, [this, &n](Delivery d) {
@@ -291,7 +298,10 @@ class Run {
     const loom_component& api = n.instance->api();
     while (true) {
       if (failed_ || interrupted()) {
-        if (!failed_) report_once(n, "was interrupted");
+        if (!failed_) {
+          interrupted_ = true;
+          report_once(n, "was interrupted");
+        }
         close_reader(n);
         fc.stop();
         return {};
@@ -562,8 +572,8 @@ class Run {
     n.counters.add_kept(batch.docs.size());
     if (d.edge + 1 == n.input_edges) {
       try {
-        resume_.after_write(static_cast<std::size_t>(&n - nodes_.data()), batch.seq);
-        resume_written_ = true;
+        if (resume_.after_write(static_cast<std::size_t>(&n - nodes_.data()), batch.seq))
+          resume_written_ = true;
       } catch (const std::exception& e) {
         report_once(n, std::string("could not record a resume checkpoint: ") + e.what());
       }
@@ -590,6 +600,7 @@ class Run {
       flow_.wait_for_all();
       while (!failed_ && start_ready_replays()) flow_.wait_for_all();
       graph_done_ = true;
+      check_drained();
     } catch (const std::exception& e) {
       report_once(nodes_.front(), std::string("stopped on an internal error: ") + e.what());
       ok = false;
@@ -604,6 +615,18 @@ class Run {
       settings_.on_progress(sample(start));
     }
     return ok && !failed_;
+  }
+
+  // A batch left in a reorderer means one it waits for never came: the output would be
+  // incomplete, so this is an error, never a success.
+  void check_drained() {
+    if (failed_) return;
+    for (NodeRuntime& n : nodes_) {
+      if (!n.reorder || n.reorder->waiting() == 0) continue;
+      report_once(n, "stopped with " + std::to_string(n.reorder->waiting()) +
+                         " batches waiting for an earlier one that never came (internal error)");
+      return;
+    }
   }
 
   bool finish_all() {
@@ -798,6 +821,7 @@ class Run {
   std::atomic<bool> graph_done_{false};
   Resume resume_;
   std::atomic<bool> resume_written_{false};
+  std::atomic<bool> interrupted_{false};
   std::mutex failure_mutex_;
   std::uint64_t shards_total_ = 0;
   std::atomic<std::uint64_t> shards_done_{0}, docs_read_{0}, bytes_read_{0};

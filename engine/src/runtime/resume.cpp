@@ -177,23 +177,24 @@ void Resume::on_shard_open(std::size_t source, std::uint64_t shard_index, std::u
   shard_starts_[source][shard_index] = seq;
 }
 
-void Resume::after_write(std::size_t sink, std::uint64_t seq) {
-  if (!enabled()) return;
+bool Resume::after_write(std::size_t sink, std::uint64_t seq) {
+  if (!enabled()) return false;
   const auto now = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(mutex_);
     SinkState& state = sinks_[sink];
     if (state.last_checkpoint.time_since_epoch().count() == 0) state.last_checkpoint = now;
-    if (now - state.last_checkpoint < interval_) return;
+    if (now - state.last_checkpoint < interval_) return false;
   }
   auto outputs = io::checkpoint_outputs(static_cast<int>(sink));  // flush + fsync, this thread
-  if (!outputs) return;  // inside a compressed frame: try after the next batch
+  if (!outputs) return false;  // inside a compressed frame: try after the next batch
   std::lock_guard lock(mutex_);
   SinkState& state = sinks_[sink];
   state.written = static_cast<std::int64_t>(seq);
   state.outputs = std::move(*outputs);
   state.last_checkpoint = now;
   write_manifest();
+  return true;
 }
 
 void Resume::write_manifest() {

@@ -41,8 +41,9 @@ class Resume {
   // A source opened shard `shard_index` when its next sequence number was `seq`.
   void on_shard_open(std::size_t source, std::uint64_t shard_index, std::uint64_t seq);
   // After a sink wrote every input edge of batch `seq`, on its writer thread: takes a checkpoint
-  // of its outputs and rewrites the manifest if the interval passed. Throws io::IoError.
-  void after_write(std::size_t sink, std::uint64_t seq);
+  // of its outputs and rewrites the manifest if the interval passed (returns whether it did).
+  // Throws io::IoError.
+  bool after_write(std::size_t sink, std::uint64_t seq);
 
   // The run succeeded: the manifest is removed. The run failed and its temporary files were
   // removed: the manifest is too, so the next run starts over.
