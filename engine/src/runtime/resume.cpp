@@ -40,6 +40,9 @@ std::string errno_message(int error_number) { return std::strerror(error_number)
 // Writes `text` to `path` so that a reader sees either the old or the new file, whole.
 void write_atomically(const std::string& path, const std::string& text) {
   const std::string temporary = path + ".tmp";
+  const auto parent = std::filesystem::path(path).parent_path();
+  std::error_code error;
+  if (!parent.empty()) std::filesystem::create_directories(parent, error);  // open() reports it
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (fd < 0)
     throw io::IoError("cannot write resume manifest '" + temporary + "': " + errno_message(errno));
