@@ -686,7 +686,9 @@ class Run {
       for (const NodeRuntime& other : nodes_) {
         if (&other == &n || other.bound->source != i) continue;
         if (other.kind == NodeKind::sink) oldest = std::min(oldest, other.resume_written);
-        if (other.instance->info().order_sensitive()) replay_all = true;
+        // Stages with state across batches must see every document again.
+        if (other.instance->info().order_sensitive() || other.instance->info().whole_input())
+          replay_all = true;
       }
       if (oldest == std::numeric_limits<std::int64_t>::max()) oldest = -1;
       std::vector<std::uint64_t> indexes;

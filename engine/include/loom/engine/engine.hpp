@@ -73,7 +73,7 @@ struct RunOptions {
   // /tmp), removed when the run ends.
   std::size_t buffer_memory_mb = 1024;
   std::string spill_dir;
-  double batch_timeout_seconds = 0;   // a plugin call on one batch longer than this fails the run
+  double batch_timeout_seconds = 0;  // a plugin call on one batch longer than this fails the run
   // Called when a timed-out call still has not returned 2 s after the run was cancelled (a stuck
   // plugin cannot be interrupted); the CLI prints the error and exits. Unset: the run waits.
   std::function<void(const std::string& error)> on_stall;
