@@ -6,6 +6,8 @@
 #   make bench   build, then run the benchmarks (bench/run.sh); never part of `make test`
 #   make docs    build, then regenerate docs/reference/components from the plugins' schemas
 #   make conformance-asan  sanitized build (ASan+UBSan) of the plugins and the conformance test
+#   make fuzz    long libFuzzer runs of every reader and parser (FUZZ_SECONDS each, default 600);
+#                `make test` ends with a short run of each (docs/fuzzing.md)
 #   make format  clang-format every C/C++ file of the project
 #   make clean   remove build/
 #
@@ -18,7 +20,8 @@ LOOM_WERROR ?= OFF
 CMAKE_ARGS ?=
 CTEST_JOBS ?= 2
 
-.PHONY: all setup configure build test demo bench docs conformance-asan format clean
+.PHONY: all setup configure build test demo bench docs conformance-asan fuzz-build fuzz-smoke fuzz \
+  format clean
 
 all: build
 
@@ -36,6 +39,7 @@ build: configure
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j$(CTEST_JOBS)
+	@$(MAKE) --no-print-directory fuzz-smoke
 
 demo: build
 	@bash scripts/demo.sh $(BUILD_DIR)
@@ -59,6 +63,25 @@ conformance-asan: setup
 	@ninja -C $(ASAN_BUILD_DIR) test_conformance
 	UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir $(ASAN_BUILD_DIR) --output-on-failure --no-tests=error -R '^conformance:'
+
+# The fuzz harnesses (tests/fuzz) in their own folder, built by clang with libFuzzer, ASan and
+# UBSan: only the harnesses and the parser sources they compile, never the plugins' libraries.
+FUZZ_BUILD_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 600
+fuzz-build: setup
+	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD_DIR) -G Ninja -Wno-dev --log-level=WARNING \
+	  -DCMAKE_BUILD_TYPE=Debug -DLOOM_BUILD_FUZZ=ON -DLOOM_WERROR=$(LOOM_WERROR) \
+	  -DLOOM_BUILD_TESTS=OFF -DLOOM_BUILD_EXAMPLES=OFF -DLOOM_BUILD_BENCH=OFF $(CMAKE_ARGS)
+	@ninja -C $(FUZZ_BUILD_DIR) loom_fuzzers
+
+# A few seconds per harness (LOOM_FUZZ_SECONDS in CMake): part of `make test`.
+fuzz-smoke: fuzz-build
+	ctest --test-dir $(FUZZ_BUILD_DIR) --output-on-failure --no-tests=error -L fuzz -j$(CTEST_JOBS)
+
+# Long runs, one harness after the other; the corpus each one grows is kept for the next run.
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) ctest --test-dir $(FUZZ_BUILD_DIR) --output-on-failure \
+	  --no-tests=error -L fuzz --timeout $$(( $(FUZZ_SECONDS) + 600 ))
 
 format:
 	@git ls-files -z '*.c' '*.h' '*.cpp' '*.hpp' | xargs -0 -r clang-format -i

@@ -27,6 +27,7 @@ packages=(
   libxml2-dev
   libopenmpi-dev openmpi-bin zstd
   zlib1g-dev libssl-dev python3 clang-format
+  clang libclang-rt-dev  # libFuzzer and sanitizer runtimes: tests/fuzz
   time  # GNU /usr/bin/time: peak RSS in bench/stackexchange_memory.sh (make bench)
   # The perplexity tests build real models: IRSTLM estimates ARPA n-gram models and is the
   # independent evaluator; libime-bin's libime_slm_build_binary is KenLM's build_binary.
