@@ -224,6 +224,25 @@ def arxiv_archive_seeds(corpus, rng):
     return seeds
 
 
+def wet_seeds(corpus, rng):
+    texts = []
+    sample = f"{corpus}/common_crawl/cc_net/sample.warc.txt"
+    if os.path.exists(sample):
+        with open(sample, "rb") as f:
+            texts.append(f.read())
+    # WET files, and WARC files (which give no document, but must be read through).
+    for path in sorted(glob.glob(f"{corpus}/common_crawl/*/*.warc*.gz")):
+        with gzip.open(path) as f:
+            texts.append(f.read(1 << 20))
+    seeds = []
+    for text in texts:
+        records = [b"WARC/1.0" + r for r in text.split(b"WARC/1.0")[1:]]
+        for i in range(0, min(len(records), 12), 2):
+            group = b"".join(r if len(r) < 3000 else r[:3000] + b"\r\n\r\n" for r in records[i:i + 2])
+            seeds.append(bytes([rng.randrange(16)]) + group)
+    return seeds
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", required=True)
@@ -246,6 +265,7 @@ def main():
     counts["html_text"] = write(args.out, "html_text", html_seeds(corpus))
     counts["latex"] = write(args.out, "latex", latex_seeds(corpus, rng))
     counts["arxiv_archive"] = write(args.out, "arxiv_archive", arxiv_archive_seeds(corpus, rng))
+    counts["wet"] = write(args.out, "wet", wet_seeds(corpus, rng))
     print("fuzz seeds: " + ", ".join(f"{name} {n}" for name, n in sorted(counts.items())))
     empty = [name for name, n in counts.items() if n == 0]
     if empty:
