@@ -82,6 +82,13 @@ inline const std::map<std::string, MinimalSetup>& minimal_setups() {
         "\\data\\\nngram 1=4\nngram 2=2\n\n\\1-grams:\n-1.0\t<unk>\t0\n-99\t<s>\t-0.5\n"
         "-0.7\t</s>\n-0.6\tA\t-0.3\n\n\\2-grams:\n-0.3\t<s> A\n-0.2\tA </s>\n\n\\end\\\n",
         "tiny.arpa"}},
+      {"perplexity_bucket",
+       {{{"head_cutoffs", "{en: 340}"}, {"tail_cutoffs", "{en: 520}"}, {"drop_buckets", "[tail]"}},
+        {},
+        {},
+        {{"language", "en"}, {"perplexity", 400.5}}}},
+      {"wikiref_filter",
+       {{}, {}, {}, {}, "needs a trained fastText model, which the repository does not hold"}},
       // Its documents usually carry meta.language (wikipedia_dump_source sets it).
       {"wikitext_clean", {{{"language", "en"}}}},
       // cc_net documents carry the WET record's nlines and length (Content-Length).

@@ -1,0 +1,78 @@
+#include "wikiref_filter.hpp"
+
+#include "classifier_text.hpp"
+#include "fast_classifier.hpp"
+
+#include <filesystem>
+#include <utility>
+
+namespace loom::redpajama_cc {
+
+WikirefFilter::WikirefFilter(const Options& options) : options_(options) {
+  if (!std::filesystem::is_regular_file(options_.model))
+    throw Error("wikiref_filter: model file '" + options_.model + "' not found", LOOM_ERR_CONFIG);
+  try {
+    classifier_ = std::make_unique<fasttext_inference::FastClassifier>(options_.model);
+  } catch (const std::exception& e) {
+    throw Error("wikiref_filter: cannot load fastText model '" + options_.model + "': " + e.what(),
+                LOOM_ERR_CONFIG);
+  }
+}
+
+WikirefFilter::~WikirefFilter() = default;
+
+std::unique_ptr<fasttext_inference::TokenCache> WikirefFilter::take_cache() {
+  {
+    std::lock_guard lock(caches_mutex_);
+    if (!idle_caches_.empty()) {
+      auto cache = std::move(idle_caches_.back());
+      idle_caches_.pop_back();
+      return cache;
+    }
+  }
+  return std::make_unique<fasttext_inference::TokenCache>(classifier_->make_cache());
+}
+
+void WikirefFilter::give_back(std::unique_ptr<fasttext_inference::TokenCache> cache) {
+  std::lock_guard lock(caches_mutex_);
+  idle_caches_.push_back(std::move(cache));
+}
+
+void WikirefFilter::process(Batch& batch) {
+  std::unique_ptr<fasttext_inference::TokenCache> cache = take_cache();
+  struct GiveBack {
+    WikirefFilter& owner;
+    std::unique_ptr<fasttext_inference::TokenCache>& cache;
+    ~GiveBack() { owner.give_back(std::move(cache)); }
+  } give_back_on_exit{*this, cache};
+  const bool filter = options_.mode == "filter";
+  std::string line;
+  for (Doc doc : batch) {
+    if (doc.dropped()) continue;
+    // classify.py: model.predict(" ".join(raw_content.strip().splitlines())); the Python binding
+    // appends "\n", which predictLine reads as the end-of-sentence token.
+    line = join_stripped_lines(doc.text());
+    line += '\n';
+    const auto prediction = classifier_->predict(line, *cache);
+    if (!prediction) {
+      // An empty text (or one of unknown words only) has no prediction; classify.py would fail
+      // on it. Recorded as an empty label, and never kept by the filter.
+      doc.set_meta("pred_label", std::string_view());
+      doc.set_meta("pred_label_prob", 0.0);
+      doc.set_meta("wiki_prob", 0.0);
+      if (filter) doc.drop("no_prediction");
+      continue;
+    }
+    // The binding returns predictLine's float probability as a Python float (a double), and
+    // 1 - p is computed in double: so do we. p may exceed 1 by fastText's 1e-5 smoothing.
+    const double probability = prediction->probability;
+    const double wiki_prob =
+        prediction->label == options_.wiki_label ? probability : 1.0 - probability;
+    doc.set_meta("pred_label", prediction->label);
+    doc.set_meta("pred_label_prob", probability);
+    doc.set_meta("wiki_prob", wiki_prob);
+    if (filter && !(wiki_prob >= options_.min_wiki_prob)) doc.drop("low_wiki_prob");
+  }
+}
+
+}  // namespace loom::redpajama_cc
