@@ -87,6 +87,9 @@ inline const std::map<std::string, MinimalSetup>& minimal_setups() {
         {},
         {},
         {{"language", "en"}, {"perplexity", 400.5}}}},
+      // cc_net records carry the WET URL and block digest.
+      {"url_digest_dedup",
+       {{}, {}, {}, {{"url", "http://example.com/"}, {"digest", "sha1:VQW3KXUOALO543IJ"}}}},
       {"wikiref_filter",
        {{}, {}, {}, {}, "needs a trained fastText model, which the repository does not hold"}},
       // Its documents usually carry meta.language (wikipedia_dump_source sets it).

@@ -1,0 +1,62 @@
+// url_digest_dedup: RedPajama's document dedup of the CommonCrawl slice (data_prep/cc/dedup/
+// dedup_phase1.py, dedup_phase2.py) over the stage's whole input. See UrlDigestIndex for the
+// rule: per input file a URL -> digest dict (last line wins), files in order, the first URL of
+// each new digest kept, and a record kept iff its URL was kept.
+//
+// The reference's "file" is one cc_net output file (en_head_0000.json.gz). Here it is the
+// document's source shard (the batch's shard URI), or a meta field naming it (`file_field`), and
+// files are walked in the order they first appear in the input: the sorted shard order, where the
+// reference walks Python's unsorted glob() order.
+#pragma once
+
+#include "url_digest_index.hpp"
+
+#include <loom/plugin.hpp>
+
+#include <string>
+
+namespace loom::dedup {
+
+struct UrlDigestDedupOptions {
+  std::string url_field = "url";
+  std::string digest_field = "digest";
+  std::string file_field;
+  std::string on_missing = "fail";
+
+  static constexpr const char* on_missing_values[] = {"fail", "keep"};
+  static constexpr auto fields = std::tuple(
+      field("url_field", &UrlDigestDedupOptions::url_field, "meta field holding the URL"),
+      field("digest_field", &UrlDigestDedupOptions::digest_field,
+            "meta field holding the content digest (cc_net: the WET WARC-Block-Digest)"),
+      field("file_field", &UrlDigestDedupOptions::file_field,
+            "meta field naming the document's input file; empty: its source shard"),
+      field("on_missing", &UrlDigestDedupOptions::on_missing,
+            "a document without a string URL or digest: fail the run, or keep it (never a "
+            "duplicate)")
+          .one_of(on_missing_values));
+};
+
+class UrlDigestDedup : public Deduper {
+ public:
+  static constexpr const char* name = "url_digest_dedup";
+  static constexpr const char* summary =
+      "RedPajama's CC document dedup: keeps the records of the first URL of each digest, per "
+      "file in order, over the whole input";
+  static constexpr std::uint32_t flags = order_sensitive | whole_input;
+  using Options = UrlDigestDedupOptions;
+
+  explicit UrlDigestDedup(const Options& options) : options_(options) {}
+  void observe(const Batch& batch) override;
+  void process(Batch& batch) override;
+
+ private:
+  // The document's URL and digest, or false (on_missing: keep) when one is missing.
+  bool key_of(const Doc& doc, std::size_t record, std::string_view& url,
+              std::string_view& digest) const;
+
+  Options options_;
+  UrlDigestIndex index_;
+  bool decided_ = false;
+};
+
+}  // namespace loom::dedup
