@@ -47,7 +47,8 @@ void UrlDigestDedup::observe(const Batch& batch) {
 }
 
 void UrlDigestDedup::process(Batch& batch) {
-  if (!decided_) {  // the first batch of the second pass: every record has been observed
+  if (batch.empty()) return;
+  if (!decided_) {  // the first documents of the second pass: every record has been observed
     index_.decide();
     decided_ = true;
   }
