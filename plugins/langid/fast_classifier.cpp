@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 
 namespace loom::fasttext_inference {
@@ -19,6 +20,23 @@ constexpr std::array<bool, 256> separator_table() {
 constexpr std::array<bool, 256> is_separator = separator_table();
 
 bool separator(char c) { return is_separator[static_cast<unsigned char>(c)]; }
+
+// hidden += row, four floats at a time: the same additions per element as a plain loop, so the
+// same result, in a quarter of the instructions (GCC does not vectorize a loop of unknown
+// length at -O2).
+void add_floats(float* __restrict hidden, const float* __restrict row, std::size_t n) {
+  using Four = float __attribute__((vector_size(16)));
+  std::size_t d = 0;
+  for (; d + 4 <= n; d += 4) {
+    Four a;
+    Four b;
+    std::memcpy(&a, hidden + d, sizeof a);
+    std::memcpy(&b, row + d, sizeof b);
+    a += b;
+    std::memcpy(hidden + d, &a, sizeof a);
+  }
+  for (; d < n; ++d) hidden[d] += row[d];
+}
 
 }  // namespace
 
@@ -39,6 +57,9 @@ TokenCache::Contribution FastClassifier::token_contribution(std::string_view tok
                                                             TokenCache& cache) const {
   TokenCache::Contribution known;
   if (cache.find(token, hash, known)) return known;
+  // A vocabulary word's sum was computed at load: copied, not recomputed.
+  if (model_->input_rows->find_known(token, hash, known))
+    return known.row_sum != nullptr ? cache.insert(token, hash, known) : known;
   std::vector<float>& sum = cache.token_sum;
   std::fill(sum.begin(), sum.end(), 0.0f);
   TokenCache::Contribution contribution =
@@ -110,8 +131,7 @@ std::optional<Prediction> FastClassifier::predict(std::string_view line, TokenCa
   for (const auto& t : tokens) {
     const TokenCache::Contribution c = token_contribution(t.token, t.hash, cache);
     if (!c.is_word) continue;
-    const float* row_sum = c.row_sum;
-    for (std::size_t d = 0; d < dim; ++d) hidden[d] += row_sum[d];
+    add_floats(hidden.data(), c.row_sum, dim);
     rows += c.rows;
     if (word_ngrams) cache.word_hashes.push_back(c.word_hash);
   }

@@ -1,8 +1,8 @@
 // InputRows: what one token adds to a fastText hidden vector, computed the way fastText's
 // Dictionary::getLine + Model::computeHidden would, but without their per-token allocations:
-// vocabulary lookup in a flat map, char n-gram hashes computed incrementally, pruned buckets
-// mapped through a dense table, and input rows read from a dense float copy of the matrix
-// (the quantized rows decoded once, by libfasttext itself, at load).
+// vocabulary words summed once at load, char n-gram hashes computed incrementally, pruned buckets
+// mapped through a rank bitmap, and input rows read from a dense float copy of the matrix (the
+// quantized rows decoded once, by libfasttext itself, at load).
 #pragma once
 
 #include "fast_classifier_model.hpp"
@@ -21,6 +21,12 @@ class InputRows {
   InputRows(const fasttext::Args& args, const ModelDictionary& dictionary,
             const fasttext::Matrix& input);
 
+  // On a token cache miss: the contribution of `token` if it is in the vocabulary and its sum
+  // was computed at load (always, but for vocabularies too big to sum ahead); else false.
+  // `hash`: TokenCache::hash_token(token).
+  bool find_known(std::string_view token, std::uint64_t hash,
+                  TokenCache::Contribution& known) const;
+
   // Sums the token's rows into `sum` (dimension floats, zeroed by the caller) and returns its
   // contribution (row_sum left null). `hash` is TokenCache::hash_token(token); `word` and
   // `ngram_rows` are scratch space.
@@ -37,16 +43,25 @@ class InputRows {
   struct VocabularySlot {
     std::uint64_t hash = 0;
     std::int32_t id = -1;  // -1: empty
-    bool is_word = false;
+    std::uint32_t key_offset = 0;
+    std::uint32_t key_length = 0;
+    std::uint32_t rows = 0;  // input rows of a word
+    std::int32_t word_hash = 0;
+    std::uint32_t is_word = 0;
   };
   const VocabularySlot* find_in_vocabulary(std::string_view token, std::uint64_t hash) const;
+  void sum_vocabulary_words();
 
   void add_char_ngrams(const std::string& word, float* sum, std::uint32_t& rows,
                        std::vector<std::int32_t>& ngram_rows) const;
+  std::uint32_t bucket_of(std::uint32_t hash) const;
 
   int dimension_;
   std::int32_t words_;
   std::uint32_t buckets_;
+  // Lemire's fastmod constant for buckets_: a hash's bucket by two multiplications instead of
+  // a division, for every char n-gram of every unknown token.
+  std::uint64_t bucket_reciprocal_ = 0;
   int min_n_;
   int max_n_;
   std::string label_prefix_;
@@ -54,14 +69,19 @@ class InputRows {
   const fasttext::Matrix& input_;
   std::vector<VocabularySlot> vocabulary_slots_;
   std::size_t vocabulary_mask_ = 0;
-  std::vector<std::string> vocabulary_words_;  // by id
+  std::string vocabulary_text_;   // every entry's bytes, one after another
+  std::vector<float> word_sums_;  // by word id, dimension floats each; empty: not summed
   bool pruned_ = false;
   // A pruned model keeps few of its buckets (lid.176: 42,765 of 2,000,000). Which ones is a
-  // bitmap with a rank directory, small enough to stay in the CPU caches, unlike a table of rows
-  // per bucket: bit b of kept_bits_ is set for a kept bucket, kept_before_ counts the kept
-  // buckets before each block of 512, and kept_rows_ holds their rows in bucket order.
-  std::vector<std::uint64_t> kept_bits_;
-  std::vector<std::uint32_t> kept_before_;
+  // bitmap with, beside each 64 bits, the count of kept buckets before them: one 16-byte read
+  // gives a bucket's rank among the kept, small enough (500 KB) to stay in the CPU caches,
+  // unlike a table of rows per bucket. kept_rows_ holds the kept buckets' rows in bucket order.
+  struct KeptBlock {
+    std::uint64_t bits = 0;
+    std::uint32_t before = 0;
+    std::uint32_t unused = 0;
+  };
+  std::vector<KeptBlock> kept_blocks_;
   std::vector<std::int32_t> kept_rows_;
   std::vector<float> dense_rows_;  // empty: rows too many to copy; use input_
   const float* rows_ = nullptr;    // dense rows (a copy, or the matrix's own)
