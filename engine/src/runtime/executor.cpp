@@ -5,6 +5,7 @@
 #include "runtime/batch.hpp"
 #include "runtime/batch_spool.hpp"
 #include "runtime/component_instance.hpp"
+#include "runtime/exclusions.hpp"
 #include "runtime/host_table.hpp"
 #include "runtime/node_counters.hpp"
 #include "runtime/reorderer.hpp"
@@ -502,7 +503,8 @@ class Run {
   }
 
   // Counts what a node kept and dropped, then sends kept documents to the main output and
-  // dropped ones to the `dropped` port (every port gets every sequence number, even if empty).
+  // dropped ones, marked with this node and their reason, to the `dropped` port (every port
+  // gets every sequence number, even if empty).
   void route(NodeRuntime& n, BatchPtr batch) {
     std::map<std::string, std::uint64_t, std::less<>> reasons;
     std::uint64_t kept = 0;
@@ -518,7 +520,10 @@ class Run {
     n.counters.add_kept(kept);
     n.counters.add_dropped(reasons);
     BatchPtr dropped;
-    if (!n.consumers[1].empty()) dropped = batch->select(is_dropped);
+    if (!n.consumers[1].empty()) {
+      dropped = batch->select(is_dropped);
+      mark_exclusions(*dropped, n.id());
+    }
     if (!reasons.empty()) batch->erase_if(is_dropped);
     deliver(n.consumers[0], std::move(batch));
     if (dropped) deliver(n.consumers[1], std::move(dropped));
