@@ -7,10 +7,12 @@
 #include "runtime/component_instance.hpp"
 #include "runtime/exclusions.hpp"
 #include "runtime/host_table.hpp"
+#include "runtime/meta_sampler.hpp"
 #include "runtime/node_counters.hpp"
 #include "runtime/reorderer.hpp"
 #include "runtime/resume.hpp"
 #include "runtime/resume_plan.hpp"
+#include "runtime/timeline.hpp"
 #include "runtime/watchdog.hpp"
 
 #include <oneapi/tbb/flow_graph.h>
@@ -96,6 +98,7 @@ struct NodeRuntime {
   NodeKind kind = NodeKind::source;
   std::unique_ptr<ComponentInstance> instance;
   NodeCounters counters;
+  MetaSampler meta_sampler;            // only fed when the run collects a report
   std::vector<Consumer> consumers[2];  // [0] main output, [1] dropped port
   std::uint32_t input_edges = 0;
   std::unique_ptr<Reorderer<Delivery>> reorder;
@@ -487,6 +490,7 @@ class Run {
     if (failed_) return;
     Batch& batch = *d.batch;
     n.counters.add_batch(batch.docs.size(), batch.text_bytes(), 1);
+    const std::size_t meta_before = batch.meta.size();
     loom_error err = fresh_error();
     int rc = 0;
     {
@@ -499,6 +503,7 @@ class Run {
       fail(n, err, batch.shard.get(), &batch);
       return;
     }
+    if (settings_.collect_report) n.meta_sampler.add_batch(batch, meta_before);
     route(n, std::move(d.batch));
   }
 
@@ -591,11 +596,12 @@ class Run {
     std::condition_variable progress_wake;
     bool done = false;
     std::thread progress;
-    if (settings_.on_progress) {
+    if (settings_.collect_report) timeline_.add(timeline_point(start));
+    if (settings_.on_progress || settings_.collect_report) {
       progress = std::thread([&] {
         std::unique_lock lock(progress_mutex);
         while (!progress_wake.wait_for(lock, std::chrono::milliseconds(500), [&] { return done; }))
-          settings_.on_progress(sample(start));
+          tick(start, false);
       });
     }
     bool ok = true;
@@ -617,7 +623,7 @@ class Run {
       }
       progress_wake.notify_all();
       progress.join();
-      settings_.on_progress(sample(start));
+      tick(start, true);
     }
     return ok && !failed_;
   }
@@ -632,6 +638,21 @@ class Run {
                          " batches waiting for an earlier one that never came (internal error)");
       return;
     }
+  }
+
+  // One beat of the sampling thread (and the last one, after the graph drained).
+  void tick(std::chrono::steady_clock::time_point start, bool last) {
+    if (settings_.on_progress) settings_.on_progress(sample(start));
+    if (settings_.collect_report) timeline_.add(timeline_point(start), last);
+  }
+
+  TimelinePoint timeline_point(std::chrono::steady_clock::time_point start) const {
+    TimelinePoint p;
+    p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    p.docs_read = docs_read_.load();
+    p.bytes_read = bytes_read_.load();
+    for (const NodeRuntime& n : nodes_) p.docs_out.push_back(n.counters.kept());
+    return p;
   }
 
   bool finish_all() {
@@ -748,8 +769,13 @@ class Run {
       ns.component = n.bound->component->name;
       ns.kind = kind_name(n.kind);
       n.counters.fill(ns);
+      for (const InputEdge& input : n.bound->inputs)
+        ns.inputs.push_back(graph_.nodes[input.from].spec->id +
+                            (input.dropped_port ? ".dropped" : ""));
+      ns.meta_fields = n.meta_sampler.results();
       stats.nodes.push_back(std::move(ns));
     }
+    stats.timeline = timeline_.points();
   }
 
   // -- failures ------------------------------------------------------------------------------
@@ -832,6 +858,7 @@ class Run {
   std::mutex failure_mutex_;
   std::uint64_t shards_total_ = 0;
   std::atomic<std::uint64_t> shards_done_{0}, docs_read_{0}, bytes_read_{0};
+  Timeline timeline_;  // touched by the sampling thread only, then after it joined
   // Last: stopped (its thread joined) before anything it may look at is destroyed.
   Watchdog watchdog_;
 };

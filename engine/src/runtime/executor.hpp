@@ -41,6 +41,9 @@ struct ExecutionSettings {
   std::string manifest_path;
   double checkpoint_seconds = 30;
   bool restart = false;
+  // Also record a throughput time series and samples of the numeric meta fields each node adds
+  // (RunStats::timeline, NodeStats::meta_fields), for the HTML report.
+  bool collect_report = false;
 };
 
 // Runs the graph to completion. Failures become diagnostics (one for the first runtime error);

@@ -20,6 +20,7 @@ class NodeCounters {
     bytes_in_.fetch_add(bytes_in, std::memory_order_relaxed);
   }
   void add_kept(std::uint64_t n) { kept_.fetch_add(n, std::memory_order_relaxed); }
+  std::uint64_t kept() const { return kept_.load(std::memory_order_relaxed); }
   // `reasons` maps reason -> count for one batch; merged under a lock (once per batch).
   void add_dropped(const std::map<std::string, std::uint64_t, std::less<>>& reasons) {
     if (reasons.empty()) return;

@@ -3,6 +3,7 @@
 
 #include <loom/engine/diagnostic.hpp>
 #include <loom/engine/graph_spec.hpp>
+#include <loom/engine/run_observations.hpp>
 
 #include <atomic>
 #include <cstdint>
@@ -28,8 +29,10 @@ struct NodeStats {
   std::uint64_t docs_kept = 0;  // sources: documents read; sinks: documents written
   std::uint64_t docs_dropped = 0;
   std::map<std::string, std::uint64_t> dropped_by_reason;
-  std::uint64_t bytes_in = 0;  // text bytes of the documents that entered
-  double busy_seconds = 0;     // time spent inside the component
+  std::uint64_t bytes_in = 0;                // text bytes of the documents that entered
+  double busy_seconds = 0;                   // time spent inside the component
+  std::vector<std::string> inputs;           // "node" or "node.dropped", as in the graph file
+  std::vector<MetaFieldSample> meta_fields;  // only when the run collects a report
 };
 
 struct RunStats {
@@ -44,6 +47,7 @@ struct RunStats {
   std::uint64_t bytes_read = 0;  // text bytes produced by sources
   double wall_seconds = 0;
   std::vector<NodeStats> nodes;
+  std::vector<TimelinePoint> timeline;  // only when the run collects a report
 };
 
 // What a progress display sees, sampled while a run goes on.
@@ -82,14 +86,16 @@ struct RunOptions {
   // stats file (stats.json -> stats.resume.json), else there is none.
   double checkpoint_seconds = 30;
   std::string manifest_path;
-  bool restart = false;  // ignore an existing manifest and start over
+  bool restart = false;     // ignore an existing manifest and start over
+  std::string report_path;  // "" = none; else an HTML report, written even on failure
 };
 
 struct RunReport {
   int exit_code = exit_ok;
   std::vector<Diagnostic> diagnostics;
   RunStats stats;
-  std::string stats_path;  // where stats.json was written, if anywhere
+  std::string stats_path;   // where stats.json was written, if anywhere
+  std::string report_path;  // where the HTML report was written, if anywhere
 };
 
 // Loads plugins, parses, validates and runs a graph file.
