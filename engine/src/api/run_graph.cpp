@@ -1,5 +1,6 @@
 #include "io/io.hpp"
 #include "plugin/registry.hpp"
+#include "report/report.hpp"
 #include "runtime/executor.hpp"
 #include "validate/bound_graph.hpp"
 
@@ -43,9 +44,8 @@ std::string manifest_path_beside(const std::string& stats_path) {
          ".resume.json";
 }
 
-}  // namespace
-
-RunReport run_graph(const std::string& graph_path, const RunOptions& options) {
+// Everything but the HTML report.
+RunReport run_and_record(const std::string& graph_path, const RunOptions& options) {
   io::global_init();
   io::HttpSettings http = io::http_settings();
   http.max_retries = options.http_max_retries;
@@ -99,6 +99,7 @@ RunReport run_graph(const std::string& graph_path, const RunOptions& options) {
       !options.manifest_path.empty() ? options.manifest_path : manifest_path_beside(stats_path);
   settings.checkpoint_seconds = options.checkpoint_seconds;
   settings.restart = options.restart;
+  settings.collect_report = !options.report_path.empty();
 
   report.stats.graph = graph_path;
   const bool ok = runtime::execute(bound, settings, report.stats, report.diagnostics);
@@ -107,6 +108,25 @@ RunReport run_graph(const std::string& graph_path, const RunOptions& options) {
   if (!stats_path.empty()) {
     report.stats.status = ok ? "succeeded" : "failed";
     if (write_stats(stats_path, report.stats, report.diagnostics)) report.stats_path = stats_path;
+  }
+  return report;
+}
+
+}  // namespace
+
+RunReport run_graph(const std::string& graph_path, const RunOptions& options) {
+  RunReport report = run_and_record(graph_path, options);
+  // Written whatever happened (an invalid graph, a failed run), so the page can show why.
+  if (!options.report_path.empty()) {
+    const std::string error = report::write_report(options.report_path, report, graph_path);
+    if (error.empty()) {
+      report.report_path = options.report_path;
+    } else {
+      Diagnostic d;
+      d.severity = Severity::warning;
+      d.message = "could not write the run report: " + error;
+      report.diagnostics.push_back(std::move(d));
+    }
   }
   return report;
 }

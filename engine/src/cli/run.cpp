@@ -118,6 +118,7 @@ void print_summary(const RunReport& report) {
   }
   if (!report.stats_path.empty())
     std::fprintf(stderr, "statistics: %s\n", report.stats_path.c_str());
+  if (!report.report_path.empty()) std::fprintf(stderr, "report: %s\n", report.report_path.c_str());
 }
 
 }  // namespace
@@ -128,6 +129,7 @@ void register_run(CLI::App& app, Context& ctx) {
     int threads = 0;
     std::string task = "0/1";
     std::string stats;
+    std::string report;
     std::size_t batch_bytes = 1u << 20;
     int http_retries = 5;
     double http_backoff = 0.5;
@@ -152,6 +154,10 @@ void register_run(CLI::App& app, Context& ctx) {
                   "Process only task I of N: input shards [I*n/N, (I+1)*n/N) of each source");
   cmd->add_option("--stats", args->stats,
                   "Write run statistics (JSON) here (default: the graph's `stats:` key)");
+  cmd->add_option("--report", args->report,
+                  "Write a self-contained HTML page about the run here (graph, documents per "
+                  "node, drop reasons, throughput over time, histograms of numeric meta fields "
+                  "nodes add); also written when the run fails");
   cmd->add_option("--batch-bytes", args->batch_bytes,
                   "Text bytes a source puts in one batch (default 1048576)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30));
@@ -180,6 +186,9 @@ void register_run(CLI::App& app, Context& ctx) {
                   "The resume manifest (default: beside the stats file, stats.resume.json)");
   cmd->add_flag("--restart", args->restart,
                 "Ignore (delete) an existing resume manifest and run from the start");
+  cmd->footer(
+      "Documents leaving a filter's or deduper's `dropped` port carry meta `dropped_by` (the "
+      "node) and `drop_reason`, so a sink on that port keeps the exclusions with their cause.");
   cmd->add_flag("--quiet", args->quiet, "No progress line and no summary");
   cmd->add_flag("--progress", args->progress, "Show progress even when stderr is not a terminal");
   cmd->callback([args, &ctx] {
@@ -189,6 +198,7 @@ void register_run(CLI::App& app, Context& ctx) {
     options.threads = args->threads;
     options.batch_bytes = args->batch_bytes;
     options.stats_path = args->stats;
+    options.report_path = args->report;
     options.http_max_retries = args->http_retries;
     options.http_backoff_seconds = args->http_backoff;
     options.buffer_memory_mb = args->buffer_memory_mb;
