@@ -32,6 +32,7 @@ packages=(
   # The perplexity tests build real models: IRSTLM estimates ARPA n-gram models and is the
   # independent evaluator; libime-bin's libime_slm_build_binary is KenLM's build_binary.
   irstlm libime-bin
+  chromium  # headless: renders the `loom run --report` page in tests/graphs/report.sh
 )
 
 install_packages() {
