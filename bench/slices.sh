@@ -64,15 +64,30 @@ stats_summary() {
     }'
 }
 
+# slice_args SLICE: extra `loom run` arguments a slice needs besides DATA and OUT. The Common
+# Crawl slice needs its models; the demo stand-ins (scripts/cc_demo_models.sh) have cc_net's
+# shapes (SentencePiece unigram, KenLM binary probing n-gram, fastText classifier) but are smaller,
+# so perplexity and wikiref cost less per document than with the real 5-gram and model.bin.
+slice_args() {
+  if [[ "$1" == common_crawl ]]; then
+    local models=$build/cc-demo-models
+    bash "$repo/scripts/cc_demo_models.sh" "$models" "$repo/../shared" >&2 || return 1
+    echo "--set CC_SP_MODEL=$models/en.sp.model --set CC_LM_MODEL=$models/en.arpa.bin" \
+      "--set CC_WIKIREF_MODEL=$models/wikiref.bin"
+  fi
+}
+
 # measure SLICE THREADS: best wall time of $repeat runs and the largest peak RSS among them,
 # printed as "<seconds> <max_rss_kb>".
 measure() {
   local slice=$1 threads=$2 best="" rss=0 i seconds kb
-  local run_out=$out/slices/$slice-t$threads
+  local run_out=$out/slices/$slice-t$threads args extra=()
+  args=$(slice_args "$slice") || return 1
+  read -ra extra <<<"$args"  # model paths under BUILD_DIR: no spaces expected
   for ((i = 1; i <= repeat; i++)); do
     rm -rf "$run_out"
     "$measure" "$run_out.measure" "$loom" run "$repo/graphs/redpajama/$slice.yaml" \
-      --set "DATA=$data/$slice" --set "OUT=$run_out" --threads "$threads" \
+      --set "DATA=$data/$slice" --set "OUT=$run_out" "${extra[@]}" --threads "$threads" \
       --plugin-path "$build/plugins" </dev/null >"$run_out.log" 2>&1 || {
       echo "bench: $slice --threads $threads failed:" >&2
       tail -n 20 "$run_out.log" >&2

@@ -46,6 +46,10 @@ assemble_shared_data() {
   ln -s "$corpus"/wikipedia/gensim/enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2 \
     "$dir/wikipedia/"
   ln -s "$golden"/wikipedia/input/*.bz2 "$dir/wikipedia/"
+  # The corpus's WET files: cc_net's test fixture (named .txt there) and a real CC-MAIN segment.
+  mkdir -p "$dir/common_crawl"
+  ln -s "$corpus/common_crawl/cc_net/sample.warc.txt" "$dir/common_crawl/sample.warc.wet"
+  ln -s "$corpus/common_crawl/whirlwind/whirlwind.warc.wet.gz" "$dir/common_crawl/"
 }
 
 if [[ -d "$repo/../shared/corpus" ]]; then
@@ -79,10 +83,22 @@ for graph in "${graphs[@]}"; do
   fi
   # A fresh folder per slice so the summary only counts this run's files.
   rm -rf "${out:?}/$slice"
+  extra=()
+  if [[ "$slice" == common_crawl ]]; then
+    # The slice's models are not downloadable here: small stand-ins trained from the corpus.
+    models=$build/cc-demo-models
+    if ! bash "$repo/scripts/cc_demo_models.sh" "$models" "$repo/../shared"; then
+      summary+=("$(printf '%-14s skipped: no demo models (see the messages above)' "$slice")")
+      continue
+    fi
+    extra=(--set "CC_SP_MODEL=$models/en.sp.model" --set "CC_LM_MODEL=$models/en.arpa.bin"
+      --set "CC_WIKIREF_MODEL=$models/wikiref.bin")
+  fi
   echo
-  echo "demo: loom run graphs/redpajama/$slice.yaml --set DATA=$data --set OUT=$out"
+  echo "demo: loom run graphs/redpajama/$slice.yaml --set DATA=$data --set OUT=$out ${extra[*]}"
   start=$(date +%s.%N)
-  if "$loom" run "$graph" --set "DATA=$data" --set "OUT=$out" --plugin-path "$build/plugins"; then
+  if "$loom" run "$graph" --set "DATA=$data" --set "OUT=$out" "${extra[@]}" \
+    --plugin-path "$build/plugins"; then
     seconds=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
     files=0 docs=0 bytes=0
     while IFS= read -r -d '' file; do
