@@ -1,6 +1,6 @@
 #include "language_id.hpp"
 
-#include "fast_classifier.hpp"
+#include "classifier_pool.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -81,7 +81,7 @@ LanguageId::LanguageId(const Options& options) : options_(options) {
                     "' not found (scripts/setup.sh installs lid.176.ftz; or set `model`)",
                 LOOM_ERR_CONFIG);
   try {
-    classifier_ = std::make_unique<fasttext_inference::FastClassifier>(options_.model);
+    classifier_ = std::make_unique<fasttext_inference::ClassifierPool>(options_.model);
   } catch (const std::exception& e) {
     throw Error("language_id: cannot load fastText model '" + options_.model + "': " + e.what(),
                 LOOM_ERR_CONFIG);
@@ -90,31 +90,9 @@ LanguageId::LanguageId(const Options& options) : options_(options) {
 
 LanguageId::~LanguageId() = default;
 
-std::unique_ptr<fasttext_inference::TokenCache> LanguageId::take_cache() {
-  {
-    std::lock_guard lock(caches_mutex_);
-    if (!idle_caches_.empty()) {
-      auto cache = std::move(idle_caches_.back());
-      idle_caches_.pop_back();
-      return cache;
-    }
-  }
-  return std::make_unique<fasttext_inference::TokenCache>(classifier_->make_cache());
-}
-
-void LanguageId::give_back(std::unique_ptr<fasttext_inference::TokenCache> cache) {
-  std::lock_guard lock(caches_mutex_);
-  idle_caches_.push_back(std::move(cache));
-}
-
 void LanguageId::process(Batch& batch) {
   const bool filter = options_.mode == "filter";
-  std::unique_ptr<fasttext_inference::TokenCache> cache = take_cache();
-  struct GiveBack {
-    LanguageId& owner;
-    std::unique_ptr<fasttext_inference::TokenCache>& cache;
-    ~GiveBack() { owner.give_back(std::move(cache)); }
-  } give_back_on_exit{*this, cache};
+  fasttext_inference::ClassifierPool::Lease lease = classifier_->borrow_cache();
   std::string line;
   for (Doc doc : batch) {
     if (doc.dropped()) continue;
@@ -122,7 +100,7 @@ void LanguageId::process(Batch& batch) {
     // classifier reads the line exactly as predictLine would.
     line = prepare_text(doc.text(), options_);
     line += '\n';
-    const auto prediction = classifier_->predict(line, *cache);
+    const auto prediction = classifier_->classifier().predict(line, lease.cache());
     std::string label;
     double score = 0.0;
     if (prediction) {

@@ -4,13 +4,10 @@
 #include <loom/plugin.hpp>
 
 #include <memory>
-#include <mutex>
 #include <string>
-#include <vector>
 
 namespace loom::fasttext_inference {
-class FastClassifier;
-class TokenCache;
+class ClassifierPool;
 }  // namespace loom::fasttext_inference
 
 namespace loom::langid {
@@ -73,15 +70,8 @@ class LanguageId : public Filter {
   void process(Batch& batch) override;
 
  private:
-  // Token caches for the threads running process() at once: one is taken for a batch and given
-  // back after, so no two threads share one and there are never more than threads.
-  std::unique_ptr<fasttext_inference::TokenCache> take_cache();
-  void give_back(std::unique_ptr<fasttext_inference::TokenCache> cache);
-
   Options options_;
-  std::unique_ptr<fasttext_inference::FastClassifier> classifier_;
-  std::mutex caches_mutex_;
-  std::vector<std::unique_ptr<fasttext_inference::TokenCache>> idle_caches_;
+  std::unique_ptr<fasttext_inference::ClassifierPool> classifier_;
 };
 
 // The text as the model should see it, per the newline and lowercase options.

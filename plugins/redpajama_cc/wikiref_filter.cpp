@@ -1,7 +1,7 @@
 #include "wikiref_filter.hpp"
 
+#include "classifier_pool.hpp"
 #include "classifier_text.hpp"
-#include "fast_classifier.hpp"
 
 #include <filesystem>
 #include <utility>
@@ -12,7 +12,7 @@ WikirefFilter::WikirefFilter(const Options& options) : options_(options) {
   if (!std::filesystem::is_regular_file(options_.model))
     throw Error("wikiref_filter: model file '" + options_.model + "' not found", LOOM_ERR_CONFIG);
   try {
-    classifier_ = std::make_unique<fasttext_inference::FastClassifier>(options_.model);
+    classifier_ = std::make_unique<fasttext_inference::ClassifierPool>(options_.model);
   } catch (const std::exception& e) {
     throw Error("wikiref_filter: cannot load fastText model '" + options_.model + "': " + e.what(),
                 LOOM_ERR_CONFIG);
@@ -21,30 +21,8 @@ WikirefFilter::WikirefFilter(const Options& options) : options_(options) {
 
 WikirefFilter::~WikirefFilter() = default;
 
-std::unique_ptr<fasttext_inference::TokenCache> WikirefFilter::take_cache() {
-  {
-    std::lock_guard lock(caches_mutex_);
-    if (!idle_caches_.empty()) {
-      auto cache = std::move(idle_caches_.back());
-      idle_caches_.pop_back();
-      return cache;
-    }
-  }
-  return std::make_unique<fasttext_inference::TokenCache>(classifier_->make_cache());
-}
-
-void WikirefFilter::give_back(std::unique_ptr<fasttext_inference::TokenCache> cache) {
-  std::lock_guard lock(caches_mutex_);
-  idle_caches_.push_back(std::move(cache));
-}
-
 void WikirefFilter::process(Batch& batch) {
-  std::unique_ptr<fasttext_inference::TokenCache> cache = take_cache();
-  struct GiveBack {
-    WikirefFilter& owner;
-    std::unique_ptr<fasttext_inference::TokenCache>& cache;
-    ~GiveBack() { owner.give_back(std::move(cache)); }
-  } give_back_on_exit{*this, cache};
+  fasttext_inference::ClassifierPool::Lease lease = classifier_->borrow_cache();
   const bool filter = options_.mode == "filter";
   std::string line;
   for (Doc doc : batch) {
@@ -53,7 +31,7 @@ void WikirefFilter::process(Batch& batch) {
     // appends "\n", which predictLine reads as the end-of-sentence token.
     line = join_stripped_lines(doc.text());
     line += '\n';
-    const auto prediction = classifier_->predict(line, *cache);
+    const auto prediction = classifier_->classifier().predict(line, lease.cache());
     if (!prediction) {
       // An empty text (or one of unknown words only) has no prediction; classify.py would fail
       // on it. Recorded as an empty label, and never kept by the filter.

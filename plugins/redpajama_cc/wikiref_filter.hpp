@@ -6,13 +6,10 @@
 #include <loom/plugin.hpp>
 
 #include <memory>
-#include <mutex>
 #include <string>
-#include <vector>
 
 namespace loom::fasttext_inference {
-class FastClassifier;
-class TokenCache;
+class ClassifierPool;
 }  // namespace loom::fasttext_inference
 
 namespace loom::redpajama_cc {
@@ -53,14 +50,8 @@ class WikirefFilter : public Filter {
   void process(Batch& batch) override;
 
  private:
-  // One token cache per thread running process() at once, handed out for a batch and given back.
-  std::unique_ptr<fasttext_inference::TokenCache> take_cache();
-  void give_back(std::unique_ptr<fasttext_inference::TokenCache> cache);
-
   Options options_;
-  std::unique_ptr<fasttext_inference::FastClassifier> classifier_;
-  std::mutex caches_mutex_;
-  std::vector<std::unique_ptr<fasttext_inference::TokenCache>> idle_caches_;
+  std::unique_ptr<fasttext_inference::ClassifierPool> classifier_;
 };
 
 }  // namespace loom::redpajama_cc
