@@ -1,34 +1,13 @@
 #include <loom/engine/engine.hpp>
 
+#include "base/json_text.hpp"
+
 #include <charconv>
 #include <string>
 
 namespace loom {
 
 namespace {
-
-void append_escaped(std::string& out, std::string_view s) {
-  out += '"';
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          static const char* const hex = "0123456789abcdef";
-          out += "\\u00";
-          out += hex[c >> 4];
-          out += hex[c & 15];
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-}
 
 void append_number(std::string& out, double value) {
   char buf[64];
@@ -44,12 +23,12 @@ class JsonObject {
     out_ += first_ ? "\n" : ",\n";
     first_ = false;
     out_.append(static_cast<std::size_t>(indent_ + 2), ' ');
-    append_escaped(out_, k);
+    append_json_string(out_, k);
     out_ += ": ";
   }
   void field(std::string_view k, std::string_view v) {
     key(k);
-    append_escaped(out_, v);
+    append_json_string(out_, v);
   }
   void field(std::string_view k, std::uint64_t v) {
     key(k);

@@ -3,6 +3,8 @@
 // holds (a drop reason "</script>" stays data).
 #include "report/report.hpp"
 
+#include "base/json_text.hpp"
+
 #include <charconv>
 #include <cmath>
 
@@ -11,26 +13,7 @@ namespace loom::report {
 namespace {
 
 void append_string(std::string& out, std::string_view s) {
-  static const char* const hex = "0123456789abcdef";
-  out += '"';
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x7f) {
-          out += "\\u00";
-          out += hex[c >> 4];
-          out += hex[c & 15];
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
+  append_json_string(out, s, /*for_html_script=*/true);
 }
 
 void append_number(std::string& out, double value) {

@@ -1,5 +1,6 @@
 #include "runtime/resume.hpp"
 
+#include "base/json_text.hpp"
 #include "io/io.hpp"
 
 #include <fcntl.h>
@@ -16,24 +17,6 @@ namespace loom::runtime {
 namespace {
 
 constexpr const char* kFormat = "loom-resume-1";
-
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", u);
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-}
 
 std::string errno_message(int error_number) { return std::strerror(error_number); }
 
