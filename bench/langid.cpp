@@ -13,6 +13,7 @@
 // Prints one line per path (target: >= 5x predictLine), then key=value lines for scripts.
 
 #include "corpus_texts.hpp"
+#include "thread_clock.hpp"
 
 #include <fasttext/fasttext.h>
 #include <fast_classifier.hpp>
@@ -73,14 +74,6 @@ struct Answer {
   float probability = -1;
 };
 
-// CPU time of this thread: the machine may be shared, and wall time would then measure the
-// neighbours as much as the code.
-double thread_seconds() {
-  timespec t{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) try {
@@ -115,26 +108,26 @@ int main(int argc, char** argv) try {
   double best_warm = 1e300;
   std::vector<std::pair<fasttext::real, std::string>> predictions;
   for (int r = 0; r < repeat; ++r) {
-    double start = thread_seconds();
+    double start = loom::bench::thread_seconds();
     for (std::size_t i = 0; i < docs.size(); ++i) {
       std::istringstream line(docs[i]);  // as language_id fed predictLine
       reference.predictLine(line, predictions, 1, 0.0);
       if (!predictions.empty()) expected[i] = {predictions[0].second, predictions[0].first};
     }
-    best_reference = std::min(best_reference, thread_seconds() - start);
+    best_reference = std::min(best_reference, loom::bench::thread_seconds() - start);
 
-    start = thread_seconds();
+    start = loom::bench::thread_seconds();
     auto cache = fast.make_cache();  // cold: misses are part of the measurement
     for (std::size_t i = 0; i < docs.size(); ++i) {
       if (auto p = fast.predict(docs[i], cache)) got[i] = {std::string(p->label), p->probability};
     }
-    best_fast = std::min(best_fast, thread_seconds() - start);
+    best_fast = std::min(best_fast, loom::bench::thread_seconds() - start);
 
     // A long-running language_id thread's cache has seen many documents before this one: warm
     // it on the other pieces of the corpus (untimed), never on the measured documents.
     auto warm_cache = fast.make_cache();
     for (const auto& doc : corpus.others) fast.predict(doc, warm_cache);
-    start = thread_seconds();
+    start = loom::bench::thread_seconds();
     for (std::size_t i = 0; i < docs.size(); ++i) {
       const auto p = fast.predict(docs[i], warm_cache);
       const bool same = p ? p->label == got[i].label && p->probability == got[i].probability
@@ -144,7 +137,7 @@ int main(int argc, char** argv) try {
         return 1;
       }
     }
-    best_warm = std::min(best_warm, thread_seconds() - start);
+    best_warm = std::min(best_warm, loom::bench::thread_seconds() - start);
   }
 
   std::size_t mismatches = 0;

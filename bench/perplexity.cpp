@@ -7,6 +7,7 @@
 // Prints one line per measurement, then key=value lines for scripts.
 
 #include "corpus_texts.hpp"
+#include "thread_clock.hpp"
 
 #include <document_perplexity.hpp>
 
@@ -20,24 +21,9 @@
 #include <utility>
 #include <vector>
 
+using loom::bench::best_seconds;
+
 namespace {
-
-double thread_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-template <class F>
-double best_seconds(int repeat, F&& run) {
-  double best = 1e300;
-  for (int r = 0; r < repeat; ++r) {
-    const double start = thread_seconds();
-    run();
-    best = std::min(best, thread_seconds() - start);
-  }
-  return best;
-}
 
 // Consecutive lines of each text gathered into documents of at least 2,300 bytes.
 std::vector<std::string> documents_of(const std::vector<loom::bench::SourceText>& texts) {
