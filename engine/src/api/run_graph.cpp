@@ -100,6 +100,8 @@ RunReport run_and_record(const std::string& graph_path, const RunOptions& option
   settings.checkpoint_seconds = options.checkpoint_seconds;
   settings.restart = options.restart;
   settings.collect_report = !options.report_path.empty();
+  for (const std::string& path : {stats_path, settings.manifest_path, options.report_path})
+    if (!path.empty()) settings.engine_outputs.push_back(path);
 
   report.stats.graph = graph_path;
   const bool ok = runtime::execute(bound, settings, report.stats, report.diagnostics);
