@@ -50,8 +50,9 @@ tree_bytes() {
 # (kill_attempt.py: at a random share of the output still to write, after a random LOW..HIGH
 # times $run_seconds, or shortly after one of the first checkpoints): SIGKILL, or SIGTERM on
 # every TERM_EVERY-th attempt (0: never). At least MIN_ATTEMPTS attempts, and more (up to
-# MIN_ATTEMPTS + 3 * MIN_KILLS) until MIN_KILLS of them were signalled while running. An attempt
-# that finishes first must already have the reference's output (the next one starts over). Sets
+# MIN_ATTEMPTS + 3 * MIN_KILLS) until MIN_KILLS of them were signalled while running and one left
+# a manifest behind (so that a rerun really resumes, not only starts over). An attempt that
+# finishes first must already have the reference's output (the next one starts over). Sets
 # $killed_running and $resumed_runs (attempts that started with a manifest there, i.e. continued
 # an interrupted run).
 kill_and_resume() {
@@ -63,7 +64,10 @@ kill_and_resume() {
   killed_running=0
   resumed_runs=0
   for ((k = 1; k <= max_attempts; k++)); do
-    ((k > min_attempts && killed_running >= min_kills)) && break
+    if ((k > min_attempts && killed_running >= min_kills)); then
+      # Enough kills; one more attempt unless some rerun has resumed (or the next one will).
+      ((resumed_runs > 0)) || has_manifest "$out" && break
+    fi
     how="fresh"
     if has_manifest "$out"; then
       resumed_runs=$((resumed_runs + 1))
