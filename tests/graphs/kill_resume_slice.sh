@@ -3,14 +3,16 @@
 # slice's native format made from ../shared by loom_bench_slices (as the benchmarks and
 # common_crawl_slice.sh make theirs):
 # 1. an uninterrupted run is the reference;
-# 2. runs into another folder are killed with SIGKILL at random moments (at a random share of
-#    the output still to write, or after a random time; at least 3 while running), each rerun continuing from the resume manifest, then one runs to the end: every
-#    output file must be byte-identical to the reference, stats.json must agree where it is
-#    deterministic (compare_stats.py), and at least one rerun must really have resumed;
+# 2. runs into another folder are killed with SIGKILL at random moments (kill_lib.sh: at a random
+#    share of the output still to write, after a random time, or shortly after one of the first
+#    checkpoints), at least 3 of them while running, each rerun continuing from the resume
+#    manifest; then one runs to the end: every output file must be byte-identical to the
+#    reference, stats.json must agree where it is deterministic (compare_stats.py), and at least
+#    one rerun must really have resumed;
 # 3. runs are killed right after a rename of a finished output to its final name (the LD_PRELOAD
 #    shim of tests/faults/kill_at_rename.cpp): after the last one, just before the manifest goes,
 #    and, when there are several outputs, after a random one of the others; the rerun must
-#    finish with the same bytes.
+#    resume and finish with the same bytes.
 # Kill moments come from a printed seed (LOOM_KILL_SEED replays them, see kill_lib.sh).
 #   usage: kill_resume_slice.sh SLICE [CC_MODELS_DIR]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
