@@ -1,0 +1,13 @@
+#include <text/lines.hpp>
+
+namespace loom::textlib {
+
+std::size_t count_non_overlapping(std::string_view text, std::string_view needle) {
+  std::size_t count = 0;
+  for (std::size_t at = text.find(needle); at != std::string_view::npos;
+       at = text.find(needle, at + needle.size()))
+    ++count;
+  return count;
+}
+
+}  // namespace loom::textlib

@@ -1,0 +1,128 @@
+#include "gopher_repetition.hpp"
+
+#include <text/python_whitespace.hpp>
+#include <text/string_ids.hpp>
+#include <text/word_ngrams.hpp>
+
+#include <cstring>
+
+namespace loom::quality {
+namespace {
+
+constexpr const char* kNames[kRepetitionRules] = {
+    "duplicate_paragraph_ratio",  "duplicate_paragraph_char_ratio", "duplicate_line_ratio",
+    "duplicate_line_char_ratio",  "top_2gram_char_ratio",           "top_3gram_char_ratio",
+    "top_4gram_char_ratio",       "duplicate_5gram_char_ratio",     "duplicate_6gram_char_ratio",
+    "duplicate_7gram_char_ratio", "duplicate_8gram_char_ratio",     "duplicate_9gram_char_ratio",
+    "duplicate_10gram_char_ratio"};
+constexpr const char* kReasons[kRepetitionRules] = {"duplicate_paragraphs",
+                                                    "duplicate_paragraph_chars",
+                                                    "duplicate_lines",
+                                                    "duplicate_line_chars",
+                                                    "top_2gram",
+                                                    "top_3gram",
+                                                    "top_4gram",
+                                                    "duplicate_5grams",
+                                                    "duplicate_6grams",
+                                                    "duplicate_7grams",
+                                                    "duplicate_8grams",
+                                                    "duplicate_9grams",
+                                                    "duplicate_10grams"};
+
+// Elements of `text` split at runs of at least `min_run` '\n' (re.split(r"\n{min_run,}", text)):
+// every element, empty ones included, is counted; a repeat adds its code points.
+struct Duplicates {
+  double elements = 0;
+  double repeated = 0;
+  double repeated_code_points = 0;
+};
+
+Duplicates find_duplicates(std::string_view text, std::size_t min_run, textlib::StringIds& seen) {
+  seen.reset(64);
+  Duplicates d;
+  auto add = [&](std::string_view element) {
+    ++d.elements;
+    bool inserted = false;
+    seen.id(element, inserted);
+    if (!inserted) {
+      ++d.repeated;
+      d.repeated_code_points += static_cast<double>(textlib::count_code_points(element));
+    }
+  };
+  std::size_t start = 0;
+  for (std::size_t at = text.find('\n'); at != std::string_view::npos;) {
+    std::size_t run_end = at;
+    while (run_end < text.size() && text[run_end] == '\n') ++run_end;
+    if (run_end - at >= min_run) {
+      add(text.substr(start, at - start));
+      start = run_end;
+    }
+    at = text.find('\n', run_end);
+  }
+  add(text.substr(start));
+  return d;
+}
+
+struct Scratch {
+  textlib::StringIds seen;
+  textlib::WordSequence words;
+  textlib::NgramCounter ngrams;
+};
+
+RepetitionStats measure(std::string_view text, Scratch& scratch) {
+  RepetitionStats s{};
+  const auto length = static_cast<double>(textlib::count_code_points(text));
+  const Duplicates paragraphs = find_duplicates(textlib::python_strip(text), 2, scratch.seen);
+  s[0] = ratio(paragraphs.repeated, paragraphs.elements);
+  s[1] = ratio(paragraphs.repeated_code_points, length);
+  const Duplicates lines = find_duplicates(text, 1, scratch.seen);
+  s[2] = ratio(lines.repeated, lines.elements);
+  s[3] = ratio(lines.repeated_code_points, length);
+  scratch.words.assign(text);
+  for (std::size_t n = 2; n <= 4; ++n) {
+    const textlib::TopNgram top = scratch.ngrams.top(scratch.words, n);
+    // The n-gram as " ".join(words): its words' code points and n - 1 spaces.
+    const double chars =
+        top.count == 0
+            ? 0.0
+            : static_cast<double>(scratch.words.code_points(top.start, top.start + n) + n - 1);
+    s[n + 2] = ratio(chars * static_cast<double>(top.count), length);
+  }
+  for (std::size_t n = 5; n <= 10; ++n)
+    s[n + 2] =
+        ratio(static_cast<double>(scratch.ngrams.duplicate_code_points(scratch.words, n)), length);
+  return s;
+}
+
+}  // namespace
+
+GopherRepetition::GopherRepetition(const Options& options) : options_(options) {
+  const Options& o = options_;
+  limits_ = {o.max_duplicate_paragraph_ratio,  o.max_duplicate_paragraph_char_ratio,
+             o.max_duplicate_line_ratio,       o.max_duplicate_line_char_ratio,
+             o.max_top_2gram_char_ratio,       o.max_top_3gram_char_ratio,
+             o.max_top_4gram_char_ratio,       o.max_duplicate_5gram_char_ratio,
+             o.max_duplicate_6gram_char_ratio, o.max_duplicate_7gram_char_ratio,
+             o.max_duplicate_8gram_char_ratio, o.max_duplicate_9gram_char_ratio,
+             o.max_duplicate_10gram_char_ratio};
+  for (const char* name : kNames) keys_.push_back(meta_key(o.meta_prefix, name));
+}
+
+void GopherRepetition::process(Batch& batch) {
+  const bool filter = options_.mode == "filter";
+  Scratch scratch;  // per call: process() may run on several batches at once
+  for (Doc doc : batch) {
+    if (doc.dropped()) continue;
+    const RepetitionStats s = measure(doc.text(), scratch);
+    for (std::size_t i = 0; i < kRepetitionRules; ++i) doc.set_meta(keys_[i], s[i]);
+    if (!filter) continue;
+    for (std::size_t i = 0; i < kRepetitionRules; ++i) {
+      if (limits_[i] > 0 && s[i] > limits_[i]) {
+        doc.drop(kReasons[i]);
+        break;
+      }
+    }
+  }
+}
+
+}  // namespace loom::quality
