@@ -1,16 +1,28 @@
 #include "gopher_quality.hpp"
 
 #include <text/lines.hpp>
-#include <text/python_whitespace.hpp>
 #include <text/words.hpp>
 
 #include <algorithm>
+#include <cstring>
 
 namespace loom::quality {
 namespace {
 
 constexpr std::string_view kBullet = "\u2022";
 constexpr std::string_view kEllipsis = "\u2026";
+
+// Occurrences of a byte that is rare in text ('#'): memchr jumps between them.
+std::size_t count_byte(std::string_view text, char byte) {
+  std::size_t n = 0;
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  while ((p = static_cast<const char*>(std::memchr(p, byte, static_cast<std::size_t>(end - p))))) {
+    ++n;
+    ++p;
+  }
+  return n;
+}
 
 }  // namespace
 
@@ -21,39 +33,56 @@ void GopherQualityOptions::validate() const {
                max_mean_word_length);
 }
 
-StopWords::StopWords(const StringList& words) : words_(words) {
-  for (const auto& w : words_)
-    if (w.size() < 64) lengths_ |= std::uint64_t{1} << w.size();
-}
-
-bool StopWords::contains(std::string_view word) const {
-  if (word.size() >= 64 || !(lengths_ & (std::uint64_t{1} << word.size()))) return false;
-  return std::find(words_.begin(), words_.end(), word) != words_.end();
+StopWords::StopWords(const StringList& words) {
+  for (const auto& w : words) {
+    if (w.size() > 8) {
+      long_words_.push_back(w);
+    } else {
+      short_words_.push_back({pack(w), w.size()});
+      short_lengths_ |= std::uint32_t{1} << w.size();
+    }
+  }
 }
 
 GopherQualityStats measure_gopher_quality(std::string_view text, const StopWords& stop_words) {
   GopherQualityStats s;
   std::int64_t word_code_points = 0, alpha_words = 0;
-  textlib::for_each_word(text, [&](const textlib::Word& w) {
-    ++s.tokens;
-    if (!w.symbols_only) {
-      ++s.words;
-      word_code_points += w.code_points;
-    }
-    alpha_words += w.has_alpha ? 1 : 0;
-    s.stop_words += stop_words.contains(w.text) ? 1 : 0;
-  });
-  const auto hashes = static_cast<double>(std::count(text.begin(), text.end(), '#'));
+  std::int64_t breaks = 0, bullet_lines = 0, ellipsis_lines = 0;
+  // Lines come from the same pass as words: a line's lstrip() starts with its first word and its
+  // rstrip() ends with its last one (line breaks are whitespace).
+  bool line_start = true, last_word_ellipsis = false;
+  const char* after_last_break = text.data();
+  textlib::for_each_word(
+      text,
+      [&](const textlib::Word& w) {
+        ++s.tokens;
+        if (!w.symbols_only) {
+          ++s.words;
+          word_code_points += w.code_points;
+        }
+        alpha_words += w.has_alpha ? 1 : 0;
+        s.stop_words += stop_words.contains(w.text) ? 1 : 0;
+        if (line_start) {
+          bullet_lines += w.text.starts_with(kBullet) || w.text.starts_with('-') ? 1 : 0;
+          line_start = false;
+        }
+        last_word_ellipsis =
+            w.symbols_only && (w.text.ends_with("...") || w.text.ends_with(kEllipsis));
+      },
+      [&](const char* after) {
+        ++breaks;
+        ellipsis_lines += last_word_ellipsis ? 1 : 0;
+        line_start = true;
+        last_word_ellipsis = false;
+        after_last_break = after;
+      });
+  // str.splitlines(): no line after a final break.
+  const bool last_line = after_last_break < text.data() + text.size();
+  ellipsis_lines += last_line && last_word_ellipsis ? 1 : 0;
+  const std::int64_t lines = breaks + (last_line ? 1 : 0);
+  const auto hashes = static_cast<double>(count_byte(text, '#'));
   const auto ellipses = static_cast<double>(textlib::count_non_overlapping(text, "...") +
                                             textlib::count_non_overlapping(text, kEllipsis));
-  std::int64_t lines = 0, bullet_lines = 0, ellipsis_lines = 0;
-  textlib::for_each_python_line(text, [&](std::string_view line) {
-    ++lines;
-    const std::string_view start = textlib::python_lstrip(line);
-    bullet_lines += start.starts_with(kBullet) || start.starts_with('-') ? 1 : 0;
-    const std::string_view end = textlib::python_rstrip(start);
-    ellipsis_lines += end.ends_with("...") || end.ends_with(kEllipsis) ? 1 : 0;
-  });
   const auto tokens = static_cast<double>(s.tokens);
   s.mean_word_length = ratio(static_cast<double>(word_code_points), static_cast<double>(s.words));
   s.hash_ratio = ratio(hashes, tokens);

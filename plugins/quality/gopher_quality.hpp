@@ -7,6 +7,8 @@
 
 #include <loom/plugin.hpp>
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -83,14 +85,36 @@ struct GopherQualityStats {
   std::int64_t stop_words = 0;
 };
 
+// Exact, case-sensitive word lookup. Words of up to 8 bytes (all the default stop words) are
+// compared as one integer each, and most words are rejected on their length alone.
 class StopWords {
  public:
   explicit StopWords(const StringList& words);
-  bool contains(std::string_view word) const;
+  bool contains(std::string_view word) const {
+    if (word.size() <= 8) {
+      if (!(short_lengths_ >> word.size() & 1)) return false;
+      const Packed key{pack(word), word.size()};
+      return std::find(short_words_.begin(), short_words_.end(), key) != short_words_.end();
+    }
+    return std::find(long_words_.begin(), long_words_.end(), word) != long_words_.end();
+  }
 
  private:
-  std::vector<std::string> words_;
-  std::uint64_t lengths_ = 0;  // bit n set when some stop word has n bytes (n < 64)
+  struct Packed {
+    std::uint64_t bytes;
+    std::size_t size;
+    bool operator==(const Packed&) const = default;
+  };
+  static std::uint64_t pack(std::string_view w) {  // w.size() <= 8
+    std::uint64_t key = 0;
+    for (std::size_t i = 0; i < w.size(); ++i)
+      key |= static_cast<std::uint64_t>(static_cast<unsigned char>(w[i])) << (8 * i);
+    return key;
+  }
+
+  std::vector<Packed> short_words_;
+  std::uint32_t short_lengths_ = 0;  // bit n set when a stop word has n <= 8 bytes
+  std::vector<std::string> long_words_;
 };
 
 GopherQualityStats measure_gopher_quality(std::string_view text, const StopWords& stop_words);
