@@ -32,7 +32,8 @@ struct C4QualityOptions {
   static constexpr auto fields = std::tuple(
       field("mode", &O::mode,
             "filter: rewrite the text with the kept lines and drop a document at the first "
-            "document rule it fails; annotate: only write the counts into meta")
+            "document rule it fails; annotate: only write the counts into meta (how each is "
+            "counted: docs/reference/quality-rules.md)")
           .one_of(mode_values),
       field("remove_citations", &O::remove_citations,
             "delete '[<digits>]', '[edit]' and '[citation needed]' from lines"),

@@ -14,7 +14,8 @@ inline constexpr const char* mode_values[] = {"filter", "annotate"};
 
 inline constexpr const char* mode_doc =
     "filter: drop a document at the first rule it fails, with that rule's reason, and write "
-    "the measured values into meta; annotate: only write the values";
+    "the measured values into meta; annotate: only write the values (how each is counted: "
+    "docs/reference/quality-rules.md)";
 
 // a / b, or 0 when b is 0: an empty document has no ratio to exceed (and meta never gets NaN).
 inline double ratio(double a, double b) { return b == 0 ? 0.0 : a / b; }
