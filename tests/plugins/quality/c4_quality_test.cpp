@@ -89,3 +89,14 @@ TEST_CASE("c4_quality on empty and punctuation-only texts") {
   CHECK_THROWS(loom::testing::check_options(quality_test::plugin().component("c4_quality"),
                                             {{"min_sentences", "-1"}}));
 }
+
+TEST_CASE("c4_quality on a 50 MB line") {
+  std::string text;
+  text.reserve(50'000'010);
+  while (text.size() < 50'000'000) text += "Words here. ";
+  text.pop_back();  // ends with "."
+  const auto d = run("c4_quality", text, {{"mode", "annotate"}});
+  CHECK(integer(d, "c4_lines") == 1);
+  CHECK(integer(d, "c4_kept_lines") == 1);
+  CHECK(integer(d, "c4_sentences") == static_cast<std::int64_t>((text.size() + 1) / 12));
+}

@@ -71,3 +71,14 @@ TEST_CASE("fineweb_quality drops documents without a non-blank line as empty") {
   CHECK(real(p, "fineweb_punctuated_lines_ratio") == 1.0);
   CHECK(real(p, "fineweb_newline_word_ratio") == 0.0);
 }
+
+TEST_CASE("fineweb_quality on a 50 MB line") {
+  std::string text;
+  text.reserve(50'000'010);
+  while (text.size() < 50'000'000) text += "Words here. ";
+  text.pop_back();  // ends with "."
+  const auto d = run("fineweb_quality", text);
+  CHECK(verdict(d) == "kept");  // one long line, ending in "."
+  CHECK(integer(d, "fineweb_lines") == 1);
+  CHECK(real(d, "fineweb_newline_word_ratio") == 0.0);
+}
