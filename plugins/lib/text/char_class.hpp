@@ -60,8 +60,4 @@ inline CodePoint read_code_point(const char* p, const char* end) {
   return read_non_ascii(p, end);
 }
 
-inline std::uint8_t char_flags(char32_t c) {
-  return c < 0x80 ? detail::ascii_flags[c] : non_ascii_flags(c);
-}
-
 }  // namespace loom::textlib

@@ -46,7 +46,7 @@ void for_each_python_line(std::string_view text, OnLine&& on_line) {
   if (line < end) on_line(std::string_view(line, static_cast<std::size_t>(end - line)));
 }
 
-// str.count(needle): non-overlapping occurrences, left to right (needle not empty).
+// str.count(needle): non-overlapping occurrences, left to right.
 std::size_t count_non_overlapping(std::string_view text, std::string_view needle);
 
 }  // namespace loom::textlib

@@ -1,5 +1,5 @@
-// Python's str.strip() and str.split() on UTF-8 bytes: cc_net strips every WET line and reads
-// header values with split(), both of which use Unicode whitespace (str.isspace), not just ASCII.
+// Python's str.strip() and str.split() on UTF-8 bytes, with Unicode whitespace (str.isspace), not
+// just ASCII: what cc_net's WET parsing (commoncrawl) and the quality rules (quality) rely on.
 #pragma once
 
 #include <cstddef>

@@ -67,6 +67,7 @@ TEST_CASE("python strip, lstrip, rstrip and count") {
   CHECK(count_non_overlapping("......", "...") == 2);
   CHECK(count_non_overlapping(".....", "...") == 1);
   CHECK(count_non_overlapping("", "...") == 0);
+  CHECK(count_non_overlapping("ab\u00e9", "") == 4);  // as "abé".count("")
 }
 
 TEST_CASE("n-grams: top n-gram and repeated n-gram code points") {
