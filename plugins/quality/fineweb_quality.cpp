@@ -1,6 +1,7 @@
 #include "fineweb_quality.hpp"
 
 #include <text/char_class.hpp>
+#include <text/lines.hpp>
 #include <text/python_whitespace.hpp>
 #include <text/string_ids.hpp>
 #include <text/words.hpp>
@@ -59,28 +60,22 @@ void FineWebQuality::process(Batch& batch) {
     if (doc.dropped()) continue;
     const std::string_view text = doc.text();
     FineWebStats s;
-    std::int64_t punctuated_lines = 0, short_lines = 0, newlines = 0;
+    std::int64_t punctuated_lines = 0, short_lines = 0;
     double repeated_code_points = 0;
     seen.reset(64);
-    // text.split("\n"), keeping the lines that are not blank (line.strip() != "").
-    std::size_t start = 0;
-    for (;;) {
-      const std::size_t at = text.find('\n', start);
-      const std::string_view line =
-          text.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start);
-      if (!textlib::python_strip(line).empty()) {
-        ++s.lines;
-        punctuated_lines += punctuated(line) ? 1 : 0;
-        const std::size_t length = textlib::count_code_points(line);
-        short_lines += length <= short_length ? 1 : 0;
-        bool inserted = false;
-        seen.id(line, inserted);
-        if (!inserted) repeated_code_points += static_cast<double>(length);
-      }
-      if (at == std::string_view::npos) break;
-      ++newlines;
-      start = at + 1;
-    }
+    // text.split("\n") without its blank lines (line.strip() == ""): the same lines as cutting at
+    // runs of '\n', since the empty pieces between two '\n' are blank.
+    textlib::for_each_newline_run_split(text, 1, [&](std::string_view line) {
+      if (textlib::python_strip(line).empty()) return;
+      ++s.lines;
+      punctuated_lines += punctuated(line) ? 1 : 0;
+      const std::size_t length = textlib::count_code_points(line);
+      short_lines += length <= short_length ? 1 : 0;
+      bool inserted = false;
+      seen.id(line, inserted);
+      if (!inserted) repeated_code_points += static_cast<double>(length);
+    });
+    const auto newlines = static_cast<std::int64_t>(textlib::count_byte(text, '\n'));
     std::int64_t words = 0;
     textlib::for_each_word(text, [&](const textlib::Word&) { ++words; });
     const auto lines = static_cast<double>(s.lines);

@@ -4,25 +4,12 @@
 #include <text/words.hpp>
 
 #include <algorithm>
-#include <cstring>
 
 namespace loom::quality {
 namespace {
 
 constexpr std::string_view kBullet = "\u2022";
 constexpr std::string_view kEllipsis = "\u2026";
-
-// Occurrences of a byte that is rare in text ('#'): memchr jumps between them.
-std::size_t count_byte(std::string_view text, char byte) {
-  std::size_t n = 0;
-  const char* p = text.data();
-  const char* const end = p + text.size();
-  while ((p = static_cast<const char*>(std::memchr(p, byte, static_cast<std::size_t>(end - p))))) {
-    ++n;
-    ++p;
-  }
-  return n;
-}
 
 }  // namespace
 
@@ -80,7 +67,7 @@ GopherQualityStats measure_gopher_quality(std::string_view text, const StopWords
   const bool last_line = after_last_break < text.data() + text.size();
   ellipsis_lines += last_line && last_word_ellipsis ? 1 : 0;
   const std::int64_t lines = breaks + (last_line ? 1 : 0);
-  const auto hashes = static_cast<double>(count_byte(text, '#'));
+  const auto hashes = static_cast<double>(textlib::count_byte(text, '#'));
   const auto ellipses = static_cast<double>(textlib::count_non_overlapping(text, "...") +
                                             textlib::count_non_overlapping(text, kEllipsis));
   const auto tokens = static_cast<double>(s.tokens);

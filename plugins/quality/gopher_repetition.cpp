@@ -1,5 +1,6 @@
 #include "gopher_repetition.hpp"
 
+#include <text/lines.hpp>
 #include <text/python_whitespace.hpp>
 #include <text/string_ids.hpp>
 #include <text/word_ngrams.hpp>
@@ -49,17 +50,7 @@ Duplicates find_duplicates(std::string_view text, std::size_t min_run, textlib::
       d.repeated_code_points += static_cast<double>(textlib::count_code_points(element));
     }
   };
-  std::size_t start = 0;
-  for (std::size_t at = text.find('\n'); at != std::string_view::npos;) {
-    std::size_t run_end = at;
-    while (run_end < text.size() && text[run_end] == '\n') ++run_end;
-    if (run_end - at >= min_run) {
-      add(text.substr(start, at - start));
-      start = run_end;
-    }
-    at = text.find('\n', run_end);
-  }
-  add(text.substr(start));
+  textlib::for_each_newline_run_split(text, min_run, add);
   return d;
 }
 

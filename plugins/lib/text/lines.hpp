@@ -46,6 +46,28 @@ void for_each_python_line(std::string_view text, OnLine&& on_line) {
   if (line < end) on_line(std::string_view(line, static_cast<std::size_t>(end - line)));
 }
 
+// Calls on_piece(std::string_view) for each element of re.split(r"\n{min_run,}", text): the text
+// cut at runs of at least min_run (>= 1) '\n'; pieces may be empty (a text that starts or ends
+// with such a run); an empty text is one empty piece. Gopher's paragraphs are min_run 2 (of the
+// stripped text), its lines min_run 1.
+template <class OnPiece>
+void for_each_newline_run_split(std::string_view text, std::size_t min_run, OnPiece&& on_piece) {
+  std::size_t start = 0;
+  for (std::size_t at = text.find('\n'); at != std::string_view::npos;) {
+    std::size_t run_end = at;
+    while (run_end < text.size() && text[run_end] == '\n') ++run_end;
+    if (run_end - at >= min_run) {
+      on_piece(text.substr(start, at - start));
+      start = run_end;
+    }
+    at = text.find('\n', run_end);
+  }
+  on_piece(text.substr(start));
+}
+
+// text.count(byte) for a byte that is rare in text ('#', '\n'): memchr jumps between them.
+std::size_t count_byte(std::string_view text, char byte);
+
 // str.count(needle): non-overlapping occurrences, left to right.
 std::size_t count_non_overlapping(std::string_view text, std::string_view needle);
 
