@@ -46,6 +46,10 @@ for path in sorted(glob.glob(sys.argv[1] + "/**/*.json.gz", recursive=True)):
 print(docs, text)
 PY
 )
+[[ -n "$docs" && "${text_bytes:-0}" -gt 0 ]] || {
+  echo "bench: no C4 documents read from $data/c4" >&2
+  exit 1
+}
 echo "bench: datatrove_gopher_lid on $docs C4 documents, $((text_bytes / 1000000)) MB of text ($data/c4)"
 
 mkdir -p "$out"
@@ -84,8 +88,10 @@ busy() {
 }
 
 # The graph as datatrove users run it (gzip output, JsonlWriter's default), then with zstd.
-read -r gz_cpu gz_wall < <(best_cpu jsonl.gz)
-read -r zst_cpu zst_wall < <(best_cpu jsonl.zst)
+gz=$(best_cpu jsonl.gz) || exit 1
+zst=$(best_cpu jsonl.zst) || exit 1
+read -r gz_cpu gz_wall <<<"$gz"
+read -r zst_cpu zst_wall <<<"$zst"
 printf '\n%-44s %10s %14s %8s\n' "measurement" "MB/CPU-s" "target" "result"
 for run in "jsonl.gz $gz_cpu $gz_wall" "jsonl.zst $zst_cpu $zst_wall"; do
   read -r ext cpu wall <<<"$run"
