@@ -70,8 +70,14 @@ RepetitionStats measure(std::string_view text, Scratch& scratch) {
   s[2] = ratio(lines.repeated, lines.elements);
   s[3] = ratio(lines.repeated_code_points, length);
   scratch.words.assign(text);
+  // When no n-gram occurs twice, no longer one does either: each longer n-gram then occurs once,
+  // the first one is the most frequent, and nothing repeats. Most prose stops counting early.
+  bool repeats = true;
   for (std::size_t n = 2; n <= 4; ++n) {
-    const textlib::TopNgram top = scratch.ngrams.top(scratch.words, n);
+    const textlib::TopNgram top =
+        repeats ? scratch.ngrams.top(scratch.words, n)
+                : textlib::TopNgram{0, scratch.words.size() >= n ? std::size_t{1} : 0};
+    repeats = top.count > 1;
     // The n-gram as " ".join(words): its words' code points and n - 1 spaces.
     const double chars =
         top.count == 0
@@ -79,9 +85,11 @@ RepetitionStats measure(std::string_view text, Scratch& scratch) {
             : static_cast<double>(scratch.words.code_points(top.start, top.start + n) + n - 1);
     s[n + 2] = ratio(chars * static_cast<double>(top.count), length);
   }
-  for (std::size_t n = 5; n <= 10; ++n)
-    s[n + 2] =
-        ratio(static_cast<double>(scratch.ngrams.duplicate_code_points(scratch.words, n)), length);
+  for (std::size_t n = 5; n <= 10 && repeats; ++n) {
+    const std::uint64_t repeated = scratch.ngrams.duplicate_code_points(scratch.words, n);
+    s[n + 2] = ratio(static_cast<double>(repeated), length);
+    repeats = repeated > 0;  // 0 means no n-gram occurs twice (the scan then visits every start)
+  }
   return s;
 }
 

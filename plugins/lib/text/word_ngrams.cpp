@@ -53,18 +53,21 @@ void NgramCounter::reset(std::size_t expected) {
 std::size_t NgramCounter::find_or_insert(const WordSequence& words, std::size_t start,
                                          std::size_t n, bool& inserted) {
   const std::uint64_t h = words.ngram_hash(start, n);
+  // A slot holds the entry index + 1 (low 32 bits) and the hash's high half, so a probe rarely
+  // has to look at the entry or compare words.
+  const std::uint64_t tag = h & 0xffffffff00000000ULL;
   const std::size_t mask = slots_.size() - 1;
   std::size_t slot = slot_of(h, mask);
-  while (slots_[slot] != 0) {
-    const std::size_t e = slots_[slot] - 1;
-    if (words.ngram_hash(entries_[e].start, n) == h && words.same(entries_[e].start, start, n)) {
+  for (std::uint64_t held; (held = slots_[slot]) != 0; slot = (slot + 1) & mask) {
+    if ((held & 0xffffffff00000000ULL) != tag) continue;
+    const std::size_t e = (held & 0xffffffffULL) - 1;
+    if (words.same(entries_[e].start, start, n)) {
       inserted = false;
       return e;
     }
-    slot = (slot + 1) & mask;
   }
-  slots_[slot] = static_cast<std::uint32_t>(entries_.size() + 1);
   entries_.push_back({static_cast<std::uint32_t>(start), 0});
+  slots_[slot] = tag | entries_.size();
   inserted = true;
   return entries_.size() - 1;
 }

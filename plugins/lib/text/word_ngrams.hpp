@@ -67,7 +67,7 @@ class NgramCounter {
   void reset(std::size_t expected);
 
   std::vector<Entry> entries_;
-  std::vector<std::uint32_t> slots_;  // entry index + 1, 0 when free
+  std::vector<std::uint64_t> slots_;  // hash's high half | entry index + 1; 0 when free
 };
 
 }  // namespace loom::textlib

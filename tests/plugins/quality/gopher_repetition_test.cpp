@@ -47,11 +47,26 @@ TEST_CASE("gopher_repetition counts repeated n-grams left to right, skipping pas
   // 6-grams: words 0-5 .. 4-9 are new; the one at 5 (a b c d e a) repeats word 0's: +6, jump to 11,
   // which is past the last 6-gram (start 9).
   CHECK(real(d, "gopher_duplicate_6gram_char_ratio") == Approx(6.0 / 29));
+  // Likewise the 7- to 10-grams at word 5 repeat the ones at word 0: n code points each.
+  for (int n = 7; n <= 10; ++n)
+    CHECK(real(d, "gopher_duplicate_" + std::to_string(n) + "gram_char_ratio") == Approx(n / 29.0));
   CHECK(verdict(run("gopher_repetition", text)) == "top_2gram");
   CHECK(verdict(run("gopher_repetition", text,
                     {{"max_top_2gram_char_ratio", "0"},
                      {"max_top_3gram_char_ratio", "0"},
                      {"max_top_4gram_char_ratio", "0"}})) == "duplicate_5grams");
+}
+
+TEST_CASE("gopher_repetition without any repeated word pair") {
+  // 9 code points; every n-gram occurs once, so the first one is the most frequent.
+  const auto d = run("gopher_repetition", "a b c d e", {{"mode", "annotate"}});
+  CHECK(real(d, "gopher_top_2gram_char_ratio") == Approx(3.0 / 9));
+  CHECK(real(d, "gopher_top_3gram_char_ratio") == Approx(5.0 / 9));
+  CHECK(real(d, "gopher_top_4gram_char_ratio") == Approx(7.0 / 9));
+  CHECK(real(d, "gopher_duplicate_5gram_char_ratio") == 0.0);
+  const auto two = run("gopher_repetition", "a b", {{"mode", "annotate"}});
+  CHECK(real(two, "gopher_top_2gram_char_ratio") == Approx(1.0));
+  CHECK(real(two, "gopher_top_3gram_char_ratio") == 0.0);  // no 3-gram at all
 }
 
 TEST_CASE("gopher_repetition gives empty and blank texts finite values") {
