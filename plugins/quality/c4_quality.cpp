@@ -25,23 +25,27 @@ bool is_opening(char c) { return c == '"' || c == '\'' || c == '(' || c == '['; 
 // line.split(): the number of words and the longest one, in code points.
 void split_words(std::string_view line, std::int64_t& words, std::int64_t& longest) {
   words = longest = 0;
+  std::int64_t current = 0;  // code points of the word being read
   const char* p = line.data();
   const char* const end = p + line.size();
   while (p < end) {
-    if (const std::size_t space = textlib::whitespace_at(p, end)) {
-      p += space;
+    const textlib::CodePoint cp = textlib::read_code_point(p, end);
+    p += cp.bytes;
+    if (cp.flags & textlib::kSpace) {
+      current = 0;
       continue;
     }
-    const char* start = p;
-    while (p < end && textlib::whitespace_at(p, end) == 0) ++p;
-    ++words;
-    longest = std::max(longest, static_cast<std::int64_t>(textlib::count_code_points(
-                                    std::string_view(start, static_cast<std::size_t>(p - start)))));
+    if (current++ == 0) ++words;
+    longest = std::max(longest, current);
   }
 }
 
 // CITATION_REGEX.sub("", line) for \[\d*]|\[edit]|\[citation needed], \d any Nd digit.
 void remove_citations(std::string_view line, std::string& out) {
+  if (line.find('[') == std::string_view::npos) {
+    out.assign(line);
+    return;
+  }
   out.clear();
   std::size_t i = 0;
   while (i < line.size()) {
@@ -79,10 +83,29 @@ bool ends_with_terminal_punctuation(std::string_view line) {
   return last == '.' || last == '?' || last == '!' || last == '"' || last == '\'';
 }
 
-void ascii_lower(std::string_view line, std::string& out) {
+// Lowercases ASCII letters into `out` and returns the set of letters present (bit c - 'a'), so a
+// phrase whose letters are not all there is not searched for.
+std::uint32_t ascii_lower(std::string_view line, std::string& out) {
   out.assign(line);
-  for (char& c : out)
+  std::uint32_t letters = 0;
+  for (char& c : out) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c >= 'a' && c <= 'z') letters |= std::uint32_t{1} << (c - 'a');
+  }
+  return letters;
+}
+
+constexpr std::uint32_t letters_of(std::string_view phrase) {
+  std::uint32_t letters = 0;
+  for (char c : phrase)
+    if (c >= 'a' && c <= 'z') letters |= std::uint32_t{1} << (c - 'a');
+  return letters;
+}
+
+// True when `lower` (with the letters `present`) contains `phrase` (lowercase ASCII).
+bool contains(const std::string& lower, std::uint32_t present, std::string_view phrase) {
+  const std::uint32_t needed = letters_of(phrase);
+  return (present & needed) == needed && lower.find(phrase) != std::string::npos;
 }
 
 }  // namespace
@@ -154,12 +177,12 @@ C4Stats measure_c4(std::string_view text, const C4QualityOptions& o, std::string
       ++s.too_few_words_lines;
       return;
     }
-    ascii_lower(cleaned, lower);
-    if (lower.find("lorem ipsum") != std::string::npos) {
+    const std::uint32_t present = ascii_lower(cleaned, lower);
+    if (contains(lower, present, "lorem ipsum")) {
       s.lorem_ipsum = true;
       if (o.drop_lorem_ipsum && !s.first_document_rule) s.first_document_rule = "lorem_ipsum";
     }
-    if (lower.find("javascript") != std::string::npos) {
+    if (contains(lower, present, "javascript")) {
       ++s.javascript_lines;
       if (o.remove_javascript_lines) return;
     }
@@ -168,7 +191,7 @@ C4Stats measure_c4(std::string_view text, const C4QualityOptions& o, std::string
       if (o.drop_curly_bracket && !s.first_document_rule) s.first_document_rule = "curly_bracket";
     }
     if (std::any_of(kPolicy.begin(), kPolicy.end(),
-                    [&](std::string_view p) { return lower.find(p) != std::string::npos; })) {
+                    [&](std::string_view p) { return contains(lower, present, p); })) {
       ++s.policy_lines;
       if (o.remove_policy_lines) return;
     }
