@@ -5,8 +5,6 @@
 #include <text/string_ids.hpp>
 #include <text/word_ngrams.hpp>
 
-#include <cstring>
-
 namespace loom::quality {
 namespace {
 
