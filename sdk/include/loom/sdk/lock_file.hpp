@@ -69,8 +69,8 @@ class LockFile {
         errno = error;
         return {};
       }
-      struct stat held {
-      }, named{};
+      struct stat held = {};
+      struct stat named = {};
       if (::fstat(fd, &held) == 0 && ::stat(path.c_str(), &named) == 0 &&
           held.st_dev == named.st_dev && held.st_ino == named.st_ino)
         return LockFile(fd, path);
