@@ -66,8 +66,9 @@ class MonthlyTarReader : public ShardReader {
            std::to_string(member.size) + " bytes, more than max_paper_bytes");
       return 0;
     }
-    const std::string data = tar_.read_data(options_.max_paper_bytes);
-    TexProject project = load_tex_project(data, options_.max_paper_bytes);
+    // The compressed member is a temporary: it is gone before the text is copied into the batch.
+    TexProject project =
+        load_tex_project(tar_.read_data(options_.max_paper_bytes), options_.max_paper_bytes);
     switch (project.status) {
       case TexProject::Status::ok: break;
       case TexProject::Status::not_utf8:
@@ -96,9 +97,10 @@ class MonthlyTarReader : public ShardReader {
     sizes += "]";
     char* text = batch.alloc(total);
     std::size_t at = 0;
-    for (const std::string& content : project.files) {
+    for (std::string& content : project.files) {  // each file freed once it is in the batch
       std::copy(content.begin(), content.end(), text + at);
       at += content.size();
+      std::string().swap(content);
     }
 
     Doc doc = batch.append();
