@@ -219,7 +219,7 @@ std::string MonthlyTar::read_data(std::int64_t max_bytes) {
   std::string problem;
   bool too_large = false;
   if (!read_entry(archive_.get(), entry_, data, max_bytes, problem, too_large))
-    fail(too_large ? "member data longer than its header says" : "truncated member data");
+    fail(too_large ? "member data: " + problem : "truncated member data");
   return data;
 }
 

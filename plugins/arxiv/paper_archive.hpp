@@ -38,8 +38,8 @@ class MonthlyTar {
 
   // Moves to the next member; false at the end of the archive.
   bool next(TarMember& member);
-  // The current member's bytes (call at most once per member, after next(), once its size is known
-  // to be at most max_bytes); more than max_bytes is a damaged tar.
+  // The current member's bytes (call at most once per member, after next()). A member that claims
+  // or holds more than max_bytes throws loom::Error, so callers check member.size first.
   std::string read_data(std::int64_t max_bytes);
 
   struct Feed;  // the loom::Input libarchive pulls from
