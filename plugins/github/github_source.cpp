@@ -39,16 +39,14 @@ std::vector<std::string> GithubSource::shards() {
   std::vector<std::string> repositories;
   for (auto it = fs::recursive_directory_iterator(options_.root, error);
        !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
-    if (!is_export_file(it->path())) continue;
+    std::error_code type_error;
+    if (!is_export_file(it->path()) || it->is_directory(type_error)) continue;
     // An export-named entry that cannot be read as a file is refused rather than left out: its
     // rows would be missing from the output without a word.
-    std::error_code type_error;
     if (!it->is_regular_file(type_error))
-      throw Error(
-          "github_source: '" + it->path().string() + "' is " +
-              (it->is_directory(type_error) ? std::string("a folder") : special_entry_kind(*it)) +
-              ", not a regular export file",
-          LOOM_ERR_IO);
+      throw Error("github_source: '" + it->path().string() + "' is " + special_entry_kind(*it) +
+                      ", not a regular export file",
+                  LOOM_ERR_IO);
     exports.push_back(it->path().string());
   }
   for (const auto& entry : fs::directory_iterator(options_.root, error))
