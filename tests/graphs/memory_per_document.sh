@@ -3,7 +3,7 @@
 # past a limit are refused before they are held. Each case compares the peak RSS of `loom run` on
 # the case with the peak of the same graph on a tiny input (the engine, plugins and models), so
 # the difference is what the large document itself cost:
-#   - a 32 MB book through graphs/redpajama/books.yaml (jsonl_source -> simhash_dedup ->
+#   - a 24 MB book through graphs/redpajama/books.yaml (jsonl_source -> simhash_dedup ->
 #     jsonl_sink) peaks at most 3x the book (plus the shingle table's fixed 16 MB) above the
 #     baseline (it was 20x);
 #   - a 96 MB line against max_line_bytes: 32 MiB is refused with at most ~1.5x the limit held
@@ -40,7 +40,8 @@ expect_growth_at_most() {
 }
 
 # --- a big book ------------------------------------------------------------------------------
-book_mb=32
+big_book() {
+book_mb=24
 mkdir -p "$tmp/tiny/books" "$tmp/big/books"
 "$PYTHON" - "$tmp/tiny/books/pg19_000.jsonl.gz" "$tmp/big/books/pg19_000.jsonl.gz" "$book_mb" <<'PY'
 import gzip, json, random, sys
@@ -75,8 +76,10 @@ pass "the big book and the one after it are written"
 # 3x the book, plus the 16 MB floor of simhash_dedup's shingle table (a fixed cost that keeps
 # ordinary books fast; a 100 MB book peaks at 2.8x in all).
 expect_growth_at_most "a ${book_mb} MB book" "$peak_mb" "$base_mb" $((3 * book_mb + 16))
+}
 
 # --- a line past max_line_bytes --------------------------------------------------------------
+long_line() {
 limit_mb=32
 cat >"$tmp/lines.yaml" <<EOF
 version: 1
@@ -108,8 +111,10 @@ expect_stderr_matches "long.jsonl:2: line longer than max_line_bytes" "the warni
   fail "the lines around the long one are not both written: $(head -c 200 "$tmp/long_out/out.jsonl")"
 pass "the lines around the long one are written"
 expect_growth_at_most "a 96 MB line over a ${limit_mb} MiB limit" "$peak_mb" "$base_mb" $((limit_mb * 3 / 2))
+}
 
 # --- arXiv: a gzip bomb and a member claiming 10 GB ------------------------------------------
+arxiv_papers() {
 mkdir -p "$tmp/arxiv_small/arxiv" "$tmp/arxiv_bad/arxiv" "$tmp/sparse"
 # 10 GiB of hole, then the data that ends it: the reader would have to produce all the zeros.
 truncate -s $((10 << 30)) "$tmp/sparse/huge.tex"
@@ -164,4 +169,11 @@ mkdir -p "$tmp/arxiv_sparse/arxiv" && mv "$tmp/sparse_only.tar" "$tmp/arxiv_spar
 measure arxiv_sparse run "$arxiv" --set "DATA=$tmp/arxiv_sparse" --set "OUT=$tmp/arxiv_sparse_out" --threads 2
 expect_rc 0 "a 10 GB sparse member beside a good paper"
 expect_growth_at_most "a member claiming 10 GB" "$peak_mb" "$base_mb" 16
+}
+
+# One case per ctest (each well under 20 s): big_book, long_line or arxiv_papers.
+case ${1:-} in
+  big_book | long_line | arxiv_papers) "$1" ;;
+  *) fail "usage: memory_per_document.sh big_book|long_line|arxiv_papers (got '${1:-}')" ;;
+esac
 done_ok
