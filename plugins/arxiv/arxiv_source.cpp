@@ -36,8 +36,21 @@ class MonthlyTarReader : public ShardReader {
 
   // Returns the text bytes added.
   std::size_t add_paper(Batch& batch, const TarMember& member) {
-    // The reference extracts the tar and globs `**/*.gz`: other members are never papers.
-    if (!member.regular_file) return 0;
+    // The reference extracts the tar and globs `**/*.gz`. Folders only hold papers; anything else
+    // that is not a regular file is skipped and counted, never passed over in silence.
+    switch (member.kind) {
+      case TarMember::Kind::regular_file: break;
+      case TarMember::Kind::folder: return 0;
+      case TarMember::Kind::symlink:
+      case TarMember::Kind::hardlink:
+        skip(batch, member, "link_member",
+             std::string(member.kind == TarMember::Kind::symlink ? "a symbolic" : "a hard") +
+                 " link to '" + member.link_target + "', not a paper of its own");
+        return 0;
+      case TarMember::Kind::other:
+        skip(batch, member, "special_member", "a device, FIFO or other special file");
+        return 0;
+    }
     auto parts = safe_member_path(member.name);
     if (!parts) {
       skip(batch, member, "unsafe_member_name",
@@ -53,8 +66,9 @@ class MonthlyTarReader : public ShardReader {
            std::to_string(member.size) + " bytes, more than max_paper_bytes");
       return 0;
     }
-    const std::string data = tar_.read_data();
-    TexProject project = load_tex_project(data, options_.max_paper_bytes);
+    // The compressed member is a temporary: it is gone before the text is copied into the batch.
+    TexProject project =
+        load_tex_project(tar_.read_data(options_.max_paper_bytes), options_.max_paper_bytes);
     switch (project.status) {
       case TexProject::Status::ok: break;
       case TexProject::Status::not_utf8:
@@ -83,9 +97,10 @@ class MonthlyTarReader : public ShardReader {
     sizes += "]";
     char* text = batch.alloc(total);
     std::size_t at = 0;
-    for (const std::string& content : project.files) {
+    for (std::string& content : project.files) {  // each file freed once it is in the batch
       std::copy(content.begin(), content.end(), text + at);
       at += content.size();
+      std::string().swap(content);
     }
 
     Doc doc = batch.append();

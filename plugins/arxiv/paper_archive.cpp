@@ -25,8 +25,20 @@ struct ArchiveCloser {
 using ArchivePtr = std::unique_ptr<::archive, ArchiveCloser>;
 
 // Appends the current entry's data; false (with `problem` set) on a read error or past max_bytes.
-bool read_entry(::archive* a, std::string& out, std::int64_t max_bytes, std::string& problem,
-                bool& too_large) {
+// A size the entry announces (at most max_bytes) is reserved up front, so a large member is held
+// once rather than through a chain of doublings.
+bool read_entry(::archive* a, archive_entry* entry, std::string& out, std::int64_t max_bytes,
+                std::string& problem, bool& too_large) {
+  if (entry != nullptr && archive_entry_size_is_set(entry) != 0) {
+    const std::int64_t announced = archive_entry_size(entry);
+    if (announced > max_bytes) {
+      problem = "claims " + std::to_string(announced) + " bytes, more than " +
+                std::to_string(max_bytes) + " (max_paper_bytes)";
+      too_large = true;
+      return false;
+    }
+    if (announced > 0) out.reserve(out.size() + static_cast<std::size_t>(announced));
+  }
   char buffer[kChunk];
   for (;;) {
     const la_ssize_t n = archive_read_data(a, buffer, sizeof buffer);
@@ -76,7 +88,7 @@ TexProject single_gzipped_file(std::string_view gz_bytes, std::int64_t max_bytes
   }
   std::string content;
   bool too_large = false;
-  if (!read_entry(a.get(), content, max_bytes, project.problem, too_large)) {
+  if (!read_entry(a.get(), nullptr, content, max_bytes, project.problem, too_large)) {
     project.status = too_large ? TexProject::Status::too_large : TexProject::Status::unreadable;
     project.problem = "gzipped file: " + project.problem;
     return project;
@@ -111,7 +123,7 @@ TexProject load_tex_project(std::string_view gz_bytes, std::int64_t max_bytes) {
     if (archive_entry_filetype(entry) != AE_IFREG || !name.ends_with(".tex")) continue;
     std::string content;
     bool too_large = false;
-    if (!read_entry(a.get(), content, max_bytes - total, project.problem, too_large)) {
+    if (!read_entry(a.get(), entry, content, max_bytes - total, project.problem, too_large)) {
       project.status = too_large ? TexProject::Status::too_large : TexProject::Status::unreadable;
       project.problem = name + ": " + project.problem;
       return project;
@@ -147,6 +159,19 @@ la_ssize_t feed_read(::archive* a, void* context, const void** out) {
 }
 }  // namespace
 
+namespace {
+// A hardlink entry is stored with the type of what it links to; its link name tells it apart.
+TarMember::Kind member_kind(archive_entry* entry) {
+  if (archive_entry_hardlink(entry) != nullptr) return TarMember::Kind::hardlink;
+  switch (archive_entry_filetype(entry)) {
+    case AE_IFREG: return TarMember::Kind::regular_file;
+    case AE_IFDIR: return TarMember::Kind::folder;
+    case AE_IFLNK: return TarMember::Kind::symlink;
+    default: return TarMember::Kind::other;
+  }
+}
+}  // namespace
+
 void MonthlyTar::ArchiveFree::operator()(::archive* a) const { archive_read_free(a); }
 
 MonthlyTar::MonthlyTar(std::string uri)
@@ -169,12 +194,17 @@ void MonthlyTar::fail(const std::string& what) const {
 
 bool MonthlyTar::next(TarMember& member) {
   archive_entry* entry = nullptr;
+  entry_ = nullptr;
   const int rc = archive_read_next_header(archive_.get(), &entry);
   if (rc == ARCHIVE_EOF) return false;
   if (rc < ARCHIVE_WARN) fail("damaged or truncated tar");
+  entry_ = entry;
   const char* name = archive_entry_pathname(entry);
   member.name = name != nullptr ? name : "";
-  member.regular_file = archive_entry_filetype(entry) == AE_IFREG;
+  member.kind = member_kind(entry);
+  const char* target = archive_entry_hardlink(entry);
+  if (target == nullptr) target = archive_entry_symlink(entry);
+  member.link_target = target != nullptr ? target : "";
   member.mtime_seconds = archive_entry_mtime(entry);
   member.mtime_nanoseconds = archive_entry_mtime_nsec(entry);
   member.size = archive_entry_size(entry);
@@ -184,12 +214,12 @@ bool MonthlyTar::next(TarMember& member) {
   return true;
 }
 
-std::string MonthlyTar::read_data() {
+std::string MonthlyTar::read_data(std::int64_t max_bytes) {
   std::string data;
   std::string problem;
   bool too_large = false;
-  if (!read_entry(archive_.get(), data, INT64_MAX, problem, too_large))
-    fail("truncated member data");
+  if (!read_entry(archive_.get(), entry_, data, max_bytes, problem, too_large))
+    fail(too_large ? "member data: " + problem : "truncated member data");
   return data;
 }
 

@@ -11,12 +11,15 @@
 #include <vector>
 
 struct archive;
+struct archive_entry;
 
 namespace loom::arxiv {
 
 struct TarMember {
+  enum class Kind { regular_file, folder, symlink, hardlink, other };
   std::string name;
-  bool regular_file = false;
+  Kind kind = Kind::other;
+  std::string link_target;  // for a symlink or hardlink: the name it points to
   std::int64_t mtime_seconds = 0;
   std::int64_t mtime_nanoseconds = 0;
   std::int64_t size = 0;
@@ -35,8 +38,9 @@ class MonthlyTar {
 
   // Moves to the next member; false at the end of the archive.
   bool next(TarMember& member);
-  // The current member's bytes (call at most once per member, after next()).
-  std::string read_data();
+  // The current member's bytes (call at most once per member, after next()). A member that claims
+  // or holds more than max_bytes throws loom::Error, so callers check member.size first.
+  std::string read_data(std::int64_t max_bytes);
 
   struct Feed;  // the loom::Input libarchive pulls from
 
@@ -52,6 +56,7 @@ class MonthlyTar {
   std::unique_ptr<Feed> feed_;
   std::unique_ptr<::archive, ArchiveFree> archive_;
   std::string current_;
+  archive_entry* entry_ = nullptr;  // the current member's header, owned by archive_
   std::int64_t member_count_ = 0;
 };
 
@@ -66,7 +71,8 @@ struct TexProject {
 // A gzipped tar contributes its `*.tex` regular members in member order; anything that does not
 // read as a tar is decompressed as one gzipped file taken as TeX, whatever its name. Any file that
 // is not UTF-8 drops the whole project, as in the reference. `max_bytes` bounds the decompressed
-// size (a gzip bomb is reported as too_large).
+// size: a member that claims more is too_large before it is read, and a gzip bomb is too_large as
+// soon as its output passes the bound.
 TexProject load_tex_project(std::string_view gz_bytes, std::int64_t max_bytes);
 
 }  // namespace loom::arxiv

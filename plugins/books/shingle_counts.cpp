@@ -32,32 +32,42 @@ std::uint32_t shingle_hash(const char* data, std::size_t length) {
 
 }  // namespace
 
-void ShingleCounts::reset(std::string_view text, std::size_t expected_distinct) {
+void ShingleCounts::reset(std::string_view text, std::size_t expected_distinct,
+                          std::size_t max_slots) {
   text_ = text;
   distinct_ = 0;
+  max_slots_ = std::max<std::size_t>(16, std::bit_floor(max_slots));
   // At most 2/3 full before growing; the vector keeps its allocation between documents.
-  const std::size_t capacity = std::bit_ceil(std::max<std::size_t>(16, expected_distinct * 3 / 2));
+  const std::size_t capacity =
+      std::min(max_slots_, std::bit_ceil(std::max<std::size_t>(16, expected_distinct * 3 / 2)));
   slots_.assign(capacity, Entry{});
   mask_ = capacity - 1;
+}
+
+void ShingleCounts::clear() {
+  std::fill(slots_.begin(), slots_.end(), Entry{});
+  distinct_ = 0;
 }
 
 std::uint32_t ShingleCounts::hash(std::uint32_t start, std::uint32_t length) const {
   return shingle_hash(text_.data() + start, length);
 }
 
-void ShingleCounts::add(std::uint32_t start, std::uint32_t length, std::uint32_t hash) {
+bool ShingleCounts::add(std::uint32_t start, std::uint32_t length, std::uint32_t hash) {
   const char* bytes = text_.data() + start;
   for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
     Entry& slot = slots_[i];
     if (slot.count == 0) {
       slot = Entry{start, length, 1, hash};
-      if (++distinct_ * 3 > slots_.size() * 2) grow();
-      return;
+      if (++distinct_ * 3 <= slots_.size() * 2) return false;
+      if (slots_.size() >= max_slots_) return true;
+      grow();
+      return false;
     }
     if (slot.hash == hash && slot.length == length &&
         std::memcmp(text_.data() + slot.start, bytes, length) == 0) {
       ++slot.count;
-      return;
+      return false;
     }
   }
 }

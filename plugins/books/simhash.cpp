@@ -2,6 +2,7 @@
 
 #include <unicode/uchar.h>
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <stdexcept>
@@ -16,16 +17,31 @@ constexpr char32_t small_sigma = 0x3C3;
 constexpr char32_t final_small_sigma = 0x3C2;
 constexpr char32_t capital_i_with_dot = 0x130;
 
-// Decodes strict UTF-8 (no surrogates, no overlongs), stopping after max_chars code points.
-void decode(std::string_view utf8, std::size_t max_chars, std::vector<char32_t>& out) {
-  out.clear();
+// The byte length of the UTF-8 sequence a lead byte starts (the input is already validated).
+std::size_t sequence_length(unsigned char lead) {
+  return lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+}
+
+// Decodes the (valid) code point at p[i], returning its length.
+std::size_t decode_at(const unsigned char* p, std::size_t i, char32_t& cp) {
+  const std::size_t length = sequence_length(p[i]);
+  static constexpr unsigned char lead_bits[] = {0, 0x7F, 0x1F, 0x0F, 0x07};
+  cp = p[i] & lead_bits[length];
+  for (std::size_t k = 1; k < length; ++k) cp = (cp << 6) | (p[i + k] & 0x3F);
+  return length;
+}
+
+// Checks strict UTF-8 (no surrogates, no overlongs) up to max_chars code points (0: all) and
+// returns the byte length of that prefix; `count` receives its code points.
+std::size_t validated_prefix(std::string_view utf8, std::size_t max_chars, std::size_t& count) {
   const auto* p = reinterpret_cast<const unsigned char*>(utf8.data());
   const std::size_t n = utf8.size();
   std::size_t i = 0;
-  while (i < n && (max_chars == 0 || out.size() < max_chars)) {
+  count = 0;
+  while (i < n && (max_chars == 0 || count < max_chars)) {
     const unsigned char lead = p[i];
+    ++count;
     if (lead < 0x80) {
-      out.push_back(lead);
       ++i;
       continue;
     }
@@ -45,9 +61,9 @@ void decode(std::string_view utf8, std::size_t max_chars, std::vector<char32_t>&
     }
     if (!valid || cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
       throw std::invalid_argument("invalid UTF-8 at byte " + std::to_string(i));
-    out.push_back(cp);
     i += length;
   }
+  return i;
 }
 
 bool is_cased(char32_t c) { return u_hasBinaryProperty(static_cast<UChar32>(c), UCHAR_CASED); }
@@ -56,14 +72,29 @@ bool is_case_ignorable(char32_t c) {
 }
 
 // Python lowers U+03A3 to the final form when a cased letter precedes it and none follows,
-// skipping case-ignorable characters on both sides.
-char32_t lower_sigma(const std::vector<char32_t>& text, std::size_t at) {
+// skipping case-ignorable characters on both sides. `text` is the validated (truncated) input and
+// the sigma spans [at, after).
+char32_t lower_sigma(std::string_view text, std::size_t at, std::size_t after) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  char32_t cp = 0;
   std::size_t j = at;
-  while (j > 0 && is_case_ignorable(text[j - 1])) --j;
-  if (j == 0 || !is_cased(text[j - 1])) return small_sigma;
-  std::size_t k = at + 1;
-  while (k < text.size() && is_case_ignorable(text[k])) ++k;
-  return k == text.size() || !is_cased(text[k]) ? final_small_sigma : small_sigma;
+  bool cased_before = false;
+  while (j > 0) {
+    do --j;
+    while (j > 0 && (p[j] & 0xC0) == 0x80);
+    decode_at(p, j, cp);
+    if (is_case_ignorable(cp)) continue;
+    cased_before = is_cased(cp);
+    break;
+  }
+  if (!cased_before) return small_sigma;
+  std::size_t k = after;
+  while (k < text.size()) {
+    const std::size_t length = decode_at(p, k, cp);
+    if (!is_case_ignorable(cp)) break;
+    k += length;
+  }
+  return k == text.size() || !is_cased(cp) ? final_small_sigma : small_sigma;
 }
 
 // Python's `\w`: letters, numbers (Nd, Nl, No) and the underscore.
@@ -93,31 +124,69 @@ void append_utf8(std::string& out, char32_t c) {
 
 void keep_if_word(char32_t c, FeatureScratch& scratch) {
   if (!is_word(c)) return;
-  scratch.starts.push_back(static_cast<std::uint32_t>(scratch.word_chars.size()));
+  ++scratch.chars;
   append_utf8(scratch.word_chars, c);
+}
+
+// One shingle's byte range in word_chars; next() moves both ends on by one code point.
+struct ShingleWalker {
+  const std::string& text;
+  std::uint32_t start = 0;
+  std::uint32_t end = 0;
+
+  ShingleWalker(const std::string& word_chars, std::size_t width_chars) : text(word_chars) {
+    for (std::size_t k = 0; k < width_chars; ++k) end += step(end);
+  }
+  std::uint32_t step(std::uint32_t at) const {
+    return static_cast<std::uint32_t>(sequence_length(static_cast<unsigned char>(text[at])));
+  }
+  std::uint32_t length() const { return end - start; }
+  void next() {
+    start += step(start);
+    end += step(end);  // past the last shingle this reads the string's terminator, never more
+  }
+};
+
+// Adds the votes of the table's distinct shingles, each weighted by its count.
+void tally(const ShingleCounts& counts, std::array<std::uint64_t, 64>& ones) {
+  for (const ShingleCounts::Entry& entry : counts.slots()) {
+    if (entry.count == 0) continue;
+    for (std::uint64_t h = md5_low64_big_endian(counts.shingle(entry)); h != 0; h &= h - 1)
+      ones[static_cast<std::size_t>(std::countr_zero(h))] += entry.count;
+  }
+}
+
+// The shingle table never outgrows the normalized text (16-byte slots, one per 16 bytes), with a
+// floor that leaves ordinary books untouched; a bigger text flushes a full table into the votes.
+constexpr std::size_t kMinTableSlots = std::size_t{1} << 20;
+std::size_t table_slot_limit(std::size_t text_bytes) {
+  return std::max(kMinTableSlots, std::bit_floor(std::max<std::size_t>(1, text_bytes / 16)));
 }
 
 }  // namespace
 
 void word_characters(std::string_view utf8, std::size_t max_chars, FeatureScratch& scratch) {
-  decode(utf8, max_chars, scratch.code_points);
-  const std::vector<char32_t>& text = scratch.code_points;
+  std::size_t count = 0;
+  const std::string_view text = utf8.substr(0, validated_prefix(utf8, max_chars, count));
+  if (count >= UINT32_MAX / 4) throw std::length_error("text too long to fingerprint");
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   scratch.word_chars.clear();
-  scratch.starts.clear();
-  if (text.size() >= UINT32_MAX / 4) throw std::length_error("text too long to fingerprint");
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char32_t c = text[i];
+  scratch.word_chars.reserve(text.size());
+  scratch.chars = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    char32_t c = 0;
+    const std::size_t length = decode_at(p, i, c);
     if (c < 0x80) {
       keep_if_word(c >= 'A' && c <= 'Z' ? c + 32 : c, scratch);
     } else if (c == capital_sigma) {
-      keep_if_word(lower_sigma(text, i), scratch);
+      keep_if_word(lower_sigma(text, i, i + length), scratch);
     } else if (c == capital_i_with_dot) {
       keep_if_word('i', scratch);  // then U+0307, which is not a word character
     } else {
       keep_if_word(static_cast<char32_t>(u_tolower(static_cast<UChar32>(c))), scratch);
     }
+    i += length;
   }
-  scratch.starts.push_back(static_cast<std::uint32_t>(scratch.word_chars.size()));
 }
 
 Fingerprint simhash(std::string_view utf8, int shingle_width, std::size_t max_chars,
@@ -125,40 +194,40 @@ Fingerprint simhash(std::string_view utf8, int shingle_width, std::size_t max_ch
   if (shingle_width < 1 || static_cast<std::size_t>(shingle_width) * 4 > md5_max_short_message)
     throw std::invalid_argument("shingle width must be 1..13");
   word_characters(utf8, max_chars, scratch);
-  const std::size_t chars = scratch.starts.size() - 1;
+  const std::size_t chars = scratch.chars;
   const auto width = static_cast<std::size_t>(shingle_width);
   const std::size_t features = chars >= width ? chars - width + 1 : 1;
   // Prose repeats most of its 6-character shingles; half the feature count is a fair first guess.
   ShingleCounts& counts = scratch.shingles;
-  counts.reset(scratch.word_chars, features / 2);
-  const auto shingle_start = [&](std::size_t i) { return scratch.starts[i]; };
-  const auto shingle_length = [&](std::size_t i) {
-    return scratch.starts[std::min(i + width, chars)] - scratch.starts[i];
-  };
+  counts.reset(scratch.word_chars, features / 2, table_slot_limit(scratch.word_chars.size()));
+  // Bit b is set iff the features with bit b set outweigh half of all features, each distinct
+  // shingle voting with its count; only the set bits of each hash are visited. Votes add up, so
+  // a table flushed when full gives the same sums as one big table.
+  std::array<std::uint64_t, 64> ones{};
   // Hash `lookahead` shingles ahead and prefetch their slots so the cache misses overlap.
   constexpr std::size_t lookahead = 16;
   std::array<std::uint32_t, lookahead> hashes{};
+  ShingleWalker current(scratch.word_chars, std::min(width, chars));
+  ShingleWalker ahead = current;
   for (std::size_t i = 0; i < std::min(lookahead, features); ++i) {
-    hashes[i] = counts.hash(shingle_start(i), shingle_length(i));
+    hashes[i] = counts.hash(ahead.start, ahead.length());
     counts.prefetch(hashes[i]);
+    if (i + 1 < features) ahead.next();
   }
   for (std::size_t i = 0; i < features; ++i) {
     const std::uint32_t hash = hashes[i % lookahead];
     if (i + lookahead < features) {
-      const std::size_t ahead = i + lookahead;
-      hashes[ahead % lookahead] = counts.hash(shingle_start(ahead), shingle_length(ahead));
-      counts.prefetch(hashes[ahead % lookahead]);
+      hashes[i % lookahead] = counts.hash(ahead.start, ahead.length());
+      counts.prefetch(hashes[i % lookahead]);
+      ahead.next();
     }
-    counts.add(shingle_start(i), shingle_length(i), hash);
+    if (counts.add(current.start, current.length(), hash)) {
+      tally(counts, ones);
+      counts.clear();
+    }
+    current.next();
   }
-  // Bit b is set iff the features with bit b set outweigh half of all features, each distinct
-  // shingle voting with its count; only the set bits of each hash are visited.
-  std::array<std::uint64_t, 64> ones{};
-  for (const ShingleCounts::Entry& entry : counts.slots()) {
-    if (entry.count == 0) continue;
-    for (std::uint64_t h = md5_low64_big_endian(counts.shingle(entry)); h != 0; h &= h - 1)
-      ones[static_cast<std::size_t>(std::countr_zero(h))] += entry.count;
-  }
+  tally(counts, ones);
   Fingerprint out;
   out.feature_count = features;
   for (int bit = 0; bit < 64; ++bit)

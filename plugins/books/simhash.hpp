@@ -21,16 +21,16 @@ struct Fingerprint {
 };
 
 // Working memory reused between documents so fingerprinting a book allocates nothing in steady
-// state.
+// state. It holds about one copy of the text plus a shingle table of at most the same size, never
+// a per-character array: a 300 MB book needs well under 1 GB.
 struct FeatureScratch {
-  std::vector<char32_t> code_points;  // the (truncated) input, decoded
-  std::string word_chars;             // lowered word characters, UTF-8
-  std::vector<std::uint32_t> starts;  // byte offset of each code point in word_chars, plus the end
-  ShingleCounts shingles;             // the distinct shingles of word_chars and their counts
+  std::string word_chars;  // lowered word characters, UTF-8
+  std::size_t chars = 0;   // code points in word_chars
+  ShingleCounts shingles;  // distinct shingles of word_chars and their counts (flushed when full)
 };
 
-// Python's `s.lower()` followed by deleting every non-`\w` character, as UTF-8 plus code point
-// offsets in scratch. max_chars > 0 first keeps only the first max_chars code points (dedup.py's
+// Python's `s.lower()` followed by deleting every non-`\w` character, as UTF-8 (and its code point
+// count) in scratch. max_chars > 0 first keeps only the first max_chars code points (dedup.py's
 // -l). Throws std::invalid_argument naming the byte offset of invalid UTF-8.
 void word_characters(std::string_view utf8, std::size_t max_chars, FeatureScratch& scratch);
 

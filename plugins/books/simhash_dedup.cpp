@@ -3,6 +3,11 @@
 #include <stdexcept>
 
 namespace loom::books {
+namespace {
+// After a text this long (far past a typical book) the scratch is given back rather than kept at
+// its size for the rest of the run.
+constexpr std::size_t kKeepScratchBytes = std::size_t{16} << 20;
+}  // namespace
 
 SimhashDedup::SimhashDedup(const Options& options)
     : options_(options), index_(static_cast<int>(options.max_distance)) {}
@@ -20,6 +25,7 @@ void SimhashDedup::process(Batch& batch) {
                       ": cannot fingerprint the text: " + e.what(),
                   LOOM_ERR_INVALID_INPUT, static_cast<std::int64_t>(i));
     }
+    if (doc.text().size() > kKeepScratchBytes) scratch_ = FeatureScratch{};
     if (!options_.fingerprint_field.empty())
       doc.set_meta(options_.fingerprint_field, fingerprint_hex(fingerprint.value));
     const bool near_earlier = index_.first_near(fingerprint.value).has_value();

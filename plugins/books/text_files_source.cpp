@@ -1,7 +1,11 @@
 #include "text_files_source.hpp"
 
+#include <algorithm>
+#include <cstring>
+#include <memory>
 #include <optional>
 #include <utility>
+#include <vector>
 
 #include "text_file.hpp"
 
@@ -23,8 +27,8 @@ class TextFileReader final : public ShardReader {
       : options_(options), shard_(std::move(shard)), relative_(std::move(relative)) {}
 
   bool read(Batch& batch, std::size_t) override {
-    std::string bytes;
-    if (std::optional<std::string> problem = read_whole(bytes)) {
+    std::string_view bytes;
+    if (std::optional<std::string> problem = read_whole(batch, bytes)) {
       report(batch, *problem, "unreadable_file");
       return true;
     }
@@ -61,23 +65,33 @@ class TextFileReader final : public ShardReader {
   }
 
  private:
-  std::optional<std::string> read_whole(std::string& bytes) {
+  // Reads the file into the batch: in pieces first (its size is unknown for a URL or a
+  // compressed file), then once into the batch, so a book is held at most twice and never through
+  // a chain of doublings.
+  std::optional<std::string> read_whole(Batch& batch, std::string_view& bytes) {
+    constexpr std::size_t kPieceBytes = std::size_t{1} << 20;
     const auto limit = static_cast<std::size_t>(options_.max_file_bytes);
     Input input = Input::open(shard_);
+    std::vector<std::unique_ptr<char[]>> pieces;
     std::size_t size = 0;
-    bytes.resize(1 << 20);
-    while (true) {
-      if (size == bytes.size()) {
-        if (size > limit) break;
-        bytes.resize(std::min(bytes.size() * 2, limit + 1));
+    std::size_t last_piece_used = kPieceBytes;
+    while (size <= limit) {
+      if (last_piece_used == kPieceBytes) {
+        pieces.push_back(std::make_unique_for_overwrite<char[]>(kPieceBytes));
+        last_piece_used = 0;
       }
-      const std::size_t n = input.read(bytes.data() + size, bytes.size() - size);
+      const std::size_t n =
+          input.read(pieces.back().get() + last_piece_used, kPieceBytes - last_piece_used);
       if (n == 0) break;
+      last_piece_used += n;
       size += n;
     }
     if (size > limit)
       return "file larger than max_file_bytes (" + std::to_string(limit) + " bytes)";
-    bytes.resize(size);
+    char* out = batch.alloc(size);
+    for (std::size_t i = 0, at = 0; i < pieces.size(); ++i, at += kPieceBytes)
+      std::memcpy(out + at, pieces[i].get(), std::min(kPieceBytes, size - at));
+    bytes = std::string_view(out, size);
     return std::nullopt;
   }
 

@@ -17,6 +17,20 @@ bool is_export_file(const fs::path& path) {
 
 }  // namespace
 
+std::string special_entry_kind(const fs::directory_entry& entry) {
+  std::error_code error;
+  switch (entry.symlink_status(error).type()) {
+    case fs::file_type::regular:
+    case fs::file_type::directory: return {};
+    case fs::file_type::symlink: return "a symbolic link";
+    case fs::file_type::fifo: return "a FIFO (named pipe)";
+    case fs::file_type::socket: return "a socket";
+    case fs::file_type::character: return "a character device";
+    case fs::file_type::block: return "a block device";
+    default: return error ? "unreadable (" + error.message() + ")" : "not a regular file";
+  }
+}
+
 std::vector<std::string> GithubSource::shards() {
   std::error_code error;
   if (!fs::is_directory(options_.root, error))
@@ -25,7 +39,15 @@ std::vector<std::string> GithubSource::shards() {
   std::vector<std::string> repositories;
   for (auto it = fs::recursive_directory_iterator(options_.root, error);
        !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
-    if (it->is_regular_file() && is_export_file(it->path())) exports.push_back(it->path().string());
+    std::error_code type_error;
+    if (!is_export_file(it->path()) || it->is_directory(type_error)) continue;
+    // An export-named entry that cannot be read as a file is refused rather than left out: its
+    // rows would be missing from the output without a word.
+    if (!it->is_regular_file(type_error))
+      throw Error("github_source: '" + it->path().string() + "' is " + special_entry_kind(*it) +
+                      ", not a regular export file",
+                  LOOM_ERR_IO);
+    exports.push_back(it->path().string());
   }
   for (const auto& entry : fs::directory_iterator(options_.root, error))
     if (entry.is_directory() && entry.path().filename().string().front() != '.')

@@ -14,6 +14,7 @@
 #include <loom/plugin.hpp>
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -58,6 +59,10 @@ class GithubSource : public Source {
 // Reader factories (bigquery_rows.cpp, repository_files.cpp).
 std::unique_ptr<ShardReader> open_bigquery_rows(std::string path);
 std::unique_ptr<ShardReader> open_repository(std::string folder, std::int64_t max_file_bytes);
+
+// What a folder entry is when it is neither a regular file nor a folder ("a symbolic link", "a
+// FIFO (named pipe)", ...); empty for regular files and folders. Symlinks are not followed.
+std::string special_entry_kind(const std::filesystem::directory_entry& entry);
 
 // The lowercase SPDX-like id BigQuery's licenses table uses (mit, apache-2.0, bsd-3-clause,
 // gpl-3.0, ...) for a license file's text; empty when not recognised.

@@ -68,7 +68,9 @@ class RepositoryFiles final : public ShardReader {
         it.disable_recursion_pending();
         continue;
       }
-      if (it->is_regular_file() && !it->is_symlink())
+      if (const std::string kind = special_entry_kind(*it); !kind.empty())
+        not_files_.emplace_back(it->path().lexically_relative(folder_).generic_string(), kind);
+      else if (!it->is_directory())
         files_.push_back(fs::relative(it->path(), folder_).generic_string());
     }
     if (error)
@@ -82,6 +84,11 @@ class RepositoryFiles final : public ShardReader {
   }
 
   bool read(Batch& batch, std::size_t target_bytes) override {
+    // Symlinks (not followed: a repository's links point into itself or nowhere), FIFOs and
+    // devices are not content; each is counted rather than passed over.
+    for (const auto& [path, kind] : not_files_)
+      skip(batch, "not_regular_file", folder_ + "/" + path + ": " + kind + ", not a regular file");
+    not_files_.clear();
     std::size_t text_bytes = 0;
     while (next_ < files_.size() && text_bytes < target_bytes) {
       const std::size_t index = next_++;
@@ -137,6 +144,7 @@ class RepositoryFiles final : public ShardReader {
   std::string repo_name_;
   std::string license_;
   std::vector<std::string> files_;
+  std::vector<std::pair<std::string, std::string>> not_files_;  // path, what it is
   std::size_t next_ = 0;
 };
 

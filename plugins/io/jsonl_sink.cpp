@@ -8,7 +8,9 @@ namespace {
 
 struct Chunk {
   std::string key;
-  Buffer frame;
+  Buffer frame;       // compressed records
+  std::string plain;  // or, without compression, the records themselves (no second copy)
+  std::string_view bytes() const { return plain.empty() ? frame.view() : plain; }
 };
 
 struct PreparedBatch : SinkToken {
@@ -197,8 +199,12 @@ std::unique_ptr<SinkToken> JsonlSink::prepare(Batch& batch) {
   auto token = std::make_unique<PreparedBatch>();
   token->chunks.reserve(groups.size());
   for (auto& [key, records] : groups) {
-    Chunk chunk{key, Buffer()};
-    compress_frame(codec_for_key(key), static_cast<int>(options_.level), records, chunk.frame);
+    Chunk chunk{key, Buffer(), std::string()};
+    const loom_codec codec = codec_for_key(key);
+    if (codec == LOOM_CODEC_NONE)
+      chunk.plain = std::move(records);
+    else
+      compress_frame(codec, static_cast<int>(options_.level), records, chunk.frame);
     token->chunks.push_back(std::move(chunk));
   }
   return token;
@@ -239,7 +245,7 @@ void JsonlSink::write(Batch& batch, std::unique_ptr<SinkToken> token) {
   auto& prepared = static_cast<PreparedBatch&>(*token);
   for (Chunk& chunk : prepared.chunks) {
     Target& target = open_target(chunk.key);
-    target.out->write_raw(chunk.frame.view());
+    target.out->write_raw(chunk.bytes());
     if (options_.max_file_bytes > 0 &&
         target.out->bytes_written() >= static_cast<std::uint64_t>(options_.max_file_bytes)) {
       committed_paths_.insert(PathTemplate::path(chunk.key, target.part));

@@ -3,7 +3,9 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 #include <optional>
 #include <utility>
 
@@ -11,6 +13,8 @@ namespace loom::io {
 namespace {
 
 constexpr std::size_t chunk_bytes = std::size_t{4} << 20;
+// Texts at least this long skip the parser's string buffer (see take_large_text).
+constexpr std::size_t kLargeTextBytes = std::size_t{1} << 20;
 
 bool is_blank(std::string_view line) {
   return std::all_of(line.begin(), line.end(),
@@ -55,8 +59,9 @@ class JsonlReader final : public ShardReader {
         skip_errors_(options.on_error == "skip"),
         max_line_(static_cast<std::size_t>(options.max_line_bytes)),
         input_(Input::open(shard_)) {
-    capacity_ = chunk_bytes;
-    buffer_ = std::make_unique<char[]>(capacity_ + simdjson::SIMDJSON_PADDING);
+    capacity_ = std::min(chunk_bytes, max_line_ + 1);
+    buffer_.reset(static_cast<char*>(std::malloc(capacity_ + simdjson::SIMDJSON_PADDING)));
+    if (!buffer_) throw std::bad_alloc();
     keep_all_ = options.field_map.empty();
     mapped_.resize(options.field_map.size());
   }
@@ -72,6 +77,7 @@ class JsonlReader final : public ShardReader {
 
   bool read(Batch& batch, std::size_t target_bytes) override {
     const bool done = append_documents(batch, target_bytes);
+    shrink_buffer();
     if (skipped_in_batch_ > 0) batch.count_skipped("invalid_record", skipped_in_batch_);
     skipped_in_batch_ = 0;
     return done;
@@ -92,6 +98,7 @@ class JsonlReader final : public ShardReader {
         report(problem->what, line_number_, offset);
         continue;
       }
+      if (!take_large_text(batch, offset)) continue;
       Doc doc = batch.append();
       doc.set_text(text_);
       doc.set_origin(line_number_ - 1, offset);
@@ -152,23 +159,41 @@ class JsonlReader final : public ShardReader {
   }
 
   // Moves the unfinished line to the front, grows the buffer if that line fills it, reads more.
+  // The buffer never grows past max_line_bytes + 1 (enough to see that a line is too long), and
+  // realloc lets the C library move a large block by remapping its pages instead of holding the
+  // old and the new copy at once.
   void fill() {
-    if (begin_ > 0) {
-      std::memmove(buffer_.get(), buffer_.get() + begin_, end_ - begin_);
-      stream_offset_ += begin_;
-      end_ -= begin_;
-      begin_ = 0;
-    }
-    if (end_ == capacity_) {
-      std::size_t grown = capacity_ * 2;
-      auto bigger = std::make_unique<char[]>(grown + simdjson::SIMDJSON_PADDING);
-      std::memcpy(bigger.get(), buffer_.get(), end_);
-      buffer_ = std::move(bigger);
-      capacity_ = grown;
-    }
+    move_unconsumed_to_front();
+    if (end_ == capacity_ && !resize_buffer(std::min(capacity_ * 2, max_line_ + 1)))
+      throw std::bad_alloc();
     std::size_t n = input_.read(buffer_.get() + end_, capacity_ - end_);
     if (n == 0) eof_ = true;
     end_ += n;
+  }
+
+  void move_unconsumed_to_front() {
+    if (begin_ == 0) return;
+    std::memmove(buffer_.get(), buffer_.get() + begin_, end_ - begin_);
+    stream_offset_ += begin_;
+    end_ -= begin_;
+    begin_ = 0;
+  }
+
+  // After a long line the documents hold their own copies, so the buffer goes back to its usual
+  // size instead of keeping a book's worth of memory for the rest of the shard.
+  void shrink_buffer() {
+    if (capacity_ <= chunk_bytes || end_ - begin_ >= chunk_bytes) return;
+    move_unconsumed_to_front();
+    (void)resize_buffer(chunk_bytes);  // on failure, keeping the larger block is fine
+  }
+
+  bool resize_buffer(std::size_t capacity) {
+    void* moved = std::realloc(buffer_.get(), capacity + simdjson::SIMDJSON_PADDING);
+    if (moved == nullptr) return false;
+    (void)buffer_.release();
+    buffer_.reset(static_cast<char*>(moved));
+    capacity_ = capacity;
+    return true;
   }
 
   void report(const std::string& what, std::uint64_t line, std::uint64_t offset) {
@@ -182,9 +207,26 @@ class JsonlReader final : public ShardReader {
     log(LOOM_LOG_WARN, message + " (skipped)");
   }
 
+  // A large text is unescaped straight into the batch rather than into the parser's string
+  // buffer and then copied: one copy of a book instead of two. False (reported) on a bad escape.
+  bool take_large_text(Batch& batch, std::uint64_t offset) {
+    if (large_text_.raw() == nullptr) return true;
+    auto* out = reinterpret_cast<std::uint8_t*>(
+        batch.alloc(large_text_bytes_ + simdjson::SIMDJSON_PADDING));
+    const auto* start = reinterpret_cast<const char*>(out);
+    const simdjson::simdjson_result<std::string_view> text = parser_.unescape(large_text_, out);
+    if (text.error()) {
+      report(describe(text.error()), line_number_, offset);
+      return false;
+    }
+    text_ = std::string_view(start, text.value_unsafe().size());
+    return true;
+  }
+
   // Parses one line into text_ and the meta fields; views stay valid until the next parse.
   std::optional<LineProblem> parse(std::string_view line) {
     text_ = {};
+    large_text_ = {};
     all_.clear();
     std::fill(mapped_.begin(), mapped_.end(), std::nullopt);
     json_scratch_.clear();
@@ -204,7 +246,14 @@ class JsonlReader final : public ShardReader {
           if (type != simdjson::ondemand::json_type::string)
             return LineProblem{"text field '" + options_.text_field + "' is " + type_name(type) +
                                ", not a string"};
-          text_ = value.get_string();
+          large_text_ = {};
+          const std::size_t token_bytes = value.raw_json_token().size();
+          if (token_bytes >= kLargeTextBytes) {
+            large_text_ = value.get_raw_json_string();
+            large_text_bytes_ = token_bytes;
+          } else {
+            text_ = value.get_string();
+          }
           have_text = true;
           continue;
         }
@@ -294,7 +343,10 @@ class JsonlReader final : public ShardReader {
   std::size_t max_line_;
   Input input_;
 
-  std::unique_ptr<char[]> buffer_;  // capacity_ bytes plus simdjson's padding
+  struct FreeBuffer {
+    void operator()(char* p) const { std::free(p); }
+  };
+  std::unique_ptr<char, FreeBuffer> buffer_;  // capacity_ bytes plus simdjson's padding
   std::size_t capacity_ = 0;
   std::size_t begin_ = 0;  // unconsumed bytes are [begin_, end_)
   std::size_t end_ = 0;
@@ -308,6 +360,8 @@ class JsonlReader final : public ShardReader {
   simdjson::ondemand::parser parser_;
   bool keep_all_ = true;
   std::string_view text_;
+  simdjson::ondemand::raw_json_string large_text_;  // set instead of text_ for a large text
+  std::size_t large_text_bytes_ = 0;                // its escaped size, quotes included
   std::vector<std::pair<std::string_view, Value>> all_;
   std::vector<std::optional<Value>> mapped_;
   std::string json_scratch_;

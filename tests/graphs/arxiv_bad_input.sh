@@ -3,6 +3,7 @@
 # truncated <id>.gz (cut in its header or in its data), a non-UTF-8 .tex, member names that climb out (`../x.gz`, `/abs.gz`) and a
 # PDF-only paper are each skipped and counted, the good papers (a project tar and a lone gzipped
 # .tex with an old-style id) are still written, and nothing is written outside the output folder.
+# Symlink and hardlink members are skipped and counted as link_member, never dropped in silence.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 graph=$LOOM_SOURCE_DIR/graphs/redpajama/arxiv.yaml
@@ -44,6 +45,12 @@ with tarfile.open(f"{folder}/arXiv_src_2301_001.tar", "w") as tar:
         info.size = len(data)
         info.mtime = 1672617600
         tar.addfile(info, io.BytesIO(data))
+    for name, kind in (("2301/2301.00008.gz", tarfile.SYMTYPE), ("2301/2301.00009.gz", tarfile.LNKTYPE)):
+        info = tarfile.TarInfo(name)
+        info.type = kind
+        info.linkname = "2301/2301.00001.gz"
+        info.mtime = 1672617600
+        tar.addfile(info)
 PY
 
 out=$tmp/run/out
@@ -61,15 +68,17 @@ want='{"text": "\\section{Single}\nOne file, caf\u00e9.\n", "meta": {"timestamp"
 got=$(sed -n 2p "$out/arxiv/arxiv.jsonl" | sed -E 's/"language": "[A-Za-z_-]+"/"language": LANG/')
 [[ "$got" == "$want" ]] || fail "the lone gzipped .tex paper: got $got"
 pass "the good papers are written, cleaned, the lone .tex one with an archive/number id"
-for reason in tex_not_utf8 unreadable_paper unsafe_member_name not_gz_source; do
+for reason in tex_not_utf8 unreadable_paper unsafe_member_name not_gz_source link_member; do
   count=$(stat_value "$out/arxiv/stats.json" read "dropped_by_reason.$reason")
   want=1
-  [[ $reason == unsafe_member_name || $reason == unreadable_paper ]] && want=2
+  [[ $reason == unsafe_member_name || $reason == unreadable_paper || $reason == link_member ]] && want=2
   [[ "$count" == "$want" ]] || fail "stats.json counts $count '$reason' skips, expected $want"
   pass "stats.json counts $want '$reason' skip(s)"
 done
 expect_stderr_matches "2301.00002.gz.*b.tex is not UTF-8" "the UTF-8 warning names the paper and its file"
 expect_stderr_matches "'\.\./2301.00004.gz'.*unsafe_member_name" "the unsafe name is reported"
+expect_stderr_matches "'2301/2301.00008.gz': a symbolic link to '2301/2301.00001.gz'.*link_member" "the symlink member is reported"
+expect_stderr_matches "'2301/2301.00009.gz': a hard link to '2301/2301.00001.gz'.*link_member" "the hardlink member is reported"
 stray=$(find "$tmp" -name '2301.0000*' ! -path "$data/*" 2>/dev/null || true)
 [[ -z "$stray" ]] || fail "files written outside the output folder: $stray"
 [[ ! -e /2301.00005.gz ]] || fail "/2301.00005.gz exists"

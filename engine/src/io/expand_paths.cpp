@@ -4,6 +4,9 @@
 #include "io/io_internal.hpp"
 
 #include <fnmatch.h>
+#include <sys/stat.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <filesystem>
@@ -45,9 +48,27 @@ bool is_directory(const std::string& path) {
   return fs::is_directory(path.empty() ? "." : path, error);
 }
 
+// What a path a pattern matched is, when it cannot be an input: empty for a regular file (or a
+// symlink to one), for a folder (`*` and `**` match folders too; they are left out quietly) and
+// for a path that does not exist.
+std::string unreadable_kind(const std::string& path) {
+  struct stat target {};
+  if (::stat(path.c_str(), &target) == 0) {
+    if (S_ISDIR(target.st_mode)) return {};
+    return internal::non_regular_kind(target.st_mode);
+  }
+  const int error = errno;
+  struct stat link {};
+  if (::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode))
+    return "a symbolic link to a file that does not exist";
+  // A literal last component joined to each folder names paths that need not exist: no match.
+  if (error == ENOENT || error == ENOTDIR) return {};
+  return "unreadable (" + internal::errno_text(error) + ")";
+}
+
 bool is_regular_file(const std::string& path) {
-  std::error_code error;
-  return fs::is_regular_file(path, error);
+  struct stat target {};
+  return ::stat(path.c_str(), &target) == 0 && S_ISREG(target.st_mode);
 }
 
 // `base` itself and every folder below it, skipping hidden ones.
@@ -116,6 +137,8 @@ std::vector<std::string> expand_paths(const std::string& pattern) {
         throw IoError("input '" + pattern + "' is a folder, not a file (use '" +
                       join(pattern, "**/*") + "' to read every file below it)");
       }
+      if (const std::string kind = unreadable_kind(pattern); !kind.empty())
+        throw IoError("input '" + pattern + "' is " + kind + ", not a regular file");
       return {pattern};
     }
     const std::string folder = missing_folder(pattern, components);
@@ -152,6 +175,13 @@ std::vector<std::string> expand_paths(const std::string& pattern) {
     next.erase(std::unique(next.begin(), next.end()), next.end());
     candidates = std::move(next);
     if (candidates.empty()) break;
+  }
+  // A match that is neither a file nor a folder is refused by name rather than left out: leaving
+  // it out would drop its data in silence, or end in a misleading "no files match".
+  for (const std::string& path : candidates) {
+    if (const std::string kind = unreadable_kind(path); !kind.empty())
+      throw IoError("'" + path + "' (matched by '" + pattern + "') is " + kind +
+                    ", not a regular file: remove it or narrow the pattern");
   }
   std::erase_if(candidates, [](const std::string& path) { return !is_regular_file(path); });
   if (candidates.empty()) throw_no_match(pattern, components);

@@ -2,6 +2,7 @@
 #include "io/io_internal.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -64,14 +65,49 @@ class FileInput final : public Input {
   std::uint64_t file_position_ = 0;
 };
 
+[[noreturn]] void refuse_non_regular(const std::string& path, const std::string& kind) {
+  throw IoError("cannot read '" + path + "': it is " + kind +
+                ", not a regular file (inputs must be regular files)");
+}
+
 }  // namespace
 
+std::string non_regular_kind(unsigned int st_mode) {
+  switch (st_mode & S_IFMT) {
+    case S_IFREG: return {};
+    case S_IFIFO: return "a FIFO (named pipe)";
+    case S_IFSOCK: return "a socket";
+    case S_IFCHR: return "a character device";
+    case S_IFBLK: return "a block device";
+    case S_IFDIR: return "a folder";
+    default: return "not a regular file";
+  }
+}
+
 std::unique_ptr<Input> open_file_input(const std::string& path) {
+  // Checked before opening, since opening a FIFO blocks until a writer appears and opening a
+  // device can act on it; O_NONBLOCK and fstat close the gap between the check and the open.
+  struct stat before {};
+  if (::stat(path.c_str(), &before) == 0) {
+    const std::string kind = non_regular_kind(before.st_mode);
+    if (!kind.empty()) refuse_non_regular(path, kind);
+  }
   int fd;
   do {
-    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   } while (fd < 0 && errno == EINTR);
   if (fd < 0) throw IoError("cannot open '" + path + "': " + errno_text(errno));
+  struct stat opened {};
+  if (::fstat(fd, &opened) != 0) {
+    const int error = errno;
+    ::close(fd);
+    throw IoError("cannot stat '" + path + "': " + errno_text(error));
+  }
+  if (const std::string kind = non_regular_kind(opened.st_mode); !kind.empty()) {
+    ::close(fd);
+    refuse_non_regular(path, kind);
+  }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   return std::make_unique<FileInput>(fd, path);
 }

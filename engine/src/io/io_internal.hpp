@@ -20,6 +20,11 @@ std::string errno_text(int error_number);
 int resolve_level(loom_codec codec, int level);
 const char* codec_name(loom_codec codec);
 
+// What a file that is not a regular file is ("a FIFO (named pipe)", "a socket", ...), from its
+// st_mode; empty for a regular file. Inputs must be regular files: reading a FIFO blocks until
+// someone writes to it, and a device or socket has no end a reader could trust.
+std::string non_regular_kind(unsigned int st_mode);
+
 std::unique_ptr<Input> open_file_input(const std::string& path);
 std::unique_ptr<Input> open_http_input(const std::string& url);
 

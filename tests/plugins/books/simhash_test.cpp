@@ -245,3 +245,42 @@ TEST_CASE("voting once per distinct shingle with its count equals voting once pe
     CHECK(fingerprint_hex(fingerprint.value) == fingerprint_hex(per_occurrence));
   }
 }
+
+TEST_CASE("a text with more distinct shingles than the table holds flushes it, same fingerprint") {
+  // 1.2 million random letters have about as many distinct 6-letter shingles, more than the
+  // table's 2^20-slot floor takes at two thirds full: its counts are flushed into the votes.
+  std::mt19937_64 random(5);
+  std::string text;
+  for (int i = 0; i < 1200000; ++i) text += static_cast<char>('a' + random() % 26);
+  const std::size_t width = 6;
+  const std::size_t features = text.size() - width + 1;
+  std::array<std::uint64_t, 64> ones{};
+  for (std::size_t i = 0; i < features; ++i) {
+    const std::uint64_t h = md5_low64_big_endian(std::string_view(text).substr(i, width));
+    for (int bit = 0; bit < 64; ++bit) ones[bit] += (h >> bit) & 1U;
+  }
+  std::uint64_t per_occurrence = 0;
+  for (int bit = 0; bit < 64; ++bit)
+    if (2 * ones[bit] > features) per_occurrence |= std::uint64_t{1} << bit;
+  FeatureScratch scratch;
+  const Fingerprint fingerprint = simhash(text, static_cast<int>(width), 0, scratch);
+  CHECK(fingerprint.feature_count == features);
+  CHECK(fingerprint_hex(fingerprint.value) == fingerprint_hex(per_occurrence));
+  CHECK(scratch.shingles.slots().size() == (std::size_t{1} << 20));  // capped, not grown
+}
+
+TEST_CASE("a full table asks to be flushed instead of growing past its limit") {
+  const std::string text = "abcdefghijklmnopqrstuvwxyz";
+  ShingleCounts counts;
+  counts.reset(text, 1, 16);
+  std::size_t added = 0;
+  bool full = false;
+  for (std::uint32_t start = 0; start < 26 && !full; ++start, ++added)
+    full = counts.add(start, 1, counts.hash(start, 1));
+  CHECK(full);
+  CHECK(added == 11);  // the 11th distinct shingle fills 16 slots past two thirds
+  CHECK(counts.slots().size() == 16);
+  counts.clear();
+  CHECK(counts.distinct() == 0);
+  CHECK_FALSE(counts.add(0, 1, counts.hash(0, 1)));
+}

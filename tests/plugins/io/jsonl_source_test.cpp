@@ -176,6 +176,31 @@ TEST_CASE("lines longer than the read chunk are assembled") {
   CHECK(docs[1].offset == big.size() + 12);
 }
 
+TEST_CASE("a text of a megabyte or more is unescaped straight into the batch, escapes and all") {
+  TempDir dir;
+  std::string path = dir / "book.jsonl";
+  std::string escaped, expected;
+  for (int i = 0; i < 60000; ++i) {
+    escaped += R"(line \"q\" caf\u00e9 \ud83d\ude00\n)";
+    expected += "line \"q\" caf\xc3\xa9 \xf0\x9f\x98\x80\n";
+  }
+  REQUIRE(escaped.size() > (std::size_t{1} << 20));
+  write_file(path, "{\"title\":\"t\",\"text\":\"" + escaped + "\",\"n\":1}\n{\"text\":\"x\"}\n");
+  std::vector<Document> docs = source({{"paths", path}}).read_all();
+  REQUIRE(docs.size() == 2);
+  CHECK(docs[0].text == expected);
+  CHECK(docs[0].keys() == std::vector<std::string>{"title", "n"});
+  CHECK(docs[1].text == "x");
+
+  // A bad escape in a large text is the same error as in a small one, and can be skipped.
+  const std::string bad = "{\"text\":\"" + escaped + "\\q\"}\n";
+  CHECK(std::string(read_error(bad).what()).find("bad.jsonl:1: invalid JSON") != std::string::npos);
+  write_file(path, bad + "{\"text\":\"after\"}\n");
+  docs = source({{"paths", path}, {"on_error", "skip"}}).read_all();
+  REQUIRE(docs.size() == 1);
+  CHECK(docs[0].text == "after");
+}
+
 TEST_CASE("each kind of bad line is an error naming file, 1-based line and the problem") {
   const std::string good = "{\"text\":\"ok\"}\n";
   SUBCASE("invalid JSON") {
