@@ -6,6 +6,8 @@
 #                 ranks of each task cover exactly that task's files.
 #   bad_input     a truncated shard on the last rank: one error (naming the shard and the rank),
 #                 the same non-zero exit code on every rank, no half-written output.
+#   peer_stop     one rank fails at once while the other has seconds of work: the other stops
+#                 early (status "stopped"), only the failure's error is printed, same exit codes.
 #   refuse_dedup  a graph with exact_dedup on 2 ranks is refused (exit 78 on every rank, one
 #                 error naming the node), writing nothing; on 1 rank it runs as one process.
 # Skips, saying what is missing, without mpirun or when loom was built without MPI.
@@ -128,6 +130,45 @@ bad_input)
   "$PYTHON" -c 'import json,sys; s=json.load(open(sys.argv[1])); assert s["status"]=="failed", s["status"]; assert [r["status"] for r in s["ranks"]]==["succeeded","failed"], s["ranks"]' \
     "$tmp/out/c4/stats.json" || fail "stats.json does not say which rank failed"
   pass "stats.json: the job failed, on rank 1"
+  ;;
+peer_stop)
+  # Rank 0: a.jsonl and b.jsonl, 150k one-word documents each, read one per batch (seconds of
+  # work); rank 1: c.jsonl (fine) and d.jsonl (invalid JSON on line 1, fails at once).
+  data=$tmp/data
+  mkdir -p "$data"
+  "$PYTHON" -c 'import sys; sys.stdout.write("{\"text\":\"w\"}\n" * 150000)' >"$data/a.jsonl"
+  cp "$data/a.jsonl" "$data/b.jsonl"
+  echo '{"text":"fine"}' >"$data/c.jsonl"
+  echo '{"text": broken' >"$data/d.jsonl"
+  cat >"$tmp/copy.yaml" <<YAML
+version: 1
+plugins: [io]
+stats: "$tmp/out/stats.json"
+sources:
+  read: { type: jsonl_source, with: { paths: ["$data/*.jsonl"] } }
+sinks:
+  write: { type: jsonl_sink, inputs: [read], with: { path: "$tmp/out/{shard}.jsonl", compression: none } }
+YAML
+  mpi_run stop 2 run "$tmp/copy.yaml" --threads 1 --batch-bytes 1
+  expect_rank_codes 2 1 "a failure on rank 1"
+  [[ $(count_matches "error: " "$last_err") == 1 ]] ||
+    { cat "$last_err" >&2; fail "not exactly one error printed"; }
+  expect_stderr_matches "error: .*d\.jsonl.*" "the one error is rank 1's, naming the bad file"
+  "$PYTHON" - "$tmp/out/stats.json" <<'PY' || fail "rank 0 was not stopped early"
+import json, sys
+s = json.load(open(sys.argv[1]))
+r0, r1 = s["ranks"]
+assert r1["status"] == "failed", r1
+assert r0["status"] == "stopped", r0
+assert r0["docs_read"] < 300000, r0
+PY
+  pass "rank 0 stopped early, before reading its whole share"
+  [[ -z "$(find "$tmp/out" -name '*.loom-tmp-*')" ]] || fail "temporary output files left"
+  for f in "$tmp"/out/*.jsonl; do
+    [[ -e "$f" ]] || continue
+    cmp -s "$f" "$data/$(basename "$f")" || fail "$f is not complete"
+  done
+  pass "no half-written output"
   ;;
 refuse_dedup)
   data=$tmp/data

@@ -270,6 +270,7 @@ void register_run(CLI::App& app, Context& ctx) {
                      static_cast<int>(message.size()), message.data());
       });
     }
+    if (job) job->watch_for_stop(interrupt_requested);
     RunReport report = run_graph(args->graph, options);
     progress.end();
     runtime::set_log_sink({});

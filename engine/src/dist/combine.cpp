@@ -3,6 +3,7 @@
 #include "dist/job_stats.hpp"
 #include "dist/rank_report_wire.hpp"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -28,8 +29,13 @@ std::string rank_names(const std::vector<int>& ranks, const std::vector<RankRepo
 // Each distinct diagnostic once, in rank order; one every rank printed (an invalid graph) needs no
 // note, one only some ranks hit (a bad shard) says which.
 std::vector<Diagnostic> unique_diagnostics(const std::vector<RankReport>& reports) {
+  // A rank stopped because another failed only says it was interrupted: the cause is enough.
+  bool cause_known = false;
+  for (const RankReport& r : reports)
+    cause_known |= !r.stopped_by_peer && has_errors(r.diagnostics);
   std::vector<std::pair<Diagnostic, std::vector<int>>> seen;
   for (std::size_t r = 0; r < reports.size(); ++r) {
+    if (cause_known && reports[r].stopped_by_peer) continue;
     for (const Diagnostic& d : reports[r].diagnostics) {
       const std::string key = diagnostic_key(d);
       auto it = std::find_if(seen.begin(), seen.end(),
@@ -54,10 +60,12 @@ std::vector<Diagnostic> unique_diagnostics(const std::vector<RankReport>& report
 }  // namespace
 
 void combine_ranks(Job& job, RunReport& report) {
+  const bool stopped_by_peer = job.end_stop_watch(report.exit_code != exit_ok);
   const int agreed = job.max_over_ranks(report.exit_code);
   RankReport mine;
   mine.host = job.host();
   mine.exit_code = report.exit_code;
+  mine.stopped_by_peer = stopped_by_peer;
   mine.stats = report.stats;
   mine.diagnostics = report.diagnostics;
   const std::vector<std::string> parts = job.gather_at_root(encode_rank_report(mine));

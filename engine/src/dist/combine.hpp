@@ -8,7 +8,8 @@
 
 namespace loom::dist {
 
-// Collective: every rank of `job` must call it once, whatever happened to its run. Afterwards
+// Collective: every rank of `job` must call it once, whatever happened to its run (it ends the
+// stop watch the caller started with Job::watch_for_stop, if any). Afterwards
 // every rank's report.exit_code is the largest over the ranks; on rank 0 the report holds the
 // job's statistics and every rank's diagnostics (each once, with a note naming the ranks that
 // reported it when not all did); on the other ranks its diagnostics are cleared.

@@ -5,6 +5,7 @@
 
 #include "dist/launch.hpp"
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +22,16 @@ class Job {
   virtual int rank() const = 0;
   virtual int size() const = 0;
   virtual const std::string& host() const = 0;
+
+  // A failing rank stops the others early rather than letting them run their whole share before
+  // the end-of-run agreement. From this call until end_stop_watch(), a thread of this process
+  // watches for another rank's stop and then sets `stop` (the flag SIGINT sets: the run stops
+  // as if interrupted, keeping its checkpoints). No other MPI call may be made meanwhile.
+  virtual void watch_for_stop(std::atomic<bool>& stop) = 0;
+  // Collective, once the run is over. Ends the watch; if this rank `failed` and no other rank's
+  // stop had reached it, tells every other rank to stop (they see it, or drain it here).
+  // Returns whether another rank's stop reached this rank while it was running.
+  virtual bool end_stop_watch(bool failed) = 0;
 
   // Collective: the largest `value` over all ranks, on every rank.
   virtual int max_over_ranks(int value) = 0;

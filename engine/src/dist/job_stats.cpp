@@ -91,7 +91,7 @@ RankStats rank_entry(int rank, const RankReport& r) {
   RankStats entry;
   entry.rank = rank;
   entry.host = r.host;
-  entry.status = r.exit_code == 0 ? "succeeded" : "failed";
+  entry.status = r.exit_code == 0 ? "succeeded" : r.stopped_by_peer ? "stopped" : "failed";
   entry.shards_done = r.stats.shards_done;
   entry.docs_read = r.stats.docs_read;
   entry.bytes_read = r.stats.bytes_read;

@@ -146,6 +146,7 @@ std::string encode_rank_report(const RankReport& report) {
   Writer w;
   w.str(report.host);
   w.i64(report.exit_code);
+  w.u64(report.stopped_by_peer ? 1 : 0);
   const RunStats& s = report.stats;
   w.str(s.graph);
   w.str(s.status);
@@ -185,6 +186,7 @@ RankReport decode_rank_report(const std::string& bytes) {
   RankReport report;
   report.host = r.str();
   report.exit_code = r.i32();
+  report.stopped_by_peer = r.u64() != 0;
   RunStats& s = report.stats;
   s.graph = r.str();
   s.status = r.str();

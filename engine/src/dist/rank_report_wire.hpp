@@ -12,6 +12,7 @@ namespace loom::dist {
 struct RankReport {
   std::string host;
   int exit_code = 0;
+  bool stopped_by_peer = false;  // interrupted because another rank failed
   RunStats stats;
   std::vector<Diagnostic> diagnostics;
 };

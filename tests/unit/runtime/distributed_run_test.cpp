@@ -88,10 +88,12 @@ RankReport sample_rank(const std::string& host, std::uint64_t docs, double busy)
 }  // namespace
 
 TEST_CASE("a rank's report survives the wire unchanged") {
-  const RankReport sent = sample_rank("node-7", 50, 1.5);
+  RankReport sent = sample_rank("node-7", 50, 1.5);
+  sent.stopped_by_peer = true;
   const RankReport got = loom::dist::decode_rank_report(loom::dist::encode_rank_report(sent));
   CHECK(got.host == "node-7");
   CHECK(got.exit_code == 1);
+  CHECK(got.stopped_by_peer);
   CHECK(loom::stats_to_json(got.stats) == loom::stats_to_json(sent.stats));
   REQUIRE(got.stats.nodes.size() == 1);
   REQUIRE(got.stats.nodes[0].meta_fields.size() == 1);
