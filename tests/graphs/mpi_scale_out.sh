@@ -9,7 +9,8 @@
 #   peer_stop     one rank fails at once while the other has seconds of work: the other stops
 #                 early (status "stopped"), only the failure's error is printed, same exit codes.
 #   refuse_dedup  a graph with exact_dedup on 2 ranks is refused (exit 78 on every rank, one
-#                 error naming the node), writing nothing; on 1 rank it runs as one process.
+#                 error naming the node), writing nothing, and so is a sink writing one file for
+#                 all shards; on 1 rank the dedup graph runs as one process.
 # Skips, saying what is missing, without mpirun or when loom was built without MPI.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 case_name=${1:?case}
@@ -190,6 +191,15 @@ YAML
   pass "the refusal names the node, once"
   [[ ! -e "$tmp/out" ]] || fail "a refused run wrote $(ls "$tmp/out")"
   pass "a refused run writes nothing"
+  # A sink writing one file whatever the shard: every rank would replace the others' file.
+  sed -e 's/same_text: .*//' -e 's/inputs: \[same_text\]/inputs: [read]/' \
+    -e 's|{shard}.jsonl|all.jsonl|' "$tmp/dedup.yaml" >"$tmp/one_file.yaml"
+  mpi_run one_file 2 run "$tmp/one_file.yaml"
+  expect_rank_codes 2 78 "a sink without {shard} on 2 ranks"
+  [[ $(count_matches "error: node 'write' \(jsonl_sink\) does not name its outputs by input shard" "$last_err") == 1 ]] ||
+    { cat "$last_err" >&2; fail "the sink's refusal is not printed exactly once"; }
+  [[ ! -e "$tmp/out" ]] || fail "a refused run wrote $(ls "$tmp/out")"
+  pass "a sink writing one file for all shards is refused, once, writing nothing"
   mpi_run one_rank 1 run "$tmp/dedup.yaml"
   expect_rc 0 "exact_dedup on 1 rank"
   [[ -n "$(ls "$tmp/out")" ]] || fail "one rank wrote nothing"

@@ -1,4 +1,4 @@
-#include "dist/cross_rank_state.hpp"
+#include "dist/distributable.hpp"
 #include "io/io.hpp"
 #include "plugin/registry.hpp"
 #include "report/report.hpp"
@@ -87,7 +87,7 @@ RunReport run_and_record(const std::string& graph_path, const RunOptions& option
   }
   BoundGraph bound = validate_graph(spec, registry, report.diagnostics);
   if (!has_errors(report.diagnostics))
-    dist::refuse_cross_rank_state(bound, options.rank_count, report.diagnostics);
+    dist::refuse_undistributable_nodes(bound, options.rank_count, report.diagnostics);
   if (has_errors(report.diagnostics)) {
     report.exit_code = exit_config_error;
     return report;
