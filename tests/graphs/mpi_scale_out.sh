@@ -8,6 +8,9 @@
 #                 the same non-zero exit code on every rank, no half-written output.
 #   peer_stop     one rank fails at once while the other has seconds of work: the other stops
 #                 early (status "stopped"), only the failure's error is printed, same exit codes.
+#   kill_resume   kill -9 of rank 1 at random moments (several attempts): mpirun ends the job naming
+#                 the rank and host; rerunning resumes each rank from its own manifest to output
+#                 byte-identical to one process, leaving no manifest or temporary file.
 #   refuse_dedup  a graph with exact_dedup on 2 ranks is refused (exit 78 on every rank, one
 #                 error naming the node), writing nothing, and so is a sink writing one file for
 #                 all shards; on 1 rank the dedup graph runs as one process.
@@ -170,6 +173,68 @@ PY
     cmp -s "$f" "$data/$(basename "$f")" || fail "$f is not complete"
   done
   pass "no half-written output"
+  ;;
+kill_resume)
+  data=$tmp/data
+  # 4 shards of 40k small documents, read a few per batch with a checkpoint every 20 ms: about
+  # a second of work per rank, so the kill lands mid-run.
+  mkdir -p "$data/c4"
+  "$PYTHON" - "$data/c4" <<'PY'
+import gzip, sys
+for s in range(4):
+    with gzip.open(f"{sys.argv[1]}/part-{s}.json.gz", "wt", compresslevel=1) as f:
+        f.write("".join(f'{{"text":"document {s}-{i}","url":"https://e.org/{s}/{i}","date":"2019-04-25"}}\n'
+                        for i in range(40000)))
+PY
+  loom_run single run "$graph" --set "DATA=$data" --set "OUT=$tmp/single" --threads 1 \
+    --batch-bytes 64 --checkpoint-seconds 0 --quiet
+  flags=(--threads 1 --batch-bytes 64 --checkpoint-seconds 0.02)
+  expect_rc 0 "one process"
+  out=$tmp/out
+  manifest=$out/c4/stats.resume.rank1-of-2.json
+  killed=0
+  for attempt in 1 2 3; do
+    mpirun --oversubscribe --allow-run-as-root --bind-to none -n 2 "$LOOM" run "$graph" \
+      --set "DATA=$data" --set "OUT=$out" "${flags[@]}" --quiet --plugin-path "$LOOM_PLUGIN_DIR" \
+      >"$tmp/kill$attempt.out" 2>"$tmp/kill$attempt.err" </dev/null &
+    launcher=$!
+    # Never leave the job running (mpirun passes SIGTERM on to its ranks).
+    trap 'kill -TERM "$launcher" 2>/dev/null || true' EXIT
+    # Once rank 1 has a checkpoint (on a rerun: at once), after a random moment more.
+    victim=""
+    for ((tick = 0; tick < 1000; tick++)); do
+      [[ -z $victim ]] || break
+      kill -0 "$launcher" 2>/dev/null || break
+      if [[ -e $manifest ]]; then
+        for pid in $(pgrep -P "$launcher" || true); do
+          if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx OMPI_COMM_WORLD_RANK=1; then
+            victim=$pid
+          fi
+        done
+      fi
+      if [[ -z $victim ]]; then sleep 0.01; fi
+    done
+    if [[ -n $victim ]]; then
+      sleep "$("$PYTHON" -c 'import random; print(round(random.uniform(0, 0.3), 2))')"
+      if kill -9 "$victim" 2>/dev/null; then killed=$((killed + 1)); fi
+    fi
+    rc=0
+    wait "$launcher" || rc=$?
+    trap - EXIT
+    if [[ $rc != 0 ]]; then
+      grep -Eq "process rank 1 .* on node .* signal 9" "$tmp/kill$attempt.err" ||
+        { cat "$tmp/kill$attempt.err" >&2; fail "attempt $attempt: mpirun did not name the killed rank"; }
+    fi
+  done
+  ((killed > 0)) || fail "rank 1 had always finished before the kill"
+  pass "rank 1 killed with SIGKILL in $killed of 3 attempts; mpirun named the rank and its host"
+  mpi_run final 2 run "$graph" --set "DATA=$data" --set "OUT=$out" "${flags[@]}"
+  expect_rc 0 "the rerun after the kills"
+  expect_rank_codes 2 0 "the rerun after the kills"
+  same_tree "$tmp/single" "$out" "resumed distributed output vs one process"
+  leftover=$(find "$out" -name '*.loom-tmp-*' -o -name '*.resume*')
+  [[ -z "$leftover" ]] || fail "left behind after the resumed run: $leftover"
+  pass "no temporary file and no manifest left"
   ;;
 refuse_dedup)
   data=$tmp/data
