@@ -39,7 +39,7 @@ struct NodeStats {
 struct RankStats {
   int rank = 0;
   std::string host;
-  std::string status;  // "succeeded" or "failed"
+  std::string status;  // "succeeded", "failed", or "stopped" (by another rank's failure)
   std::uint64_t shards_done = 0;
   std::uint64_t docs_read = 0;
   std::uint64_t bytes_read = 0;
