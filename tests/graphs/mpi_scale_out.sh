@@ -103,6 +103,15 @@ parity)
       pass "-n $ranks --threads $threads: summary once, no manifest or temporary file left"
     done
   done
+  # --report: one page, by rank 0, agreeing with the job's stats.json and listing every rank.
+  mpi_run report 3 run "$graph" --set "DATA=$data" --set "OUT=$tmp/report" --threads 1 \
+    --report "$tmp/report/page.html"
+  expect_rc 0 "-n 3 --report"
+  "$PYTHON" "$tests_dir/report_page.py" page "$tmp/report/page.html" "$tmp/report/c4/stats.json" \
+    >/dev/null || fail "the job's report page does not agree with its stats.json"
+  [[ $(grep -o '"rank":' "$tmp/report/page.html" | wc -l) == 3 ]] || fail "the page does not list 3 ranks"
+  [[ -z "$(find "$tmp/report" -name '*.loom-tmp-*')" ]] || fail "temporary files left by --report"
+  pass "-n 3 --report: one page agreeing with stats.json, listing the 3 ranks"
   # --task 1/2 on 2 ranks: exactly the files of --task 1/2 as one process.
   loom_run task1 run "$graph" --set "DATA=$data" --set "OUT=$tmp/task1" --task 1/2 --quiet
   expect_rc 0 "--task 1/2 as one process"
