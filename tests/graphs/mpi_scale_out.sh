@@ -185,7 +185,7 @@ PY
   ;;
 kill_resume)
   data=$tmp/data
-  # 4 shards of 40k small documents, read a few per batch with a checkpoint every 20 ms: about
+  # 4 shards of 40k small documents, one per batch with a checkpoint every 20 ms: about
   # a second of work per rank, so the kill lands mid-run.
   mkdir -p "$data/c4"
   "$PYTHON" - "$data/c4" <<'PY'
@@ -196,8 +196,8 @@ for s in range(4):
                         for i in range(40000)))
 PY
   loom_run single run "$graph" --set "DATA=$data" --set "OUT=$tmp/single" --threads 1 \
-    --batch-bytes 64 --checkpoint-seconds 0 --quiet
-  flags=(--threads 1 --batch-bytes 64 --checkpoint-seconds 0.02)
+    --batch-bytes 1 --checkpoint-seconds 0 --quiet
+  flags=(--threads 1 --batch-bytes 1 --checkpoint-seconds 0.02)
   expect_rc 0 "one process"
   out=$tmp/out
   manifest=$out/c4/stats.resume.rank1-of-2.json
@@ -224,7 +224,7 @@ PY
       if [[ -z $victim ]]; then sleep 0.01; fi
     done
     if [[ -n $victim ]]; then
-      sleep "$("$PYTHON" -c 'import random; print(round(random.uniform(0, 0.3), 2))')"
+      sleep "$("$PYTHON" -c 'import random; print(round(random.uniform(0, 0.2), 2))')"
       if kill -9 "$victim" 2>/dev/null; then killed=$((killed + 1)); fi
     fi
     rc=0

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace loom::dist {
@@ -29,14 +30,21 @@ std::string rank_names(const std::vector<int>& ranks, const std::vector<RankRepo
 // Each distinct diagnostic once, in rank order; one every rank printed (an invalid graph) needs no
 // note, one only some ranks hit (a bad shard) says which.
 std::vector<Diagnostic> unique_diagnostics(const std::vector<RankReport>& reports) {
-  // A rank stopped because another failed only says it was interrupted: the cause is enough.
+  // A rank stopped because another failed says it "was interrupted" (runtime/executor.cpp): the
+  // cause is enough. Its other errors (its own failure, raced with the stop) still show.
+  const auto stop_echo = [](const RankReport& r, const Diagnostic& d) {
+    const std::string_view tail = " was interrupted";
+    return r.stopped_by_peer && d.message.size() >= tail.size() &&
+           d.message.compare(d.message.size() - tail.size(), tail.size(), tail) == 0;
+  };
   bool cause_known = false;
   for (const RankReport& r : reports)
-    cause_known |= !r.stopped_by_peer && has_errors(r.diagnostics);
+    for (const Diagnostic& d : r.diagnostics)
+      cause_known |= d.severity == Severity::error && !stop_echo(r, d);
   std::vector<std::pair<Diagnostic, std::vector<int>>> seen;
   for (std::size_t r = 0; r < reports.size(); ++r) {
-    if (cause_known && reports[r].stopped_by_peer) continue;
     for (const Diagnostic& d : reports[r].diagnostics) {
+      if (cause_known && stop_echo(reports[r], d)) continue;
       const std::string key = diagnostic_key(d);
       auto it = std::find_if(seen.begin(), seen.end(),
                              [&](const auto& have) { return diagnostic_key(have.first) == key; });

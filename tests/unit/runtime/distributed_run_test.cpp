@@ -1,5 +1,6 @@
 // The MPI-free parts of a distributed run (docs/guides/scale-out.md): the share of each rank, a
 // rank's report on the wire, the job's statistics from the ranks', and the launcher detection.
+#include "dist/combine.hpp"
 #include "dist/job_stats.hpp"
 #include "dist/launch.hpp"
 #include "dist/rank_report_wire.hpp"
@@ -7,6 +8,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -166,4 +168,86 @@ TEST_CASE("a launcher is recognized by its environment alone") {
   CHECK(launch->rank == 1);
   for (const char* name : {"OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_RANK", "PMIX_RANK"})
     ::unsetenv(name);
+}
+
+namespace {
+
+// Rank 0 of a job whose other ranks' reports are given: the collectives without MPI.
+class FakeRoot final : public loom::dist::Job {
+ public:
+  explicit FakeRoot(std::vector<RankReport> others) : others_(std::move(others)) {}
+  int rank() const override { return 0; }
+  int size() const override { return static_cast<int>(others_.size()) + 1; }
+  const std::string& host() const override { return host_; }
+  void watch_for_stop(std::atomic<bool>&) override {}
+  bool end_stop_watch(bool) override { return false; }
+  int max_over_ranks(int value) override {
+    for (const RankReport& r : others_) value = std::max(value, r.exit_code);
+    return value;
+  }
+  std::vector<std::string> gather_at_root(const std::string& bytes) override {
+    std::vector<std::string> parts{bytes};
+    for (const RankReport& r : others_) parts.push_back(loom::dist::encode_rank_report(r));
+    return parts;
+  }
+
+ private:
+  std::vector<RankReport> others_;
+  std::string host_ = "h0";
+};
+
+loom::Diagnostic error(const std::string& message) {
+  loom::Diagnostic d;
+  d.message = message;
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("rank 0 prints each diagnostic once, naming the ranks when not all had it") {
+  RankReport failed;
+  failed.host = "h1";
+  failed.exit_code = loom::exit_runtime_error;
+  failed.diagnostics = {error("node 'read' failed on 'b.gz': truncated"), error("same everywhere")};
+  RankReport stopped;
+  stopped.host = "h2";
+  stopped.exit_code = loom::exit_runtime_error;
+  stopped.stopped_by_peer = true;
+  stopped.diagnostics = {error("node 'read' (jsonl_source, libloom_io.so) was interrupted"),
+                         error("same everywhere")};
+  FakeRoot job({failed, stopped});
+  loom::RunReport report;
+  report.diagnostics = {error("same everywhere")};
+  loom::dist::combine_ranks(job, report);
+  CHECK(report.exit_code == loom::exit_runtime_error);
+  REQUIRE(report.diagnostics.size() == 2);
+  CHECK(report.diagnostics[0].message == "same everywhere");
+  CHECK(report.diagnostics[0].notes.empty());
+  CHECK(report.diagnostics[1].message == "node 'read' failed on 'b.gz': truncated");
+  CHECK(report.diagnostics[1].notes ==
+        std::vector<std::string>{"reported by rank 1 (h1) of 3 ranks"});
+  REQUIRE(report.stats.ranks.size() == 3);
+  CHECK(report.stats.ranks[0].status == "succeeded");
+  CHECK(report.stats.ranks[1].status == "failed");
+  CHECK(report.stats.ranks[2].status == "stopped");
+}
+
+TEST_CASE("a stopped rank's own error still shows, and its interruption when nothing else does") {
+  RankReport stopped;
+  stopped.host = "h1";
+  stopped.exit_code = loom::exit_runtime_error;
+  stopped.stopped_by_peer = true;
+  stopped.diagnostics = {error("node 'read' (jsonl_source, libloom_io.so) was interrupted")};
+  FakeRoot alone({stopped});
+  loom::RunReport report;
+  loom::dist::combine_ranks(alone, report);
+  REQUIRE(report.diagnostics.size() == 1);  // no other cause known: the interruption is it
+  CHECK(report.diagnostics[0].message.find("was interrupted") != std::string::npos);
+
+  stopped.diagnostics.push_back(error("node 'f' failed on 'c.gz': its own error"));
+  FakeRoot raced({stopped});
+  loom::RunReport second;
+  loom::dist::combine_ranks(raced, second);
+  REQUIRE(second.diagnostics.size() == 1);
+  CHECK(second.diagnostics[0].message == "node 'f' failed on 'c.gz': its own error");
 }
