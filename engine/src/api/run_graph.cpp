@@ -1,3 +1,4 @@
+#include "dist/distributable.hpp"
 #include "io/io.hpp"
 #include "plugin/registry.hpp"
 #include "report/report.hpp"
@@ -45,10 +46,22 @@ std::string manifest_path_beside(const std::string& stats_path) {
          ".resume.json";
 }
 
-// Everything but the HTML report. `run_lock` is left holding the output's lock (when the run has
-// a manifest); `refused` says another run holds it, so that nothing at all is written.
+// One manifest per rank of a distributed run, so that each rank checkpoints and resumes its own
+// share: stats.resume.json -> stats.resume.rank1-of-4.json.
+std::string manifest_path_of_rank(const std::string& path, int rank, int ranks) {
+  if (path.empty() || ranks <= 1) return path;
+  const std::string suffix = ".json";
+  const bool json = path.size() > suffix.size() &&
+                    path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return (json ? path.substr(0, path.size() - suffix.size()) : path) + ".rank" +
+         std::to_string(rank) + "-of-" + std::to_string(ranks) + (json ? suffix : "");
+}
+
+// Runs the graph; `stats_path` is set to where its statistics go once it ran. `run_lock` is left
+// holding the output's lock (when the run has a manifest); `refused` says another run holds it,
+// so that nothing at all is written.
 RunReport run_and_record(const std::string& graph_path, const RunOptions& options,
-                         runtime::RunLock& run_lock, bool& refused) {
+                         std::string& stats_path, runtime::RunLock& run_lock, bool& refused) {
   io::global_init();
   io::HttpSettings http = io::http_settings();
   http.max_retries = options.http_max_retries;
@@ -76,6 +89,8 @@ RunReport run_and_record(const std::string& graph_path, const RunOptions& option
     return report;
   }
   BoundGraph bound = validate_graph(spec, registry, report.diagnostics);
+  if (!has_errors(report.diagnostics))
+    dist::refuse_undistributable_nodes(bound, options.rank_count, report.diagnostics);
   if (has_errors(report.diagnostics)) {
     report.exit_code = exit_config_error;
     return report;
@@ -90,6 +105,8 @@ RunReport run_and_record(const std::string& graph_path, const RunOptions& option
           : std::max<std::size_t>(8, 4 * static_cast<std::size_t>(settings.threads));
   settings.task_index = options.task_index;
   settings.task_count = std::max(1, options.task_count);
+  settings.rank_index = options.rank_index;
+  settings.rank_count = std::max(1, options.rank_count);
   settings.on_progress = options.on_progress;
   settings.interrupt = options.interrupt;
   settings.buffer_memory_bytes = options.buffer_memory_mb << 20;
@@ -103,9 +120,10 @@ RunReport run_and_record(const std::string& graph_path, const RunOptions& option
     };
   }
 
-  const std::string stats_path = !options.stats_path.empty() ? options.stats_path : spec.stats_path;
-  settings.manifest_path =
-      !options.manifest_path.empty() ? options.manifest_path : manifest_path_beside(stats_path);
+  stats_path = !options.stats_path.empty() ? options.stats_path : spec.stats_path;
+  settings.manifest_path = manifest_path_of_rank(
+      !options.manifest_path.empty() ? options.manifest_path : manifest_path_beside(stats_path),
+      settings.rank_index, settings.rank_count);
   settings.checkpoint_seconds = options.checkpoint_seconds;
   settings.restart = options.restart;
   settings.collect_report = !options.report_path.empty();
@@ -129,23 +147,28 @@ RunReport run_and_record(const std::string& graph_path, const RunOptions& option
   report.stats.graph = graph_path;
   const bool ok = runtime::execute(bound, settings, report.stats, report.diagnostics);
   report.exit_code = ok ? exit_ok : exit_runtime_error;
-
-  if (!stats_path.empty()) {
-    report.stats.status = ok ? "succeeded" : "failed";
-    if (write_stats(stats_path, report.stats, report.diagnostics)) report.stats_path = stats_path;
-  }
   return report;
 }
 
 }  // namespace
 
 RunReport run_graph(const std::string& graph_path, const RunOptions& options) {
+  std::string stats_path;
   runtime::RunLock run_lock;
   bool refused = false;
-  RunReport report = run_and_record(graph_path, options, run_lock, refused);
-  // Written whatever happened (an invalid graph, a failed run), so the page can show why; but
-  // not over the report of the run that holds the output.
-  if (!options.report_path.empty() && !refused) {
+  RunReport report = run_and_record(graph_path, options, stats_path, run_lock, refused);
+  // A distributed run: every rank gets here, whatever happened to it; afterwards rank 0 holds the
+  // job's report and writes the files.
+  if (options.combine_ranks) options.combine_ranks(report);
+  if (options.rank_index != 0) return report;
+  // Nothing is written over the files of the run that holds the output.
+  if (refused) return report;
+  if (!stats_path.empty()) {
+    report.stats.status = report.exit_code == exit_ok ? "succeeded" : "failed";
+    if (write_stats(stats_path, report.stats, report.diagnostics)) report.stats_path = stats_path;
+  }
+  // Written whatever happened (an invalid graph, a failed run), so the page can show why.
+  if (!options.report_path.empty()) {
     const std::string error = report::write_report(options.report_path, report, graph_path);
     if (error.empty()) {
       report.report_path = options.report_path;

@@ -94,6 +94,25 @@ std::string stats_to_json(const RunStats& stats) {
     node.close();
   }
   out += stats.nodes.empty() ? "]" : "\n  ]";
+  if (!stats.ranks.empty()) {  // a distributed run: what each rank did
+    root.key("ranks");
+    out += "[";
+    for (std::size_t i = 0; i < stats.ranks.size(); ++i) {
+      const RankStats& r = stats.ranks[i];
+      out += i == 0 ? "\n    " : ",\n    ";
+      JsonObject rank(out, 4);
+      rank.field("rank", r.rank);
+      rank.field("host", r.host);
+      rank.field("status", r.status);
+      rank.field("shards_done", r.shards_done);
+      rank.field("docs_read", r.docs_read);
+      rank.field("bytes_read", r.bytes_read);
+      rank.field("busy_seconds", r.busy_seconds);
+      rank.field("wall_seconds", r.wall_seconds);
+      rank.close();
+    }
+    out += "\n  ]";
+  }
   root.close();
   out += "\n";
   return out;

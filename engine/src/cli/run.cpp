@@ -1,4 +1,6 @@
 #include "cli/verbs.hpp"
+#include "dist/combine.hpp"
+#include "dist/launch.hpp"
 #include "runtime/host_table.hpp"
 
 #include <loom/engine/engine.hpp>
@@ -116,6 +118,11 @@ void print_summary(const RunReport& report) {
     std::snprintf(busy, sizeof busy, ", busy %.2fs", n.busy_seconds);
     std::fprintf(stderr, "%s%s\n", line.c_str(), busy);
   }
+  for (const RankStats& r : s.ranks)
+    std::fprintf(stderr, "  rank %d (%s): %s, %llu docs from %llu shards, busy %.2fs, wall %.2fs\n",
+                 r.rank, r.host.c_str(), r.status.c_str(),
+                 static_cast<unsigned long long>(r.docs_read),
+                 static_cast<unsigned long long>(r.shards_done), r.busy_seconds, r.wall_seconds);
   if (!report.stats_path.empty())
     std::fprintf(stderr, "statistics: %s\n", report.stats_path.c_str());
   if (!report.report_path.empty()) std::fprintf(stderr, "report: %s\n", report.report_path.c_str());
@@ -151,7 +158,8 @@ void register_run(CLI::App& app, Context& ctx) {
   cmd->add_option("--plugin-path", ctx.plugin_paths,
                   "Extra folder to search for plugins (repeatable; before LOOM_PLUGIN_PATH)");
   cmd->add_option("--task", args->task,
-                  "Process only task I of N: input shards [I*n/N, (I+1)*n/N) of each source");
+                  "Process only task I of N: input shards [I*n/N, (I+1)*n/N) of each source "
+                  "(under mpirun, split again across the ranks)");
   cmd->add_option("--stats", args->stats,
                   "Write run statistics (JSON) here (default: the graph's `stats:` key)");
   cmd->add_option("--report", args->report,
@@ -190,7 +198,10 @@ void register_run(CLI::App& app, Context& ctx) {
                 "Ignore (delete) an existing resume manifest and run from the start");
   cmd->footer(
       "Documents leaving a filter's or deduper's `dropped` port carry meta `dropped_by` (the "
-      "node) and `drop_reason`, so a sink on that port keeps the exclusions with their cause.");
+      "node) and `drop_reason`, so a sink on that port keeps the exclusions with their cause.\n"
+      "Started by an MPI launcher (mpirun -n R, srun --mpi=pmix), each rank runs its part of "
+      "every source's shards and rank 0 writes the job's statistics and report "
+      "(docs/guides/scale-out.md).");
   cmd->add_flag("--quiet", args->quiet, "No progress line and no summary");
   cmd->add_flag("--progress", args->progress, "Show progress even when stderr is not a terminal");
   cmd->callback([args, &ctx] {
@@ -220,8 +231,29 @@ void register_run(CLI::App& app, Context& ctx) {
     if (!parse_task(args->task, options.task_index, options.task_count))
       throw CLI::ValidationError(
           "--task", "expected I/N with 0 <= I < N, e.g. 0/4; got '" + args->task + "'");
+    // Started by an MPI launcher (mpirun, srun --mpi=pmix): join the job; otherwise MPI is never
+    // initialized. docs/guides/scale-out.md.
+    std::unique_ptr<dist::Job> job;
+    if (const auto launch = dist::detect_launch()) {
+      try {
+        job = dist::Job::join(*launch);
+      } catch (const std::exception& e) {
+        // No way to reach the other ranks: only the one the launcher calls 0 prints.
+        if (launch->rank == 0) {
+          Diagnostic d;
+          d.message = e.what();
+          std::fputs(render_all({d}).c_str(), stderr);
+        }
+        ctx.exit_code = exit_config_error;
+        return;
+      }
+      options.rank_index = job->rank();
+      options.rank_count = job->size();
+      options.combine_ranks = [&job](RunReport& r) { dist::combine_ranks(*job, r); };
+    }
+    const bool rank0 = options.rank_index == 0;
     ProgressLine progress;
-    const bool show = !args->quiet && (args->progress || isatty(STDERR_FILENO) == 1);
+    const bool show = rank0 && !args->quiet && (args->progress || isatty(STDERR_FILENO) == 1);
     if (show) {
       options.on_progress = [&progress](const Progress& p) { progress.update(p); };
       runtime::set_log_sink(
@@ -233,11 +265,19 @@ void register_run(CLI::App& app, Context& ctx) {
     // A write past the file size limit (ulimit -f) then fails with EFBIG, reported like any
     // other write error, instead of killing the process.
     std::signal(SIGXFSZ, SIG_IGN);
+    if (!rank0) {
+      const std::string who = "rank " + std::to_string(job->rank()) + " (" + job->host() + ")";
+      runtime::set_log_sink([who](int level, std::string_view message) {
+        std::fprintf(stderr, "%s: %s: %.*s\n", who.c_str(), runtime::log_level_name(level),
+                     static_cast<int>(message.size()), message.data());
+      });
+    }
+    if (job) job->watch_for_stop(interrupt_requested);
     RunReport report = run_graph(args->graph, options);
     progress.end();
     runtime::set_log_sink({});
     if (!report.diagnostics.empty()) std::fputs(render_all(report.diagnostics).c_str(), stderr);
-    if (!args->quiet && report.exit_code != exit_config_error) print_summary(report);
+    if (rank0 && !args->quiet && report.exit_code != exit_config_error) print_summary(report);
     ctx.exit_code = report.exit_code;
   });
 }

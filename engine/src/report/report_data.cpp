@@ -172,6 +172,30 @@ std::string report_data_json(const RunReport& run, const std::string& graph_path
     out += '}';
   }
   out += ']';
+  key(out, "ranks");  // a distributed run's ranks (docs/guides/scale-out.md); else empty
+  out += '[';
+  for (std::size_t i = 0; i < s.ranks.size(); ++i) {
+    const RankStats& r = s.ranks[i];
+    out += i > 0 ? ",{" : "{";
+    key(out, "rank", true);
+    append_number(out, static_cast<std::uint64_t>(r.rank));
+    key(out, "host");
+    append_string(out, r.host);
+    key(out, "status");
+    append_string(out, r.status);
+    for (const auto& [name, value] : {std::pair{"shards_done", r.shards_done},
+                                      {"docs_read", r.docs_read},
+                                      {"bytes_read", r.bytes_read}}) {
+      key(out, name);
+      append_number(out, value);
+    }
+    key(out, "busy_seconds");
+    append_number(out, r.busy_seconds);
+    key(out, "wall_seconds");
+    append_number(out, r.wall_seconds);
+    out += '}';
+  }
+  out += ']';
   key(out, "timeline");
   out += '{';
   append_timeline(out, s);

@@ -163,9 +163,29 @@ function renderHistograms() {
   for (const n of nodes) for (const f of n.meta_fields) histogram(cards, n, f);
 }
 
+function renderRanks() {
+  if (data.ranks.length === 0) return;
+  const s = section("Ranks", "A distributed run: what each rank read, and its time inside " +
+                    "components (busy, summed over its nodes) and in all.");
+  const table = html("table", {}, html("div", { class: "scroll" }, s));
+  const head = html("tr", {}, html("thead", {}, table));
+  const columns = [["rank", "num"], ["host", ""], ["status", ""], ["shards", "num"],
+                   ["docs read", "num"], ["text read", "num"], ["busy s", "num"], ["wall s", "num"]];
+  for (const [name, cls] of columns) html("th", { class: cls }, head, name);
+  const body = html("tbody", {}, table);
+  for (const r of data.ranks) {
+    const tr = html("tr", {}, body);
+    const cells = [[String(r.rank), "num"], [r.host, "mono"], [r.status, ""],
+                   [fmt(r.shards_done), "num"], [fmt(r.docs_read), "num"],
+                   [fmtBytes(r.bytes_read), "num"], [r.busy_seconds.toFixed(3), "num"],
+                   [r.wall_seconds.toFixed(3), "num"]];
+    for (const [text, cls] of cells) html("td", { class: cls }, tr, text);
+  }
+}
+
 function render() {
-  const steps = [renderSummary, renderGraph, renderNodeTable, renderDropReasons, renderThroughput,
-                 renderHistograms];
+  const steps = [renderSummary, renderGraph, renderNodeTable, renderRanks, renderDropReasons,
+                 renderThroughput, renderHistograms];
   for (const step of steps) {
     // One broken part must not hide the others: report it and go on.
     try { step(); } catch (e) { window.loomReportError(`${step.name}: ${e && e.stack ? e.stack : e}`); }

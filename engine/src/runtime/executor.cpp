@@ -39,6 +39,13 @@ std::pair<std::size_t, std::size_t> task_share(std::size_t shard_count, int inde
   return {static_cast<std::size_t>(i * n / k), static_cast<std::size_t>((i + 1) * n / k)};
 }
 
+std::pair<std::size_t, std::size_t> rank_share(std::size_t shard_count, int index, int count,
+                                               int rank, int ranks) {
+  const auto [task_begin, task_end] = task_share(shard_count, index, count);
+  const auto [begin, end] = task_share(task_end - task_begin, rank, ranks);
+  return {task_begin + begin, task_begin + end};
+}
+
 namespace {
 
 namespace flow = oneapi::tbb::flow;
@@ -200,7 +207,8 @@ class Run {
       // Every shard, not just this task's: another task's input is no place for output either.
       for (const std::string& item : list.items) io::guard_input(item);
       const auto [begin, end] =
-          task_share(list.items.size(), settings_.task_index, settings_.task_count);
+          rank_share(list.items.size(), settings_.task_index, settings_.task_count,
+                     settings_.rank_index, settings_.rank_count);
       for (std::size_t k = begin; k < end; ++k) {
         auto shard = std::make_shared<ShardRef>();
         shard->uri = list.items[k];

@@ -29,6 +29,9 @@ struct ExecutionSettings {
   std::string spill_dir;
   int task_index = 0;
   int task_count = 1;
+  // A distributed run (docs/guides/scale-out.md): this rank's part of the task's share.
+  int rank_index = 0;
+  int rank_count = 1;
   std::function<void(const Progress&)> on_progress;
   const std::atomic<bool>* interrupt = nullptr;  // set (e.g. by SIGINT) to stop the run
   // A plugin call on one batch taking longer than this cancels the run (0: no limit).
@@ -56,5 +59,10 @@ bool execute(const BoundGraph& graph, const ExecutionSettings& settings, RunStat
 
 // The shards of `all` that task `index` of `count` processes: [index*n/count, (index+1)*n/count).
 std::pair<std::size_t, std::size_t> task_share(std::size_t shard_count, int index, int count);
+
+// The shards of `all` that rank `rank` of `ranks` of task `index` of `count` processes: the task's
+// share, split again the same way, so that the ranks of a task cover exactly that task's shards.
+std::pair<std::size_t, std::size_t> rank_share(std::size_t shard_count, int index, int count,
+                                               int rank, int ranks);
 
 }  // namespace loom::runtime

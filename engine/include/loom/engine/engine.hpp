@@ -35,6 +35,18 @@ struct NodeStats {
   std::vector<MetaFieldSample> meta_fields;  // only when the run collects a report
 };
 
+// One rank of a distributed run (docs/guides/scale-out.md).
+struct RankStats {
+  int rank = 0;
+  std::string host;
+  std::string status;  // "succeeded", "failed", or "stopped" (by another rank's failure)
+  std::uint64_t shards_done = 0;
+  std::uint64_t docs_read = 0;
+  std::uint64_t bytes_read = 0;
+  double busy_seconds = 0;  // summed over the rank's nodes
+  double wall_seconds = 0;
+};
+
 struct RunStats {
   std::string graph;
   std::string status;  // "succeeded" or "failed"
@@ -48,6 +60,7 @@ struct RunStats {
   double wall_seconds = 0;
   std::vector<NodeStats> nodes;
   std::vector<TimelinePoint> timeline;  // only when the run collects a report
+  std::vector<RankStats> ranks;         // a distributed run's ranks; empty for one process
 };
 
 // What a progress display sees, sampled while a run goes on.
@@ -58,6 +71,8 @@ struct Progress {
   std::uint64_t shards_total = 0;
   double elapsed_seconds = 0;
 };
+
+struct RunReport;
 
 struct RunOptions {
   Variables variables;                    // --set NAME=VALUE (the environment is consulted too)
@@ -89,6 +104,13 @@ struct RunOptions {
   std::string manifest_path;
   bool restart = false;     // ignore an existing manifest and start over
   std::string report_path;  // "" = none; else an HTML report, written even on failure
+  // One rank of a distributed run (docs/guides/scale-out.md): this process runs part rank_index
+  // of rank_count of its task's shards of every source. `combine_ranks` (set by whoever joined
+  // the job) is called on every rank once the run is over, before stats and report are written:
+  // it makes rank 0's report the job's (exit code agreed by all ranks); only rank 0 writes them.
+  int rank_index = 0;
+  int rank_count = 1;
+  std::function<void(RunReport&)> combine_ranks;
 };
 
 struct RunReport {

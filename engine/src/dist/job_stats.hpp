@@ -1,0 +1,15 @@
+// The statistics of a distributed run as one job: per-node totals over all ranks, plus one entry
+// per rank (what stats.json and the --report page show).
+#pragma once
+
+#include "dist/rank_report_wire.hpp"
+
+#include <vector>
+
+namespace loom::dist {
+
+// `ranks` in rank order. Counters add up; wall time is the slowest rank's; the report's samples
+// and timeline are combined (see the .cpp).
+RunStats merge_rank_stats(const std::vector<RankReport>& ranks);
+
+}  // namespace loom::dist

@@ -1,0 +1,24 @@
+// What one rank sends rank 0 at the end of a distributed run: its statistics and diagnostics, as
+// bytes (a private format: every rank runs the same loom binary).
+#pragma once
+
+#include <loom/engine/engine.hpp>
+
+#include <string>
+#include <vector>
+
+namespace loom::dist {
+
+struct RankReport {
+  std::string host;
+  int exit_code = 0;
+  bool stopped_by_peer = false;  // interrupted because another rank failed
+  RunStats stats;
+  std::vector<Diagnostic> diagnostics;
+};
+
+std::string encode_rank_report(const RankReport& report);
+// Throws std::runtime_error on bytes encode_rank_report did not produce.
+RankReport decode_rank_report(const std::string& bytes);
+
+}  // namespace loom::dist
