@@ -25,6 +25,7 @@ packages=(
   libxxhash-dev libfasttext-dev fasttext doctest-dev libsimdjson-dev libsentencepiece-dev sentencepiece
   libre2-dev libicu-dev libcli11-dev libfmt-dev libspdlog-dev libarchive-dev libpugixml-dev libbz2-dev
   libxml2-dev
+  libpcre2-dev  # the tokenizer's pre-tokenizer regexes (plugins/tokens)
   libopenmpi-dev openmpi-bin zstd
   zlib1g-dev libssl-dev python3 clang-format
   clang libclang-rt-dev  # libFuzzer and sanitizer runtimes: tests/fuzz
