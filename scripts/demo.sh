@@ -94,6 +94,15 @@ for graph in "${graphs[@]}"; do
     extra=(--set "CC_SP_MODEL=$models/en.sp.model" --set "CC_LM_MODEL=$models/en.arpa.bin"
       --set "CC_WIKIREF_MODEL=$models/wikiref.bin")
   fi
+  if [[ "$slice" == github ]]; then
+    # The alpha/token filter's GPT-NeoX-20B tokenizer: NEOX_TOKENIZER, else the shared copy.
+    tokenizer=${NEOX_TOKENIZER:-$repo/../shared/tokenizers/gpt-neox-20b/tokenizer.json}
+    if [[ ! -f "$tokenizer" ]]; then
+      summary+=("$(printf '%-14s skipped: no GPT-NeoX tokenizer (set NEOX_TOKENIZER)' "$slice")")
+      continue
+    fi
+    extra=(--set "NEOX_TOKENIZER=$tokenizer")
+  fi
   echo
   echo "demo: loom run graphs/redpajama/$slice.yaml --set DATA=$data --set OUT=$out ${extra[*]}"
   start=$(date +%s.%N)
