@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# token_count end to end: the C4 slice's golden output through tests/graphs/data/token_count.yaml
+# token_count end to end: the C4 slice's golden output through graphs/tools/count_tokens.yaml
 # (two threads, with the run report): each document's count equals Hugging Face's
 # (../shared/golden/tokens/neox20b_docs.jsonl.gz), stats.json and the report total the slice's
 # tokens (summary.json), and a tokenizer.json with an unsupported part fails validation naming
@@ -9,10 +9,10 @@ require_shared
 tokenizer=$LOOM_SHARED_DIR/tokenizers/gpt-neox-20b/tokenizer.json
 golden=$LOOM_SHARED_DIR/golden
 [[ -f "$tokenizer" && -f "$golden/tokens/neox20b_docs.jsonl.gz" ]] || skip "no GPT-NeoX tokenizer or token goldens"
-graph=$tests_dir/data/token_count.yaml
+graph=$LOOM_SOURCE_DIR/graphs/tools/count_tokens.yaml
 
-loom_run count run "$graph" --set "IN=$golden/c4/*.jsonl" --set "OUT=$tmp/out" \
-  --set "TOKENIZER=$tokenizer" --threads 2 --report "$tmp/report.html"
+loom_run count run "$graph" --set "DATA=$golden/c4" --set "FILES=*.jsonl" --set "OUT=$tmp/out" \
+  --set "NEOX_TOKENIZER=$tokenizer" --threads 2 --report "$tmp/report.html"
 expect_rc 0 "token_count over the C4 golden output"
 
 "$PYTHON" - "$tmp/out" "$golden/tokens" "$tmp/report.html" <<'PY' || fail "token counts differ (see above)"
@@ -46,14 +46,14 @@ sys.exit(0 if ok else 1)
 PY
 pass "every C4 document's token_count equals Hugging Face's; stats.json and the report total them"
 
-loom_run graph_test test "$graph" --set "IN=$tmp/none" --set "OUT=$tmp/out3" \
-  --set "TOKENIZER=$tokenizer"
+loom_run graph_test test "$graph" --set "DATA=$tmp/none" --set "OUT=$tmp/out3" \
+  --set "NEOX_TOKENIZER=$tokenizer"
 expect_rc 0 "the graph's own test (loom test)"
 
 printf '{"model": {"type": "BPE", "vocab": {"a": 0}, "merges": []}, "normalizer": {"type": "Lowercase"}}' \
   >"$tmp/unsupported.json"
-loom_run refuse validate "$graph" --set "IN=$golden/c4/*.jsonl" --set "OUT=$tmp/out2" \
-  --set "TOKENIZER=$tmp/unsupported.json"
+loom_run refuse validate "$graph" --set "DATA=$golden/c4" --set "OUT=$tmp/out2" \
+  --set "NEOX_TOKENIZER=$tmp/unsupported.json"
 expect_rc 78 "validate with an unsupported tokenizer.json"
 expect_stderr_matches "unsupported.json: normalizer.type: normalizer 'Lowercase' is not supported" \
   "the error names the file and the JSON path"
