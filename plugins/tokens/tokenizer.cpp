@@ -148,6 +148,12 @@ std::unique_ptr<Tokenizer::Encoder> Tokenizer::encoder() const {
   return std::make_unique<Encoder>(*this);
 }
 
+std::optional<std::uint32_t> Tokenizer::token_id(std::string_view text) const {
+  for (const auto& [id, content] : added_texts_)
+    if (content == text) return id;
+  return model_.word_id(text);
+}
+
 std::string Tokenizer::decode(const std::vector<std::uint32_t>& ids) const {
   std::string out;
   for (std::uint32_t id : ids) {

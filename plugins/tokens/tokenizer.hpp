@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -35,6 +36,8 @@ class Tokenizer {
 
   // One past the largest id (vocabulary and added tokens).
   std::uint64_t id_bound() const { return id_bound_; }
+  // The id of an added token or vocabulary entry written as `text`; nullopt when there is none.
+  std::optional<std::uint32_t> token_id(std::string_view text) const;
   // The bytes `ids` stand for (byte-level models: the original text).
   std::string decode(const std::vector<std::uint32_t>& ids) const;
 
