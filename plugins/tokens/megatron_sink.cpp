@@ -93,6 +93,11 @@ void MegatronSink::write(Batch& batch, std::unique_ptr<SinkToken> token) {
                       ".bin' (input files with the same name in different folders?)",
                   LOOM_ERR_INVALID_INPUT);
     bin_.emplace(Output::open(prefix_ + ".bin", LOOM_CODEC_NONE));
+    // A resumed run continues the file, but the sizes of what it already holds are gone.
+    if (bin_->bytes_written() != 0)
+      throw Error(std::string(name) + ": cannot resume inside shard '" + prefix_ +
+                      ".bin' (the index of what it holds is not kept); rerun with --restart",
+                  LOOM_ERR_INVALID_INPUT);
   }
   bin_->write_raw(encoded.bytes);
   sizes_.insert(sizes_.end(), encoded.sizes.begin(), encoded.sizes.end());

@@ -4,6 +4,8 @@
 // is one sequence, with an end-of-document token appended as --append-eod does; the id type is
 // uint16 when every id fits (vocabulary under 65,500, as gpt-neox's best_fitting_dtype), else
 // int32. Both files appear complete or not at all, and a shard's pair only once it is done.
+// Not resumable: the sizes of a shard in progress live in memory, so a resumed run that would
+// continue a shard stops with an error (rerun with --restart).
 #pragma once
 
 #include <loom/plugin.hpp>
