@@ -120,6 +120,38 @@ fi
 echo
 bash "$repo/bench/datatrove_gopher_lid.sh" "$build" ||
   echo "bench: datatrove comparison: no valid measurement (see the message above)" >&2
+# GPT-NeoX-20B token counting: Loom's tokenizer against Hugging Face tokenizers (npm 0.23.2,
+# batch encode, one thread) on the same corpus texts, side by side (bench/tokens.cpp,
+# bench/tokens_hf.js); the counts must be identical.
+neox=$repo/../shared/tokenizers/gpt-neox-20b/tokenizer.json
+hf_modules=${LOOM_CACHE:-$HOME/.cache/loom}/npm/tokenizers-0.23.2/node_modules
+echo
+if [[ -x "$build/bin/loom_bench_tokens" && -f "$neox" ]]; then
+  echo "bench: GPT-NeoX-20B token counts, Loom vs Hugging Face tokenizers (best of $repeat, target >= 3x)"
+  texts=$out/tokens-texts.jsonl
+  mkdir -p "$out"
+  loom_line=$("$build/bin/loom_bench_tokens" "$corpus" "$neox" --repeat "$repeat" --dump "$texts" |
+    tee /dev/stderr | tail -n1) || loom_line=""
+  if [[ -n "$loom_line" && -f "$hf_modules/tokenizers/package.json" ]] && command -v node >/dev/null; then
+    hf_line=$(RAYON_NUM_THREADS=1 TOKENIZERS_PARALLELISM=false NODE_PATH=$hf_modules \
+      node "$repo/bench/tokens_hf.js" "$neox" "$texts" "$repeat" | tee /dev/stderr | tail -n1) || hf_line=""
+    awk -v loom="$loom_line" -v hf="$hf_line" 'BEGIN {
+      n = split(loom " " hf, kv, " ")
+      for (i = 1; i <= n; i++) { split(kv[i], p, "="); v[p[1] (p[1] == "tokens" ? seen++ : "")] = p[2] }
+      if (v["hf_mb_s"] == "" || v["tokens0"] != v["tokens1"]) {
+        printf "bench: tokens: no valid comparison (token totals %s and %s)\n", v["tokens0"], v["tokens1"]; exit
+      }
+      ratio = v["loom_mb_s"] / v["hf_mb_s"]
+      printf "%-44s %8.1fx  %s (identical totals: %s tokens)\n", "Loom / Hugging Face, MB/s per core", ratio,
+             (ratio >= 3 ? "PASS" : "MISS"), v["tokens0"]
+    }'
+  else
+    echo "bench: tokens: Hugging Face side skipped: needs node and $hf_modules (scripts/setup.sh)"
+  fi
+  rm -f "$texts"
+else
+  echo "bench: tokens skipped: needs $build/bin/loom_bench_tokens and $neox"
+fi
 
 echo
 bash "$repo/bench/slices.sh" "$build" "$floor"

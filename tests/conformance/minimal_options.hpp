@@ -28,6 +28,13 @@ struct MinimalSetup {
   std::string skip_reason;
 };
 
+inline std::string tiny_tokenizer_json() {
+  return R"({"normalizer": {"type": "NFC"},
+    "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": false},
+    "added_tokens": [{"id": 3, "content": "<|endoftext|>", "special": true, "normalized": false}],
+    "model": {"type": "BPE", "vocab": {"a": 0, "b": 1, "ab": 2}, "merges": ["a b"]}})";
+}
+
 inline const std::map<std::string, MinimalSetup>& minimal_setups() {
   static const std::map<std::string, MinimalSetup> setups{
       {"jsonl_source",
@@ -82,6 +89,15 @@ inline const std::map<std::string, MinimalSetup>& minimal_setups() {
         "\\data\\\nngram 1=4\nngram 2=2\n\n\\1-grams:\n-1.0\t<unk>\t0\n-99\t<s>\t-0.5\n"
         "-0.7\t</s>\n-0.6\tA\t-0.3\n\n\\2-grams:\n-0.3\t<s> A\n-0.2\tA </s>\n\n\\end\\\n",
         "tiny.arpa"}},
+      // A three-token byte-level BPE tokenizer.json written as the sample file.
+      {"token_count",
+       {{{"tokenizer", "\"{tmp}/tokenizer.json\""}}, tiny_tokenizer_json(), "tokenizer.json"}},
+      {"alpha_token_filter",
+       {{{"tokenizer", "\"{tmp}/tokenizer.json\""}}, tiny_tokenizer_json(), "tokenizer.json"}},
+      {"megatron_sink",
+       {{{"tokenizer", "\"{tmp}/tokenizer.json\""}, {"path", "\"{tmp}/out/{shard}\""}},
+        tiny_tokenizer_json(),
+        "tokenizer.json"}},
       {"perplexity_bucket",
        {{{"head_cutoffs", "{en: 340}"}, {"tail_cutoffs", "{en: 520}"}, {"drop_buckets", "[tail]"}},
         {},

@@ -4,6 +4,7 @@
 # an error naming the file and line; a null-content row is skipped and counted.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 graph=$LOOM_SOURCE_DIR/graphs/redpajama/github.yaml
+[[ -f "${NEOX_TOKENIZER:-}" ]] || skip "no GPT-NeoX tokenizer (NEOX_TOKENIZER=${NEOX_TOKENIZER:-})"
 
 repo=$tmp/repos/github/owner__project
 mkdir -p "$repo/src"

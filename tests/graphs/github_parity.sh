@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
 # GitHub parity: graphs/redpajama/github.yaml on the BigQuery-form rows the reference consumed
-# (../shared/golden/github/github_input.jsonl.gz) must write filtered.jsonl and deduped.jsonl
-# byte for byte, and drop exactly what the reference dropped, for the same reasons
-# (filter_decisions.jsonl, summary.json).
+# (../shared/golden/github/github_input.jsonl.gz) must write deduped.jsonl and, after every
+# filter including the alpha/token one, filtered_with_token_filter.jsonl byte for byte, and drop
+# exactly what the reference dropped, for the same reasons (filter_decisions.jsonl, summary.json,
+# ../shared/golden/tokens/github_alpha_token.jsonl).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 require_shared
 
 golden=$LOOM_SHARED_DIR/golden/github
 [[ -f "$golden/github_input.jsonl.gz" ]] || skip "no $golden/github_input.jsonl.gz"
+tokenizer=$LOOM_SHARED_DIR/tokenizers/gpt-neox-20b/tokenizer.json
+[[ -f "$tokenizer" ]] || skip "no $tokenizer"
 data=$tmp/data
 mkdir -p "$data/github"
 ln -s "$golden/github_input.jsonl.gz" "$data/github/github_input.jsonl.gz"
 out=$tmp/out
 
 loom_run github run "$LOOM_SOURCE_DIR/graphs/redpajama/github.yaml" \
-  --set "DATA=$data" --set "OUT=$out" --threads 2
+  --set "DATA=$data" --set "OUT=$out" --set "NEOX_TOKENIZER=$tokenizer" --threads 2
 expect_rc 0 "github.yaml on the golden input rows"
 
 same_bytes() {
@@ -33,14 +36,15 @@ same_bytes() {
   fi
   pass "$(basename "$want") is byte-identical ($got)"
 }
-same_bytes "$golden/filtered.jsonl" "$out/github/github_input.jsonl"
+same_bytes "$golden/filtered_with_token_filter.jsonl" "$out/github/github_input.jsonl"
 same_bytes "$golden/deduped.jsonl" "$out/github/deduped/github_input.jsonl"
 
 # Every drop, per node and reason, against the reference's own counts.
 stats=$out/github/stats.json
-"$PYTHON" - "$stats" "$golden/summary.json" "$golden/filter_decisions.jsonl" <<'PY' || fail "drop counts differ from the reference (see above)"
+"$PYTHON" - "$stats" "$golden/summary.json" "$golden/filter_decisions.jsonl" \
+  "$LOOM_SHARED_DIR/golden/tokens/github_alpha_token.jsonl" <<'PY' || fail "drop counts differ from the reference (see above)"
 import collections, json, sys
-stats, summary, decisions = sys.argv[1:4]
+stats, summary, decisions, alpha_token = sys.argv[1:5]
 nodes = json.load(open(stats))["nodes"]
 if isinstance(nodes, list):
     nodes = {n["id"]: n for n in nodes}
@@ -58,6 +62,10 @@ checks = [
      ref["drop_local_md5_dup"] + ref["drop_global_dedup"]),
     ("quality drops", dropped("quality"), want_quality),
     ("quality drops (summary)", dropped("quality"), ref["drop_by_filter"]),
+    ("alpha/token drops", dropped("tokens"), {"alpha_per_token<1.5": sum(
+        not json.loads(l)["kept"] for l in open(alpha_token))}),
+    ("alpha/token kept", nodes["tokens"]["docs_kept"], sum(
+        json.loads(l)["kept"] for l in open(alpha_token))),
 ]
 bad = 0
 for what, got, want in checks:
@@ -65,5 +73,5 @@ for what, got, want in checks:
     bad += got != want
 sys.exit(1 if bad else 0)
 PY
-pass "drops per node and reason equal the reference's summary.json and filter_decisions.jsonl"
+pass "drops per node and reason equal the reference's summary.json, filter_decisions.jsonl and github_alpha_token.jsonl"
 done_ok

@@ -34,6 +34,10 @@ class JsonObject {
     key(k);
     out_ += std::to_string(v);
   }
+  void field(std::string_view k, std::int64_t v) {
+    key(k);
+    out_ += std::to_string(v);
+  }
   void field(std::string_view k, int v) {
     key(k);
     out_ += std::to_string(v);
@@ -91,6 +95,12 @@ std::string stats_to_json(const RunStats& stats) {
     reasons.close();
     node.field("bytes_in", n.bytes_in);
     node.field("busy_seconds", n.busy_seconds);
+    if (!n.meta_totals.empty()) {
+      node.key("meta_totals");
+      JsonObject totals(out, 6);
+      for (const auto& [field, total] : n.meta_totals) totals.field(field, total);
+      totals.close();
+    }
     node.close();
   }
   out += stats.nodes.empty() ? "]" : "\n  ]";

@@ -145,7 +145,8 @@ function histogram(parent, node, f) {
   const sampled = f.kept.length + f.dropped.length < count ? `, drawn from a uniform sample of ` +
                   `${fmt(f.kept.length + f.dropped.length)}` : "";
   html("p", { class: "note" }, card, `${fmt(count)} values (kept ${fmt(f.count_kept)}, dropped ` +
-       `${fmt(f.count_dropped)}), mean ${fmt(f.sum / Math.max(1, count))}${sampled}`);
+       `${fmt(f.count_dropped)}), mean ${fmt(f.sum / Math.max(1, count))}, total ${fmt(f.sum)}` +
+       `${sampled}`);
   const legend = html("ul", { class: "legend" }, card);
   for (const [name, color] of [["kept", "#2563eb"], ["dropped", "#dc2626"]]) {
     const item = html("li", {}, legend);

@@ -105,7 +105,7 @@ struct NodeRuntime {
   NodeKind kind = NodeKind::source;
   std::unique_ptr<ComponentInstance> instance;
   NodeCounters counters;
-  MetaSampler meta_sampler;            // only fed when the run collects a report
+  MetaSampler meta_sampler;            // samples only when the run collects a report
   std::vector<Consumer> consumers[2];  // [0] main output, [1] dropped port
   std::uint32_t input_edges = 0;
   std::unique_ptr<Reorderer<Delivery>> reorder;
@@ -529,7 +529,7 @@ class Run {
       fail(n, err, batch.shard.get(), &batch);
       return;
     }
-    if (settings_.collect_report) n.meta_sampler.add_batch(batch, meta_before);
+    n.meta_sampler.add_batch(batch, meta_before, settings_.collect_report);
     route(n, std::move(d.batch));
   }
 
@@ -799,6 +799,7 @@ class Run {
         ns.inputs.push_back(graph_.nodes[input.from].spec->id +
                             (input.dropped_port ? ".dropped" : ""));
       ns.meta_fields = n.meta_sampler.results();
+      ns.meta_totals = n.meta_sampler.integer_totals();
       stats.nodes.push_back(std::move(ns));
     }
     stats.timeline = timeline_.points();

@@ -11,6 +11,8 @@ struct Observed {
   std::string_view key;
   double value;
   bool dropped;
+  bool integer;
+  std::int64_t integer_value;
 };
 
 // The distinct keys of the entries before `end` (few: documents of a batch share their keys).
@@ -28,7 +30,7 @@ std::vector<std::string_view> keys_before(const Batch& batch, std::size_t end) {
 
 }  // namespace
 
-void MetaSampler::add_batch(const Batch& batch, std::size_t meta_before) {
+void MetaSampler::add_batch(const Batch& batch, std::size_t meta_before, bool sample) {
   if (batch.meta.size() <= meta_before) return;
   // A key some document already had is one the node set again (or rebuilt the meta with), not
   // one it added.
@@ -44,9 +46,10 @@ void MetaSampler::add_batch(const Batch& batch, std::size_t meta_before) {
       const MetaEntry& entry = batch.meta[static_cast<std::size_t>(i)];
       if (!is_new(entry.key)) continue;
       if (entry.value.type == LOOM_VALUE_INT)
-        seen.push_back({entry.key, static_cast<double>(entry.value.as.i), dropped});
+        seen.push_back(
+            {entry.key, static_cast<double>(entry.value.as.i), dropped, true, entry.value.as.i});
       else if (entry.value.type == LOOM_VALUE_FLOAT && std::isfinite(entry.value.as.f))
-        seen.push_back({entry.key, entry.value.as.f, dropped});
+        seen.push_back({entry.key, entry.value.as.f, dropped, false, 0});
     }
   }
   if (seen.empty()) return;
@@ -58,7 +61,12 @@ void MetaSampler::add_batch(const Batch& batch, std::size_t meta_before) {
       it = fields_.emplace(std::string(o.key), Field{}).first;
       it->second.sample.field = it->first;
     }
-    add_value(it->second, o.value, o.dropped);
+    Field& field = it->second;
+    if (o.integer)
+      field.integer_total += o.integer_value;
+    else
+      field.all_integers = false;
+    if (sample) add_value(field, o.value, o.dropped);
   }
 }
 
@@ -91,7 +99,16 @@ std::uint64_t MetaSampler::next_random() {
 std::vector<MetaFieldSample> MetaSampler::results() const {
   std::lock_guard lock(mutex_);
   std::vector<MetaFieldSample> out;
-  for (const auto& [name, field] : fields_) out.push_back(field.sample);
+  for (const auto& [name, field] : fields_)
+    if (field.any) out.push_back(field.sample);
+  return out;
+}
+
+std::map<std::string, std::int64_t> MetaSampler::integer_totals() const {
+  std::lock_guard lock(mutex_);
+  std::map<std::string, std::int64_t> out;
+  for (const auto& [name, field] : fields_)
+    if (field.all_integers) out.emplace(name, field.integer_total);
   return out;
 }
 

@@ -28,14 +28,21 @@ class MetaSampler {
   // were created by the node; of those, the ones whose key no entry before had are fields it
   // added (setting an existing key again, or rebuilding the meta in a new order, adds nothing).
   // Call before dropped documents are removed: their values are sampled as `dropped`.
-  void add_batch(const Batch& batch, std::size_t meta_before);
+  // `sample`: also keep min, max and the reservoirs (for the report); without it, only the
+  // exact integer totals are kept (every run does that: they go to stats.json).
+  void add_batch(const Batch& batch, std::size_t meta_before, bool sample = true);
 
   std::vector<MetaFieldSample> results() const;
+  // Exact sums over kept and dropped documents of the fields the node added whose every value
+  // was an integer (a token count, say), by field.
+  std::map<std::string, std::int64_t> integer_totals() const;
 
  private:
   struct Field {
     MetaFieldSample sample;
     bool any = false;
+    std::int64_t integer_total = 0;
+    bool all_integers = true;
   };
   void add_value(Field& field, double value, bool dropped);
   std::uint64_t next_random();

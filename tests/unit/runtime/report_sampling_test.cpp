@@ -7,6 +7,7 @@
 
 #include <doctest/doctest.h>
 
+#include <map>
 #include <string>
 
 namespace {
@@ -69,6 +70,25 @@ TEST_CASE("only numeric fields the node added are sampled, kept and dropped apar
   CHECK(fields[0].sample_dropped == std::vector<double>{70, 80, 90});
   CHECK(fields[1].field == "tokens");
   CHECK(fields[1].sum == 45.0);
+}
+
+TEST_CASE("integer fields the node added are totalled exactly for stats.json, without sampling") {
+  Batch batch;
+  for (int i = 0; i < 4; ++i) {
+    auto& doc = batch.append();
+    // 2^55 + 1 has no exact double: a sum through doubles would be off.
+    batch.set_meta(doc, "token_count", integer((std::int64_t{1} << 55) + 1));
+    batch.set_meta(doc, "mixed", i == 2 ? number(0.5) : integer(1));
+    batch.set_meta(doc, "label", text("en"));
+    if (i == 3) batch.drop(doc, "dropped_still_counted");
+  }
+  MetaSampler sampler;
+  sampler.add_batch(batch, 0, /*sample=*/false);
+  sampler.add_batch(batch, 0, /*sample=*/false);
+  CHECK(sampler.results().empty());  // no report: nothing sampled
+  const auto totals = sampler.integer_totals();
+  CHECK(totals ==
+        std::map<std::string, std::int64_t>{{"token_count", (std::int64_t{1} << 58) + 8}});
 }
 
 TEST_CASE("a batch the node added nothing to costs nothing and records nothing") {

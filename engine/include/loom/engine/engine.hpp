@@ -33,6 +33,8 @@ struct NodeStats {
   double busy_seconds = 0;                   // time spent inside the component
   std::vector<std::string> inputs;           // "node" or "node.dropped", as in the graph file
   std::vector<MetaFieldSample> meta_fields;  // only when the run collects a report
+  // Exact sums of the integer meta fields the node added (e.g. token_count's), every run.
+  std::map<std::string, std::int64_t> meta_totals;
 };
 
 // One rank of a distributed run (docs/guides/scale-out.md).
