@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,9 +40,12 @@ class MinhashSignature {
   bool band_keys(std::string_view text, std::vector<std::uint64_t>& band_keys);
 
   // The signature itself (bands * rows_per_band minima) of the last band_keys() call.
-  const std::vector<std::uint32_t>& minima() const { return minima_; }
+  std::span<const std::uint32_t> minima() const {
+    return {minima_.data(), shape_.bands * shape_.rows_per_band};
+  }
 
  private:
+  static constexpr std::size_t kLanes = 8;
   void add_shingle(std::uint64_t shingle);
 
   MinhashShape shape_;

@@ -106,7 +106,8 @@ TEST_CASE("planted near-duplicates are found at the rate of the LSH S-curve (14 
     for (const Pair& p : pairs) {
       REQUIRE(signature.band_keys(p.base, keys));
       index.add(keys.data());
-      const std::vector<std::uint32_t> base_minima = signature.minima();
+      const std::vector<std::uint32_t> base_minima(signature.minima().begin(),
+                                                   signature.minima().end());
       REQUIRE(signature.band_keys(p.copy, keys));
       index.add(keys.data());
       std::size_t equal = 0;
