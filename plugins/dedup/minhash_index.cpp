@@ -58,7 +58,13 @@ MinhashIndex::MinhashIndex(std::size_t bands, std::size_t memory_budget_bytes,
                            std::filesystem::path spill_parent)
     : memory_budget_records_(memory_budget_bytes / sizeof(Record)),
       spill_parent_(std::move(spill_parent)),
-      buffers_(bands) {}
+      buffers_(bands) {
+  // Each band's share of the budget, allocated once (pages are touched only as records come):
+  // growing by doubling could hold up to twice the budget.
+  if (memory_budget_records_ != 0)
+    for (std::vector<Record>& records : buffers_)
+      records.reserve(memory_budget_records_ / bands + 1);
+}
 
 std::uint32_t MinhashIndex::next_index() {
   if (parent_.size() >= std::numeric_limits<std::uint32_t>::max())
@@ -97,8 +103,7 @@ void MinhashIndex::spill() {
     if (std::fwrite(records.data(), sizeof(Record), records.size(), file.get()) != records.size() ||
         std::fclose(file.release()) != 0)
       io_failure("write", path);
-    records.clear();
-    records.shrink_to_fit();
+    records.clear();  // keeps its capacity for the next run
   }
   buffered_ = 0;
   ++runs_;
