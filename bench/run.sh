@@ -7,7 +7,8 @@
 # per core, speedup on two threads, share of the floor, peak RSS; build/bench-out/slices.tsv), and
 # bench/stackexchange_memory.sh when it exists (a StackExchange dump far larger than memory).
 # Also the datatrove comparison (bench/datatrove_gopher_lid.sh: graphs/recipes/
-# datatrove_gopher_lid.yaml in MB of text per CPU-second, against 20x datatrove).
+# datatrove_gopher_lid.yaml in MB of text per CPU-second, against 20x datatrove), and
+# minhash_dedup in documents per CPU-second on 2 KB synthetic documents (bench/minhash_dedup.sh).
 #
 # usage: bench/run.sh [BUILD_DIR]      env: BENCH_REPEAT (runs per measurement, best kept; 3),
 #   BENCH_SLICE_BYTES, BENCH_SLICES (see bench/slices.sh)
@@ -152,6 +153,12 @@ if [[ -x "$build/bin/loom_bench_tokens" && -f "$neox" ]]; then
 else
   echo "bench: tokens skipped: needs $build/bin/loom_bench_tokens and $neox"
 fi
+
+# minhash_dedup end to end on 2 KB synthetic documents, against 20,000 documents per CPU-second.
+echo
+echo "bench: minhash_dedup (bench/minhash_dedup.sh)"
+bash "$repo/bench/minhash_dedup.sh" "$build" ||
+  echo "bench: minhash_dedup: no valid measurement (see the message above)" >&2
 
 echo
 bash "$repo/bench/slices.sh" "$build" "$floor"
