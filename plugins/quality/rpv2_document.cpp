@@ -138,17 +138,20 @@ void Rpv2Measurer::measure_normalized(std::string_view text, Rpv2Signals& out) {
   }
   out.unigram_entropy = round8(entropy);
 
+  if (total_chars == 0) return;
+  // An n-gram that occurs twice contains an (n-1)-gram that does: once no n-gram repeats, no
+  // longer one does, and every later fraction stays 0. Most prose stops counting early.
   for (std::size_t k = 0; k < out.top_ngram.size(); ++k) {
     const std::size_t size = k + 2;
     const textlib::TopNgram top = ngrams_.top(words_, size);
-    if (top.count <= 1 || total_chars == 0) continue;
+    if (top.count <= 1) return;
     const auto chars = static_cast<double>(words_.code_points(top.start, top.start + size) *
                                            static_cast<std::uint64_t>(top.count));
     out.top_ngram[k] = round8(chars / static_cast<double>(total_chars));
   }
   for (std::size_t k = 0; k < out.dupe_ngrams.size(); ++k) {
-    if (total_chars == 0) break;
     const auto covered = ngrams_.covered_by_repeats_code_points(words_, k + 5);
+    if (covered == 0) return;
     out.dupe_ngrams[k] = round8(static_cast<double>(covered) / static_cast<double>(total_chars));
   }
 }

@@ -1,4 +1,3 @@
-#include <text/char_class.hpp>
 #include <text/python_unicode.hpp>
 
 #include <unicode/locid.h>
@@ -9,19 +8,13 @@
 #include <stdexcept>
 
 namespace loom::textlib {
-namespace {
-
-bool is_ascii(std::string_view s) {
-  for (const char c : s)
+bool is_ascii(std::string_view utf8) {
+  for (const char c : utf8)
     if (static_cast<unsigned char>(c) >= 0x80) return false;
   return true;
 }
 
-}  // namespace
-
-bool is_python_word_char(char32_t c) {
-  if (c < 0x80)
-    return c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+bool is_non_ascii_python_word_char(char32_t c) {
   const auto u = static_cast<UChar32>(c);
   if (U_GET_GC_MASK(u) & U_GC_L_MASK) return true;
   return u_getIntPropertyValue(u, UCHAR_NUMERIC_TYPE) != U_NT_NONE;
@@ -55,12 +48,6 @@ bool is_python_upper(std::string_view utf8) {
     cased = cased || u_hasBinaryProperty(c, UCHAR_UPPERCASE);
   }
   return cased;
-}
-
-char32_t next_code_point(const char* p, const char* end, std::size_t& bytes) {
-  const CodePoint cp = read_code_point(p, end);
-  bytes = cp.bytes;
-  return cp.value;
 }
 
 void append_python_lower(std::string_view utf8, std::string& out) {

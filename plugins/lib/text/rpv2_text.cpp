@@ -9,9 +9,33 @@ bool is_ascii_punctuation(unsigned char c) {
          (c >= 0x7b && c <= 0x7e);
 }
 
+// normalize_rpv2 of ASCII text in one pass: lowercasing and NFD change nothing but A-Z.
+void normalize_ascii(std::string_view text, std::string& out) {
+  out.resize(text.size());
+  char* const begin = out.data();
+  char* o = begin;
+  bool pending_space = false;
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (is_ascii_punctuation(c)) continue;
+    if ((c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x20)) {
+      pending_space = o != begin;  // leading whitespace is stripped, trailing never written
+      continue;
+    }
+    if (pending_space) *o++ = ' ';
+    pending_space = false;
+    *o++ = c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : ch;
+  }
+  out.resize(static_cast<std::size_t>(o - begin));
+}
+
 }  // namespace
 
 void normalize_rpv2(std::string_view text, std::string& out) {
+  if (is_ascii(text)) {
+    normalize_ascii(text, out);
+    return;
+  }
   std::string without_punctuation;
   without_punctuation.reserve(text.size());
   for (const char c : text)
