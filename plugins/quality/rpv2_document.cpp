@@ -49,11 +49,10 @@ bool has_ascii_letter(std::string_view token) {
   return false;
 }
 
+// len(text.split()), and how many of those words are "javascript".
 std::uint64_t count_split_words(std::string_view text, std::uint64_t& javascript) {
   std::uint64_t words = 0;
-  std::string_view token;
   javascript = 0;
-  // python_split_token restarts from the front, so walk the tokens by hand.
   const char* p = text.data();
   const char* const end = p + text.size();
   while (p < end) {
@@ -63,9 +62,8 @@ std::uint64_t count_split_words(std::string_view text, std::uint64_t& javascript
     }
     const char* const start = p;
     while (p < end && textlib::whitespace_at(p, end) == 0) ++p;
-    token = std::string_view(start, static_cast<std::size_t>(p - start));
     ++words;
-    javascript += token == "javascript" ? 1 : 0;
+    javascript += std::string_view(start, static_cast<std::size_t>(p - start)) == "javascript";
   }
   return words;
 }

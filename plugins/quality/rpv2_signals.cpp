@@ -49,8 +49,23 @@ void set_document_signal(Doc& doc, std::string& json, const char* key, std::uint
 }
 
 // V2's ccnet_* signals: cc_net's record fields as floats (the bucket as 0, 1, 2).
-constexpr const char* kCcnetNumericFields[] = {"length",          "original_length", "nlines",
-                                               "original_nlines", "language_score",  "perplexity"};
+struct CcnetField {
+  const char* meta;
+  const char* signal;
+};
+constexpr CcnetField kCcnetNumericFields[] = {{"length", "ccnet_length"},
+                                              {"original_length", "ccnet_original_length"},
+                                              {"nlines", "ccnet_nlines"},
+                                              {"original_nlines", "ccnet_original_nlines"},
+                                              {"language_score", "ccnet_language_score"},
+                                              {"perplexity", "ccnet_perplexity"}};
+
+constexpr const char* kDupeNgramNames[] = {
+    "rps_doc_frac_chars_dupe_5grams", "rps_doc_frac_chars_dupe_6grams",
+    "rps_doc_frac_chars_dupe_7grams", "rps_doc_frac_chars_dupe_8grams",
+    "rps_doc_frac_chars_dupe_9grams", "rps_doc_frac_chars_dupe_10grams"};
+constexpr const char* kTopNgramNames[] = {
+    "rps_doc_frac_chars_top_2gram", "rps_doc_frac_chars_top_3gram", "rps_doc_frac_chars_top_4gram"};
 
 MaybeReal ccnet_bucket(std::string_view bucket) {
   if (bucket == "head") return 0.0;
@@ -100,13 +115,13 @@ void Rpv2SignalsComponent::process(Batch& batch) {
     if (doc.dropped()) continue;
     measurer.measure(doc.text(), s);
     if (options_.ccnet_signals) {
-      for (const char* field : kCcnetNumericFields) {
-        const std::optional<Value> v = doc.meta(field);
+      for (const CcnetField& field : kCcnetNumericFields) {
+        const std::optional<Value> v = doc.meta(field.meta);
         if (!v) continue;
         MaybeReal value;
         if (v->type == LOOM_VALUE_INT) value = static_cast<double>(v->i);
         if (v->type == LOOM_VALUE_FLOAT) value = v->f;
-        set_document_signal(doc, json, (std::string("ccnet_") + field).c_str(), s.length, value);
+        set_document_signal(doc, json, field.signal, s.length, value);
       }
       if (const std::optional<Value> bucket = doc.meta("bucket"))
         set_document_signal(
@@ -117,15 +132,12 @@ void Rpv2SignalsComponent::process(Batch& batch) {
     set_document_signal(doc, json, "rps_doc_curly_bracket", n, s.curly_bracket);
     set_document_signal(doc, json, "rps_doc_lorem_ipsum", n, s.lorem_ipsum);
     set_document_signal(doc, json, "rps_doc_stop_word_fraction", n, s.stop_word_fraction);
-    set_document_signal(doc, json, "rps_doc_frac_chars_dupe_10grams", n, s.dupe_ngrams[5]);
+    // V2's order (its modules' classes by name): the 10-grams sort before the 5-grams.
+    set_document_signal(doc, json, kDupeNgramNames[5], n, s.dupe_ngrams[5]);
     for (std::size_t k = 0; k < 5; ++k)
-      set_document_signal(doc, json,
-                          ("rps_doc_frac_chars_dupe_" + std::to_string(k + 5) + "grams").c_str(), n,
-                          s.dupe_ngrams[k]);
+      set_document_signal(doc, json, kDupeNgramNames[k], n, s.dupe_ngrams[k]);
     for (std::size_t k = 0; k < 3; ++k)
-      set_document_signal(doc, json,
-                          ("rps_doc_frac_chars_top_" + std::to_string(k + 2) + "gram").c_str(), n,
-                          s.top_ngram[k]);
+      set_document_signal(doc, json, kTopNgramNames[k], n, s.top_ngram[k]);
     set_document_signal(doc, json, "rps_doc_frac_all_caps_words", n, s.frac_all_caps_words);
     set_document_signal(doc, json, "rps_doc_frac_lines_end_with_ellipsis", n,
                         s.frac_lines_end_with_ellipsis);
