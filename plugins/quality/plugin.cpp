@@ -5,10 +5,11 @@
 #include "fineweb_quality.hpp"
 #include "gopher_quality.hpp"
 #include "gopher_repetition.hpp"
+#include "rpv2_minhash.hpp"
 #include "rpv2_signals.hpp"
 #include "signal_filter.hpp"
 
 LOOM_PLUGIN("quality", "0.1.0", "Apache-2.0", loom::quality::GopherQuality,
             loom::quality::GopherRepetition, loom::quality::C4Quality,
             loom::quality::FineWebQuality, loom::quality::Rpv2SignalsComponent,
-            loom::quality::SignalFilter)
+            loom::quality::Rpv2MinHash, loom::quality::SignalFilter)
