@@ -53,18 +53,10 @@ bool has_ascii_letter(std::string_view token) {
 std::uint64_t count_split_words(std::string_view text, std::uint64_t& javascript) {
   std::uint64_t words = 0;
   javascript = 0;
-  const char* p = text.data();
-  const char* const end = p + text.size();
-  while (p < end) {
-    if (const std::size_t space = textlib::whitespace_at(p, end); space != 0) {
-      p += space;
-      continue;
-    }
-    const char* const start = p;
-    while (p < end && textlib::whitespace_at(p, end) == 0) ++p;
+  textlib::for_each_split_word(text, [&](std::string_view word) {
     ++words;
-    javascript += std::string_view(start, static_cast<std::size_t>(p - start)) == "javascript";
-  }
+    javascript += word == "javascript" ? 1 : 0;
+  });
   return words;
 }
 

@@ -17,22 +17,6 @@ double parse_threshold(const std::string& text) {
   return value;
 }
 
-// str.split() of `text`, as views.
-void split_words(std::string_view text, std::vector<std::string_view>& words) {
-  words.clear();
-  const char* p = text.data();
-  const char* const end = p + text.size();
-  while (p < end) {
-    if (const std::size_t space = textlib::whitespace_at(p, end); space != 0) {
-      p += space;
-      continue;
-    }
-    const char* const start = p;
-    while (p < end && textlib::whitespace_at(p, end) == 0) ++p;
-    words.emplace_back(start, static_cast<std::size_t>(p - start));
-  }
-}
-
 }  // namespace
 
 void Rpv2MinHashOptions::validate() const {
@@ -59,7 +43,8 @@ void Rpv2MinHash::process(Batch& batch) {
   for (Doc doc : batch) {
     if (doc.dropped()) continue;
     textlib::normalize_rpv2(doc.text(), normalized);
-    split_words(normalized, words);
+    words.clear();
+    textlib::for_each_split_word(normalized, [&](std::string_view w) { words.push_back(w); });
     const std::vector<std::uint32_t> signature =
         rpv2_minhash_signature(words, static_cast<std::size_t>(options_.ngram_size), permutations_);
     for (const Banding& banding : bandings_) {

@@ -29,6 +29,23 @@ std::string_view python_strip(std::string_view line);
 std::string_view python_lstrip(std::string_view line);
 std::string_view python_rstrip(std::string_view line);
 
+// Calls on_word(std::string_view) for each element of str.split(): the runs of characters
+// between Unicode whitespace, in order.
+template <class OnWord>
+void for_each_split_word(std::string_view text, OnWord&& on_word) {
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  while (p < end) {
+    if (const std::size_t space = whitespace_at(p, end); space != 0) {
+      p += space;
+      continue;
+    }
+    const char* const start = p;
+    while (p < end && whitespace_at(p, end) == 0) ++p;
+    on_word(std::string_view(start, static_cast<std::size_t>(p - start)));
+  }
+}
+
 // str.split()[n]: the n-th whitespace-separated token, or false when there are not n+1 tokens.
 bool python_split_token(std::string_view line, std::size_t n, std::string_view& token);
 

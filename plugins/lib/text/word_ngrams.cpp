@@ -25,18 +25,8 @@ void WordSequence::assign(std::string_view text) {
 
 void WordSequence::assign_split(std::string_view text) {
   start(text.size());
-  const char* p = text.data();
-  const char* const end = p + text.size();
-  while (p < end) {
-    if (const std::size_t space = whitespace_at(p, end); space != 0) {
-      p += space;
-      continue;
-    }
-    const char* const word = p;
-    while (p < end && whitespace_at(p, end) == 0) ++p;
-    const std::string_view w(word, static_cast<std::size_t>(p - word));
-    add(w, static_cast<std::uint32_t>(count_code_points(w)));
-  }
+  for_each_split_word(
+      text, [&](std::string_view w) { add(w, static_cast<std::uint32_t>(count_code_points(w))); });
   finish();
 }
 
