@@ -18,6 +18,13 @@ namespace {
 
 constexpr std::uint64_t kMersennePrime = (std::uint64_t{1} << 61) - 1;
 
+// x % (2^61 - 1) without a division: x = high * 2^61 + low and 2^61 = 1 (mod p), so x = high +
+// low (mod p), and high + low < 2 * p.
+std::uint64_t mod_mersenne(std::uint64_t x) {
+  const std::uint64_t folded = (x & kMersennePrime) + (x >> 61);
+  return folded >= kMersennePrime ? folded - kMersennePrime : folded;
+}
+
 // numpy's legacy next_uint64 on MT19937: the first 32-bit draw is the high half.
 std::uint64_t next_uint64(std::mt19937& mt) {
   const std::uint64_t high = mt();
@@ -145,7 +152,7 @@ std::vector<std::uint32_t> rpv2_minhash_signature(const std::vector<std::string_
                             std::uint64_t{digest[2]} << 16 | std::uint64_t{digest[3]} << 24;
     for (std::size_t i = 0; i < count; ++i) {
       const std::uint64_t value =
-          ((h * permutations.a[i] + permutations.b[i]) % kMersennePrime) & 0xffffffffULL;
+          mod_mersenne(h * permutations.a[i] + permutations.b[i]) & 0xffffffffULL;
       minimum[i] = std::min(minimum[i], value);
     }
   }
