@@ -11,6 +11,7 @@
 
 namespace loom::textlib {
 
+// is_python_word_char of a code point above U+007F: a letter (L*) or any Numeric_Type.
 bool is_non_ascii_python_word_char(char32_t c);
 
 // re's \w on str patterns: str.isalnum() or '_'.
@@ -19,6 +20,7 @@ inline bool is_python_word_char(char32_t c) {
     return c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   return is_non_ascii_python_word_char(c);
 }
+
 // str.isupper() of one character (Unicode property Uppercase).
 bool is_python_upper_char(char32_t c);
 // str.isnumeric() of one character (any Numeric_Type, Unihan numerals included).
