@@ -23,9 +23,8 @@ bool is_three_byte_space(unsigned char a, unsigned char b, unsigned char c) {
 
 }  // namespace
 
-std::size_t whitespace_at(const char* p, const char* end) {
+std::size_t non_ascii_whitespace_at(const char* p, const char* end) {
   const auto c = static_cast<unsigned char>(*p);
-  if (c < 0x80) return is_ascii_space(c) ? 1 : 0;
   const std::size_t left = static_cast<std::size_t>(end - p);
   if (c == 0xc2 && left >= 2) {
     const auto b = static_cast<unsigned char>(p[1]);

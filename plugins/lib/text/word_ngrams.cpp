@@ -1,3 +1,4 @@
+#include <text/python_whitespace.hpp>
 #include <text/word_ngrams.hpp>
 #include <text/words.hpp>
 
@@ -17,14 +18,31 @@ std::size_t slot_of(std::uint64_t hash, std::size_t mask) {
 }  // namespace
 
 void WordSequence::assign(std::string_view text) {
+  start(text.size());
+  for_each_word(text, [&](const Word& w) { add(w.text, w.code_points); });
+  finish();
+}
+
+void WordSequence::assign_split(std::string_view text) {
+  start(text.size());
+  for_each_split_word(
+      text, [&](std::string_view w) { add(w, static_cast<std::uint32_t>(count_code_points(w))); });
+  finish();
+}
+
+void WordSequence::start(std::size_t text_size) {
   ids_.clear();
   code_point_prefix_.assign(1, 0);
-  distinct_.reset(text.size() / 8);  // about one distinct word per 8 bytes of text
+  distinct_.reset(text_size / 8);  // about one distinct word per 8 bytes of text
+}
+
+void WordSequence::add(std::string_view word, std::uint32_t code_points) {
   bool inserted = false;
-  for_each_word(text, [&](const Word& w) {
-    ids_.push_back(distinct_.id(w.text, inserted));
-    code_point_prefix_.push_back(code_point_prefix_.back() + w.code_points);
-  });
+  ids_.push_back(distinct_.id(word, inserted));
+  code_point_prefix_.push_back(code_point_prefix_.back() + code_points);
+}
+
+void WordSequence::finish() {
   hash_prefix_.assign(ids_.size() + 1, 0);
   for (std::size_t i = 0; i < ids_.size(); ++i)
     hash_prefix_[i + 1] = hash_prefix_[i] * kBase + ids_[i] + 1;
@@ -101,6 +119,28 @@ std::uint64_t NgramCounter::duplicate_code_points(const WordSequence& words, std
     }
   }
   return repeated;
+}
+
+std::uint64_t NgramCounter::covered_by_repeats_code_points(const WordSequence& words,
+                                                           std::size_t n) {
+  if (n == 0 || n > kMaxNgram || words.size() < n) return 0;
+  const std::size_t grams = words.size() - n + 1;
+  reset(grams);
+  gram_entry_.resize(grams);
+  bool inserted = false;
+  for (std::size_t i = 0; i < grams; ++i) {
+    const std::size_t e = find_or_insert(words, i, n, inserted);
+    ++entries_[e].count;
+    gram_entry_[i] = static_cast<std::uint32_t>(e);
+  }
+  covered_.assign(words.size(), 0);
+  for (std::size_t i = 0; i < grams; ++i)
+    if (entries_[gram_entry_[i]].count > 1)
+      for (std::size_t k = i; k < i + n; ++k) covered_[k] = 1;
+  std::uint64_t code_points = 0;
+  for (std::size_t k = 0; k < words.size(); ++k)
+    if (covered_[k]) code_points += words.code_points(k, k + 1);
+  return code_points;
 }
 
 }  // namespace loom::textlib

@@ -21,8 +21,12 @@ class WordSequence {
   WordSequence();
   // Tokenizes `text` (which must outlive the use of this object) and numbers its distinct words.
   void assign(std::string_view text);
+  // The same with str.split()'s words: the text cut at runs of Unicode whitespace.
+  void assign_split(std::string_view text);
 
   std::size_t size() const { return ids_.size(); }
+  // Distinct words; their ids are 0, 1, ... in order of first appearance.
+  std::size_t distinct() const { return distinct_.size(); }
   std::uint32_t id(std::size_t i) const { return ids_[i]; }
   std::string_view word(std::size_t i) const { return distinct_.string(ids_[i]); }
   // Code points of words [begin, end).
@@ -34,6 +38,10 @@ class WordSequence {
   bool same(std::size_t a, std::size_t b, std::size_t n) const;
 
  private:
+  void start(std::size_t text_size);
+  void add(std::string_view word, std::uint32_t code_points);
+  void finish();
+
   std::vector<std::uint32_t> ids_;
   StringIds distinct_;
   std::vector<std::uint64_t> code_point_prefix_;
@@ -55,6 +63,9 @@ class NgramCounter {
   // to right, an n-gram seen before adds its words' code points and the scan jumps past it; an
   // n-gram not seen before is remembered and the scan moves one word.
   std::uint64_t duplicate_code_points(const WordSequence& words, std::size_t n);
+  // Code points of the words covered by at least one n-gram that occurs twice or more, each word
+  // counted once however many such n-grams cover it (RedPajama-V2's frac_chars_dupe_ngrams).
+  std::uint64_t covered_by_repeats_code_points(const WordSequence& words, std::size_t n);
 
  private:
   struct Entry {
@@ -67,7 +78,9 @@ class NgramCounter {
   void reset(std::size_t expected);
 
   std::vector<Entry> entries_;
-  std::vector<std::uint64_t> slots_;  // hash's high half | entry index + 1; 0 when free
+  std::vector<std::uint32_t> gram_entry_;  // the entry of each n-gram position
+  std::vector<std::uint8_t> covered_;      // per word
+  std::vector<std::uint64_t> slots_;       // hash's high half | entry index + 1; 0 when free
 };
 
 }  // namespace loom::textlib
