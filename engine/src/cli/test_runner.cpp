@@ -124,6 +124,7 @@ std::unique_ptr<BoundOptions> fixture_options(Fixture& fixture) {
   value.present = 1;
   value.i = static_cast<std::int64_t>(reinterpret_cast<std::intptr_t>(&fixture));
   options->values.push_back(value);
+  options->pack(sizeof value);
   return options;
 }
 
