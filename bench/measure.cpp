@@ -3,7 +3,8 @@
 // time nor a shell builtin that reports memory.
 //
 // usage: loom_bench_measure REPORT_FILE COMMAND [ARG...]
-// Writes `seconds=<wall> max_rss_kb=<peak>` to REPORT_FILE; exits with the command's status.
+// Writes `seconds=<wall> max_rss_kb=<peak> cpu_seconds=<user+system>` to REPORT_FILE; exits with
+// the command's status.
 
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -37,9 +38,14 @@ int main(int argc, char** argv) {
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  auto to_seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  const double cpu_seconds = to_seconds(usage.ru_utime) + to_seconds(usage.ru_stime);
   std::FILE* report = std::fopen(argv[1], "w");
   if (!report ||
-      std::fprintf(report, "seconds=%.3f max_rss_kb=%ld\n", seconds, usage.ru_maxrss) < 0 ||
+      std::fprintf(report, "seconds=%.3f max_rss_kb=%ld cpu_seconds=%.3f\n", seconds,
+                   usage.ru_maxrss, cpu_seconds) < 0 ||
       std::fclose(report) != 0) {
     std::perror("loom_bench_measure: writing the report");
     return 2;

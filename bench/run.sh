@@ -6,6 +6,8 @@
 # Then each RedPajama graph on its own input built from the shared sample (bench/slices.sh: MB/s
 # per core, speedup on two threads, share of the floor, peak RSS; build/bench-out/slices.tsv), and
 # bench/stackexchange_memory.sh when it exists (a StackExchange dump far larger than memory).
+# Also the datatrove comparison (bench/datatrove_gopher_lid.sh: graphs/recipes/
+# datatrove_gopher_lid.yaml in MB of text per CPU-second, against 20x datatrove).
 #
 # usage: bench/run.sh [BUILD_DIR]      env: BENCH_REPEAT (runs per measurement, best kept; 3),
 #   BENCH_SLICE_BYTES, BENCH_SLICES (see bench/slices.sh)
@@ -112,6 +114,12 @@ else
   echo "bench: perplexity skipped: needs $build/bin/loom_bench_perplexity and the models" \
     "the perplexity tests build (ctest -R plugin_perplexity)"
 fi
+
+# The datatrove comparison: JSONL -> gopher_quality -> language_id -> JSONL on real C4 text, MB of
+# text per CPU-second against 20x datatrove (bench/datatrove_gopher_lid.sh).
+echo
+bash "$repo/bench/datatrove_gopher_lid.sh" "$build" ||
+  echo "bench: datatrove comparison: no valid measurement (see the message above)" >&2
 
 echo
 bash "$repo/bench/slices.sh" "$build" "$floor"

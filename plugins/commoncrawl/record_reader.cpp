@@ -1,10 +1,14 @@
 #include "record_reader.hpp"
 
-#include "python_whitespace.hpp"
+#include <text/python_whitespace.hpp>
 
 #include <utility>
 
 namespace loom::commoncrawl {
+
+using textlib::python_split_token;
+using textlib::python_strip;
+
 namespace {
 
 constexpr std::string_view kRecordStart = "WARC/1.0";

@@ -1,13 +1,15 @@
 #include "segment_listing.hpp"
 
+#include <text/python_whitespace.hpp>
 #include "line_reader.hpp"
-#include "python_whitespace.hpp"
 
 #include <loom/plugin.hpp>
 
 #include <memory>
 
 namespace loom::commoncrawl {
+
+using textlib::python_strip;
 
 std::string join_url(std::string_view root, std::string_view relative) {
   while (!relative.empty() && relative.front() == '/') relative.remove_prefix(1);

@@ -1,10 +1,13 @@
 #include "wet_document.hpp"
 
-#include "python_whitespace.hpp"
+#include <text/python_whitespace.hpp>
 
 #include <limits>
 
 namespace loom::commoncrawl {
+
+using textlib::python_split_token;
+
 namespace {
 
 bool is_ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }

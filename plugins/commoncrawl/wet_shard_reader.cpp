@@ -1,6 +1,6 @@
 #include "wet_shard_reader.hpp"
 
-#include "python_whitespace.hpp"
+#include <text/python_whitespace.hpp>
 #include "wet_document.hpp"
 
 #include <simdjson.h>
@@ -8,6 +8,8 @@
 #include <utility>
 
 namespace loom::commoncrawl {
+
+using textlib::count_code_points;
 
 WetShardReader::WetShardReader(const WetSourceOptions& options, std::string path,
                                std::string segment)

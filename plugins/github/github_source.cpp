@@ -34,6 +34,13 @@ std::vector<std::string> GithubSource::shards() {
     throw Error("github_source: cannot list '" + options_.root + "': " + error.message(),
                 LOOM_ERR_IO);
   bigquery_ = options_.format == "bigquery" || (options_.format == "auto" && !exports.empty());
+  // What a rerun would read, so that no output is written there.
+  if (bigquery_) {
+    for (std::string_view ext : {".jsonl", ".jsonl.gz", ".jsonl.zst", ".jsonl.bz2"})
+      declare_input(options_.root + "/**/*" + std::string(ext));
+  } else {
+    declare_input(options_.root + "/*/**");
+  }
   std::vector<std::string>& chosen = bigquery_ ? exports : repositories;
   std::sort(chosen.begin(), chosen.end());
   if (chosen.empty())

@@ -69,6 +69,7 @@ struct PostRowReader::State {
   int parse_error_line = 0;
   xmlTextReaderPtr reader = nullptr;
   bool done = false;
+  bool prolog_checked = false;
 };
 
 namespace {
@@ -105,6 +106,28 @@ std::optional<std::string> attribute(xmlTextReaderPtr reader, const char* name) 
   return out;
 }
 
+[[noreturn]] void fail_at(const ReaderState& state, const std::string& what) {
+  const int line = xmlTextReaderGetParserLineNumber(state.reader);
+  throw Error(state.name + (line > 0 ? ":" + std::to_string(line) : std::string()) + ": " + what);
+}
+
+// A dump's DOCTYPE, if any, names an external DTD that is never read. Declarations inside the
+// file are refused before any attribute is read: an entity declared there and used many times
+// expands a small file into gigabytes when libxml2 builds the attribute's value.
+void refuse_internal_subset(const ReaderState& state) {
+  const xmlNode* node = xmlTextReaderCurrentNode(state.reader);
+  const xmlDtd* subset = node != nullptr && node->doc != nullptr ? node->doc->intSubset : nullptr;
+  if (subset == nullptr) return;
+  if (subset->entities != nullptr || subset->pentities != nullptr)
+    fail_at(state,
+            "entity declarations refused (a Stack Exchange dump declares none; entities defined "
+            "in the file could expand it without bound)");
+  if (subset->children != nullptr)
+    fail_at(state,
+            "document type declaration with an internal subset refused (a Stack Exchange dump "
+            "has at most <!DOCTYPE posts SYSTEM 'posts.dtd'>)");
+}
+
 }  // namespace
 
 ByteSource open_posts_bytes(const std::string& path) {
@@ -138,7 +161,16 @@ bool PostRowReader::next(PostRow& row) {
   xmlTextReaderPtr reader = state.reader;
   int rc = 0;
   while ((rc = xmlTextReaderRead(reader)) == 1) {
-    if (xmlTextReaderNodeType(reader) != XML_READER_TYPE_ELEMENT) continue;
+    const int type = xmlTextReaderNodeType(reader);
+    if (!state.prolog_checked &&
+        (type == XML_READER_TYPE_DOCUMENT_TYPE || type == XML_READER_TYPE_ELEMENT)) {
+      // The internal subset is complete once the root element starts.
+      if (type == XML_READER_TYPE_ELEMENT) state.prolog_checked = true;
+      refuse_internal_subset(state);
+    }
+    if (type == XML_READER_TYPE_ENTITY_REFERENCE)
+      fail_at(state, "entity reference refused (only the predefined XML entities are read)");
+    if (type != XML_READER_TYPE_ELEMENT) continue;
     if (xmlTextReaderDepth(reader) != 1) continue;
     const xmlChar* element = xmlTextReaderConstLocalName(reader);
     if (element == nullptr || std::string_view(reinterpret_cast<const char*>(element)) != "row")

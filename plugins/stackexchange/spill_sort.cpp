@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <system_error>
 
@@ -114,27 +113,15 @@ class RunReader {
 
 SpillDirectory::SpillDirectory(std::filesystem::path root) : root_(std::move(root)) {}
 
-SpillDirectory::~SpillDirectory() {
-  if (dir_.empty()) return;
-  std::error_code ignored;
-  std::filesystem::remove_all(dir_, ignored);
-}
-
 std::filesystem::path SpillDirectory::new_file(std::string_view label) {
-  if (dir_.empty()) {
-    std::filesystem::path root = root_;
-    if (root.empty()) {
-      std::error_code ec;
-      root = std::filesystem::temp_directory_path(ec);
-      if (ec) root = "/tmp";
+  if (!folder_) {
+    try {
+      folder_ = std::make_unique<SpillFolder>(root_, "stackexchange");
+    } catch (const std::runtime_error& e) {
+      throw Error(std::string(e.what()) + " (set stackexchange_source's spill_dir)");
     }
-    std::string pattern = (root / "loom-stackexchange-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr)
-      throw Error("cannot create a spill folder in " + root.string() + ": " + system_message() +
-                  " (set stackexchange_source's spill_dir)");
-    dir_ = pattern;
   }
-  return dir_ / (std::string(label) + "-" + std::to_string(files_++) + ".run");
+  return folder_->path() / (std::string(label) + "-" + std::to_string(files_++) + ".run");
 }
 
 ExternalSorter::ExternalSorter(std::size_t budget_bytes, SpillDirectory& spill, std::string label)

@@ -3,6 +3,8 @@
 // merge. Order is total ((key, seq) pairs are unique), so the result is deterministic.
 #pragma once
 
+#include <loom/sdk/spill_folder.hpp>
+
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -19,23 +21,24 @@ struct SpillRecord {
   std::string payload;
 };
 
-// A private folder for spill files, created on first use under `root` (empty: the system temp
-// folder, $TMPDIR) and removed with everything in it when this object goes away: on success, on
-// an error and when a run is cancelled.
+// A private spill folder (loom/sdk/spill_folder.hpp), made on first use under `root` (empty: the
+// system temp folder, $TMPDIR) and removed with everything in it when this object goes away: on
+// success, on an error and when a run is cancelled. One a killed run left behind is removed when
+// the next stackexchange_source is created (remove_stale_spill_folders).
 class SpillDirectory {
  public:
   explicit SpillDirectory(std::filesystem::path root);
-  ~SpillDirectory();
   SpillDirectory(const SpillDirectory&) = delete;
   SpillDirectory& operator=(const SpillDirectory&) = delete;
 
   // A path for a new spill file (not yet created); creates the folder on first call.
   std::filesystem::path new_file(std::string_view label);
-  const std::filesystem::path& path() const { return dir_; }  // empty until the first new_file
+  // Empty until the first new_file.
+  std::filesystem::path path() const { return folder_ ? folder_->path() : std::filesystem::path(); }
 
  private:
   std::filesystem::path root_;
-  std::filesystem::path dir_;
+  std::unique_ptr<SpillFolder> folder_;
   std::uint64_t files_ = 0;
 };
 

@@ -2,6 +2,8 @@
 
 #include "site_reader.hpp"
 
+#include <loom/sdk/spill_folder.hpp>
+
 #include <utility>
 
 namespace loom::stackexchange {
@@ -33,7 +35,11 @@ std::string site_from_path(std::string_view path) {
   return name;
 }
 
-StackExchangeSource::StackExchangeSource(const Options& options) : options_(options) {}
+StackExchangeSource::StackExchangeSource(const Options& options) : options_(options) {
+  // A run killed while spilling left its folder behind; nobody else will ever read it.
+  for (const StaleSpillFolder& stale : remove_stale_spill_folders(options_.spill_dir))
+    log(LOOM_LOG_INFO, stale.message());
+}
 
 std::vector<std::string> StackExchangeSource::shards() { return expand_paths(options_.paths); }
 

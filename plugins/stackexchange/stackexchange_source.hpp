@@ -42,11 +42,13 @@ struct StackExchangeSourceOptions {
             "sorted runs are spilled to spill_dir, so a Posts.xml of any size fits. The output is "
             "the same at any budget")
           .min(0.001),
-      field("spill_dir", &StackExchangeSourceOptions::spill_dir,
-            "folder for spill files (a private loom-stackexchange-* folder inside it, removed when "
-            "the site is done, fails or the run is cancelled); empty: the system temp folder "
-            "($TMPDIR, else /tmp). Needs about the size of the site's Posts.xml, twice over at "
-            "worst"));
+      field(
+          "spill_dir", &StackExchangeSourceOptions::spill_dir,
+          "folder for spill files (a private loom-spill-stackexchange-* folder inside it, removed "
+          "when the site is done, fails or the run is cancelled, and by the next run if the "
+          "process was killed); empty: the system temp folder "
+          "($TMPDIR, else /tmp). Needs about the size of the site's Posts.xml, twice over at "
+          "worst"));
 };
 
 class StackExchangeSource : public Source {

@@ -10,6 +10,10 @@
 namespace loom::wikipedia {
 namespace {
 
+// libxml2's own limit for one text node without XML_PARSE_HUGE; a field made of many nodes (text
+// and CDATA sections in turn) is held to it too. MediaWiki caps a page at 2 MB.
+constexpr std::size_t kMaxFieldBytes = 10'000'000;
+
 int read_callback(void* context, char* buffer, int length);
 int close_callback(void*) { return 0; }
 void error_callback(void* context, xmlErrorPtr error);
@@ -163,6 +167,7 @@ void DumpReader::read_page(Page& page) {
   if (xmlTextReaderIsEmptyElement(reader) == 1) return;
   const int page_depth = xmlTextReaderDepth(reader);
   std::string* target = nullptr;  // where character data currently goes
+  std::string target_name;        // its element, for errors
   int target_depth = 0;           // depth of the character data that belongs to `target`
   std::string child;              // the page child element we are inside
   for (;;) {
@@ -194,6 +199,7 @@ void DumpReader::read_page(Page& page) {
         if (!empty) {
           target = &**field;
           target_depth = depth + 1;
+          target_name = depth == 1 ? std::string(name) : "revision/text";
         }
       }
       continue;
@@ -202,7 +208,12 @@ void DumpReader::read_page(Page& page) {
     if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
         type == XML_READER_TYPE_WHITESPACE || type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) {
       const xmlChar* value = xmlTextReaderConstValue(reader);
-      if (value != nullptr) target->append(reinterpret_cast<const char*>(value));
+      if (value == nullptr) continue;
+      const std::string_view part(reinterpret_cast<const char*>(value));
+      if (target->size() + part.size() > kMaxFieldBytes)
+        fail("<" + target_name + "> over " + std::to_string(kMaxFieldBytes) +
+             " bytes refused (MediaWiki pages are at most 2 MB)");
+      target->append(part);
     }
   }
 }

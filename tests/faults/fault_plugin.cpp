@@ -1,4 +1,4 @@
-// libloom_faults.so: a filter that misbehaves on purpose, for the fault tests in
+// libloom_faults.so: a filter that misbehaves (or dawdles) on purpose, for the fault tests in
 // tests/graphs/faults_*.sh. Never installed (built into the test build folder only).
 #include <loom/plugin.hpp>
 
@@ -8,11 +8,13 @@
 namespace faults {
 
 struct FaultOptions {
-  std::string throw_on;  // a document whose text contains this makes process() throw
-  std::string stall_on;  // a document whose text contains this makes process() hang
+  std::string throw_on;       // a document whose text contains this makes process() throw
+  std::string stall_on;       // a document whose text contains this makes process() hang
+  std::int64_t delay_ms = 0;  // every batch takes this long: a slow run to act on while it runs
   static constexpr auto fields = std::tuple(
       loom::field("throw_on", &FaultOptions::throw_on, "throw on a text containing this"),
-      loom::field("stall_on", &FaultOptions::stall_on, "hang on a text containing this"));
+      loom::field("stall_on", &FaultOptions::stall_on, "hang on a text containing this"),
+      loom::field("delay_ms", &FaultOptions::delay_ms, "milliseconds to sleep on every batch"));
 };
 
 class FaultFilter : public loom::Filter {
@@ -23,6 +25,8 @@ class FaultFilter : public loom::Filter {
   explicit FaultFilter(const Options& options) : options_(options) {}
 
   void process(loom::Batch& batch) override {
+    if (options_.delay_ms > 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(options_.delay_ms));
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const std::string_view text = batch[i].text();
       if (!options_.throw_on.empty() && text.find(options_.throw_on) != std::string_view::npos)

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <typeinfo>
+#include <vector>
 
 #include "fuzz_checks.hpp"
 
@@ -30,12 +31,34 @@ inline void use_test_host() {
   (void)installed;
 }
 
+// Removes this process's scratch files when it exits normally (run_fuzz.sh also gives each
+// harness a scratch folder of its own, removed however the harness ends).
+class ScratchFiles {
+ public:
+  static ScratchFiles& instance() {
+    static ScratchFiles files;
+    return files;
+  }
+  void add(const std::string& path) {
+    for (const std::string& known : paths_)
+      if (known == path) return;
+    paths_.push_back(path);
+  }
+  ~ScratchFiles() {
+    for (const std::string& path : paths_) std::remove(path.c_str());
+  }
+
+ private:
+  std::vector<std::string> paths_;
+};
+
 // Writes `data` to this process's scratch file ending in `suffix` (readers choose formats by
 // name) and returns its path. One file per process, so parallel fuzzers never share it.
 inline std::string scratch_file(std::string_view data, std::string_view suffix) {
   const char* tmp = std::getenv("TMPDIR");
   const std::string path = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") +
                            "/loom-fuzz-" + std::to_string(::getpid()) + std::string(suffix);
+  ScratchFiles::instance().add(path);
   std::FILE* f = std::fopen(path.c_str(), "wb");
   if (f == nullptr) fail("cannot write the scratch file " + path);
   if (!data.empty() && std::fwrite(data.data(), 1, data.size(), f) != data.size())

@@ -13,7 +13,12 @@ seed_dirs=()
 [[ -d $work/seeds/$name ]] && seed_dirs+=("$work/seeds/$name")
 [[ -d $hand_seeds ]] && seed_dirs+=("$hand_seeds")
 
+# The harness's scratch files (fuzz_support.hpp) go to a folder of this run's own, removed however
+# the harness ends (a crash exits without running its destructors).
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/loom-fuzz-run.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+
 # -timeout: one input running 10 s is a hang; -rss_limit_mb: a memory blow-up is a bug too.
 # -max_len bounds inputs so a run stays about parsing, not copying megabytes.
-exec "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+TMPDIR=$scratch "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
   -print_final_stats=1 -artifact_prefix="$crashes/" "$corpus" "${seed_dirs[@]}"

@@ -37,4 +37,26 @@ expect_rc 1 "malformed export row"
 grep -q 'part.jsonl.gz:2: invalid JSON' "$tmp/badrow.err" || { cat "$tmp/badrow.err" >&2; fail "error does not name part.jsonl.gz line 2"; }
 [[ ! -e "$tmp/out-bad/github/part.jsonl" ]] || fail "a failed run left an output file"
 pass "malformed row: exit 1, error names the file and line, no output left"
+
+# OUT set to DATA: the output github/rows.jsonl is the input github/rows.jsonl. The probe that
+# found this saw the input replaced by the filtered output and exit 0.
+over=$tmp/over
+mkdir -p "$over/github"
+printf '%s\n' "$good" >"$over/github/rows.jsonl"
+cp "$over/github/rows.jsonl" "$tmp/rows-before.jsonl"
+loom_run over run "$graph" --set "DATA=$over" --set "OUT=$over"
+expect_rc 1 "OUT equal to DATA"
+grep -q "refusing to write output '$over/github/" "$tmp/over.err" || { cat "$tmp/over.err" >&2; fail "refusal does not name the output"; }
+cmp -s "$over/github/rows.jsonl" "$tmp/rows-before.jsonl" || fail "the input rows were changed"
+[[ -z "$(find "$over" -type f -name '*.jsonl*' ! -path "$over/github/rows.jsonl")" ]] || { find "$over" -type f >&2; fail "the refused run left output files next to its input"; }
+pass "OUT=DATA refused before writing: the input is unchanged and no output was left beside it"
+
+# Input in a sub-folder, OUT one level up: no output is the input, but github_source walks its
+# root recursively, so a rerun would read github/rows.jsonl and github/deduped/rows.jsonl back.
+mkdir -p "$tmp/nested/github/export"
+printf '%s\n' "$good" >"$tmp/nested/github/export/rows.jsonl"
+loom_run nested run "$graph" --set "DATA=$tmp/nested" --set "OUT=$tmp/nested"
+expect_rc 1 "outputs inside the walked input root"
+grep -q "the input pattern '$tmp/nested/github/\*\*/\*.jsonl' matches it" "$tmp/nested.err" || { cat "$tmp/nested.err" >&2; fail "refusal does not name the input pattern"; }
+pass "outputs a rerun would read back are refused, naming the input pattern"
 done_ok

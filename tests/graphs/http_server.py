@@ -7,6 +7,8 @@ that it writes to PORT_FILE once it is ready; serves the files of ROOT under the
   /cut/<file>       always announces the full length, sends half, and drops the connection
   /cutonce/<file>   like /cut on the first request of a path, then like /ok (so a client that
                     resumes with Range gets the rest)
+  /tailonce/<file>  like /cutonce, but the Range retry is answered 200 (not 206) carrying only
+                    the tail, with its own shorter Content-Length (a broken cache or proxy)
   /chaos/<file>     odd-numbered requests of a path answer 503; even-numbered ones honour
                     Range but send only a quarter of the requested bytes (at least 1000) and
                     drop the connection mid-body, until the last piece, sent whole
@@ -47,7 +49,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_GET(self) -> None:
-        match = re.fullmatch(r"/(ok|fail500|flaky|cut|cutonce|chaos)/([^/]+)", self.path)
+        match = re.fullmatch(r"/(ok|fail500|flaky|cut|cutonce|tailonce|chaos)/([^/]+)", self.path)
         file = os.path.join(root, match.group(2)) if match else ""
         if not match or not os.path.isfile(file):
             self.fail(404)
@@ -61,7 +63,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         with open(file, "rb") as f:
             data = f.read()
-        if mode == "cut" or (mode == "cutonce" and nth == 1):
+        if mode == "cut" or (mode in ("cutonce", "tailonce") and nth == 1):
             self.record(200)
             self.send_response(200)
             self.send_header("Content-Length", str(len(data)))
@@ -79,7 +81,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if start >= len(data):
                 self.fail(416)
                 return
-        status = 206 if ranged else 200
+        status = 206 if ranged and mode != "tailonce" else 200
         if mode == "chaos":
             remaining = len(data) - start
             piece = max(1000, remaining // 4)
@@ -100,7 +102,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Length", str(len(data) - start))
         self.send_header("Accept-Ranges", "bytes")
-        if ranged:
+        if status == 206:
             self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
         self.end_headers()
         self.wfile.write(data[start:])

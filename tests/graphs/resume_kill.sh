@@ -7,6 +7,7 @@
 # changed input makes the rerun refuse to resume, and --restart starts over.
 #   usage: resume_kill.sh plain|dedup [KILLS]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$tests_dir/kill_lib.sh"
 which=${1:?usage: resume_kill.sh plain|dedup [KILLS]}
 kills=${2:-12}
 
@@ -35,59 +36,13 @@ else
 fi
 flags=(--threads 2 --batch-bytes 32768 --checkpoint-seconds 0.02)
 
-started=$("$PYTHON" -c 'import time; print(time.time())')
-loom_run reference run "$graph" "${vars[@]}" --set "OUT=$work/reference" "${flags[@]}"
-expect_rc 0 "uninterrupted run"
-run_seconds=$("$PYTHON" -c "import time; print(time.time() - $started)")
-[[ ! -e $work/reference/stats.resume.json ]] || fail "the manifest is left after a successful run"
-pass "no manifest left after a successful run (it took $(printf %.1f "$run_seconds") s)"
-
+reference_run "$work/reference" "$graph" "${vars[@]}" "${flags[@]}"
 out=$work/resumed
-killed_running=0
-outcomes="" # K: killed, T: stopped by SIGTERM, .: had finished (the next attempt starts over)
-saw_manifest=0
-start=$SECONDS
-for ((k = 1; k <= kills; k++)); do
-  # Anywhere from start-up to well into the run (scaled to this machine's speed).
-  delay=$("$PYTHON" -c "import random; print(round(random.uniform(0.03, 0.6) * $run_seconds, 3))")
-  "$LOOM" run "$graph" "${vars[@]}" --set "OUT=$out" "${flags[@]}" --quiet \
-    --plugin-path "$LOOM_PLUGIN_DIR" >"$tmp/kill_$k.out" 2>"$tmp/kill_$k.err" </dev/null &
-  pid=$!
-  sleep "$delay"
-  # Mostly SIGKILL; every fourth attempt SIGTERM (a scheduler's warning), which stops the run
-  # but keeps what the manifest needs.
-  signal=KILL
-  ((k % 4 == 0)) && signal=TERM
-  kill -s "$signal" "$pid" 2>/dev/null || true
-  rc=0
-  wait "$pid" 2>/dev/null || rc=$?
-  if ((rc == 137 || rc == 143)); then # 143: SIGTERM before loom set its handler
-    killed_running=$((killed_running + 1))
-    outcomes+="K"
-  elif [[ $signal == TERM && $rc == 1 ]] && grep -q "was interrupted" "$tmp/kill_$k.err"; then
-    killed_running=$((killed_running + 1))
-    outcomes+="T"
-  elif ((rc == 0)); then
-    # It finished: whatever earlier attempts left behind, the output must already be right.
-    outcomes+="."
-    same_tree "$work/reference" "$out" "attempt $k (after [${outcomes%?}]) completed" >/dev/null
-  else
-    cat "$tmp/kill_$k.err" >&2
-    fail "attempt $k (SIG$signal after ${delay}s) exited $rc, not by the signal"
-  fi
-  [[ -e $out/stats.resume.json ]] && saw_manifest=$((saw_manifest + 1))
-done
-echo "note: $kills attempts [$outcomes], $killed_running killed while running, manifest present after $saw_manifest, $((SECONDS - start)) s"
-((killed_running >= kills / 3)) || fail "only $killed_running of $kills runs were still running when killed"
-((saw_manifest > 0)) || fail "no kill left a manifest behind: checkpoints were never written"
-pass "$killed_running runs killed with SIGKILL or SIGTERM at random points"
-
-loom_run final run "$graph" "${vars[@]}" --set "OUT=$out" "${flags[@]}"
-expect_rc 0 "the rerun after the kills"
-same_tree "$work/reference" "$out" "resumed output vs uninterrupted run"
-leftover=$(find "$out" -name '*.loom-tmp-*' -o -name '*.resume.json*')
-[[ -z "$leftover" ]] || fail "left behind after the resumed run: $leftover"
-pass "no temporary file and no manifest left"
+# Anywhere from start-up to well into the run; every fourth attempt SIGTERM.
+kill_and_resume "$work/reference" "$out" "$kills" $((kills / 3)) 4 0.03 0.6 \
+  "$graph" "${vars[@]}" "${flags[@]}"
+((resumed_runs > 0)) || fail "no attempt started from a manifest: checkpoints were never written"
+finish_and_compare "$work/reference" "$out" "the kills" "$graph" "${vars[@]}" "${flags[@]}"
 
 # A manifest written for other inputs is refused; --restart starts over. Kill a run as soon as
 # its first checkpoint exists (retried if a run finishes before it is seen).

@@ -2,6 +2,7 @@
 #include "plugin/registry.hpp"
 #include "report/report.hpp"
 #include "runtime/executor.hpp"
+#include "runtime/run_lock.hpp"
 #include "validate/bound_graph.hpp"
 
 #include <loom/engine/engine.hpp>
@@ -44,8 +45,10 @@ std::string manifest_path_beside(const std::string& stats_path) {
          ".resume.json";
 }
 
-// Everything but the HTML report.
-RunReport run_and_record(const std::string& graph_path, const RunOptions& options) {
+// Everything but the HTML report. `run_lock` is left holding the output's lock (when the run has
+// a manifest); `refused` says another run holds it, so that nothing at all is written.
+RunReport run_and_record(const std::string& graph_path, const RunOptions& options,
+                         runtime::RunLock& run_lock, bool& refused) {
   io::global_init();
   io::HttpSettings http = io::http_settings();
   http.max_retries = options.http_max_retries;
@@ -92,7 +95,13 @@ RunReport run_and_record(const std::string& graph_path, const RunOptions& option
   settings.buffer_memory_bytes = options.buffer_memory_mb << 20;
   settings.spill_dir = options.spill_dir;
   settings.batch_timeout_seconds = options.batch_timeout_seconds;
-  settings.on_stall = options.on_stall;
+  if (options.on_stall) {
+    // The CLI's handler exits without unwinding: the lock file goes first.
+    settings.on_stall = [&run_lock, on_stall = options.on_stall](const std::string& error) {
+      run_lock.release();
+      on_stall(error);
+    };
+  }
 
   const std::string stats_path = !options.stats_path.empty() ? options.stats_path : spec.stats_path;
   settings.manifest_path =
@@ -100,6 +109,22 @@ RunReport run_and_record(const std::string& graph_path, const RunOptions& option
   settings.checkpoint_seconds = options.checkpoint_seconds;
   settings.restart = options.restart;
   settings.collect_report = !options.report_path.empty();
+  for (const std::string& path : {stats_path, settings.manifest_path, options.report_path})
+    if (!path.empty()) settings.engine_outputs.push_back(path);
+
+  // One run per output, decided before anything is read, written or removed (run_lock.hpp).
+  if (!settings.manifest_path.empty()) {
+    std::string error;
+    if (!run_lock.take(settings.manifest_path, error)) {
+      Diagnostic d;
+      d.message = error;
+      report.diagnostics.push_back(std::move(d));
+      report.exit_code = exit_runtime_error;
+      refused = true;
+      return report;
+    }
+  }
+  runtime::remove_stale_spills(settings.spill_dir);
 
   report.stats.graph = graph_path;
   const bool ok = runtime::execute(bound, settings, report.stats, report.diagnostics);
@@ -115,9 +140,12 @@ RunReport run_and_record(const std::string& graph_path, const RunOptions& option
 }  // namespace
 
 RunReport run_graph(const std::string& graph_path, const RunOptions& options) {
-  RunReport report = run_and_record(graph_path, options);
-  // Written whatever happened (an invalid graph, a failed run), so the page can show why.
-  if (!options.report_path.empty()) {
+  runtime::RunLock run_lock;
+  bool refused = false;
+  RunReport report = run_and_record(graph_path, options, run_lock, refused);
+  // Written whatever happened (an invalid graph, a failed run), so the page can show why; but
+  // not over the report of the run that holds the output.
+  if (!options.report_path.empty() && !refused) {
     const std::string error = report::write_report(options.report_path, report, graph_path);
     if (error.empty()) {
       report.report_path = options.report_path;
@@ -128,6 +156,7 @@ RunReport run_graph(const std::string& graph_path, const RunOptions& options) {
       report.diagnostics.push_back(std::move(d));
     }
   }
+  run_lock.release();
   return report;
 }
 

@@ -173,7 +173,8 @@ void register_run(CLI::App& app, Context& ctx) {
                   "before spilling to disk (default 1024)")
       ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 24));
   cmd->add_option("--spill-dir", args->spill_dir,
-                  "Where whole-input stages spill (default: $TMPDIR or /tmp)");
+                  "Where whole-input stages spill (default: $TMPDIR or /tmp); spill folders "
+                  "that killed runs left there are removed when a run starts");
   cmd->add_option("--batch-timeout", args->batch_timeout,
                   "Seconds one plugin call on one batch may take before the run is cancelled "
                   "with an error naming the node and shard (default 0: no limit)")
@@ -183,7 +184,8 @@ void register_run(CLI::App& app, Context& ctx) {
                   "crashed or killed run continues from there when rerun (default 30; 0: never)")
       ->check(CLI::Range(0.0, 1e6));
   cmd->add_option("--manifest", args->manifest,
-                  "The resume manifest (default: beside the stats file, stats.resume.json)");
+                  "The resume manifest (default: beside the stats file, stats.resume.json); "
+                  "<manifest>.lock keeps a second run off the same output while this one runs");
   cmd->add_flag("--restart", args->restart,
                 "Ignore (delete) an existing resume manifest and run from the start");
   cmd->footer(

@@ -1,7 +1,9 @@
 // http(s) downloads streamed through libcurl's multi interface, driven by the reading thread:
 // no extra thread, and at most one bounded buffer of body bytes held between reads. Broken
 // transfers are resumed with a Range request; 5xx, 429, timeouts and connection errors are
-// retried with exponential backoff.
+// retried with exponential backoff. A resumed answer is trusted only if it provably continues
+// the same resource: same length and validators (ETag, Last-Modified) as the first answer, a
+// Content-Range that starts where the break was, or a 200 that carries the whole resource again.
 #include "io/io_internal.hpp"
 
 #include <curl/curl.h>
@@ -61,6 +63,34 @@ bool parse_content_range(const std::string& value, long long& start, long long& 
   }
   if (*cursor == '/' && cursor[1] != '*') total = std::strtoll(cursor + 1, nullptr, 10);
   return true;
+}
+
+// What a response says about the resource it carries, read from its headers.
+struct ResponseHeaders {
+  std::string content_range;
+  long long content_length = -1;  // -1: not announced (e.g. chunked)
+  std::string etag;
+  std::string last_modified;
+};
+
+// What the first answer announced; every resumed answer must agree with it.
+struct ResourceIdentity {
+  long long total_length = -1;  // -1: unknown
+  std::string etag;
+  std::string last_modified;
+};
+
+bool header_is(std::string_view line, std::string_view name) {
+  return line.size() > name.size() && line[name.size()] == ':' &&
+         strncasecmp(line.data(), name.data(), name.size()) == 0;
+}
+
+std::string header_value(std::string_view line, std::size_t name_size) {
+  line.remove_prefix(name_size + 1);
+  while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n' || line.back() == ' '))
+    line.remove_suffix(1);
+  return std::string(line);
 }
 
 class HttpInput final : public Input {
@@ -158,8 +188,10 @@ class HttpInput final : public Input {
     if (multi_ && easy_ && transfer_active_) curl_multi_remove_handle(multi_, easy_);
     if (easy_) curl_easy_cleanup(easy_);
     if (multi_) curl_multi_cleanup(multi_);
+    if (request_headers_) curl_slist_free_all(request_headers_);
     easy_ = nullptr;
     multi_ = nullptr;
+    request_headers_ = nullptr;
   }
 
   std::size_t take_pending(char* buffer, std::size_t capacity) {
@@ -181,12 +213,13 @@ class HttpInput final : public Input {
     attempt_offset_ = received_;
     attempt_checked_ = false;
     skip_remaining_ = 0;
-    content_range_.clear();
+    headers_ = ResponseHeaders();
     callback_error_.clear();
     paused_ = false;
     error_buffer_[0] = '\0';
     const std::string range = std::to_string(attempt_offset_) + "-";
     curl_easy_setopt(easy_, CURLOPT_RANGE, attempt_offset_ > 0 ? range.c_str() : nullptr);
+    set_if_range();
     if (curl_multi_add_handle(multi_, easy_) != CURLM_OK) {
       failure_ = "cannot download '" + url_ + "': libcurl refused the transfer";
       return;
@@ -229,7 +262,7 @@ class HttpInput final : public Input {
     if (result == CURLE_HTTP_RETURNED_ERROR) {
       long long start = 0, total = 0;
       if (status == 416 && attempt_offset_ > 0 &&
-          parse_content_range(content_range_, start, total) &&
+          parse_content_range(headers_.content_range, start, total) &&
           total == static_cast<long long>(attempt_offset_)) {
         finished_ = true;  // the break came after the last byte: nothing is missing
         return;
@@ -260,24 +293,84 @@ class HttpInput final : public Input {
     ++retries_;
   }
 
+  // If-Range makes a server that saw the resource change answer 200 with the new version
+  // instead of 206 with a tail of it; the 200 is then refused by check_resumed_whole().
+  void set_if_range() {
+    if (request_headers_ != nullptr) {
+      curl_slist_free_all(request_headers_);
+      request_headers_ = nullptr;
+    }
+    const std::string& validator =
+        !identity_.etag.empty() ? identity_.etag : identity_.last_modified;
+    if (attempt_offset_ > 0 && !validator.empty()) {
+      request_headers_ = curl_slist_append(nullptr, ("If-Range: " + validator).c_str());
+    }
+    curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, request_headers_);
+  }
+
+  [[nodiscard]] bool refuse(const std::string& why) {
+    callback_error_ = "cannot download '" + url_ + "': on resuming at byte " +
+                      std::to_string(attempt_offset_) + " " + why;
+    return false;
+  }
+
   // Decides, on the first body bytes of an attempt, whether they continue the stream.
   bool check_attempt() {
     attempt_checked_ = true;
-    if (attempt_offset_ == 0) return true;
     long status = 0;
     curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &status);
-    if (status == 206) {
+    if (attempt_offset_ == 0) {
+      identity_.total_length = headers_.content_length;
       long long start = -1, total = -1;
-      parse_content_range(content_range_, start, total);
-      if (start != static_cast<long long>(attempt_offset_)) {
-        callback_error_ = "cannot download '" + url_ + "': asked to resume at byte " +
-                          std::to_string(attempt_offset_) +
-                          " but the server answered with Content-Range '" + content_range_ + "'";
-        return false;
-      }
+      if (status == 206 && parse_content_range(headers_.content_range, start, total))
+        identity_.total_length = total;
+      identity_.etag = headers_.etag;
+      identity_.last_modified = headers_.last_modified;
       return true;
     }
-    skip_remaining_ = attempt_offset_;  // the server ignored Range and sent the whole body again
+    if (!validators_agree()) return false;
+    if (status == 206) {
+      long long start = -1, total = -1;
+      parse_content_range(headers_.content_range, start, total);
+      if (start != static_cast<long long>(attempt_offset_))
+        return refuse("the server answered with Content-Range '" + headers_.content_range + "'");
+      if (identity_.total_length >= 0 && total >= 0 && total != identity_.total_length)
+        return refuse("the server announced a length of " + std::to_string(total) +
+                      " bytes where the first answer announced " +
+                      std::to_string(identity_.total_length) +
+                      "; the resource seems to have changed");
+      return true;
+    }
+    return check_resumed_whole(status);
+  }
+
+  // A server may ignore Range and send the whole resource again with 200; the bytes already
+  // read are then skipped. That is only safe when the answer provably is the whole resource.
+  bool check_resumed_whole(long status) {
+    const std::string answer = "the server answered " + std::to_string(status) + " (not 206)";
+    if (identity_.total_length < 0)
+      return refuse(answer +
+                    " and the first answer announced no length, so whether this answer is the "
+                    "whole resource cannot be checked");
+    if (headers_.content_length != identity_.total_length)
+      return refuse(answer + " with " +
+                    (headers_.content_length < 0
+                         ? std::string("no Content-Length")
+                         : "a Content-Length of " + std::to_string(headers_.content_length)) +
+                    " where the first answer announced " + std::to_string(identity_.total_length) +
+                    " bytes; it is not the whole resource");
+    skip_remaining_ = attempt_offset_;
+    return true;
+  }
+
+  bool validators_agree() {
+    if (!identity_.etag.empty() && !headers_.etag.empty() && headers_.etag != identity_.etag)
+      return refuse("the ETag changed from " + identity_.etag + " to " + headers_.etag +
+                    "; the resource changed during the download");
+    if (!identity_.last_modified.empty() && !headers_.last_modified.empty() &&
+        headers_.last_modified != identity_.last_modified)
+      return refuse("Last-Modified changed from '" + identity_.last_modified + "' to '" +
+                    headers_.last_modified + "'; the resource changed during the download");
     return true;
   }
 
@@ -314,14 +407,21 @@ class HttpInput final : public Input {
                                void* self_pointer) {
     auto& self = *static_cast<HttpInput*>(self_pointer);
     const std::size_t total = size * count;
-    std::string_view line(data, total);
+    const std::string_view line(data, total);
+    ResponseHeaders& headers = self.headers_;
     if (line.rfind("HTTP/", 0) == 0) {
-      self.content_range_.clear();  // a new response (after a redirect or 100-continue)
-    } else if (line.size() > 14 && strncasecmp(line.data(), "content-range:", 14) == 0) {
-      line.remove_prefix(14);
-      while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
-      while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
-      self.content_range_.assign(line);
+      headers = ResponseHeaders();  // a new response (after a redirect or 100-continue)
+    } else if (header_is(line, "content-range")) {
+      headers.content_range = header_value(line, 13);
+    } else if (header_is(line, "content-length")) {
+      const std::string value = header_value(line, 14);
+      char* end = nullptr;
+      const long long length = std::strtoll(value.c_str(), &end, 10);
+      if (end != value.c_str() && *end == '\0' && length >= 0) headers.content_length = length;
+    } else if (header_is(line, "etag")) {
+      headers.etag = header_value(line, 4);
+    } else if (header_is(line, "last-modified")) {
+      headers.last_modified = header_value(line, 13);
     }
     return total;
   }
@@ -342,7 +442,9 @@ class HttpInput final : public Input {
   std::uint64_t attempt_offset_ = 0;
   bool attempt_checked_ = false;
   std::uint64_t skip_remaining_ = 0;
-  std::string content_range_;
+  ResponseHeaders headers_;
+  ResourceIdentity identity_;
+  curl_slist* request_headers_ = nullptr;
   std::string callback_error_;
 
   char* target_ = nullptr;

@@ -52,6 +52,16 @@ std::unique_ptr<Input> open_input(const std::string& uri, loom_codec codec = LOO
 // http(s) URL is returned as is. Throws IoError when nothing matches.
 std::vector<std::string> expand_paths(const std::string& pattern);
 
+// The current run's inputs (local files, folders, globs), recorded as sources list them and
+// components open or expand them. Output::open refuses a path that is one of them, lies in an
+// input folder or is matched by an input pattern, naming both. A new run starts with a reset.
+void reset_input_guard();
+void guard_input(const std::string& path_or_pattern);
+// Throws IoError naming the output and the input it collides with.
+void check_output_path(const std::string& path);
+// The same check for outputs opened before every input was known (e.g. in a sink's create()).
+void check_open_outputs();
+
 // A file written under a temporary name next to its target (parent folders created), renamed to
 // the final name by commit(). Destroyed without commit, it removes the temporary file.
 class Output {

@@ -197,6 +197,7 @@ std::unique_ptr<Output> Output::open(const std::string& path, loom_codec codec, 
   if (internal::is_url(path)) {
     throw IoError("cannot write '" + path + "': outputs must be local paths, not URLs");
   }
+  check_output_path(path);
   const int resolved_level = internal::resolve_level(codec, level);
   const std::filesystem::path parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) {

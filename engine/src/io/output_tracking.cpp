@@ -128,6 +128,16 @@ void commit_adopted_outputs() {
   t.adopted.clear();
 }
 
+void check_open_outputs() {
+  std::vector<std::string> paths;
+  {
+    auto& t = tracking();
+    std::lock_guard lock(t.mutex);
+    for (const auto& [output, owner] : t.open) paths.push_back(output->final_path());
+  }
+  for (const std::string& path : paths) check_output_path(path);
+}
+
 namespace internal {
 
 void track_output(TrackedOutput* output) {

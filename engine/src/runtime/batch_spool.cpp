@@ -1,10 +1,8 @@
 #include "runtime/batch_spool.hpp"
 
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
-#include <system_error>
 
 namespace loom::runtime {
 
@@ -134,10 +132,6 @@ BatchSpool::BatchSpool(std::size_t memory_budget_bytes, fs::path spill_parent, s
 
 BatchSpool::~BatchSpool() {
   if (file_ != nullptr) std::fclose(file_);
-  if (!folder_.empty()) {
-    std::error_code ignored;
-    fs::remove_all(folder_, ignored);
-  }
 }
 
 void BatchSpool::push(BatchPtr batch) {
@@ -155,15 +149,8 @@ void BatchSpool::push(BatchPtr batch) {
 }
 
 void BatchSpool::open_spill_file() {
-  std::error_code ec;
-  const fs::path parent = parent_.empty() ? fs::temp_directory_path(ec) : parent_;
-  if (ec) throw std::runtime_error("cannot find a temporary folder to spill to: " + ec.message());
-  std::string pattern = (parent / "loom-spill-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr)
-    throw std::runtime_error("cannot create a spill folder in " + parent.string() + ": " +
-                             std::strerror(errno));
-  folder_ = pattern;
-  const fs::path path = folder_ / "batches";
+  folder_ = std::make_unique<SpillFolder>(parent_, "spool");
+  const fs::path path = folder_->path() / "batches";
   file_ = std::fopen(path.c_str(), "w+b");
   if (file_ == nullptr)
     throw std::runtime_error("cannot create " + path.string() + ": " + std::strerror(errno));
@@ -174,7 +161,7 @@ void BatchSpool::spill(const Batch& batch, Entry& entry) {
   serialize_batch(batch, scratch_);
   if (std::fseek(file_, static_cast<long>(file_size_), SEEK_SET) != 0 ||
       std::fwrite(scratch_.data(), 1, scratch_.size(), file_) != scratch_.size())
-    throw std::runtime_error("cannot write to " + (folder_ / "batches").string() + ": " +
+    throw std::runtime_error("cannot write to " + (folder_->path() / "batches").string() + ": " +
                              std::strerror(errno));
   entry.offset = file_size_;
   entry.length = scratch_.size();
@@ -195,12 +182,12 @@ BatchPtr BatchSpool::next() {
   if (std::fflush(file_) != 0 ||
       std::fseek(file_, static_cast<long>(entry.offset), SEEK_SET) != 0 ||
       std::fread(scratch_.data(), 1, scratch_.size(), file_) != scratch_.size())
-    throw std::runtime_error("cannot read back " + (folder_ / "batches").string() + ": " +
+    throw std::runtime_error("cannot read back " + (folder_->path() / "batches").string() + ": " +
                              std::strerror(errno));
   try {
     return deserialize_batch(scratch_);
   } catch (const std::exception& e) {
-    throw std::runtime_error((folder_ / "batches").string() + ": " + e.what());
+    throw std::runtime_error((folder_->path() / "batches").string() + ": " + e.what());
   }
 }
 

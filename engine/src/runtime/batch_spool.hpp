@@ -1,15 +1,19 @@
 // Keeps a stage's whole input, in order, for stages that see it all before they emit
 // (LOOM_FLAG_WHOLE_INPUT): batches stay in memory up to a budget; beyond it each new batch is
-// serialized to a file in a private temporary folder and read back when its turn comes. The folder
-// is removed when the spool is destroyed: after success, after an error, or after an interrupt.
+// serialized to a file in a private spill folder (loom/sdk/spill_folder.hpp) and read back when its
+// turn comes. The folder is removed when the spool is destroyed: after success, after an error, or
+// after an interrupt; one a killed process left is removed by the next run (run_graph.cpp).
 #pragma once
 
 #include "runtime/batch.hpp"
+
+#include <loom/sdk/spill_folder.hpp>
 
 #include <cstdint>
 #include <cstdio>
 #include <deque>
 #include <filesystem>
+#include <memory>
 #include <string>
 
 namespace loom::runtime {
@@ -36,7 +40,9 @@ class BatchSpool {
   std::uint64_t batches() const { return entries_.size() + taken_; }
   std::uint64_t spilled_batches() const { return spilled_; }
   // The spill folder, empty until the first batch is spilled.
-  const std::filesystem::path& spill_folder() const { return folder_; }
+  std::filesystem::path spill_folder() const {
+    return folder_ ? folder_->path() : std::filesystem::path();
+  }
 
  private:
   struct Entry {
@@ -55,7 +61,7 @@ class BatchSpool {
   std::uint64_t taken_ = 0;
   std::uint64_t spilled_ = 0;
   std::size_t in_memory_ = 0;
-  std::filesystem::path folder_;
+  std::unique_ptr<SpillFolder> folder_;
   std::FILE* file_ = nullptr;
   std::uint64_t file_size_ = 0;
   std::string scratch_;

@@ -139,7 +139,8 @@ class Run {
   bool execute(RunStats& stats) {
     const auto start = std::chrono::steady_clock::now();
     io::reset_output_tracking();
-    bool ok = create_components() && list_shards() && prepare_resume();
+    io::reset_input_guard();
+    bool ok = create_components() && list_shards() && outputs_spare_inputs() && prepare_resume();
     if (ok) {
       build_graph();
       ok = run_graph(start);
@@ -196,6 +197,8 @@ class Run {
         report(n, "could not list its input: " + std::string(err.message));
         return false;
       }
+      // Every shard, not just this task's: another task's input is no place for output either.
+      for (const std::string& item : list.items) io::guard_input(item);
       const auto [begin, end] =
           task_share(list.items.size(), settings_.task_index, settings_.task_count);
       for (std::size_t k = begin; k < end; ++k) {
@@ -205,6 +208,21 @@ class Run {
         n.source.shards.push_back(std::move(shard));
       }
       shards_total_ += n.source.shards.size();
+    }
+    return true;
+  }
+
+  // Now that every source has listed its input: no output may replace one or be read back by a
+  // rerun. Outputs opened later are checked as they open (io::Output::open).
+  bool outputs_spare_inputs() {
+    try {
+      for (const std::string& path : settings_.engine_outputs) io::check_output_path(path);
+      io::check_open_outputs();
+    } catch (const io::IoError& e) {
+      Diagnostic d;
+      d.message = e.what();
+      diagnostics_.push_back(std::move(d));
+      return false;
     }
     return true;
   }

@@ -44,6 +44,9 @@ struct ExecutionSettings {
   // Also record a throughput time series and samples of the numeric meta fields each node adds
   // (RunStats::timeline, NodeStats::meta_fields), for the HTML report.
   bool collect_report = false;
+  // Files the engine itself writes (statistics, report, manifest): like every output, refused
+  // when they are an input of the run, checked before the first document is read.
+  std::vector<std::string> engine_outputs;
 };
 
 // Runs the graph to completion. Failures become diagnostics (one for the first runtime error);

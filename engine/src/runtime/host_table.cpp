@@ -138,15 +138,21 @@ void list_push(loom_list* list, loom_str item) {
 }
 int expand_paths(loom_str pattern, void (*push)(void*, loom_str), void* context, loom_error* err) {
   return io_guard(err, [&] {
-    for (const std::string& path : io::expand_paths(std::string(view(pattern))))
-      push(context, c_str(path));
+    const std::string text(view(pattern));
+    io::guard_input(text);
+    for (const std::string& path : io::expand_paths(text)) push(context, c_str(path));
   });
 }
 int input_open(loom_str uri, uint32_t codec, loom_input** out, loom_error* err) {
   return io_guard(err, [&] {
-    auto stream = io::open_input(std::string(view(uri)), static_cast<loom_codec>(codec));
+    const std::string text(view(uri));
+    io::guard_input(text);
+    auto stream = io::open_input(text, static_cast<loom_codec>(codec));
     *out = new loom_input{std::move(stream)};
   });
+}
+void declare_input(loom_str path_or_pattern) {
+  io::guard_input(std::string(view(path_or_pattern)));
 }
 int64_t input_read(loom_input* in, char* buffer, size_t capacity, loom_error* err) {
   int64_t n = -1;
@@ -251,6 +257,7 @@ loom_host make_host() {
   h.compress_frame = compress_frame;
   h.log = log;
   h.batch_count_skipped = batch_count_skipped;
+  h.declare_input = declare_input;
   return h;
 }
 

@@ -293,6 +293,13 @@ typedef struct loom_host {
    * word, e.g. under on_error: skip) while filling this batch. The run's statistics report them
    * as dropped by the source, so nothing disappears without a trace. */
   void (*batch_count_skipped)(loom_batch* batch, loom_str reason, uint64_t count);
+
+  /* -- ABI 1.2 ----------------------------------------------------------------------------- */
+  /* Sources that find their input themselves (walking a folder rather than calling
+   * expand_paths): declares a local path, folder or glob (expand_paths' syntax) their listing
+   * covers. The host refuses any output that such an input pattern matches, so a run never
+   * replaces its input nor writes where a rerun would read it back. Call from list_shards. */
+  void (*declare_input)(loom_str path_or_pattern);
 } loom_host;
 
 /* ---------------------------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 // document, in each way language_id prepares text.
 #include "fast_classifier_support.hpp"
 
+#include <loom/testing/files.hpp>
+
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -105,9 +107,8 @@ TEST_CASE("FastClassifier's answer for a document does not depend on what was ca
 
 TEST_CASE("FastClassifier refuses a truncated or foreign model file, naming it") {
   if (!have_model()) return;
-  const fs::path dir =
-      fs::temp_directory_path() / ("loom_fast_classifier_test_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  const loom::testing::TempDir scratch("fast_classifier");
+  const fs::path& dir = scratch.path();
   std::ifstream in(model_path(), std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   for (std::size_t cut :
@@ -124,5 +125,4 @@ TEST_CASE("FastClassifier refuses a truncated or foreign model file, naming it")
                        std::runtime_error);
   CHECK_THROWS_WITH_AS(FastClassifier((dir / "missing.ftz").string()),
                        doctest::Contains("missing.ftz"), std::runtime_error);
-  fs::remove_all(dir);
 }

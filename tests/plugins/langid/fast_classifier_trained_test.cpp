@@ -4,7 +4,8 @@
 // and quantized norms). Each must give predictLine's answers.
 #include "fast_classifier_support.hpp"
 
-#include <unistd.h>
+#include <loom/testing/files.hpp>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -59,9 +60,8 @@ TEST_CASE("FastClassifier gives predictLine's answers on models trained with oth
     std::cout << "SKIPPED: golden documents under " << LOOM_SHARED_DIR << " absent\n";
     return;
   }
-  const fs::path dir =
-      fs::temp_directory_path() / ("loom_fast_classifier_trained_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  const loom::testing::TempDir scratch("fast_classifier_trained");
+  const fs::path& dir = scratch.path();
   const fs::path train = dir / "train.txt";
   {
     std::ofstream out(train);
@@ -116,5 +116,4 @@ TEST_CASE("FastClassifier gives predictLine's answers on models trained with oth
     CHECK(check_agreement(reference, fast, queries, 0, 0.0f) == queries.size());
     CHECK(check_agreement(reference, fast, queries, 32, 0.3f) == queries.size());
   }
-  fs::remove_all(dir);
 }

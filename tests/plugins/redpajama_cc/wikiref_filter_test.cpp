@@ -5,9 +5,9 @@
 #include "wikiref_support.hpp"
 
 #include <classifier_text.hpp>
+#include <loom/testing/files.hpp>
 #include <loom/testing/harness.hpp>
 
-#include <unistd.h>
 #include <cmath>
 
 using loom::testing::Document;
@@ -59,9 +59,8 @@ std::vector<Reference> predict_with_cli(const fs::path& model, const fs::path& l
 }
 
 struct Workspace {
-  fs::path dir = fs::temp_directory_path() / ("loom_wikiref_" + std::to_string(::getpid()));
-  Workspace() { fs::create_directories(dir); }
-  ~Workspace() { fs::remove_all(dir); }
+  loom::testing::TempDir scratch{"wikiref"};
+  const fs::path& dir = scratch.path();
 };
 
 }  // namespace

@@ -3,9 +3,8 @@
 // and no spill file may be left behind after success, an error or a cancelled read.
 #include <doctest/doctest.h>
 
+#include <loom/testing/files.hpp>
 #include <loom/testing/harness.hpp>
-
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -24,15 +23,6 @@ const loom_component& source() {
   static const loom::testing::Plugin plugin =
       loom::testing::Plugin::load(std::string(LOOM_PLUGIN_DIR) + "/libloom_stackexchange.so");
   return plugin.component("stackexchange_source");
-}
-
-// An empty folder of its own for each test and process: worktrees and ctest -j run side by side.
-fs::path fresh_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() /
-                       ("loom_stackexchange_spill_test_" + std::to_string(::getpid())) / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
 }
 
 std::size_t entries(const fs::path& dir) {
@@ -142,8 +132,10 @@ std::size_t count_answers(const std::vector<Document>& docs) {
 }  // namespace
 
 TEST_CASE("a synthetic site reads the same with a small budget as in memory, in document order") {
-  const fs::path dir = fresh_dir("synthetic");
-  const fs::path spill = fresh_dir("synthetic_spill");
+  const loom::testing::TempDir scratch("stackexchange_synthetic");
+  const fs::path& dir = scratch.path();
+  const loom::testing::TempDir spill_dir("stackexchange_synthetic_spill");
+  const fs::path& spill = spill_dir.path();
   const Synthetic site = synthetic_site(50000);
   const fs::path posts = write(dir / "synthetic.example.xml", site.xml);
   for (const std::string order : {"rp_v1", "numeric"}) {
@@ -159,7 +151,8 @@ TEST_CASE("a synthetic site reads the same with a small budget as in memory, in 
 }
 
 TEST_CASE("a tiny budget spills to spill_dir, the default budget does not touch it") {
-  const fs::path dir = fresh_dir("unusable");
+  const loom::testing::TempDir scratch("stackexchange_unusable");
+  const fs::path& dir = scratch.path();
   const fs::path posts = write(dir / "synthetic.example.xml", synthetic_site(2000).xml);
   const fs::path not_a_folder = write(dir / "plain_file", "x");
   CHECK(read(posts, "1024", not_a_folder).size() > 100);
@@ -174,8 +167,10 @@ TEST_CASE("the shared corpus sites read the same with a tiny budget as in memory
     MESSAGE("SKIPPED: ../shared not found (" << corpus.string() << ")");
     return;
   }
-  const fs::path dir = fresh_dir("corpus");
-  const fs::path spill = fresh_dir("corpus_spill");
+  const loom::testing::TempDir scratch("stackexchange_corpus");
+  const fs::path& dir = scratch.path();
+  const loom::testing::TempDir spill_dir("stackexchange_corpus_spill");
+  const fs::path& spill = spill_dir.path();
   for (const char* site : {"coffee", "meta-site-complete", "history-meta"}) {
     INFO("site " << site);
     // As the parity test reads them: without history-meta's DOCTYPE line.
@@ -193,8 +188,10 @@ TEST_CASE("the shared corpus sites read the same with a tiny budget as in memory
 
 TEST_CASE(
     "XML cut mid-file after spilling is an error naming the file, and no spill file is left") {
-  const fs::path dir = fresh_dir("truncated");
-  const fs::path spill = fresh_dir("truncated_spill");
+  const loom::testing::TempDir scratch("stackexchange_truncated");
+  const fs::path& dir = scratch.path();
+  const loom::testing::TempDir spill_dir("stackexchange_truncated_spill");
+  const fs::path& spill = spill_dir.path();
   const std::string xml = synthetic_site(5000).xml;
   const fs::path posts = write(dir / "cut.example.xml", xml.substr(0, xml.size() * 3 / 5));
   CHECK_THROWS_WITH(read(posts, tiny_budget, spill), doctest::Contains("cut.example.xml"));
@@ -203,8 +200,10 @@ TEST_CASE(
 
 TEST_CASE("a read abandoned while spilling (a cancelled run) leaves no spill file") {
   namespace lt = loom::testing;
-  const fs::path dir = fresh_dir("cancel");
-  const fs::path spill = fresh_dir("cancel_spill");
+  const loom::testing::TempDir scratch("stackexchange_cancel");
+  const fs::path& dir = scratch.path();
+  const loom::testing::TempDir spill_dir("stackexchange_cancel_spill");
+  const fs::path& spill = spill_dir.path();
   const fs::path posts = write(dir / "synthetic.example.xml", synthetic_site(5000).xml);
   const loom_component& api = source();
   lt::BoundOptions options(api, {{"paths", "[" + posts.string() + "]"},

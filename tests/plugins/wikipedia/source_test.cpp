@@ -137,6 +137,16 @@ TEST_CASE("a dump cut inside a page is an error naming the page") {
   CHECK_THROWS_WITH(read(path), doctest::Contains("page 2 ('Cut')"));
 }
 
+TEST_CASE("a page text made of many text and CDATA nodes is bounded at 10 MB") {
+  std::string text;
+  for (int i = 0; i < 12; ++i) text += std::string(1'000'000, 'a') + "<![CDATA[b]]>";
+  const std::string path = write_file("enwiki-20230320-pages-articles.xml",
+                                      dump(page("Huge", "0", "1", revision(text))));
+  const std::string error = error_of(path);
+  INFO(error);
+  CHECK(contains(error, "page 1 ('Huge'): <revision/text> over 10000000 bytes refused"));
+}
+
 TEST_CASE("an entity expansion bomb is refused, not expanded") {
   // each entity refers ten times to the previous one: 16 * 10^10 bytes if expanded
   std::string bomb =

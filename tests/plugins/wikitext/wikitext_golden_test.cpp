@@ -8,12 +8,11 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <loom/testing/files.hpp>
 #include <loom/testing/harness.hpp>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <unistd.h>
 
 namespace fs = std::filesystem;
 using loom::testing::Document;
@@ -86,9 +85,8 @@ TEST_CASE("wikitext_clean reproduces every golden Wikipedia text byte for byte")
   for (const auto& entry : fs::directory_iterator(golden / "input")) dumps.push_back(entry.path());
   std::sort(dumps.begin(), dumps.end(),
             [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
-  const fs::path folder =
-      fs::temp_directory_path() / ("loom_wikitext_golden_" + std::to_string(::getpid()));
-  fs::create_directories(folder);
+  const loom::testing::TempDir scratch("wikitext_golden");
+  const fs::path& folder = scratch.path();
   std::string paths = "[";
   for (const fs::path& dump : dumps)
     paths += (paths.size() > 1 ? ", \"" : "\"") + decompressed(dump, folder).string() + "\"";
@@ -134,5 +132,4 @@ TEST_CASE("wikitext_clean reproduces every golden Wikipedia text byte for byte")
   }
   MESSAGE("identical texts: " << identical << " of " << want.size());
   CHECK(identical == want.size());
-  fs::remove_all(folder);
 }

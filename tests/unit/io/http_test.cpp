@@ -117,6 +117,102 @@ TEST_CASE("a server that ignores Range and resends everything still gives the ri
   CHECK(requests[2].range == "bytes=1400000-");
 }
 
+namespace {
+
+// The error a read of `url` ends with; empty if it read to the end.
+std::string read_error(const std::string& url) {
+  try {
+    read_all(url, LOOM_CODEC_AUTO, 65536);
+  } catch (const IoError& e) {
+    return e.what();
+  }
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("a 200 carrying only the tail after a ranged retry is refused, not skipped into") {
+  FastRetries fast;
+  HttpTestServer server([](const HttpRequest&, std::size_t index) {
+    HttpReply reply{200, body()};
+    reply.honour_range = false;
+    reply.tail_as_whole = true;
+    if (index == 0) reply.cut_after = 1'000'000;
+    return reply;
+  });
+  const std::string error = read_error(server.url("/tail"));
+  CHECK(contains(error, server.url("/tail")));
+  CHECK(contains(error, "resuming at byte 1000000"));
+  CHECK(contains(error, "Content-Length of 2000000"));
+  CHECK(contains(error, "announced 3000000"));
+  CHECK(server.requests().size() == 2);  // refused, not retried into the same answer
+}
+
+TEST_CASE("a 200 after a ranged retry is refused when the first answer announced no length") {
+  FastRetries fast;
+  HttpTestServer server([](const HttpRequest&, std::size_t index) {
+    HttpReply reply{200, body()};
+    reply.honour_range = false;
+    reply.chunked = index == 0;
+    if (index == 0) reply.cut_after = 500'000;
+    return reply;
+  });
+  const std::string error = read_error(server.url("/chunked"));
+  CHECK(contains(error, "announced no length"));
+}
+
+TEST_CASE("a resumed answer whose ETag changed is refused; If-Range carries the first one") {
+  FastRetries fast;
+  HttpTestServer server([](const HttpRequest&, std::size_t index) {
+    HttpReply reply{200, body()};
+    reply.etag = index == 0 ? "\"v1\"" : "\"v2\"";
+    if (index == 0) reply.cut_after = 800'000;
+    return reply;
+  });
+  const std::string error = read_error(server.url("/changed"));
+  CHECK(contains(error, "ETag changed from \"v1\" to \"v2\""));
+  const auto requests = server.requests();
+  REQUIRE(requests.size() == 2);
+  CHECK(requests[0].if_range.empty());
+  CHECK(requests[1].if_range == "\"v1\"");
+}
+
+TEST_CASE("a resumed answer whose Last-Modified changed is refused") {
+  FastRetries fast;
+  HttpTestServer server([](const HttpRequest&, std::size_t index) {
+    HttpReply reply{200, body()};
+    reply.last_modified =
+        index == 0 ? "Mon, 02 Nov 2026 10:00:00 GMT" : "Tue, 03 Nov 2026 10:00:00 GMT";
+    if (index == 0) reply.cut_after = 800'000;
+    return reply;
+  });
+  CHECK(contains(read_error(server.url("/modified")), "Last-Modified changed"));
+  CHECK(server.requests()[1].if_range == "Mon, 02 Nov 2026 10:00:00 GMT");
+}
+
+TEST_CASE("a 206 announcing another total length is refused") {
+  FastRetries fast;
+  HttpTestServer server([](const HttpRequest&, std::size_t index) {
+    HttpReply reply{200, index == 0 ? body() : body() + "more"};
+    if (index == 0) reply.cut_after = 600'000;
+    return reply;
+  });
+  const std::string error = read_error(server.url("/grown"));
+  CHECK(contains(error, "length of 3000004 bytes where the first answer announced 3000000"));
+}
+
+TEST_CASE("a whole 200 with the same length and ETag after a ranged retry is read correctly") {
+  FastRetries fast;
+  HttpTestServer server([](const HttpRequest&, std::size_t index) {
+    HttpReply reply{200, body()};
+    reply.honour_range = false;
+    reply.etag = "\"same\"";
+    if (index == 0) reply.cut_after = 900'000;
+    return reply;
+  });
+  CHECK(read_all(server.url("/whole"), LOOM_CODEC_AUTO, 65536) == body());
+}
+
 TEST_CASE("a stalled transfer times out and resumes") {
   FastRetries fast(3, 1);
   HttpTestServer server([](const HttpRequest&, std::size_t index) {

@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <functional>
 #include <mutex>
@@ -23,13 +24,19 @@ namespace loom::io::testing {
 
 struct HttpRequest {
   std::string path;
-  std::string range;  // the Range header's value, empty when absent
+  std::string range;     // the Range header's value, empty when absent
+  std::string if_range;  // the If-Range header's value, empty when absent
 };
 
 struct HttpReply {
   int status = 200;
   std::string body;
-  bool honour_range = true;                   // answer a Range request with 206 and the tail
+  bool honour_range = true;  // answer a Range request with 206 and the tail
+  // Answer a Range request with 200 and only the tail (a broken proxy or cache).
+  bool tail_as_whole = false;
+  std::string etag;                           // sent as ETag when not empty
+  std::string last_modified;                  // sent as Last-Modified when not empty
+  bool chunked = false;                       // no Content-Length: the body is sent chunked
   std::size_t cut_after = std::string::npos;  // close the connection after this many body bytes
   double stall_seconds = 0;  // after cut_after bytes, go silent this long before closing
 };
@@ -107,6 +114,8 @@ class HttpTestServer {
       const std::string header = head.substr(line + 2, next - line - 2);
       if (strncasecmp(header.c_str(), "range:", 6) == 0) {
         request.range = header.substr(header.find_first_not_of(' ', 6));
+      } else if (strncasecmp(header.c_str(), "if-range:", 9) == 0) {
+        request.if_range = header.substr(header.find_first_not_of(' ', 9));
       }
       line = next;
     }
@@ -125,19 +134,33 @@ class HttpTestServer {
     std::string status_line =
         std::to_string(reply.status) + (reply.status < 400 ? " OK" : " Error");
     std::string extra;
-    if (reply.status == 200 && reply.honour_range && request.range.rfind("bytes=", 0) == 0) {
+    const bool ranged = request.range.rfind("bytes=", 0) == 0;
+    if (reply.status == 200 && ranged && (reply.honour_range || reply.tail_as_whole)) {
       const std::size_t start = std::stoull(request.range.substr(6));
-      status_line = "206 Partial Content";
-      extra = "Content-Range: bytes " + std::to_string(start) + "-" +
-              std::to_string(body.size() - 1) + "/" + std::to_string(body.size()) + "\r\n";
+      if (!reply.tail_as_whole) {
+        status_line = "206 Partial Content";
+        extra = "Content-Range: bytes " + std::to_string(start) + "-" +
+                std::to_string(body.size() - 1) + "/" + std::to_string(body.size()) + "\r\n";
+      }
       body = body.substr(std::min(start, body.size()));
     }
-    const std::string head = "HTTP/1.1 " + status_line +
-                             "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" + extra +
-                             "Connection: close\r\n\r\n";
+    if (!reply.etag.empty()) extra += "ETag: " + reply.etag + "\r\n";
+    if (!reply.last_modified.empty()) extra += "Last-Modified: " + reply.last_modified + "\r\n";
+    extra += reply.chunked ? std::string("Transfer-Encoding: chunked\r\n")
+                           : "Content-Length: " + std::to_string(body.size()) + "\r\n";
+    const std::string head =
+        "HTTP/1.1 " + status_line + "\r\n" + extra + "Connection: close\r\n\r\n";
     if (!send_all(connection, head)) return;
     const std::size_t sent = std::min(body.size(), reply.cut_after);
-    if (!send_all(connection, std::string_view(body).substr(0, sent))) return;
+    const std::string_view part = std::string_view(body).substr(0, sent);
+    if (reply.chunked) {
+      char size_line[32];
+      std::snprintf(size_line, sizeof size_line, "%zx\r\n", part.size());
+      if (!send_all(connection, size_line) || !send_all(connection, part)) return;
+      if (sent == body.size() && !send_all(connection, "\r\n0\r\n\r\n")) return;
+    } else if (!send_all(connection, part)) {
+      return;
+    }
     const auto stall_end =
         std::chrono::steady_clock::now() + std::chrono::duration<double>(reply.stall_seconds);
     while (!stopping_ && std::chrono::steady_clock::now() < stall_end) {

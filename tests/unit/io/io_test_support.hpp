@@ -3,9 +3,10 @@
 
 #include "io/io.hpp"
 
+#include <loom/testing/files.hpp>
+
 #include <unistd.h>
 
-#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -15,28 +16,11 @@
 
 namespace loom::io::testing {
 
-// A fresh folder under the system temp dir, removed with everything in it.
-class ScratchDir {
+// A fresh folder under the system temp dir, removed with everything in it (the SDK's TempDir).
+class ScratchDir : public loom::testing::TempDir {
  public:
-  ScratchDir() {
-    static std::atomic<int> counter{0};
-    path_ = std::filesystem::temp_directory_path() /
-            ("loom-io-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-
-  std::string file(const std::string& relative) const { return (path_ / relative).string(); }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
+  ScratchDir() : TempDir("io") {}
+  std::string file(const std::string& relative) const { return *this / relative; }
 };
 
 // Text lines with random words and some random letters: compresses, but not so well that the

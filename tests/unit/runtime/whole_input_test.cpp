@@ -8,8 +8,7 @@
 
 #include <doctest/doctest.h>
 #include <loom/plugin.hpp>
-
-#include <unistd.h>
+#include <loom/testing/files.hpp>
 
 #include <atomic>
 #include <filesystem>
@@ -194,14 +193,6 @@ Result run(const std::string& yaml, int threads, std::size_t budget_bytes,
   return result;
 }
 
-fs::path fresh_dir(const std::string& name) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("loom_whole_input_test_" + std::to_string(::getpid())) / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
 std::size_t entries(const fs::path& dir) {
   return static_cast<std::size_t>(
       std::distance(fs::directory_iterator(dir), fs::directory_iterator()));
@@ -222,7 +213,8 @@ constexpr std::size_t kPlenty = std::size_t{1} << 30;
 }  // namespace
 
 TEST_CASE("whole input: process() starts after observe() has seen every batch, in order") {
-  const fs::path spill = fresh_dir("in_memory");
+  const loom::testing::TempDir spill_dir("whole_input_in_memory");
+  const fs::path& spill = spill_dir.path();
   Result r = run(kGraph, 2, kPlenty, spill);
   REQUIRE(r.ok);
   REQUIRE(r.lines.size() == 480);  // 600 minus the multiples of 5
@@ -245,7 +237,8 @@ TEST_CASE("whole input: process() starts after observe() has seen every batch, i
 
 TEST_CASE(
     "whole input: a tiny memory budget spills, and the output is the same at any thread count") {
-  const fs::path spill = fresh_dir("spill");
+  const loom::testing::TempDir spill_dir("whole_input_spill");
+  const fs::path& spill = spill_dir.path();
   Result reference = run(kGraph, 1, kPlenty, spill);
   REQUIRE(reference.ok);
   for (const int threads : {1, 4}) {
@@ -261,7 +254,8 @@ TEST_CASE(
 }
 
 TEST_CASE("whole input: two stages in a row, the second sees the first's whole output") {
-  const fs::path spill = fresh_dir("chain");
+  const loom::testing::TempDir spill_dir("whole_input_chain");
+  const fs::path& spill = spill_dir.path();
   Result r = run(R"(
 version: 1
 sources:
@@ -282,7 +276,8 @@ sinks:
 }
 
 TEST_CASE("whole input: empty input runs to completion with no output") {
-  const fs::path spill = fresh_dir("empty");
+  const loom::testing::TempDir spill_dir("whole_input_empty");
+  const fs::path& spill = spill_dir.path();
   Result r = run(R"(
 version: 1
 sources:
@@ -298,7 +293,8 @@ sinks:
 }
 
 TEST_CASE("whole input: errors and interrupts fail the run and leave no spill folder") {
-  const fs::path spill = fresh_dir("errors");
+  const loom::testing::TempDir spill_dir("whole_input_errors");
+  const fs::path& spill = spill_dir.path();
   SUBCASE("process() fails during the replay") {
     stop_requested = true;
     Result r = run(kGraph, 2, 1, spill);

@@ -74,7 +74,7 @@ struct RunOptions {
   double http_backoff_seconds = 0.5;  // first wait between retries; doubles each time
   // Stages that see their whole input before emitting (LOOM_FLAG_WHOLE_INPUT) keep up to this
   // much of it in memory each, and spill the rest to a folder made in spill_dir ("" = $TMPDIR or
-  // /tmp), removed when the run ends.
+  // /tmp), removed when the run ends; folders that killed runs left there go when a run starts.
   std::size_t buffer_memory_mb = 1024;
   std::string spill_dir;
   double batch_timeout_seconds = 0;  // a plugin call on one batch longer than this fails the run
@@ -83,7 +83,8 @@ struct RunOptions {
   std::function<void(const std::string& error)> on_stall;
   // Resume after a crash (docs/runtime.md): each sink records a checkpoint in the manifest at most
   // this often (0: no checkpoints, no resume). The manifest is `manifest_path`, else beside the
-  // stats file (stats.json -> stats.resume.json), else there is none.
+  // stats file (stats.json -> stats.resume.json), else there is none. A run with a manifest holds
+  // <manifest>.lock while it runs: a second run on it (in this process or another) is refused.
   double checkpoint_seconds = 30;
   std::string manifest_path;
   bool restart = false;     // ignore an existing manifest and start over

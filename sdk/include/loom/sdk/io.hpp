@@ -4,6 +4,7 @@
 
 #include <loom/sdk/host.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -129,6 +130,15 @@ inline std::vector<std::string> expand_paths(std::string_view pattern) {
   };
   detail::check(host().expand_paths(detail::to_c(pattern), push, &out, &err), err);
   return out;
+}
+
+// Sources that walk folders themselves: the path, folder or glob their listing covers, so that no
+// output lands where the source would read it (a no-op on hosts older than ABI 1.2).
+inline void declare_input(std::string_view path_or_pattern) {
+  const loom_host& h = host();
+  if (h.struct_size >= offsetof(loom_host, declare_input) + sizeof h.declare_input &&
+      h.declare_input != nullptr)
+    h.declare_input(detail::to_c(path_or_pattern));
 }
 
 // A source's shards from its `paths` option: the matches of each pattern in turn (each pattern's

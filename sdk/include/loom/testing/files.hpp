@@ -14,14 +14,17 @@
 
 namespace loom::testing {
 
-// A fresh folder under the system temp dir, removed with everything in it on destruction.
+// A fresh folder loom-test-<label>-<random> under the system temp dir ($TMPDIR, else /tmp),
+// removed with everything in it on destruction: also when a check fails and the test case ends
+// by an exception. Every test that needs scratch files takes one, so none are left behind.
 class TempDir {
  public:
-  TempDir() {
+  explicit TempDir(std::string_view label = "files") {
     namespace fs = std::filesystem;
     std::random_device random;
     for (int attempt = 0; attempt < 100; ++attempt) {
-      fs::path candidate = fs::temp_directory_path() / ("loom-test-" + std::to_string(random()));
+      fs::path candidate = fs::temp_directory_path() /
+                           ("loom-test-" + std::string(label) + "-" + std::to_string(random()));
       if (fs::create_directory(candidate)) {
         path_ = candidate;
         return;

@@ -339,6 +339,12 @@ struct Host {
     if (state.echo) std::cerr << line << '\n';
     state.lines.push_back(std::move(line));
   }
+
+  // Logged, so a plugin test can check what a source declared (log_count("declared input: ")).
+  static void declare_input(loom_str path_or_pattern) {
+    const std::string message = "declared input: " + std::string(sv(path_or_pattern));
+    log(LOOM_LOG_DEBUG, cs(message));
+  }
 };
 
 }  // namespace detail
@@ -390,6 +396,7 @@ inline const loom_host& host_table() {
     h.compress_frame = H::compress_frame;
     h.log = H::log;
     h.batch_count_skipped = H::batch_count_skipped;
+    h.declare_input = H::declare_input;
     return h;
   }();
   // Components compiled into the test binary itself use loom::host() directly.

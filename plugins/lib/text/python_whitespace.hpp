@@ -1,11 +1,11 @@
-// Python's str.strip() and str.split() on UTF-8 bytes: cc_net strips every WET line and reads
-// header values with split(), both of which use Unicode whitespace (str.isspace), not just ASCII.
+// Python's str.strip() and str.split() on UTF-8 bytes, with Unicode whitespace (str.isspace), not
+// just ASCII: what cc_net's WET parsing (commoncrawl) and the quality rules (quality) rely on.
 #pragma once
 
 #include <cstddef>
 #include <string_view>
 
-namespace loom::commoncrawl {
+namespace loom::textlib {
 
 // Bytes of the whitespace character starting at `p` (0 if it is not one). Whitespace is what
 // Python's str.isspace() accepts: \t \n \v \f \r, U+001C-U+001F, space, U+0085, U+00A0, U+1680,
@@ -17,6 +17,9 @@ std::size_t whitespace_before(const char* begin, const char* end);
 
 // str.strip(): the line without leading and trailing Unicode whitespace.
 std::string_view python_strip(std::string_view line);
+// str.lstrip() and str.rstrip(): without the leading (trailing) Unicode whitespace only.
+std::string_view python_lstrip(std::string_view line);
+std::string_view python_rstrip(std::string_view line);
 
 // str.split()[n]: the n-th whitespace-separated token, or false when there are not n+1 tokens.
 bool python_split_token(std::string_view line, std::size_t n, std::string_view& token);
@@ -24,4 +27,4 @@ bool python_split_token(std::string_view line, std::size_t n, std::string_view& 
 // len(str): code points of valid UTF-8 (bytes that are not continuation bytes).
 std::size_t count_code_points(std::string_view utf8);
 
-}  // namespace loom::commoncrawl
+}  // namespace loom::textlib

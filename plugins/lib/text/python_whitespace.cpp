@@ -1,10 +1,10 @@
-#include "python_whitespace.hpp"
+#include <text/python_whitespace.hpp>
 
 #include <bit>
 #include <cstdint>
 #include <cstring>
 
-namespace loom::commoncrawl {
+namespace loom::textlib {
 namespace {
 
 bool is_ascii_space(unsigned char c) {
@@ -51,7 +51,7 @@ std::size_t whitespace_before(const char* begin, const char* end) {
   return 0;
 }
 
-std::string_view python_strip(std::string_view line) {
+std::string_view python_lstrip(std::string_view line) {
   const char* begin = line.data();
   const char* end = begin + line.size();
   while (begin < end) {
@@ -59,6 +59,12 @@ std::string_view python_strip(std::string_view line) {
     if (n == 0) break;
     begin += n;
   }
+  return {begin, static_cast<std::size_t>(end - begin)};
+}
+
+std::string_view python_rstrip(std::string_view line) {
+  const char* begin = line.data();
+  const char* end = begin + line.size();
   while (begin < end) {
     const std::size_t n = whitespace_before(begin, end);
     if (n == 0) break;
@@ -66,6 +72,8 @@ std::string_view python_strip(std::string_view line) {
   }
   return {begin, static_cast<std::size_t>(end - begin)};
 }
+
+std::string_view python_strip(std::string_view line) { return python_rstrip(python_lstrip(line)); }
 
 bool python_split_token(std::string_view line, std::size_t n, std::string_view& token) {
   const char* p = line.data();
@@ -101,4 +109,4 @@ std::size_t count_code_points(std::string_view utf8) {
   return utf8.size() - continuation;
 }
 
-}  // namespace loom::commoncrawl
+}  // namespace loom::textlib

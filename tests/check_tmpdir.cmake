@@ -1,0 +1,16 @@
+# cmake -DMODE=prepare|check -DDIR=<folder> -P check_tmpdir.cmake (see tmpdir.cmake).
+if(MODE STREQUAL "prepare")
+  file(REMOVE_RECURSE "${DIR}")
+  file(MAKE_DIRECTORY "${DIR}")
+elseif(MODE STREQUAL "check")
+  file(GLOB left RELATIVE "${DIR}" "${DIR}/*" "${DIR}/.*")
+  list(REMOVE_ITEM left "." "..")
+  if(left)
+    list(JOIN left "\n  " listing)
+    message(FATAL_ERROR "tests left these in TMPDIR (${DIR}); every test must remove what it "
+                        "makes, also when it fails:\n  ${listing}")
+  endif()
+  message(STATUS "TMPDIR ${DIR} is empty")
+else()
+  message(FATAL_ERROR "MODE must be prepare or check")
+endif()

@@ -1,0 +1,87 @@
+// plugins/lib/text: the word tokenizer, Python line splitting and stripping, n-gram counting.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <text/lines.hpp>
+#include <text/python_whitespace.hpp>
+#include <text/word_ngrams.hpp>
+#include <text/words.hpp>
+#include <vector>
+
+using namespace loom::textlib;
+
+namespace {
+
+std::vector<std::string> words_of(std::string_view text) {
+  std::vector<std::string> out;
+  for_each_word(text, [&](const Word& w) { out.emplace_back(w.text); });
+  return out;
+}
+
+std::vector<std::string> lines_of(std::string_view text) {
+  std::vector<std::string> out;
+  for_each_python_line(text, [&](std::string_view l) { out.emplace_back(l); });
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("words: punctuation runs at the ends of a chunk split off, inner ones stay") {
+  using V = std::vector<std::string>;
+  CHECK(words_of("(hello), world!") == V{"(", "hello", "),", "world", "!"});
+  CHECK(words_of("don't e-mail U.S. 3.14 ...") == V{"don't", "e-mail", "U.S", ".", "3.14", "..."});
+  CHECK(words_of("  \t\n ") == V{});
+  CHECK(words_of("") == V{});
+  CHECK(words_of("«Grüße»\u00a0東京。") == V{"«", "Grüße", "»", "東京", "。"});  // NBSP splits
+  std::vector<Word> all;
+  for_each_word("#1 naïve", [&](const Word& w) { all.push_back(w); });
+  REQUIRE(all.size() == 3);
+  CHECK((all[0].symbols_only && !all[0].has_alpha && all[0].code_points == 1));
+  CHECK((!all[1].symbols_only && !all[1].has_alpha && all[1].text == "1"));
+  CHECK((all[2].has_alpha && all[2].code_points == 5));
+}
+
+TEST_CASE("words: invalid UTF-8 bytes read as U+FFFD, a symbol") {
+  std::vector<Word> all;
+  for_each_word("ab\xff", [&](const Word& w) { all.push_back(w); });
+  REQUIRE(all.size() == 2);
+  CHECK(all[0].text == "ab");
+  CHECK((all[1].symbols_only && all[1].code_points == 1));
+}
+
+TEST_CASE("lines: str.splitlines() boundaries") {
+  using V = std::vector<std::string>;
+  CHECK(lines_of("a\nb\r\nc\rd\x0b"
+                 "e\x0c"
+                 "f\x1cg\u2028h\u0085i") == V{"a", "b", "c", "d", "e", "f", "g", "h", "i"});
+  CHECK(lines_of("a\n") == V{"a"});
+  CHECK(lines_of("\n\n") == V{"", ""});
+  CHECK(lines_of("") == V{});
+  CHECK(lines_of("\u00e2\u0080") == V{"\u00e2\u0080"});  // bytes c3 a2 c2 80: no break
+}
+
+TEST_CASE("python strip, lstrip, rstrip and count") {
+  CHECK(python_lstrip("\u3000 a b \t") == "a b \t");
+  CHECK(python_rstrip("\u3000 a b \u00a0") == "\u3000 a b");
+  CHECK(python_strip(" \n ") == "");
+  CHECK(count_non_overlapping("......", "...") == 2);
+  CHECK(count_non_overlapping(".....", "...") == 1);
+  CHECK(count_non_overlapping("", "...") == 0);
+  CHECK(count_non_overlapping("ab\u00e9", "") == 4);  // as "abé".count("")
+}
+
+TEST_CASE("n-grams: top n-gram and repeated n-gram code points") {
+  WordSequence words;
+  NgramCounter counter;
+  words.assign("x y x y x z");
+  CHECK(words.size() == 6);
+  const TopNgram top = counter.top(words, 2);
+  CHECK(top.count == 2);  // "x y" and "y x" both twice: the first one wins
+  CHECK(top.start == 0);
+  CHECK(counter.top(words, 7).count == 0);
+  // 2-grams: xy (new) yx (new) xy (repeat: +2, jump to 4) xz (new)
+  CHECK(counter.duplicate_code_points(words, 2) == 2);
+  words.assign("");
+  CHECK(counter.top(words, 2).count == 0);
+  CHECK(counter.duplicate_code_points(words, 5) == 0);
+}
