@@ -75,8 +75,8 @@ std::string conversion(const Page& page, std::uint64_t number) {
   const std::string block = page.title + "\n" + page.content + "\n";
   return warc_record("conversion\r\nWARC-Target-URI: " + page.url +
                          "\r\nWARC-Date: 2023-01-26T22:21:08Z\r\nWARC-Record-ID: " + id +
-                         "\r\nWARC-Refers-To: " + id +
-                         "\r\nWARC-Block-Digest: sha1:BENCHCOPY" + std::to_string(number) +
+                         "\r\nWARC-Refers-To: " + id + "\r\nWARC-Block-Digest: sha1:BENCHCOPY" +
+                         std::to_string(number) +
                          "\r\nWARC-Identified-Content-Language: eng\r\n"
                          "Content-Type: text/plain\r\n",
                      block);
@@ -104,8 +104,8 @@ SliceInput build_common_crawl(const SliceTarget& target) {
                     static_cast<unsigned long long>(counts.files++));
       out.open(folder / name, std::ios::binary);
       in_file = 0;
-      const std::string info = warc_record(
-          "warcinfo\r\nContent-Type: application/warc-fields\r\n", "isPartOf: CC-MAIN-bench\r\n");
+      const std::string info = warc_record("warcinfo\r\nContent-Type: application/warc-fields\r\n",
+                                           "isPartOf: CC-MAIN-bench\r\n");
       out << gzip_member(info);
       in_file += info.size();
       counts.input_bytes += info.size();

@@ -1,14 +1,18 @@
 # loom_add_plugin(NAME <name> SOURCES <files...> [LIBRARIES <targets...>]
-#                 [OUTPUT_DIRECTORY <dir>] [NO_INSTALL])
+#                 [OUTPUT_DIRECTORY <dir>] [INSTALL_DESTINATION <dir>] [NO_INSTALL])
 # Builds libloom_<name>.so, a MODULE library, against the SDK only (Loom::sdk), C or C++, with
 # hidden symbols (just loom_plugin_entry is exported) and no undefined symbols left for the host
 # to resolve. The same file serves the Loom tree and, installed next to LoomSdkConfig.cmake,
 # third-party plugin projects (find_package(LoomSdk)):
+#   - the target is loom_plugin_<name> (for $<TARGET_FILE:loom_plugin_<name>>, dependencies);
 #   - output goes to OUTPUT_DIRECTORY, else LOOM_PLUGIN_OUTPUT_DIR, else the current build folder;
-#   - unless NO_INSTALL, it installs to LOOM_PLUGIN_INSTALL_DIR (the Loom tree sets it to
-#     lib/loom/plugins; a third party may set it to install beside Loom's own plugins).
+#   - unless NO_INSTALL, `cmake --install` puts it in INSTALL_DESTINATION, else
+#     LOOM_PLUGIN_INSTALL_DIR (the Loom tree sets it to lib/loom/plugins), else
+#     LOOM_SDK_PLUGIN_INSTALL_DIR (set by find_package(LoomSdk): the installed loom's own plugin
+#     folder, where it finds plugins without --plugin-path).
 function(loom_add_plugin)
-  cmake_parse_arguments(ARG "NO_INSTALL" "NAME;OUTPUT_DIRECTORY" "SOURCES;LIBRARIES" ${ARGN})
+  cmake_parse_arguments(ARG "NO_INSTALL" "NAME;OUTPUT_DIRECTORY;INSTALL_DESTINATION"
+    "SOURCES;LIBRARIES" ${ARGN})
   if(NOT ARG_NAME OR NOT ARG_SOURCES)
     message(FATAL_ERROR "loom_add_plugin: NAME and SOURCES are required")
   endif()
@@ -34,7 +38,14 @@ function(loom_add_plugin)
   if(COMMAND loom_set_warnings)
     loom_set_warnings(${target})
   endif()
-  if(NOT ARG_NO_INSTALL AND LOOM_PLUGIN_INSTALL_DIR)
-    install(TARGETS ${target} LIBRARY DESTINATION ${LOOM_PLUGIN_INSTALL_DIR})
+  set(install_dir ${ARG_INSTALL_DESTINATION})
+  if(NOT install_dir)
+    set(install_dir ${LOOM_PLUGIN_INSTALL_DIR})
+  endif()
+  if(NOT install_dir)
+    set(install_dir ${LOOM_SDK_PLUGIN_INSTALL_DIR})
+  endif()
+  if(NOT ARG_NO_INSTALL AND install_dir)
+    install(TARGETS ${target} LIBRARY DESTINATION ${install_dir})
   endif()
 endfunction()

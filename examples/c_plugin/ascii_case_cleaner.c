@@ -40,8 +40,10 @@ static int create(const loom_host* host, const loom_option_value* values, size_t
     return 1;
   }
   self->host = host;
-  /* The engine has already checked the value is one of case_names. */
-  self->to_upper = values[0].s.size == 5 && memcmp(values[0].s.data, "upper", 5) == 0;
+  /* The engine has already checked the value is one of case_names. Values are stepped through
+   * with loom_option_value_at (their struct_size may exceed this header's), never values[i]. */
+  const loom_option_value* to_case = loom_option_value_at(values, 0);
+  self->to_upper = to_case->s.size == 5 && memcmp(to_case->s.data, "upper", 5) == 0;
   *out_self = self;
   return 0;
 }

@@ -48,6 +48,11 @@ expect("${out}" "\n  throw_at +int +2 +\\[0, 1000\\] +Index in the batch")
 expect("${out}" "\n  exception +enum +\"loom_error\" +loom_error, runtime_error +loom_error throws")
 expect("${out}" "\n  ratio +float +0\\.5 +>= 0 +Unused")
 expect("${out}" "\n  tags +string list +\\[\"x\", \"y\"\\] +Unused; a list of strings\\.\n")
+# Option specs longer than the host's struct (a later minor's fields) read at their own stride.
+run_loom(0 plugins inspect abi_longer_options_filter --plugin-path ${GOOD})
+expect("${out}" "\n  threshold +int +3 +>= 0 +longest label allowed\n")
+expect("${out}" "\n  label +string +required +a short name\n")
+expect("${out}" "\n  words +string list +\\[alpha, beta\\] +some words\n")
 # --plugin-path also works before the subcommand.
 run_loom(0 plugins --plugin-path ${GOOD} inspect abi_poison_filter)
 expect("${out}" "options: none\n")

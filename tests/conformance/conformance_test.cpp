@@ -58,7 +58,7 @@ std::vector<Document> a_few_documents(const loom::testing::Meta& extra_meta = {}
 std::vector<std::string> missing_required(const loom_component& c, const OptionMap& given) {
   std::vector<std::string> missing;
   for (std::size_t i = 0; i < c.option_count; ++i) {
-    const loom_option_spec& spec = c.options[i];
+    const loom_option_spec& spec = *loom_option_spec_at(c.options, i);
     if (spec.required == 0) continue;
     const bool set = std::any_of(given.begin(), given.end(),
                                  [&](const auto& entry) { return entry.first == spec.name; });

@@ -59,6 +59,22 @@ run_test "$(broken 's/- { text: "hello world", meta: { url: a, source: test } }/
 expect_output "document 0: text differs at byte 11" "text"
 pass "a text difference is reported with both texts"
 
+run_test "$(broken 's/score: 0.5, ok: true, tags: \[x, y\], source: test/score: 0.5000001, ok: true, tags: [x, y], source: test/')"
+[[ $status == 1 ]] || fail "a float off by 1e-7 should fail without a tolerance, exit $status"
+expect_output '"score": 0.5000001' "float without tolerance"
+tolerant=$(broken 's/score: 0.5, ok: true, tags: \[x, y\], source: test/score: 0.5000001, ok: true, tags: [x, y], source: test/; s/^      at: write$/      at: write\n      tolerance: 1e-6/')
+run_test "$tolerant" --only whole_chain
+[[ $status == 0 ]] || fail "tolerance: 1e-6 should accept 0.5 for 0.5000001, exit $status:"$'\n'"$output"
+sed -i 's/tolerance: 1e-6/tolerance: 1e-8/' "$tolerant"
+run_test "$tolerant" --only whole_chain
+[[ $status == 1 ]] || fail "tolerance: 1e-8 should not accept 0.5 for 0.5000001, exit $status"
+expect_output "floats within 1e-08" "tolerance 1e-8"
+sed -i 's/tolerance: 1e-8/tolerance: -1/' "$tolerant"
+run_test "$tolerant" --only whole_chain
+[[ $status == 78 ]] || fail "a negative tolerance is a configuration error, exit $status"
+expect_output "'expect.tolerance' of test 'whole_chain' must be a number >= 0, found" "tolerance -1"
+pass "expect.tolerance: meta floats within it match, outside it not; a negative one is refused"
+
 run_test "$(broken 's/unique: { duplicate: 2 }/unique: { duplicate: 1 }/')"
 [[ $status == 1 ]] || fail "drop count, exit $status"
 expect_output "node 'unique' dropped {duplicate: 2}, expected {duplicate: 1}" "drop count"

@@ -71,6 +71,29 @@ class TagCleaner : public loom::Cleaner {
   void process(loom::Batch&) override {}
 };
 
+struct ShingleOptions {
+  loom::IntList sizes = {5, 9};
+  loom::FloatList weights;
+  static constexpr auto fields = std::tuple(
+      loom::field("sizes", &ShingleOptions::sizes, "shingle sizes").range(1, 64),
+      loom::field("weights", &ShingleOptions::weights, "one weight per size").range(0, 1));
+  void validate() const {
+    if (!weights.empty() && weights.size() != sizes.size())
+      throw loom::option_error(&ShingleOptions::weights,
+                               std::to_string(weights.size()) + " weights for " +
+                                   std::to_string(sizes.size()) + " sizes");
+  }
+};
+
+class ShingleCleaner : public loom::Cleaner {
+ public:
+  static constexpr const char* name = "shingle_cleaner";
+  static constexpr const char* summary = "numbers lists of shingle sizes (testkit fixture)";
+  using Options = ShingleOptions;
+  explicit ShingleCleaner(const Options&) {}
+  void process(loom::Batch&) override {}
+};
+
 struct DedupOptions {
   std::string key = "text";
   static constexpr auto fields =
@@ -110,8 +133,8 @@ class FixtureSink : public loom::Sink {
   void write(loom::Batch&, std::unique_ptr<loom::SinkToken>) override {}
 };
 
-using Descriptor =
-    loom::detail::PluginDescriptor<FixtureSource, WordFilter, TagCleaner, KeyDedup, FixtureSink>;
+using Descriptor = loom::detail::PluginDescriptor<FixtureSource, WordFilter, TagCleaner, KeyDedup,
+                                                  FixtureSink, ShingleCleaner>;
 
 inline const Descriptor& descriptor() {
   static const Descriptor d("testkit", "1.0.0", "Apache-2.0");

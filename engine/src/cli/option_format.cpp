@@ -32,6 +32,8 @@ std::string option_type_text(const loom_option_spec& spec) {
     case LOOM_OPTION_ENUM: return "enum";
     case LOOM_OPTION_STRING_LIST: return "string list";
     case LOOM_OPTION_STRING_MAP: return "string map";
+    case LOOM_OPTION_INT_LIST: return "int list";
+    case LOOM_OPTION_FLOAT_LIST: return "float list";
   }
   return "unknown type " + std::to_string(spec.type);
 }
@@ -42,7 +44,7 @@ std::string option_default_text(const loom_option_spec& spec) {
 }
 
 std::string option_bounds_text(const loom_option_spec& spec) {
-  const bool integer = spec.type == LOOM_OPTION_INT;
+  const bool integer = spec.type == LOOM_OPTION_INT || spec.type == LOOM_OPTION_INT_LIST;
   if (spec.has_min != 0 && spec.has_max != 0)
     return "[" + number_text(spec.min, integer) + ", " + number_text(spec.max, integer) + "]";
   if (spec.has_min != 0) return ">= " + number_text(spec.min, integer);
@@ -64,8 +66,7 @@ std::string option_doc_text(const loom_option_spec& spec) {
 
 std::vector<const loom_option_spec*> component_options(const ComponentInfo& component) {
   std::vector<const loom_option_spec*> options;
-  for (std::size_t i = 0; i < component.component->option_count; ++i)
-    options.push_back(&component.component->options[i]);
+  for (const loom_option_spec& spec : component.options) options.push_back(&spec);
   return options;
 }
 

@@ -132,6 +132,34 @@ std::string describe_meta(const PlainDocument& doc) {
   return out + "}";
 }
 
+// A meta value rendered as a JSON float (render_float always writes '.', 'e', "inf" or "nan").
+bool rendered_float(const std::string& json, double& out) {
+  if (json.empty() || json.front() == '"' || json.front() == '[' || json.front() == '{')
+    return false;
+  if (json.find_first_of(".ein") == std::string::npos) return false;
+  char* end = nullptr;
+  out = std::strtod(json.c_str(), &end);
+  return *end == '\0';
+}
+
+bool same_value(const std::string& expected, const std::string& actual, double tolerance) {
+  if (expected == actual) return true;
+  double e = 0;
+  double a = 0;
+  if (tolerance <= 0 || !rendered_float(expected, e) || !rendered_float(actual, a)) return false;
+  const double difference = std::abs(e - a);
+  return difference <= tolerance || difference <= tolerance * std::abs(e);
+}
+
+bool same_meta(const PlainDocument& expected, const PlainDocument& actual, double tolerance) {
+  if (expected.meta.size() != actual.meta.size()) return false;
+  for (std::size_t i = 0; i < expected.meta.size(); ++i)
+    if (expected.meta[i].first != actual.meta[i].first ||
+        !same_value(expected.meta[i].second, actual.meta[i].second, tolerance))
+      return false;
+  return true;
+}
+
 std::size_t first_differing_byte(const std::string& a, const std::string& b) {
   std::size_t i = 0;
   while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
@@ -193,7 +221,7 @@ std::string describe_document(const PlainDocument& doc) {
 }
 
 std::string first_difference(const std::vector<PlainDocument>& expected,
-                             const std::vector<PlainDocument>& actual) {
+                             const std::vector<PlainDocument>& actual, double float_tolerance) {
   const std::size_t common = std::min(expected.size(), actual.size());
   for (std::size_t i = 0; i < common; ++i) {
     const PlainDocument& e = expected[i];
@@ -207,10 +235,10 @@ std::string first_difference(const std::vector<PlainDocument>& expected,
       return where + ": text differs at byte " + std::to_string(at) +
              "\n    expected: " + shorten(eq, focus) + "\n    actual:   " + shorten(aq, focus);
     }
-    if (e.meta != a.meta)
-      return where +
-             ": meta differs (keys are compared in order)\n    expected: " + describe_meta(e) +
-             "\n    actual:   " + describe_meta(a);
+    if (!same_meta(e, a, float_tolerance))
+      return where + ": meta differs (keys are compared in order" +
+             (float_tolerance > 0 ? ", floats within " + render_float(float_tolerance) : "") +
+             ")\n    expected: " + describe_meta(e) + "\n    actual:   " + describe_meta(a);
   }
   if (expected.size() == actual.size()) return {};
   std::string out = "expected " + std::to_string(expected.size()) + " document(s), got " +

@@ -34,7 +34,9 @@ std::string describe_document(const PlainDocument& doc);
 std::string json_quote(std::string_view text);
 
 // The first difference between two document lists, described over several lines; "" if equal.
+// Meta floats (on both sides) within `float_tolerance` of each other, absolutely or relatively to
+// the expected value, are equal.
 std::string first_difference(const std::vector<PlainDocument>& expected,
-                             const std::vector<PlainDocument>& actual);
+                             const std::vector<PlainDocument>& actual, double float_tolerance = 0);
 
 }  // namespace loom::cli

@@ -124,6 +124,7 @@ std::unique_ptr<BoundOptions> fixture_options(Fixture& fixture) {
   value.present = 1;
   value.i = static_cast<std::int64_t>(reinterpret_cast<std::intptr_t>(&fixture));
   options->values.push_back(value);
+  options->pack(sizeof value);
   return options;
 }
 
@@ -246,7 +247,8 @@ TestOutcome run_graph_test(const BoundGraph& graph, const TestSpec& test, int th
   if (test.expects_docs) {
     std::vector<PlainDocument> expected;
     for (const TestDocument& doc : test.expect_docs) expected.push_back(plain_document(doc));
-    const std::string difference = first_difference(expected, test_graph->captured());
+    const std::string difference =
+        first_difference(expected, test_graph->captured(), test.float_tolerance);
     if (!difference.empty()) {
       outcome.failure = "at the input of '" + test.expect_at + "': " + difference;
       return outcome;

@@ -3,6 +3,8 @@
 #include "config/report.hpp"
 #include "config/yaml_tree.hpp"
 
+#include <cmath>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -20,7 +22,7 @@ const std::vector<std::string>& insert_keys() {
   return keys;
 }
 const std::vector<std::string>& expect_keys() {
-  static const std::vector<std::string> keys{"at", "docs", "dropped"};
+  static const std::vector<std::string> keys{"at", "docs", "dropped", "tolerance"};
   return keys;
 }
 const std::vector<std::string>& document_keys() {
@@ -131,6 +133,8 @@ class TestReader {
         ok = read_docs(*docs, "'expect.docs' of " + what, test.expect_docs) && ok;
       }
       if (dropped != nullptr) ok = read_dropped(*dropped, what, test.dropped) && ok;
+      if (const ConfigValue* tolerance = find(*expect, "tolerance"); tolerance != nullptr)
+        ok = read_tolerance(*tolerance, what, test.float_tolerance) && ok;
     } else {
       ok = false;
     }
@@ -196,6 +200,23 @@ class TestReader {
       out.push_back(std::move(doc));
     }
     return ok;
+  }
+
+  bool read_tolerance(const ConfigValue& value, const std::string& what, double& out) {
+    if (value.type == Type::scalar && !value.quoted && !value.scalar.empty()) {
+      char* end = nullptr;
+      const double number = std::strtod(value.scalar.c_str(), &end);
+      if (*end == '\0' && std::isfinite(number) && number >= 0) {
+        out = number;
+        return true;
+      }
+    }
+    error(
+        value.mark,
+        "'expect.tolerance' of " + what + " must be a number >= 0, found " + describe_value(value),
+        {"floats in meta match when they differ by at most this much, absolutely or relatively "
+         "(e.g. tolerance: 1e-9)"});
+    return false;
   }
 
   bool read_dropped(const ConfigValue& value, const std::string& what,

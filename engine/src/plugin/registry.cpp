@@ -2,28 +2,42 @@
 // descriptor from crashing the engine later.
 #include "plugin/registry.hpp"
 
+#include <algorithm>
 #include <cstddef>
+#include <cstring>
 #include <set>
 
 namespace loom {
 namespace {
 
-// Bytes a size-prefixed struct must have for the host to read fields up to and including `last`.
-#define LOOM_SIZE_THROUGH(type, last) (offsetof(type, last) + sizeof(type::last))
-
 constexpr std::size_t plugin_min_size = LOOM_SIZE_THROUGH(loom_plugin, component_count);
 constexpr std::size_t component_min_size = LOOM_SIZE_THROUGH(loom_component, destroy);
 constexpr std::size_t option_min_size = LOOM_SIZE_THROUGH(loom_option_spec, enum_count);
 
-bool valid_option_type(std::uint32_t type) {
-  return type >= LOOM_OPTION_BOOL && type <= LOOM_OPTION_STRING_MAP;
+// The newest option type a plugin of ABI 1.`minor` can declare.
+std::uint32_t last_option_type(std::uint32_t minor) {
+  return minor >= 2 ? LOOM_OPTION_FLOAT_LIST : LOOM_OPTION_STRING_MAP;
+}
+
+// A spec at this host's layout: the fields a shorter (older) spec lacks read as zero, the fields a
+// longer one has past this host's struct are not seen.
+loom_option_spec host_layout(const loom_option_spec& spec) {
+  loom_option_spec copy{};
+  std::memcpy(&copy, &spec, std::min<std::size_t>(spec.struct_size, sizeof copy));
+  copy.struct_size = sizeof copy;
+  return copy;
 }
 
 class DescriptorChecker {
  public:
-  DescriptorChecker(const std::string& label, const std::string& graph_file, SourceMark mark,
+  DescriptorChecker(const std::string& label, std::uint32_t abi_minor,
+                    const std::string& graph_file, SourceMark mark,
                     std::vector<Diagnostic>& diagnostics)
-      : label_(label), graph_file_(graph_file), mark_(mark), diagnostics_(diagnostics) {}
+      : label_(label),
+        abi_minor_(abi_minor),
+        graph_file_(graph_file),
+        mark_(mark),
+        diagnostics_(diagnostics) {}
 
   bool ok() const { return failures_ == 0; }
   std::size_t failures() const { return failures_; }
@@ -34,8 +48,10 @@ class DescriptorChecker {
         Diagnostic{Severity::error, graph_file_, mark_, std::move(message), std::move(notes)});
   }
 
-  // Checks one component; returns its kind through `kind` when valid.
-  void check_component(const loom_component* c, std::size_t index, NodeKind& kind) {
+  // Checks one component; returns its kind and its option specs (at this host's layout) through
+  // `kind` and `options` when valid.
+  void check_component(const loom_component* c, std::size_t index, NodeKind& kind,
+                       std::vector<loom_option_spec>& options) {
     const std::string which = label_ + ": component #" + std::to_string(index + 1);
     const std::size_t failures_before = failures_;
     if (c == nullptr) return fail(which + " is a null pointer");
@@ -54,9 +70,7 @@ class DescriptorChecker {
     if (c->option_count > 0 && c->options == nullptr)
       return fail(named + " declares " + std::to_string(c->option_count) +
                   " options but no option table");
-    std::set<std::string> option_names;
-    for (std::size_t i = 0; i < c->option_count; ++i)
-      check_option(c->options[i], i, named, option_names);
+    if (c->option_count > 0) check_options(*c, named, options);
   }
 
  private:
@@ -87,18 +101,43 @@ class DescriptorChecker {
     }
   }
 
+  // The specs are an array stepped through by the first one's struct_size, which every element
+  // must share: a reader cannot find element i otherwise.
+  void check_options(const loom_component& c, const std::string& named,
+                     std::vector<loom_option_spec>& options) {
+    const std::uint32_t stride = c.options->struct_size;
+    if (stride < option_min_size)
+      return fail(named + ": option #1 has a descriptor of " + std::to_string(stride) +
+                  " bytes, smaller than the " + std::to_string(option_min_size) +
+                  " bytes every Loom ABI 1.x option spec has");
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < c.option_count; ++i) {
+      const loom_option_spec& spec = *loom_option_spec_at(c.options, i);
+      if (spec.struct_size != stride) {
+        fail(named + ": option #" + std::to_string(i + 1) + " has a descriptor of " +
+                 std::to_string(spec.struct_size) + " bytes, but option #1 has " +
+                 std::to_string(stride),
+             {"every element of a component's option array has the same struct_size, the "
+              "stride at which readers step through it"});
+        return;
+      }
+      options.push_back(host_layout(spec));
+      check_option(options.back(), i, named, names);
+    }
+  }
+
   void check_option(const loom_option_spec& spec, std::size_t index, const std::string& named,
                     std::set<std::string>& names) {
     const std::string which = named + ": option #" + std::to_string(index + 1);
-    if (spec.struct_size < option_min_size)
-      return fail(which + " has a descriptor of " + std::to_string(spec.struct_size) +
-                  " bytes, smaller than the " + std::to_string(option_min_size) +
-                  " bytes every Loom ABI 1.x option spec has");
     if (spec.name == nullptr || *spec.name == '\0') return fail(which + " has no name");
     const std::string option = named + ": option '" + spec.name + "'";
     if (!names.insert(spec.name).second) fail(option + " is declared twice");
-    if (!valid_option_type(spec.type))
+    if (spec.type < LOOM_OPTION_BOOL || spec.type > LOOM_OPTION_FLOAT_LIST)
       return fail(option + " has an unknown type " + std::to_string(spec.type));
+    if (spec.type > last_option_type(abi_minor_))
+      return fail(option + " has type " + std::to_string(spec.type) +
+                  ", which needs Loom ABI 1.2, but the plugin was built for ABI 1." +
+                  std::to_string(abi_minor_));
     if (spec.type == LOOM_OPTION_ENUM) {
       if (spec.enum_values == nullptr || spec.enum_count == 0)
         return fail(option + " is an enum without allowed values");
@@ -109,6 +148,7 @@ class DescriptorChecker {
   }
 
   const std::string& label_;
+  std::uint32_t abi_minor_;
   const std::string& graph_file_;
   SourceMark mark_;
   std::vector<Diagnostic>& diagnostics_;
@@ -132,7 +172,8 @@ bool Registry::add_plugin(const loom_plugin* descriptor, const std::string& file
                           std::vector<Diagnostic>& diagnostics, const std::string& graph_file,
                           SourceMark mark) {
   std::string label = "plugin " + file;
-  DescriptorChecker checker(label, graph_file, mark, diagnostics);
+  const std::uint32_t abi_minor = descriptor != nullptr ? descriptor->abi_minor : 0;
+  DescriptorChecker checker(label, abi_minor, graph_file, mark, diagnostics);
   if (descriptor == nullptr) {
     checker.fail(label + " has no descriptor");
     return false;
@@ -174,8 +215,9 @@ bool Registry::add_plugin(const loom_plugin* descriptor, const std::string& file
   for (std::size_t i = 0; i < descriptor->component_count; ++i) {
     const loom_component* c = descriptor->components[i];
     NodeKind kind = NodeKind::source;
+    std::vector<loom_option_spec> options;
     const std::size_t failures_before = checker.failures();
-    checker.check_component(c, i, kind);
+    checker.check_component(c, i, kind, options);
     if (checker.failures() != failures_before) continue;
     const std::string component_name = c->name;
     if (!names_in_plugin.insert(component_name).second) {
@@ -195,6 +237,7 @@ bool Registry::add_plugin(const loom_plugin* descriptor, const std::string& file
     info->name = component_name;
     info->kind = kind;
     info->flags = c->flags;
+    info->options = std::move(options);
     added.push_back(std::move(info));
   }
   if (!checker.ok()) return false;

@@ -6,12 +6,19 @@
 #include <loom/engine/diagnostic.hpp>
 #include <loom/engine/graph_spec.hpp>
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+// Bytes a size-prefixed struct must have for the host to read fields up to and including `last`.
+#define LOOM_SIZE_THROUGH(type, last) (offsetof(type, last) + sizeof(type::last))
+
 namespace loom {
+
+// The option value layout of ABI 1.0 and 1.1, whose plugins index values by that sizeof.
+inline constexpr std::size_t legacy_option_value_size = LOOM_SIZE_THROUGH(loom_option_value, count);
 
 struct PluginInfo {
   std::string name;
@@ -29,6 +36,17 @@ struct ComponentInfo {
   std::string name;
   NodeKind kind = NodeKind::source;
   std::uint32_t flags = 0;
+  // The component's option specs at this host's layout (fields past a plugin's shorter spec are
+  // zero); read these, never component->options, which may have another stride.
+  std::vector<loom_option_spec> options;
+
+  // The stride at which this component reads the option values passed to validate() and create():
+  // this host's layout, except for plugins of ABI 1.0 and 1.1, which index by their own sizeof.
+  std::size_t option_value_stride() const {
+    if (plugin != nullptr && plugin->abi_major == 1 && plugin->abi_minor < 2)
+      return legacy_option_value_size;
+    return sizeof(loom_option_value);
+  }
 
   bool thread_safe() const { return (flags & LOOM_FLAG_THREAD_SAFE) != 0; }
   bool order_sensitive() const { return (flags & LOOM_FLAG_ORDER_SENSITIVE) != 0; }

@@ -25,8 +25,9 @@ std::unique_ptr<ComponentInstance> ComponentInstance::create(const BoundNode& no
     return nullptr;
   }
   void* self = nullptr;
-  const auto& values = node.options->values;
-  if (c->create(host_table(), values.data(), values.size(), &self, &error) != 0) return nullptr;
+  const BoundOptions& options = *node.options;
+  if (c->create(host_table(), options.passed(), options.values.size(), &self, &error) != 0)
+    return nullptr;
   return std::unique_ptr<ComponentInstance>(new ComponentInstance(info, self));
 }
 

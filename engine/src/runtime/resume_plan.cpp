@@ -18,18 +18,19 @@ void add_file_identity(Fingerprint& fingerprint, const std::string& path) {
   fingerprint.add(static_cast<std::uint64_t>(info.st_mtim.tv_nsec));
 }
 
+std::uint64_t float_bits(double value) {
+  std::uint64_t bits = 0;
+  std::memcpy(&bits, &value, sizeof bits);
+  return bits;
+}
+
 void add_option(Fingerprint& fingerprint, const loom_option_value& value, std::uint32_t type) {
   fingerprint.add(static_cast<std::uint64_t>(type));
   fingerprint.add(static_cast<std::uint64_t>(value.present));
   switch (type) {
     case LOOM_OPTION_BOOL: fingerprint.add(static_cast<std::uint64_t>(value.b)); break;
     case LOOM_OPTION_INT: fingerprint.add(static_cast<std::uint64_t>(value.i)); break;
-    case LOOM_OPTION_FLOAT: {
-      std::uint64_t bits = 0;
-      std::memcpy(&bits, &value.f, sizeof bits);
-      fingerprint.add(bits);
-      break;
-    }
+    case LOOM_OPTION_FLOAT: fingerprint.add(float_bits(value.f)); break;
     case LOOM_OPTION_STRING:
     case LOOM_OPTION_ENUM: fingerprint.add(std::string_view(value.s.data, value.s.size)); break;
     case LOOM_OPTION_STRING_LIST:
@@ -40,6 +41,16 @@ void add_option(Fingerprint& fingerprint, const loom_option_value& value, std::u
         fingerprint.add(std::string_view(value.items[k].data, value.items[k].size));
       break;
     }
+    case LOOM_OPTION_INT_LIST:
+      fingerprint.add(static_cast<std::uint64_t>(value.count));
+      for (std::size_t k = 0; value.ints != nullptr && k < value.count; ++k)
+        fingerprint.add(static_cast<std::uint64_t>(value.ints[k]));
+      break;
+    case LOOM_OPTION_FLOAT_LIST:
+      fingerprint.add(static_cast<std::uint64_t>(value.count));
+      for (std::size_t k = 0; value.floats != nullptr && k < value.count; ++k)
+        fingerprint.add(float_bits(value.floats[k]));
+      break;
     default: break;
   }
 }
@@ -80,10 +91,10 @@ std::string run_fingerprint(const BoundGraph& graph,
       fingerprint.add(static_cast<std::uint64_t>(edge.from));
       fingerprint.add(static_cast<std::uint64_t>(edge.dropped_port));
     }
-    const loom_component& api = *node.component->component;
+    const std::vector<loom_option_spec>& specs = node.component->options;
     if (node.options) {
       for (std::size_t k = 0; k < node.options->values.size(); ++k) {
-        const std::uint32_t type = k < api.option_count ? api.options[k].type : 0;
+        const std::uint32_t type = k < specs.size() ? specs[k].type : 0;
         add_option(fingerprint, node.options->values[k], type);
       }
     }

@@ -24,6 +24,8 @@ std::string expected_type(std::uint32_t type) {
     case LOOM_OPTION_ENUM: return "a string";
     case LOOM_OPTION_STRING_LIST: return "a list of strings (or a single string)";
     case LOOM_OPTION_STRING_MAP: return "a mapping of strings to strings";
+    case LOOM_OPTION_INT_LIST: return "a list of integers (or a single integer)";
+    case LOOM_OPTION_FLOAT_LIST: return "a list of numbers (or a single number)";
   }
   return "?";
 }
@@ -54,6 +56,8 @@ class ValueBinder {
       case LOOM_OPTION_ENUM: return bind_enum(value, store, out);
       case LOOM_OPTION_STRING_LIST: return bind_list(value, store, out);
       case LOOM_OPTION_STRING_MAP: return bind_map(value, store, out);
+      case LOOM_OPTION_INT_LIST: return bind_number_list(value, store, out, true);
+      case LOOM_OPTION_FLOAT_LIST: return bind_number_list(value, store, out, false);
     }
     return mismatch(value);
   }
@@ -105,31 +109,69 @@ class ValueBinder {
   }
 
   bool bind_int(const ConfigValue& value, loom_option_value& out) {
+    return parse_int(value, "", out.i);
+  }
+
+  bool bind_float(const ConfigValue& value, loom_option_value& out) {
+    return parse_float(value, "", out.f);
+  }
+
+  // `expected` overrides the spec's type in messages (list items are single numbers).
+  bool parse_int(const ConfigValue& value, const std::string& expected, std::int64_t& out) {
     if (value.type != ConfigValue::Type::scalar || value.quoted)
-      return mismatch(value, {}, numeric_note(value));
+      return mismatch(value, expected, numeric_note(value));
     std::string_view text = value.scalar;
     if (!text.empty() && text.front() == '+') text.remove_prefix(1);
     std::int64_t number = 0;
     const auto result = std::from_chars(text.data(), text.data() + text.size(), number);
-    if (text.empty() || result.ptr != text.data() + text.size()) return mismatch(value);
+    if (text.empty() || result.ptr != text.data() + text.size()) return mismatch(value, expected);
     if (result.ec == std::errc::result_out_of_range)
       return mismatch(value, "an integer that fits in 64 bits");
-    out.i = number;
+    out = number;
     return check_range(value, static_cast<double>(number), true);
   }
 
-  bool bind_float(const ConfigValue& value, loom_option_value& out) {
+  bool parse_float(const ConfigValue& value, const std::string& expected, double& out) {
     if (value.type != ConfigValue::Type::scalar || value.quoted)
-      return mismatch(value, {}, numeric_note(value));
+      return mismatch(value, expected, numeric_note(value));
     std::string_view text = value.scalar;
     if (!text.empty() && text.front() == '+') text.remove_prefix(1);
     double number = 0;
     const auto result = std::from_chars(text.data(), text.data() + text.size(), number);
     if (text.empty() || result.ec != std::errc() || result.ptr != text.data() + text.size() ||
         !std::isfinite(number))
-      return mismatch(value);
-    out.f = number;
+      return mismatch(value, expected);
+    out = number;
     return check_range(value, number, false);
+  }
+
+  // A sequence of numbers, or one number as a list of one; each item is checked on its own line.
+  bool bind_number_list(const ConfigValue& value, BoundOptions& store, loom_option_value& out,
+                        bool integer) {
+    std::vector<ConfigValue> lone;
+    const std::vector<ConfigValue>* items = &value.items;
+    if (value.type == ConfigValue::Type::scalar) {
+      lone.push_back(value);
+      items = &lone;
+    } else if (value.type != ConfigValue::Type::sequence) {
+      return mismatch(value);
+    }
+    const std::string expected =
+        integer ? "each list item to be an integer" : "each list item to be a number";
+    std::vector<std::int64_t> ints(integer ? items->size() : 0);
+    std::vector<double> floats(integer ? 0 : items->size());
+    bool ok = true;
+    for (std::size_t k = 0; k < items->size(); ++k)
+      ok = (integer ? parse_int((*items)[k], expected, ints[k])
+                    : parse_float((*items)[k], expected, floats[k])) &&
+           ok;
+    if (!ok) return false;
+    out.count = items->size();
+    if (integer)
+      out.ints = store.keep_ints(std::move(ints));
+    else
+      out.floats = store.keep_floats(std::move(floats));
+    return true;
   }
 
   std::vector<std::string> numeric_note(const ConfigValue& value) const {
@@ -250,11 +292,10 @@ std::unique_ptr<BoundOptions> bind_options(const NodeSpec& node, const Component
                                            const std::string& file,
                                            std::vector<Diagnostic>& diagnostics) {
   auto bound = std::make_unique<BoundOptions>();
-  const loom_component& c = *component.component;
   const std::string where = component_label(component) + " (node " + quote(node.id) + ")";
 
   std::vector<std::string> names;
-  for (std::size_t i = 0; i < c.option_count; ++i) names.emplace_back(c.options[i].name);
+  for (const loom_option_spec& spec : component.options) names.emplace_back(spec.name);
 
   for (const OptionEntry& entry : node.options) {
     bool known = false;
@@ -267,9 +308,9 @@ std::unique_ptr<BoundOptions> bind_options(const NodeSpec& node, const Component
                  "unknown option " + quote(entry.name) + " for " + where, {std::move(note)});
   }
 
-  bound->values.resize(c.option_count);
-  for (std::size_t i = 0; i < c.option_count; ++i) {
-    const loom_option_spec& spec = c.options[i];
+  bound->values.resize(component.options.size());
+  for (std::size_t i = 0; i < component.options.size(); ++i) {
+    const loom_option_spec& spec = component.options[i];
     loom_option_value& value = bound->values[i];
     value = loom_option_value{};
     value.struct_size = sizeof(loom_option_value);
@@ -314,6 +355,7 @@ std::unique_ptr<BoundOptions> bind_options(const NodeSpec& node, const Component
     ValueBinder(spec, default_subject, file, true, bug_notes, diagnostics)
         .bind(parsed, *bound, value);
   }
+  bound->pack(component.option_value_stride());
   return bound;
 }
 

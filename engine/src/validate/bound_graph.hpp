@@ -7,6 +7,9 @@
 #include <loom/plugin.h>
 #include <loom/engine/graph_spec.hpp>
 
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <deque>
 #include <memory>
 #include <string>
@@ -32,10 +35,37 @@ class BoundOptions {
     lists_.push_back(std::move(items));
     return lists_.back().data();
   }
+  const std::int64_t* keep_ints(std::vector<std::int64_t> items) {
+    ints_.push_back(std::move(items));
+    return ints_.back().data();
+  }
+  const double* keep_floats(std::vector<double> items) {
+    floats_.push_back(std::move(items));
+    return floats_.back().data();
+  }
+
+  // Lays `values` out as the array a plugin reads: elements `stride` bytes apart (at most this
+  // host's sizeof), each cut to that size. Call once `values` is final: passed() is a copy.
+  void pack(std::size_t stride) {
+    passed_.assign(values.size() * stride, std::byte{0});
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      loom_option_value value = values[i];
+      value.struct_size = static_cast<std::uint32_t>(stride);
+      std::memcpy(passed_.data() + i * stride, &value, stride);
+    }
+  }
+  // The packed array for validate() and create(); values.size() elements.
+  const loom_option_value* passed() const {
+    // operator new aligns for any fundamental type, and strides are multiples of 8.
+    return reinterpret_cast<const loom_option_value*>(passed_.data());
+  }
 
  private:
   std::deque<std::string> strings_;
   std::deque<std::vector<loom_str>> lists_;
+  std::deque<std::vector<std::int64_t>> ints_;
+  std::deque<std::vector<double>> floats_;
+  std::vector<std::byte> passed_;
 };
 
 struct InputEdge {

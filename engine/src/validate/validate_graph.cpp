@@ -37,6 +37,19 @@ void report_unknown_component(const NodeSpec& node, const Registry& registry,
                std::move(notes));
 }
 
+// Where a validate() error points: the option it names (err.record, ABI 1.2) when the graph sets
+// it, else the node's options.
+SourceMark validate_error_mark(const NodeSpec& node, const ComponentInfo& component,
+                               std::int64_t record) {
+  const bool names_option = component.plugin == nullptr || component.plugin->abi_minor >= 2 ||
+                            component.plugin->abi_major > 1;
+  if (names_option && record >= 0 && static_cast<std::size_t>(record) < component.options.size())
+    for (const OptionEntry& entry : node.options)
+      if (entry.name == component.options[static_cast<std::size_t>(record)].name)
+        return entry.key_mark;
+  return node.with_mark.line > 0 ? node.with_mark : node.mark;
+}
+
 void run_plugin_validate(const NodeSpec& node, const ComponentInfo& component,
                          const BoundOptions& options, const std::string& file,
                          std::vector<Diagnostic>& diagnostics) {
@@ -45,11 +58,10 @@ void run_plugin_validate(const NodeSpec& node, const ComponentInfo& component,
   err.record = -1;
   err.line = -1;
   err.byte_offset = -1;
-  if (component.component->validate(options.values.data(), options.values.size(), &err) == 0)
-    return;
+  if (component.component->validate(options.passed(), options.values.size(), &err) == 0) return;
   const std::string message(err.message, strnlen(err.message, sizeof err.message));
   const std::string plugin_file = component.plugin != nullptr ? component.plugin->file : "?";
-  report_error(diagnostics, file, node.with_mark.line > 0 ? node.with_mark : node.mark,
+  report_error(diagnostics, file, validate_error_mark(node, component, err.record),
                "options of node " + quote(node.id) + " rejected by " + kind_name(component.kind) +
                    " " + quote(component.name) + " (" + plugin_file +
                    "): " + (message.empty() ? "no reason given" : message));

@@ -4,7 +4,9 @@
  * This is the only file the binary-compatibility promise covers (see sdk/VERSIONING.md):
  *  - a plugin built against ABI major M, minor m loads into a host of major M, minor >= m;
  *  - every struct starts with its own size, so either side can tell which fields exist;
- *  - the host function table (loom_host) and every struct only ever grow at the end.
+ *  - the host function table (loom_host) and every struct only ever grow at the end;
+ *  - arrays of structs (option specs, option values) are stepped through by the first element's
+ *    struct_size, never by the reader's sizeof, so their elements can grow too.
  *
  * Only C types cross this boundary: text as (pointer, length) views, documents as host-owned
  * handles, errors as a struct the plugin fills. No exception, no C++ type, and no memory is freed
@@ -58,7 +60,8 @@ typedef enum loom_error_code {
 typedef struct loom_error {
   uint32_t struct_size;
   int32_t code;   /* loom_error_code */
-  int64_t record; /* index in the batch of the document that failed, or -1 */
+  int64_t record; /* index in the batch of the document that failed (from validate: of the
+                   * option at fault, since ABI 1.2), or -1 */
   char message[LOOM_ERROR_MESSAGE_MAX];
   /* For sources: where in the shard the failure is, when known (1-based line, byte offset). */
   int64_t line;
@@ -122,12 +125,21 @@ typedef enum loom_option_type {
   LOOM_OPTION_STRING = 4,
   LOOM_OPTION_ENUM = 5,        /* a string from enum_values */
   LOOM_OPTION_STRING_LIST = 6, /* a YAML sequence of strings (a lone string is a list of one) */
-  LOOM_OPTION_STRING_MAP = 7   /* a YAML mapping of string to string, order kept */
+  LOOM_OPTION_STRING_MAP = 7,  /* a YAML mapping of string to string, order kept */
+  /* ABI 1.2. A YAML sequence of integers / numbers (a lone number is a list of one); has_min and
+   * has_max bound every item. */
+  LOOM_OPTION_INT_LIST = 8,
+  LOOM_OPTION_FLOAT_LIST = 9
 } loom_option_type;
 
+/* Option specs and option values travel as arrays whose elements all have the first element's
+ * struct_size: step through them with loom_option_spec_at and loom_option_value_at, never with
+ * `array[i]`, so that an element larger than this header's struct still reads correctly. A host
+ * passes option values to plugins of ABI 1.0 and 1.1 (which index by sizeof) at their layout. */
+
 typedef struct loom_option_spec {
-  uint32_t struct_size;
-  uint32_t type; /* loom_option_type */
+  uint32_t struct_size; /* the same in every element of a component's option array */
+  uint32_t type;        /* loom_option_type */
   const char* name;
   const char* doc;
   /* The default as YAML text ("3", "true", "text", "[a, b]", "{}"); NULL when required. The
@@ -137,7 +149,7 @@ typedef struct loom_option_spec {
   uint32_t has_min;
   uint32_t has_max;
   uint32_t reserved;
-  double min; /* inclusive bounds, for INT and FLOAT */
+  double min; /* inclusive bounds, for INT and FLOAT and each item of INT_LIST and FLOAT_LIST */
   double max;
   const char* const* enum_values; /* for ENUM */
   size_t enum_count;
@@ -145,8 +157,8 @@ typedef struct loom_option_spec {
 
 /* One checked option value, in the order of the component's option specs. */
 typedef struct loom_option_value {
-  uint32_t struct_size;
-  uint32_t present; /* 1 if the graph set it, 0 if the default was applied */
+  uint32_t struct_size; /* the same in every element of the array; the stride between elements */
+  uint32_t present;     /* 1 if the graph set it, 0 if the default was applied */
   int32_t b;
   int32_t reserved;
   int64_t i;
@@ -155,7 +167,20 @@ typedef struct loom_option_value {
   /* STRING_LIST: items[0..count); STRING_MAP: items[2k] = key, items[2k+1] = value. */
   const loom_str* items;
   size_t count;
+  /* ABI 1.2. INT_LIST: ints[0..count); FLOAT_LIST: floats[0..count). */
+  const int64_t* ints;
+  const double* floats;
 } loom_option_value;
+
+/* The index-th element of a component's option specs or of the option values passed to it. */
+static inline const loom_option_spec* loom_option_spec_at(const loom_option_spec* specs,
+                                                          size_t index) {
+  return (const loom_option_spec*)(const void*)((const char*)specs + index * specs->struct_size);
+}
+static inline const loom_option_value* loom_option_value_at(const loom_option_value* values,
+                                                            size_t index) {
+  return (const loom_option_value*)(const void*)((const char*)values + index * values->struct_size);
+}
 
 /* ---------------------------------------------------------------------------------------------
  * The host function table. Append-only: new functions go at the end, with a minor bump.
@@ -292,10 +317,14 @@ typedef struct loom_component {
   uint32_t reserved;
   const char* name;    /* globally unique snake_case */
   const char* summary; /* one line */
+  /* option_count specs, each options->struct_size bytes apart (see loom_option_spec_at). */
   const loom_option_spec* options;
   size_t option_count;
 
-  /* Cross-field checks on already type-checked values; optional. */
+  /* Cross-field checks on already type-checked values; optional. `values` has one element per
+   * option spec, in spec order, values->struct_size bytes apart (see loom_option_value_at). Since
+   * ABI 1.2, setting err->record to an option's index points the error at that option in the
+   * graph file; -1 (the default) points at the node's options. */
   int (*validate)(const loom_option_value* values, size_t count, loom_error* err);
   int (*create)(const loom_host* host, const loom_option_value* values, size_t count,
                 void** out_self, loom_error* err);

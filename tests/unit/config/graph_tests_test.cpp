@@ -40,6 +40,7 @@ TEST_CASE("a tests block is read into GraphSpec::tests with its documents and dr
       at: out
       docs: [ { text: "a b" } ]
       dropped: { keep: { too_short: 1, other: 0 } }
+      tolerance: 1e-6
   second:
     insert: { at: read, docs: [] }
     expect: { at: rejects, dropped: { keep: {} } }
@@ -62,7 +63,9 @@ TEST_CASE("a tests block is read into GraphSpec::tests with its documents and dr
   CHECK(first.dropped[0].node == "keep");
   CHECK(first.dropped[0].reasons ==
         std::vector<std::pair<std::string, std::uint64_t>>{{"too_short", 1}, {"other", 0}});
+  CHECK(first.float_tolerance == 1e-6);
   const loom::TestSpec& second = g.spec.tests[1];
+  CHECK(second.float_tolerance == 0);
   CHECK_FALSE(second.expects_docs);
   CHECK(second.insert_docs.empty());
   REQUIRE(second.dropped.size() == 1);
@@ -100,6 +103,14 @@ TEST_CASE("malformed tests blocks are errors at the right place") {
                "-1 } } } }\n")
             .only()
             .find("must be a whole number >= 0, found '-1'") != std::string::npos);
+  for (const char* bad : {"-1", "\"0.1\"", "x", "[1]", ".inf"}) {
+    CAPTURE(bad);
+    CHECK(Loaded(std::string("  t: { insert: { at: keep, docs: [] }, expect: { at: out, docs: [], "
+                             "tolerance: ") +
+                 bad + " } }\n")
+              .only()
+              .rfind("'expect.tolerance' of test 't' must be a number >= 0, found", 0) == 0);
+  }
 }
 
 TEST_CASE("tests are checked against the graph's nodes and wiring") {

@@ -29,9 +29,9 @@ TEST_CASE("a plugin registers its components with their kinds and flags") {
   REQUIRE(
       r.registry.add_plugin(&testkit::descriptor().plugin, testkit::plugin_file, r.diagnostics));
   CHECK(r.diagnostics.empty());
-  CHECK(r.registry.component_names() == std::vector<std::string>{"fixture_source", "word_filter",
-                                                                 "tag_cleaner", "key_dedup",
-                                                                 "fixture_sink"});
+  CHECK(r.registry.component_names() ==
+        std::vector<std::string>{"fixture_source", "word_filter", "tag_cleaner", "key_dedup",
+                                 "fixture_sink", "shingle_cleaner"});
   const auto* dedup = r.registry.find("key_dedup");
   REQUIRE(dedup != nullptr);
   CHECK(dedup->kind == loom::NodeKind::deduper);
@@ -43,7 +43,7 @@ TEST_CASE("a plugin registers its components with their kinds and flags") {
   CHECK(r.registry.find("nothing") == nullptr);
   // The same library again is not an error and adds nothing.
   CHECK(r.registry.add_plugin(&testkit::descriptor().plugin, testkit::plugin_file, r.diagnostics));
-  CHECK(r.registry.components().size() == 5);
+  CHECK(r.registry.components().size() == 6);
 }
 
 TEST_CASE("node_kind_from_c") {

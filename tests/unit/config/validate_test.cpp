@@ -195,6 +195,85 @@ TEST_CASE("option errors: unknown, missing, mistyped, out of range, enum") {
   }
 }
 
+TEST_CASE("integer and float lists: a lone number is a list of one, each item in range") {
+  auto shingle = [](const std::string& with) {
+    return with_line("  tag:",
+                     "  tag: { type: shingle_cleaner, inputs: [read], with: " + with + " }");
+  };
+  SUBCASE("defaults and given values") {
+    Checked defaults(shingle("{}"));
+    INFO(defaults.all());
+    REQUIRE(defaults.errors() == 0);
+    const auto& sizes = defaults.graph.nodes[1].options->values[0];
+    REQUIRE(sizes.count == 2);
+    CHECK(sizes.ints[0] == 5);
+    CHECK(sizes.ints[1] == 9);
+    CHECK(sizes.present == 0);
+    CHECK(defaults.graph.nodes[1].options->values[1].count == 0);
+
+    Checked given(shingle("{ sizes: [1, 64, +3], weights: [0.5, 1, 0] }"));
+    INFO(given.all());
+    REQUIRE(given.errors() == 0);
+    const auto& values = given.graph.nodes[1].options->values;
+    REQUIRE(values[0].count == 3);
+    CHECK(values[0].ints[2] == 3);
+    REQUIRE(values[1].count == 3);
+    CHECK(values[1].floats[0] == 0.5);
+    CHECK(values[1].floats[1] == 1.0);
+    CHECK(values[1].present == 1);
+
+    Checked lone(shingle("{ sizes: 7 }"));
+    REQUIRE(lone.errors() == 0);
+    REQUIRE(lone.graph.nodes[1].options->values[0].count == 1);
+    CHECK(lone.graph.nodes[1].options->values[0].ints[0] == 7);
+  }
+  SUBCASE("each bad item is reported at its own place") {
+    Checked c(shingle("{ sizes: [4, 65, x, \"8\"] }"));
+    CHECK(c.errors() == 3);
+    const auto* range = c.find("out of range");
+    REQUIRE(range != nullptr);
+    CHECK(range->message ==
+          "value 65 is out of range for option 'sizes' of cleaner 'shingle_cleaner' (node "
+          "'tag'): expected between 1 and 64 (inclusive)");
+    CHECK(range->mark.column == 68);
+    const auto* text = c.find("found 'x'");
+    REQUIRE(text != nullptr);
+    CHECK(text->message ==
+          "invalid value for option 'sizes' of cleaner 'shingle_cleaner' (node 'tag'): expected "
+          "each list item to be an integer, found 'x'");
+    CHECK(text->mark.column == 72);
+    const auto* quoted = c.find("the string \"8\"");
+    REQUIRE(quoted != nullptr);
+    CHECK(quoted->notes ==
+          std::vector<std::string>{"quoted values are strings; write 8 without quotes"});
+  }
+  SUBCASE("a mapping is not a list; floats are bounded too") {
+    Checked map(shingle("{ sizes: { a: 1 } }"));
+    REQUIRE(map.find("expected a list of integers (or a single integer), found a mapping") !=
+            nullptr);
+    Checked high(shingle("{ sizes: [5], weights: [1.5] }"));
+    REQUIRE(high.find("value 1.5 is out of range for option 'weights'") != nullptr);
+    Checked nested(shingle("{ weights: [[0.5]] }"));
+    REQUIRE(nested.find("expected each list item to be a number, found a list") != nullptr);
+  }
+}
+
+TEST_CASE("a validate() error about one option points at that option's line") {
+  const std::string text = with_line(
+      "  tag:",
+      "  tag:\n    type: shingle_cleaner\n    inputs: [read]\n    with:\n      sizes: [5, 9]\n"
+      "      weights: [0.5]");
+  Checked c(text);
+  const auto* d = c.find("rejected by");
+  REQUIRE(d != nullptr);
+  CHECK(
+      d->message ==
+      "options of node 'tag' rejected by cleaner 'shingle_cleaner' (/plugins/libloom_testkit.so): "
+      "option 'weights': 1 weights for 2 sizes");
+  CHECK(d->mark.line == 13);
+  CHECK(d->mark.column == 7);
+}
+
 TEST_CASE("the plugin's validate() callback runs on bound values") {
   Checked c(with_line("  out:",
                       "  out: { type: fixture_sink, inputs: [exact], with: { path: o.jsonl, "

@@ -81,6 +81,9 @@ struct TestSpec {
   bool expects_docs = false;  // `expect.docs` given (an empty list means "nothing arrives")
   std::vector<TestDocument> expect_docs;
   std::vector<TestDrops> dropped;
+  // `expect.tolerance`: meta floats match when they differ by at most this much, absolutely or
+  // relatively to the expected value; 0 compares them exactly.
+  double float_tolerance = 0;
 };
 
 struct GraphSpec {

@@ -4,8 +4,10 @@
 
 #include <loom/plugin.h>
 
+#include <concepts>
 #include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -174,9 +176,42 @@ class Doc {
   }
   void set_meta(std::string_view key, std::string_view s) { set_meta(key, Value::string(s)); }
   void set_meta(std::string_view key, const char* s) { set_meta(key, Value::string(s)); }
-  void set_meta(std::string_view key, std::int64_t i) { set_meta(key, Value::integer(i)); }
-  void set_meta(std::string_view key, double f) { set_meta(key, Value::real(f)); }
   void set_meta(std::string_view key, bool b) { set_meta(key, Value::boolean(b)); }
+  // Any integer (int, std::size_t, ...) is stored as a 64-bit signed integer.
+  template <std::integral T>
+  requires(!std::same_as<T, bool>) void set_meta(std::string_view key, T i) {
+    if constexpr (std::unsigned_integral<T> && sizeof(T) >= sizeof(std::int64_t))
+      if (i > static_cast<T>(std::numeric_limits<std::int64_t>::max()))
+        throw Error("meta field '" + std::string(key) + "': " + std::to_string(i) +
+                        " does not fit in a 64-bit signed integer",
+                    LOOM_ERR_INTERNAL);
+    set_meta(key, Value::integer(static_cast<std::int64_t>(i)));
+  }
+  template <std::floating_point T>
+  void set_meta(std::string_view key, T f) {
+    set_meta(key, Value::real(static_cast<double>(f)));
+  }
+
+  // Typed reads: empty when the field is absent or null; a field of another type is bad input
+  // (loom::Error naming the field and both types). meta_float also accepts an integer.
+  std::optional<std::int64_t> meta_int(std::string_view key) const {
+    const auto v = typed_meta(key, LOOM_VALUE_INT, LOOM_VALUE_INT, "an integer");
+    return v ? std::optional(v->i) : std::nullopt;
+  }
+  std::optional<double> meta_float(std::string_view key) const {
+    const auto v = typed_meta(key, LOOM_VALUE_FLOAT, LOOM_VALUE_INT, "a number");
+    if (!v) return std::nullopt;
+    return v->type == LOOM_VALUE_INT ? static_cast<double>(v->i) : v->f;
+  }
+  std::optional<bool> meta_bool(std::string_view key) const {
+    const auto v = typed_meta(key, LOOM_VALUE_BOOL, LOOM_VALUE_BOOL, "true or false");
+    return v ? std::optional(v->b) : std::nullopt;
+  }
+  // The view stays valid while the document is unchanged.
+  std::optional<std::string_view> meta_string(std::string_view key) const {
+    const auto v = typed_meta(key, LOOM_VALUE_STRING, LOOM_VALUE_STRING, "a string");
+    return v ? std::optional(v->s) : std::nullopt;
+  }
   bool remove_meta(std::string_view key) {
     return host().doc_meta_remove(doc_, detail::to_c(key)) != 0;
   }
@@ -205,6 +240,26 @@ class Doc {
   }
 
  private:
+  std::optional<Value> typed_meta(std::string_view key, loom_value_type type, loom_value_type also,
+                                  const char* expected) const {
+    std::optional<Value> v = meta(key);
+    if (!v || v->type == LOOM_VALUE_NULL) return std::nullopt;
+    if (v->type != type && v->type != also)
+      throw Error("meta field '" + std::string(key) + "' is " + type_phrase(v->type) +
+                  ", expected " + expected);
+    return v;
+  }
+  static const char* type_phrase(loom_value_type type) {
+    switch (type) {
+      case LOOM_VALUE_BOOL: return "true or false";
+      case LOOM_VALUE_INT: return "an integer";
+      case LOOM_VALUE_FLOAT: return "a float";
+      case LOOM_VALUE_STRING: return "a string";
+      case LOOM_VALUE_JSON: return "a JSON array or object";
+      default: return "null";
+    }
+  }
+
   loom_doc* doc_;
 };
 

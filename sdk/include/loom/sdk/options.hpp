@@ -26,6 +26,9 @@ namespace loom {
 
 using StringList = std::vector<std::string>;
 using StringMap = std::vector<std::pair<std::string, std::string>>;
+// ABI 1.2: min()/max() bound every item.
+using IntList = std::vector<std::int64_t>;
+using FloatList = std::vector<double>;
 
 template <class T>
 struct option_type_of;
@@ -52,6 +55,14 @@ struct option_type_of<StringList> {
 template <>
 struct option_type_of<StringMap> {
   static constexpr loom_option_type value = LOOM_OPTION_STRING_MAP;
+};
+template <>
+struct option_type_of<IntList> {
+  static constexpr loom_option_type value = LOOM_OPTION_INT_LIST;
+};
+template <>
+struct option_type_of<FloatList> {
+  static constexpr loom_option_type value = LOOM_OPTION_FLOAT_LIST;
 };
 
 template <class Opts, class T>
@@ -104,9 +115,10 @@ template <class Opts, class T>
 constexpr Field<Opts, T> field(const char* name, T Opts::*member, const char* doc) {
   static_assert(std::is_same_v<T, bool> || std::is_same_v<T, std::int64_t> ||
                     std::is_same_v<T, double> || std::is_same_v<T, std::string> ||
-                    std::is_same_v<T, StringList> || std::is_same_v<T, StringMap>,
+                    std::is_same_v<T, StringList> || std::is_same_v<T, StringMap> ||
+                    std::is_same_v<T, IntList> || std::is_same_v<T, FloatList>,
                 "option members must be bool, std::int64_t, double, std::string, "
-                "loom::StringList or loom::StringMap");
+                "loom::StringList, loom::StringMap, loom::IntList or loom::FloatList");
   return Field<Opts, T>{name, member, doc};
 }
 
@@ -150,6 +162,16 @@ inline std::string default_text(const StringList& v) {
   for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + yaml_quote(v[i]);
   return out + "]";
 }
+inline std::string default_text(const IntList& v) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + default_text(v[i]);
+  return out + "]";
+}
+inline std::string default_text(const FloatList& v) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + default_text(v[i]);
+  return out + "]";
+}
 inline std::string default_text(const StringMap& v) {
   std::string out = "{";
   for (std::size_t i = 0; i < v.size(); ++i)
@@ -164,6 +186,12 @@ inline void assign(std::string& dst, const loom_option_value& v) { dst.assign(v.
 inline void assign(StringList& dst, const loom_option_value& v) {
   dst.clear();
   for (std::size_t k = 0; k < v.count; ++k) dst.emplace_back(to_sv(v.items[k]));
+}
+inline void assign(IntList& dst, const loom_option_value& v) {
+  dst.assign(v.ints, v.ints + (v.ints != nullptr ? v.count : 0));
+}
+inline void assign(FloatList& dst, const loom_option_value& v) {
+  dst.assign(v.floats, v.floats + (v.floats != nullptr ? v.count : 0));
 }
 inline void assign(StringMap& dst, const loom_option_value& v) {
   dst.clear();
@@ -229,7 +257,12 @@ Opts options_from(const loom_option_value* values, std::size_t count) {
                 LOOM_ERR_INTERNAL);
   Opts opts{};
   std::size_t k = 0;
-  std::apply([&](const auto&... f) { (assign(opts.*(f.member), values[k++]), ...); }, Opts::fields);
+  // The host's elements may be larger than this header's: step by their struct_size.
+  std::apply(
+      [&](const auto&... f) {
+        (assign(opts.*(f.member), *loom_option_value_at(values, k++)), ...);
+      },
+      Opts::fields);
   return opts;
 }
 
@@ -238,7 +271,33 @@ concept HasValidate = requires(const Opts& o) {
   o.validate();
 };
 
+template <class A, class B>
+constexpr bool same_member(A a, B b) {
+  if constexpr (std::is_same_v<A, B>)
+    return a == b;
+  else
+    return false;
+}
+
 }  // namespace detail
+
+// For Options::validate(): an error about one option (ABI 1.2), which `loom validate` shows at
+// that option's line in the graph file: throw loom::option_error(&Opts::weights, "...").
+template <class Opts, class T>
+Error option_error(T Opts::*member, const std::string& message) {
+  std::int64_t index = -1;
+  std::int64_t k = 0;
+  const char* name = "?";
+  auto visit = [&](const auto& field) {
+    if (index < 0 && detail::same_member(field.member, member)) {
+      index = k;
+      name = field.name;
+    }
+    ++k;
+  };
+  std::apply([&](const auto&... f) { (visit(f), ...); }, Opts::fields);
+  return Error("option '" + std::string(name) + "': " + message, LOOM_ERR_CONFIG, index);
+}
 
 // An option struct with no options.
 struct NoOptions {

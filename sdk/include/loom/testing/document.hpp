@@ -82,14 +82,16 @@ inline std::ostream& operator<<(std::ostream& os, const MetaValue& v) {
 
 using Meta = std::vector<std::pair<std::string, MetaValue>>;
 
+// Every member past `text` has a default initializer, so Document{"text"} and
+// Document{"text", {{"key", value}}} compile warning-free under -Wextra.
 struct Document {
   std::string text;
-  Meta meta;  // insertion order
+  Meta meta{};  // insertion order
   bool dropped = false;
-  std::string drop_reason;
+  std::string drop_reason{};
   std::uint64_t record = 0;  // origin, as set by a source
   std::uint64_t offset = 0;
-  std::string shard;  // filled by Instance::read_all
+  std::string shard{};  // filled by Instance::read_all
 
   const MetaValue* find(std::string_view key) const {
     for (const auto& [k, v] : meta)
@@ -107,7 +109,7 @@ struct Document {
 struct BatchInput {
   std::string shard = "test.jsonl";
   std::uint64_t shard_index = 0;
-  std::vector<Document> docs;
+  std::vector<Document> docs{};
 };
 
 // Option values as YAML-ish text, by name: {"paths", "[a.jsonl, b.jsonl]"}, {"min_chars", "5"}.

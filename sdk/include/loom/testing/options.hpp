@@ -7,6 +7,7 @@
 #include <loom/testing/document.hpp>
 
 #include <charconv>
+#include <cstdint>
 #include <deque>
 #include <string>
 #include <string_view>
@@ -173,15 +174,17 @@ class BoundOptions {
     for (const auto& [name, text] : given) {
       bool known = false;
       for (std::size_t k = 0; k < component.option_count; ++k)
-        known = known || name == component.options[k].name;
+        known = known || name == loom_option_spec_at(component.options, k)->name;
       if (!known)
         throw detail::config_error("unknown option '" + name + "' for component '" +
                                    component.name + "'");
     }
     values_.resize(component.option_count);
     items_.resize(component.option_count);
+    ints_.resize(component.option_count);
+    floats_.resize(component.option_count);
     for (std::size_t k = 0; k < component.option_count; ++k) {
-      const loom_option_spec& spec = component.options[k];
+      const loom_option_spec& spec = *loom_option_spec_at(component.options, k);
       loom_option_value& value = values_[k];
       value.struct_size = sizeof(loom_option_value);
       const std::string* text = nullptr;
@@ -195,7 +198,7 @@ class BoundOptions {
         strings_.emplace_back(spec.default_value);
         text = &strings_.back();
       }
-      bind(spec, *text, value, items_[k]);
+      bind(spec, *text, value, k);
     }
   }
   BoundOptions(const BoundOptions&) = delete;
@@ -210,14 +213,39 @@ class BoundOptions {
     return loom_str{strings_.back().data(), strings_.back().size()};
   }
 
+  static std::int64_t parse_int(const loom_option_spec& spec, const std::string& s) {
+    std::int64_t v = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc{} || end != s.data() + s.size() || s.empty())
+      throw detail::config_error("option '" + std::string(spec.name) +
+                                 "' expects an integer, got '" + s + "'");
+    check_bounds(spec, static_cast<double>(v), s);
+    return v;
+  }
+  static double parse_float(const loom_option_spec& spec, const std::string& s) {
+    double v = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc{} || end != s.data() + s.size() || s.empty())
+      throw detail::config_error("option '" + std::string(spec.name) + "' expects a number, got '" +
+                                 s + "'");
+    check_bounds(spec, v, s);
+    return v;
+  }
+  static void check_bounds(const loom_option_spec& spec, double v, const std::string& s) {
+    if ((spec.has_min && v < spec.min) || (spec.has_max && v > spec.max))
+      throw detail::config_error("option '" + std::string(spec.name) + "': " + s +
+                                 " is out of range");
+  }
+  // A list value, or a lone scalar as a list of one.
+  static std::vector<std::string> list_items(detail::FlowParser& parser, std::string_view text) {
+    while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+    if (text.starts_with("[")) return parser.list();
+    return {parser.whole_scalar()};
+  }
+
   void bind(const loom_option_spec& spec, const std::string& text, loom_option_value& value,
-            std::vector<loom_str>& items) {
+            std::size_t k) {
     detail::FlowParser parser(text, spec.name);
-    auto out_of_bounds = [&](double v) {
-      if ((spec.has_min && v < spec.min) || (spec.has_max && v > spec.max))
-        throw detail::config_error("option '" + std::string(spec.name) + "': " + text +
-                                   " is out of range");
-    };
     switch (spec.type) {
       case LOOM_OPTION_BOOL: {
         std::string s = parser.whole_scalar();
@@ -227,24 +255,8 @@ class BoundOptions {
         value.b = s == "true" ? 1 : 0;
         break;
       }
-      case LOOM_OPTION_INT: {
-        std::string s = parser.whole_scalar();
-        auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value.i);
-        if (ec != std::errc{} || end != s.data() + s.size() || s.empty())
-          throw detail::config_error("option '" + std::string(spec.name) +
-                                     "' expects an integer, got '" + s + "'");
-        out_of_bounds(static_cast<double>(value.i));
-        break;
-      }
-      case LOOM_OPTION_FLOAT: {
-        std::string s = parser.whole_scalar();
-        auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value.f);
-        if (ec != std::errc{} || end != s.data() + s.size() || s.empty())
-          throw detail::config_error("option '" + std::string(spec.name) +
-                                     "' expects a number, got '" + s + "'");
-        out_of_bounds(value.f);
-        break;
-      }
+      case LOOM_OPTION_INT: value.i = parse_int(spec, parser.whole_scalar()); break;
+      case LOOM_OPTION_FLOAT: value.f = parse_float(spec, parser.whole_scalar()); break;
       case LOOM_OPTION_STRING: value.s = keep(parser.whole_scalar()); break;
       case LOOM_OPTION_ENUM: {
         std::string s = parser.whole_scalar();
@@ -262,20 +274,25 @@ class BoundOptions {
       }
       case LOOM_OPTION_STRING_LIST:
       case LOOM_OPTION_STRING_MAP: {
-        std::string_view trimmed = text;
-        while (!trimmed.empty() && trimmed.front() == ' ') trimmed.remove_prefix(1);
-        std::vector<std::string> parsed;
-        if (spec.type == LOOM_OPTION_STRING_MAP)
-          parsed = parser.map();
-        else if (trimmed.starts_with("["))
-          parsed = parser.list();
-        else
-          parsed.push_back(parser.whole_scalar());  // a lone string is a list of one
-        for (auto& s : parsed) items.push_back(keep(std::move(s)));
-        value.items = items.data();
-        value.count = items.size();
+        std::vector<std::string> parsed =
+            spec.type == LOOM_OPTION_STRING_MAP ? parser.map() : list_items(parser, text);
+        for (auto& s : parsed) items_[k].push_back(keep(std::move(s)));
+        value.items = items_[k].data();
+        value.count = items_[k].size();
         break;
       }
+      case LOOM_OPTION_INT_LIST:
+        for (const std::string& s : list_items(parser, text))
+          ints_[k].push_back(parse_int(spec, s));
+        value.ints = ints_[k].data();
+        value.count = ints_[k].size();
+        break;
+      case LOOM_OPTION_FLOAT_LIST:
+        for (const std::string& s : list_items(parser, text))
+          floats_[k].push_back(parse_float(spec, s));
+        value.floats = floats_[k].data();
+        value.count = floats_[k].size();
+        break;
       default:
         throw detail::config_error("option '" + std::string(spec.name) + "' has unknown type " +
                                    std::to_string(spec.type));
@@ -285,6 +302,8 @@ class BoundOptions {
   std::deque<std::string> strings_;  // deque: stable addresses for the views
   std::vector<loom_option_value> values_;
   std::vector<std::vector<loom_str>> items_;
+  std::vector<std::vector<std::int64_t>> ints_;
+  std::vector<std::vector<double>> floats_;
 };
 
 }  // namespace loom::testing
