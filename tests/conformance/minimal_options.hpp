@@ -89,6 +89,8 @@ inline const std::map<std::string, MinimalSetup>& minimal_setups() {
         "\\data\\\nngram 1=4\nngram 2=2\n\n\\1-grams:\n-1.0\t<unk>\t0\n-99\t<s>\t-0.5\n"
         "-0.7\t</s>\n-0.6\tA\t-0.3\n\n\\2-grams:\n-0.3\t<s> A\n-0.2\tA </s>\n\n\\end\\\n",
         "tiny.arpa"}},
+      // Filters on a number an earlier stage wrote (rpv2_signals, gopher_quality, ...).
+      {"signal_filter", {{{"field", "word_count"}, {"min", "2"}}, {}, {}, {{"word_count", 12.0}}}},
       // A three-token byte-level BPE tokenizer.json written as the sample file.
       {"token_count",
        {{{"tokenizer", "\"{tmp}/tokenizer.json\""}}, tiny_tokenizer_json(), "tokenizer.json"}},
