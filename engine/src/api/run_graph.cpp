@@ -160,7 +160,10 @@ RunReport run_graph(const std::string& graph_path, const RunOptions& options) {
   // A distributed run: every rank gets here, whatever happened to it; afterwards rank 0 holds the
   // job's report and writes the files.
   if (options.combine_ranks) options.combine_ranks(report);
-  if (options.rank_index != 0) return report;
+  if (options.rank_index != 0) {
+    run_lock.release();  // rank 0 writes the job's files; this rank is done with its output
+    return report;
+  }
   // Nothing is written over the files of the run that holds the output.
   if (refused) return report;
   if (!stats_path.empty()) {
