@@ -3,6 +3,8 @@
 // as U+0100 onwards in byte order).
 #pragma once
 
+#include <text/utf8.hpp>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,7 +19,6 @@ char32_t byte_level_char(unsigned char b);
 // pre-tokenizer) or is not valid UTF-8.
 std::optional<std::string> byte_level_decode(std::string_view shown);
 
-// Appends the UTF-8 form of `c` (no checks: c is a valid scalar value).
-void append_utf8(std::string& out, char32_t c);
+using textlib::append_utf8;
 
 }  // namespace loom::tokens
