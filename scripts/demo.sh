@@ -143,7 +143,8 @@ for graph in "${graphs[@]}"; do
       esac
       docs=$((docs + n))
     done < <(find "$out/$slice" -type f -name '*.jsonl*' -print0 2>/dev/null)
-    tokens=$(count_tokens "$slice")
+    tokens=0 # no output file, nothing to count
+    ((files == 0)) || tokens=$(count_tokens "$slice")
     summary+=("$(printf '%-14s ok      %3d file(s), %7d docs, %11d bytes, %11s tokens, %6ss -> %s' \
       "$slice" "$files" "$docs" "$bytes" "$tokens" "$seconds" "$out/$slice")")
   else
