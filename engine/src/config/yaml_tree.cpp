@@ -29,6 +29,10 @@ SourceMark mark_at_offset(const std::string& text, std::size_t offset) {
   return mark;
 }
 
+// Far beyond any graph file (they nest a handful of levels); a YAML alias that refers to its own
+// anchor makes yaml-cpp's tree a cycle, which would otherwise recurse until the stack overflows.
+constexpr int kMaxNesting = 64;
+
 class Converter {
  public:
   Converter(const std::string& file, const std::string& text, const Variables* variables,
@@ -39,6 +43,19 @@ class Converter {
     ConfigValue value;
     value.mark = to_mark(node.Mark());
     if (value.mark.line == 0) value.mark = fallback;
+    if (depth_ >= kMaxNesting) {
+      if (!too_deep_reported_)
+        report_error(diagnostics_, file_, value.mark,
+                     "values nested deeper than " + std::to_string(kMaxNesting) + " levels in '" +
+                         path + "' (is it a YAML alias that refers to its own anchor?)");
+      too_deep_reported_ = true;
+      return value;
+    }
+    struct Level {
+      int& depth;
+      explicit Level(int& d) : depth(++d) {}
+      ~Level() { --depth; }
+    } level(depth_);
     switch (node.Type()) {
       case YAML::NodeType::Undefined:
       case YAML::NodeType::Null:
@@ -114,6 +131,8 @@ class Converter {
   const std::string& text_;
   const Variables* variables_;
   std::vector<Diagnostic>& diagnostics_;
+  int depth_ = 0;
+  bool too_deep_reported_ = false;
 };
 
 }  // namespace

@@ -209,3 +209,25 @@ TEST_CASE("an expanded plain scalar keeps its plain-ness (so ${N} can be a numbe
   CHECK(value.scalar == "5");
   CHECK_FALSE(value.quoted);
 }
+
+// Found by the graph_yaml fuzzer: `with: *src` inside the mapping anchored `&src` makes the YAML
+// tree a cycle, and converting it recursed until the stack overflowed.
+TEST_CASE("a YAML alias that refers to its own anchor is an error, not a stack overflow") {
+  Loaded loaded(
+      "version: 1\nplugins: [io]\nsources:\n  read: &src\n    type: jsonl_source\n"
+      "    with: *src\n");
+  bool reported = false;
+  for (const auto& d : loaded.diagnostics)
+    if (d.message.find("nested deeper than 64 levels") != std::string::npos) reported = true;
+  CHECK(reported);
+}
+
+TEST_CASE("values nested 200 levels deep are refused once, with their path") {
+  std::string nested =
+      "version: 1\nplugins: [io]\nx: " + std::string(200, '[') + std::string(200, ']') + "\n";
+  Loaded loaded(nested);
+  int reports = 0;
+  for (const auto& d : loaded.diagnostics)
+    if (d.message.find("nested deeper than 64 levels in 'x[0]") != std::string::npos) ++reports;
+  CHECK(reports == 1);
+}
