@@ -2,6 +2,8 @@
 // definitions: parser-blacklisted, invisible and single tags; URI schemes).
 #pragma once
 
+#include <text/utf8.hpp>
+
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -16,7 +18,7 @@ bool is_uri_scheme(std::string_view scheme, bool slashes);
 // Python's str.isspace() for the code point starting at pos (its UTF-8 length in *length).
 bool is_unicode_space_at(std::string_view text, std::size_t pos, std::size_t* length = nullptr);
 char32_t decode_utf8_at(std::string_view text, std::size_t pos, std::size_t* length = nullptr);
-void append_utf8(std::string& out, char32_t cp);
+using textlib::append_utf8;
 bool is_word_char(char32_t cp);  // Python's \w
 
 std::string_view rstrip_space(std::string_view s);
