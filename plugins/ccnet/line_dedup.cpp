@@ -69,25 +69,58 @@ std::vector<std::int64_t> parse_line_ids(const std::string_view text, std::size_
 
 }  // namespace
 
+std::uint64_t LineDedup::group_of(const Batch& batch) const {
+  return options_.group_shards == 0
+             ? 0
+             : batch.shard_index() / static_cast<std::uint64_t>(options_.group_shards);
+}
+
 void LineDedup::observe(const Batch& batch) {
+  DocumentLineCounts& counts = groups_[group_of(batch)];
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const Doc doc = batch[i];
     // HashesCollector skips documents without content (compute_hashes returns None).
     if (doc.dropped() || doc.text().empty()) continue;
     line_hashes(doc.text(), hashes_);
-    counts_.add_document(hashes_);
+    counts.add_document(hashes_);
   }
 }
 
 void LineDedup::process(Batch& batch) {
+  const auto group = groups_.find(group_of(batch));
+  static const DocumentLineCounts kNone;  // a batch whose documents were all empty or dropped
+  const DocumentLineCounts& counts = group == groups_.end() ? kNone : group->second;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     Doc doc = batch[i];
     if (doc.dropped()) continue;
-    dedup_document(doc, i);
+    dedup_document(doc, i, counts);
   }
 }
 
-void LineDedup::dedup_document(Doc doc, std::size_t index) {
+// One round of 16-byte keys (group, hash); the count is 1 or 2 documents here.
+void LineDedup::export_keys(std::uint32_t, KeyExport& out) {
+  out.layout(16, 0, true);
+  for (const auto& [group, counts] : groups_)
+    counts.for_each([&](std::uint64_t hash, std::uint8_t documents) {
+      const std::uint64_t key[2] = {hash, group};
+      out.add(key, 0, documents);
+    });
+}
+
+void LineDedup::import_keys(std::uint32_t, const MergedKeys& in) {
+  std::size_t i = 0;
+  for (auto& [group, counts] : groups_) {
+    std::vector<std::uint64_t> duplicated;
+    counts.for_each([&](std::uint64_t hash, std::uint8_t) {
+      if (i >= in.size()) throw Error("ccnet_line_dedup: too few merged keys", LOOM_ERR_INTERNAL);
+      if (in.count(i++) >= 2) duplicated.push_back(hash);
+    });
+    for (const std::uint64_t hash : duplicated) counts.mark_duplicated(hash);
+  }
+  if (i != in.size()) throw Error("ccnet_line_dedup: too many merged keys", LOOM_ERR_INTERNAL);
+}
+
+void LineDedup::dedup_document(Doc doc, std::size_t index, const DocumentLineCounts& counts) {
   const std::string_view content = doc.text();
   if (content.empty()) {
     doc.drop("empty_text");
@@ -97,7 +130,7 @@ void LineDedup::dedup_document(Doc doc, std::size_t index) {
   // DuplicatesRemover: a hash two documents have is zeroed; no surviving line drops the doc.
   std::size_t kept = 0;
   for (std::uint64_t& hash : hashes_) {
-    if (counts_.duplicated(hash)) {
+    if (counts.duplicated(hash)) {
       hash = 0;
     } else {
       ++kept;

@@ -1,7 +1,8 @@
 // ccnet_line_dedup: cc_net's paragraph dedup (dedup.py: HashesCollector, then DuplicatesRemover
-// and finalize_doc) over the stage's whole input, which plays the part of cc_net's hash group
-// (RedPajama ran hash_in_mem=1: one cc_net shard, i.e. one `loom run --task I/N` over a dump's
-// segments).
+// and finalize_doc) over a group of input: by default the stage's whole input (on many ranks,
+// the whole job's: the ranks exchange their line hashes); with group_shards N, each run of N
+// consecutive input shards (by shard index) on its own, as cc_net's hash group (RedPajama ran
+// hash_in_mem=1: the hashes of one cc_net shard, i.e. of its group of WET segments).
 //
 // First pass (observe): every line of every document is hashed (sha1 of normalize_for_dedup,
 // first 8 bytes, little-endian) and counted once per document. Second pass (process): a line
@@ -21,28 +22,47 @@
 #include <loom/plugin.hpp>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
 namespace loom::ccnet {
 
+struct LineDedupOptions {
+  std::int64_t group_shards = 0;
+
+  static constexpr auto fields = std::tuple(
+      field("group_shards", &LineDedupOptions::group_shards,
+            "0: one group, the whole input (of every rank of a distributed run); N: each run of "
+            "N consecutive input shards, by shard index, is deduplicated on its own (cc_net's "
+            "hash_in_mem)")
+          .min(0));
+};
+
 class LineDedup : public Deduper {
  public:
   static constexpr const char* name = "ccnet_line_dedup";
   static constexpr const char* summary =
-      "cc_net's line dedup: removes lines found in two or more documents of the whole input "
-      "(first copy too) and repeats within a document";
+      "cc_net's line dedup: removes lines found in two or more documents of the whole input, "
+      "or of each group of N shards (first copy too), and repeats within a document";
   static constexpr std::uint32_t flags = order_sensitive | whole_input;
-  using Options = NoOptions;
+  using Options = LineDedupOptions;
 
-  explicit LineDedup(const Options&) {}
+  explicit LineDedup(const Options& options) : options_(options) {}
   void observe(const Batch& batch) override;
   void process(Batch& batch) override;
 
- private:
-  void dedup_document(Doc doc, std::size_t index);
+  // On more than one rank (docs/guides/scale-out.md): each (group, line hash) with the number
+  // of this rank's documents that have it; a line the job's documents have twice is duplicated.
+  void export_keys(std::uint32_t round, KeyExport& out);
+  void import_keys(std::uint32_t round, const MergedKeys& in);
 
-  DocumentLineCounts counts_;
+ private:
+  std::uint64_t group_of(const Batch& batch) const;
+  void dedup_document(Doc doc, std::size_t index, const DocumentLineCounts& counts);
+
+  Options options_;
+  std::map<std::uint64_t, DocumentLineCounts> groups_;  // by group (shard index / group_shards)
   SeenInDocument seen_;
   std::vector<std::uint64_t> hashes_;
   std::vector<std::int64_t> line_ids_;

@@ -51,6 +51,16 @@ bool DocumentLineCounts::duplicated(std::uint64_t hash) const {
   return states_[slot(hash)] == kDuplicated;
 }
 
+void DocumentLineCounts::mark_duplicated(std::uint64_t hash) {
+  if (hash == 0) {
+    if (zero_state_ != kEmpty) zero_state_ = kDuplicated;
+    return;
+  }
+  if (keys_.empty()) return;
+  const std::size_t at = slot(hash);
+  if (states_[at] != kEmpty) states_[at] = kDuplicated;
+}
+
 void SeenInDocument::start(std::size_t lines) {
   std::size_t capacity = 16;
   while (capacity < 2 * lines) capacity *= 2;

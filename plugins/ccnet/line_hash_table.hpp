@@ -18,6 +18,17 @@ class DocumentLineCounts {
   bool duplicated(std::uint64_t hash) const;
   std::size_t size() const { return count_; }
 
+  // Across ranks (ccnet_line_dedup's key exchange): every hash added, with the documents that
+  // had it here (1, or 2 for two or more), in table order; then the hashes that the job's
+  // documents have twice or more.
+  template <class F>
+  void for_each(F&& visit) const {
+    if (zero_state_ != kEmpty) visit(std::uint64_t{0}, zero_state_);
+    for (std::size_t i = 0; i < keys_.size(); ++i)
+      if (states_[i] != kEmpty) visit(keys_[i], states_[i]);
+  }
+  void mark_duplicated(std::uint64_t hash);
+
  private:
   static constexpr std::uint8_t kEmpty = 0, kOnce = 1, kDuplicated = 2;
   std::size_t slot(std::uint64_t hash) const;

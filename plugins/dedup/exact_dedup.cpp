@@ -31,26 +31,58 @@ XXH128_hash_t hash_value(const Value& v) {
 ExactDedup::ExactDedup(const Options& options)
     : options_(options), key_is_text_(options.key == "text") {}
 
+std::optional<XXH128_hash_t> ExactDedup::key_of(const Doc& doc, std::size_t index) const {
+  if (key_is_text_) {
+    const std::string_view text = doc.text();
+    return XXH3_128bits(text.data(), text.size());
+  }
+  const std::optional<Value> value = doc.meta(options_.key);
+  if (value) return hash_value(*value);
+  if (options_.on_missing == "keep") return std::nullopt;
+  throw Error("document has no meta field '" + options_.key +
+                  "' (the exact_dedup key); set on_missing: keep to pass such documents",
+              LOOM_ERR_INVALID_INPUT, static_cast<std::int64_t>(index));
+}
+
 void ExactDedup::process(Batch& batch) {
   for (std::size_t i = 0; i < batch.size(); ++i) {
     Doc doc = batch[i];
     if (doc.dropped()) continue;
-    XXH128_hash_t hash;
-    if (key_is_text_) {
-      std::string_view text = doc.text();
-      hash = XXH3_128bits(text.data(), text.size());
-    } else {
-      std::optional<Value> value = doc.meta(options_.key);
-      if (!value) {
-        if (options_.on_missing == "keep") continue;
-        throw Error("document has no meta field '" + options_.key +
-                        "' (the exact_dedup key); set on_missing: keep to pass such documents",
-                    LOOM_ERR_INVALID_INPUT, static_cast<std::int64_t>(i));
-      }
-      hash = hash_value(*value);
-    }
-    if (!seen_.insert(hash).second) doc.drop("duplicate");
+    const std::optional<XXH128_hash_t> hash = key_of(doc, i);
+    if (hash && !seen_.insert(*hash).second) doc.drop("duplicate");
   }
+}
+
+void ExactDedup::observe(const Batch& batch) {
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const Doc doc = batch[i];
+    if (doc.dropped()) continue;
+    if (const std::optional<XXH128_hash_t> hash = key_of(doc, i))
+      first_shard_.try_emplace(*hash, batch.shard_index());
+  }
+}
+
+// One round: each distinct key with its first shard here. Ranks hold contiguous runs of shards
+// in order, so a key whose smallest shard over the job is below this rank's is a lower rank's.
+void ExactDedup::export_keys(std::uint32_t, KeyExport& out) {
+  out.layout(sizeof(XXH128_hash_t), 0, true);
+  exported_.assign(first_shard_.begin(), first_shard_.end());
+  first_shard_ = {};
+  for (const auto& [hash, shard] : exported_) {
+    XXH128_canonical_t key;
+    XXH128_canonicalFromHash(&key, hash);
+    out.add(&key, shard, 1);
+  }
+}
+
+void ExactDedup::import_keys(std::uint32_t, const MergedKeys& in) {
+  if (in.size() != exported_.size())
+    throw Error("exact_dedup: " + std::to_string(in.size()) + " merged keys for " +
+                    std::to_string(exported_.size()) + " exported",
+                LOOM_ERR_INTERNAL);
+  for (std::size_t i = 0; i < in.size(); ++i)
+    if (in.position(i) < exported_[i].second) seen_.insert(exported_[i].first);
+  exported_ = {};
 }
 
 }  // namespace loom::dedup

@@ -6,8 +6,12 @@
 #include <loom/plugin.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
+#include <utility>
+#include <vector>
 
 namespace loom::dedup {
 
@@ -34,7 +38,17 @@ class ExactDedup : public Deduper {
   explicit ExactDedup(const Options& options);
   void process(Batch& batch) override;
 
+  // On more than one rank (docs/guides/scale-out.md): observe() notes the shard of each key's
+  // first document on this rank; the exchange says which keys a lower rank (an earlier shard)
+  // has, and those count as seen before process() starts.
+  void observe(const Batch& batch) override;
+  void export_keys(std::uint32_t round, KeyExport& out);
+  void import_keys(std::uint32_t round, const MergedKeys& in);
+
  private:
+  // The document's key, or nullopt for a document without the meta field (on_missing: keep).
+  std::optional<XXH128_hash_t> key_of(const Doc& doc, std::size_t index) const;
+
   struct HashOf {
     std::size_t operator()(const XXH128_hash_t& h) const { return h.low64; }
   };
@@ -47,6 +61,8 @@ class ExactDedup : public Deduper {
   Options options_;
   bool key_is_text_;
   std::unordered_set<XXH128_hash_t, HashOf, Same> seen_;
+  std::unordered_map<XXH128_hash_t, std::uint64_t, HashOf, Same> first_shard_;
+  std::vector<std::pair<XXH128_hash_t, std::uint64_t>> exported_;
 };
 
 }  // namespace loom::dedup

@@ -13,7 +13,10 @@
 
 #include <loom/plugin.hpp>
 
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace loom::dedup {
 
@@ -49,6 +52,11 @@ class UrlDigestDedup : public Deduper {
   void observe(const Batch& batch) override;
   void process(Batch& batch) override;
 
+  // On more than one rank (docs/guides/scale-out.md), three rounds: no file may span ranks; the
+  // job's first entry of each digest; the URLs some rank keeps.
+  void export_keys(std::uint32_t round, KeyExport& out);
+  void import_keys(std::uint32_t round, const MergedKeys& in);
+
  private:
   // The document's URL and digest, or false (on_missing: keep) when one is missing.
   bool key_of(const Doc& doc, std::size_t record, std::string_view& url,
@@ -57,6 +65,11 @@ class UrlDigestDedup : public Deduper {
   Options options_;
   UrlDigestIndex index_;
   bool decided_ = false;
+  // Across ranks: the shard of the first record observed here orders this rank's walk among
+  // the job's; the round's exported hashes and positions, in export order.
+  std::optional<std::uint64_t> first_shard_;
+  std::vector<std::pair<XXH128_hash_t, std::uint64_t>> exported_;
+  std::vector<XXH128_hash_t> exported_urls_;
 };
 
 }  // namespace loom::dedup

@@ -35,6 +35,54 @@ void UrlDigestIndex::decide() {
   file_index_.clear();
 }
 
+std::vector<std::pair<XXH128_hash_t, std::uint64_t>> UrlDigestIndex::first_digests() const {
+  std::vector<std::pair<XXH128_hash_t, std::uint64_t>> firsts;
+  HashSet seen;
+  std::uint64_t walked = 0;
+  for (const FileDict& dict : files_)
+    for (const auto& entry : dict.entries) {
+      if (seen.insert(entry.second).second) firsts.emplace_back(entry.second, walked);
+      ++walked;
+    }
+  return firsts;
+}
+
+void UrlDigestIndex::decide_digests(const std::vector<bool>& won) {
+  if (decided_) throw std::logic_error("UrlDigestIndex::decide_digests after decide");
+  HashSet seen;
+  std::size_t first = 0;
+  for (const FileDict& dict : files_)
+    for (const auto& [url, digest] : dict.entries) {
+      if (!seen.insert(digest).second) continue;
+      if (first >= won.size()) throw std::logic_error("UrlDigestIndex::decide_digests: too few");
+      if (won[first++]) kept_urls_.insert(url);
+    }
+}
+
+std::vector<std::pair<XXH128_hash_t, bool>> UrlDigestIndex::urls() const {
+  std::vector<std::pair<XXH128_hash_t, bool>> all;
+  HashSet seen;
+  for (const FileDict& dict : files_)
+    for (const auto& entry : dict.entries)
+      if (seen.insert(entry.first).second)
+        all.emplace_back(entry.first, kept_urls_.contains(entry.first));
+  return all;
+}
+
+void UrlDigestIndex::keep_urls(const std::vector<XXH128_hash_t>& kept) {
+  if (decided_) throw std::logic_error("UrlDigestIndex::keep_urls after decide");
+  decided_ = true;
+  kept_urls_ = HashSet(kept.begin(), kept.end());
+  files_.clear();
+  file_index_.clear();
+}
+
+std::vector<XXH128_hash_t> UrlDigestIndex::file_hashes() const {
+  std::vector<XXH128_hash_t> hashes;
+  for (const auto& entry : file_index_) hashes.push_back(entry.first);
+  return hashes;
+}
+
 bool UrlDigestIndex::keeps(std::string_view url) const {
   if (!decided_) throw std::logic_error("UrlDigestIndex::keeps before decide");
   return kept_urls_.contains(hash_of(url));

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 namespace loom::dedup {
@@ -33,6 +34,21 @@ class UrlDigestIndex {
 
   // After decide(): whether records with this URL are kept.
   bool keeps(std::string_view url) const;
+
+  // The same decision over the ranks of a distributed run, where each rank observed whole files
+  // and the job walks the ranks' files in rank order (url_digest_dedup.cpp drives the exchange):
+  // 1. first_digests(): the digest of each entry that is its digest's first here, with its
+  //    index in this rank's walk, in walk order;
+  // 2. decide_digests(won): won[k] says the k-th of those is the job's first entry of its
+  //    digest; its URL is kept here;
+  // 3. urls(): every distinct URL here, with whether this rank keeps it;
+  // 4. keep_urls(kept): the URLs the job keeps (any rank kept them); the index is decided.
+  std::vector<std::pair<XXH128_hash_t, std::uint64_t>> first_digests() const;
+  void decide_digests(const std::vector<bool>& won);
+  std::vector<std::pair<XXH128_hash_t, bool>> urls() const;
+  void keep_urls(const std::vector<XXH128_hash_t>& kept);
+  // The hashes of the files observed (to check that no file spans ranks).
+  std::vector<XXH128_hash_t> file_hashes() const;
 
   std::size_t files() const { return files_.size(); }
   std::size_t kept_urls() const { return kept_urls_.size(); }

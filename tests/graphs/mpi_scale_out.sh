@@ -11,69 +11,16 @@
 #   kill_resume   kill -9 of rank 1 at random moments (several attempts): mpirun ends the job naming
 #                 the rank and host; rerunning resumes each rank from its own manifest to output
 #                 byte-identical to one process, leaving no manifest or temporary file.
-#   refuse_dedup  a graph with exact_dedup on 2 ranks is refused (exit 78 on every rank, one
-#                 error naming the node), writing nothing, and so is a sink writing one file for
-#                 all shards; on 1 rank the dedup graph runs as one process.
+#   refuse_dedup  a graph with minhash_dedup (which cannot exchange its keys across ranks) on 2
+#                 ranks is refused (exit 78 on every rank, one error naming the node), writing
+#                 nothing, and so is a sink writing one file for all shards; on 1 rank the dedup
+#                 graph runs as one process. (Dedup across ranks: mpi_dedup.sh.)
 # Skips, saying what is missing, without mpirun or when loom was built without MPI.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 case_name=${1:?case}
 
-command -v mpirun >/dev/null || skip "mpirun not found (install openmpi-bin and libopenmpi-dev)"
+source "$tests_dir/mpi_lib.sh"
 graph=$LOOM_SOURCE_DIR/graphs/redpajama/c4.yaml
-rc_dir=$tmp/rc
-
-# mpi_run NAME R ARGS...: `mpirun -n R loom ARGS`, like loom_run (sets $rc, $last_err), and each
-# rank's exit code in $rc_dir/rank<N>.
-mpi_run() {
-  local name=$1 ranks=$2
-  shift 2
-  rm -rf "$rc_dir"
-  mkdir -p "$rc_dir"
-  rc=0
-  MPI_RC_DIR=$rc_dir mpirun --oversubscribe --allow-run-as-root --bind-to none -n "$ranks" \
-    -x MPI_RC_DIR bash "$tests_dir/mpi_rank.sh" "$LOOM" "$@" --plugin-path "$LOOM_PLUGIN_DIR" \
-    >"$tmp/$name.out" 2>"$tmp/$name.err" </dev/null || rc=$?
-  last_err=$tmp/$name.err
-}
-
-# expect_rank_codes R WANT WHAT: every one of the R ranks exited WANT.
-expect_rank_codes() {
-  local ranks=$1 want=$2 what=$3 r got
-  for ((r = 0; r < ranks; r++)); do
-    got=$(cat "$rc_dir/rank$r" 2>/dev/null || echo missing)
-    [[ "$got" == "$want" ]] || fail "$what: rank $r exited $got, expected $want (stderr: $last_err)"
-  done
-  pass "$what: all $ranks ranks exited $want"
-}
-
-# count_matches REGEX FILE: lines of FILE matching REGEX.
-count_matches() { grep -Ec -- "$1" "$2" || true; }
-
-# A graph that does not exist: loom joins the job (or says it cannot) before it reads the graph.
-mpi_run probe 1 run "$tmp/no-such-graph.yaml"
-if grep -q "built without MPI" "$last_err"; then
-  skip "this loom was built without MPI (CMake found no MPI: install libopenmpi-dev, reconfigure)"
-fi
-grep -q "no-such-graph.yaml" "$last_err" || { cat "$last_err" >&2; fail "mpirun -n 1 loom run: unexpected output"; }
-
-# stats_totals_equal SINGLE JOB RANKS: the job's stats.json counts what the single run's does, and
-# has one entry per rank adding up to it.
-stats_totals_equal() {
-  "$PYTHON" - "$1" "$2" "$3" <<'PY'
-import json, sys
-single, job, ranks = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), int(sys.argv[3])
-for key in ("status", "shards_total", "shards_done", "docs_read", "bytes_read"):
-    assert single[key] == job[key], f"{key}: single {single[key]}, job {job[key]}"
-for a, b in zip(single["nodes"], job["nodes"], strict=True):
-    for key in ("id", "batches", "docs_in", "docs_kept", "docs_dropped", "dropped_by_reason", "bytes_in"):
-        assert a[key] == b[key], f"node {a['id']} {key}: single {a[key]}, job {b[key]}"
-assert len(job["ranks"]) == ranks, f"{len(job['ranks'])} rank entries, expected {ranks}"
-assert [r["rank"] for r in job["ranks"]] == list(range(ranks))
-assert sum(r["docs_read"] for r in job["ranks"]) == job["docs_read"]
-assert sum(r["shards_done"] for r in job["ranks"]) == job["shards_done"]
-assert "ranks" not in single
-PY
-}
 
 case "$case_name" in
 parity)
@@ -254,13 +201,13 @@ plugins: [io, dedup]
 sources:
   read: { type: jsonl_source, with: { paths: ["$data/c4/*.json.gz"] } }
 dedupers:
-  same_text: { type: exact_dedup, inputs: [read] }
+  same_text: { type: minhash_dedup, inputs: [read] }
 sinks:
   write: { type: jsonl_sink, inputs: [same_text], with: { path: "$tmp/out/{shard}.jsonl" } }
 YAML
   mpi_run refused 2 run "$tmp/dedup.yaml"
-  expect_rank_codes 2 78 "exact_dedup on 2 ranks"
-  [[ $(count_matches "error: node 'same_text' \(exact_dedup\) is a deduper" "$last_err") == 1 ]] ||
+  expect_rank_codes 2 78 "minhash_dedup on 2 ranks"
+  [[ $(count_matches "error: node 'same_text' \(minhash_dedup\) is a deduper" "$last_err") == 1 ]] ||
     { cat "$last_err" >&2; fail "the refusal is not printed exactly once"; }
   pass "the refusal names the node, once"
   [[ ! -e "$tmp/out" ]] || fail "a refused run wrote $(ls "$tmp/out")"
@@ -275,7 +222,7 @@ YAML
   [[ ! -e "$tmp/out" ]] || fail "a refused run wrote $(ls "$tmp/out")"
   pass "a sink writing one file for all shards is refused, once, writing nothing"
   mpi_run one_rank 1 run "$tmp/dedup.yaml"
-  expect_rc 0 "exact_dedup on 1 rank"
+  expect_rc 0 "minhash_dedup on 1 rank"
   [[ -n "$(ls "$tmp/out")" ]] || fail "one rank wrote nothing"
   pass "on 1 rank the graph runs"
   ;;

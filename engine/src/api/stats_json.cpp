@@ -118,6 +118,7 @@ std::string stats_to_json(const RunStats& stats) {
       rank.field("docs_read", r.docs_read);
       rank.field("bytes_read", r.bytes_read);
       rank.field("busy_seconds", r.busy_seconds);
+      rank.field("bytes_exchanged", r.bytes_exchanged);
       rank.field("wall_seconds", r.wall_seconds);
       rank.close();
     }

@@ -74,6 +74,7 @@ void combine_ranks(Job& job, RunReport& report) {
   mine.host = job.host();
   mine.exit_code = report.exit_code;
   mine.stopped_by_peer = stopped_by_peer;
+  mine.bytes_exchanged = job.bytes_exchanged();
   mine.stats = report.stats;
   mine.diagnostics = report.diagnostics;
   const std::vector<std::string> parts = job.gather_at_root(encode_rank_report(mine));

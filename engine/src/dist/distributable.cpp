@@ -25,6 +25,7 @@ std::string why_not_distributable(const BoundNode& node) {
     return "does not name its outputs by input shard ({shard} in none of its options): every "
            "rank would write the same files, each replacing the others'";
   }
+  if (exchanges_keys_across_ranks(info)) return {};
   const char* what = info.kind == NodeKind::deduper ? "is a deduper"
                      : info.whole_input()           ? "sees its whole input before it emits"
                      : info.order_sensitive()       ? "keeps state from one batch to the next"
@@ -32,10 +33,18 @@ std::string why_not_distributable(const BoundNode& node) {
   if (what == nullptr) return {};
   return std::string(what) +
          ": each rank would see only its share of the input, so its decisions would differ "
-         "from one process's; loom cannot yet exchange its state across ranks";
+         "from one process's; this component cannot exchange its keys across ranks (it has no "
+         "export_keys/import_keys, plugin ABI 1.3)";
 }
 
 }  // namespace
+
+bool exchanges_keys_across_ranks(const ComponentInfo& info) {
+  return info.kind != NodeKind::source && info.kind != NodeKind::sink &&
+         info.has(&loom_component::export_keys) && info.has(&loom_component::import_keys) &&
+         info.component->export_keys != nullptr && info.component->import_keys != nullptr &&
+         info.has(&loom_component::observe) && info.component->observe != nullptr;
+}
 
 void refuse_undistributable_nodes(const BoundGraph& graph, int rank_count,
                                   std::vector<Diagnostic>& diagnostics) {

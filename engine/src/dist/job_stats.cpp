@@ -97,6 +97,7 @@ RankStats rank_entry(int rank, const RankReport& r) {
   entry.bytes_read = r.stats.bytes_read;
   for (const NodeStats& n : r.stats.nodes) entry.busy_seconds += n.busy_seconds;
   entry.wall_seconds = r.stats.wall_seconds;
+  entry.bytes_exchanged = r.bytes_exchanged;
   return entry;
 }
 

@@ -147,6 +147,7 @@ std::string encode_rank_report(const RankReport& report) {
   w.str(report.host);
   w.i64(report.exit_code);
   w.u64(report.stopped_by_peer ? 1 : 0);
+  w.u64(report.bytes_exchanged);
   const RunStats& s = report.stats;
   w.str(s.graph);
   w.str(s.status);
@@ -187,6 +188,7 @@ RankReport decode_rank_report(const std::string& bytes) {
   report.host = r.str();
   report.exit_code = r.i32();
   report.stopped_by_peer = r.u64() != 0;
+  report.bytes_exchanged = r.u64();
   RunStats& s = report.stats;
   s.graph = r.str();
   s.status = r.str();

@@ -12,7 +12,8 @@ namespace loom::dist {
 struct RankReport {
   std::string host;
   int exit_code = 0;
-  bool stopped_by_peer = false;  // interrupted because another rank failed
+  bool stopped_by_peer = false;       // interrupted because another rank failed
+  std::uint64_t bytes_exchanged = 0;  // dedupers' keys sent to and received from other ranks
   RunStats stats;
   std::vector<Diagnostic> diagnostics;
 };

@@ -7,6 +7,7 @@
 #include "runtime/component_instance.hpp"
 #include "runtime/exclusions.hpp"
 #include "runtime/host_table.hpp"
+#include "runtime/key_exchange_stage.hpp"
 #include "runtime/meta_sampler.hpp"
 #include "runtime/node_counters.hpp"
 #include "runtime/reorderer.hpp"
@@ -254,7 +255,7 @@ class Run {
         flow::make_edge(*s.limiter, *s.dispatch);
         continue;
       }
-      if (info.whole_input()) {
+      if (whole_input(info)) {
         build_whole_input(i, in_flight);
         continue;
       }
@@ -316,7 +317,7 @@ class Run {
       for (const auto& input : graph_.nodes[at].inputs) {
         if (seen[input.from]) continue;
         seen[input.from] = true;
-        if (graph_.nodes[input.from].component->whole_input()) w.upstream.push_back(input.from);
+        if (whole_input(*graph_.nodes[input.from].component)) w.upstream.push_back(input.from);
         stack.push_back(input.from);
       }
     }
@@ -508,8 +509,25 @@ class Run {
       if (complete) ready.push_back(&n);
     }
     for (NodeRuntime* n : ready) n->whole->started = true;
+    for (NodeRuntime* n : ready)
+      if (!exchange_keys_across_ranks(*n)) return false;
     for (NodeRuntime* n : ready) n->whole->replay->activate();
     return !ready.empty();
+  }
+
+  // A stage that exchanges keys across ranks (key_exchange_stage.hpp) runs whole-input there.
+  bool whole_input(const ComponentInfo& info) const {
+    return info.whole_input() || exchanges_keys(info, settings_.rank_count);
+  }
+
+  // Between the passes of such a stage: the job's keys, so its decisions are one process's.
+  bool exchange_keys_across_ranks(NodeRuntime& n) {
+    if (!exchanges_keys(n.instance->info(), settings_.rank_count)) return true;
+    const KeyExchangeOutcome outcome = exchange_stage_keys(*n.instance);
+    if (outcome.error.empty()) return true;
+    if (outcome.peer_left) interrupted_ = true;
+    report_once(n, outcome.error);
+    return false;
   }
 
   void process(NodeRuntime& n, Delivery d) {
@@ -739,7 +757,7 @@ class Run {
         if (&other == &n || other.bound->source != i) continue;
         if (other.kind == NodeKind::sink) oldest = std::min(oldest, other.resume_written);
         // Stages with state across batches must see every document again.
-        if (other.instance->info().order_sensitive() || other.instance->info().whole_input())
+        if (other.instance->info().order_sensitive() || whole_input(other.instance->info()))
           replay_all = true;
       }
       if (oldest == std::numeric_limits<std::int64_t>::max()) oldest = -1;

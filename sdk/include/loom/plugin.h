@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 #define LOOM_ABI_MAJOR 1
-#define LOOM_ABI_MINOR 2
+#define LOOM_ABI_MINOR 3
 
 #ifdef __cplusplus
 extern "C" {
@@ -354,6 +354,28 @@ typedef struct loom_component {
   /* ABI 1.1. Components with LOOM_FLAG_WHOLE_INPUT: the first pass over one input batch, before
    * any process() call. Reads only: the documents must not be changed. Optional. */
   int (*observe)(void* self, const loom_batch* batch, loom_error* err);
+
+  /* -- ABI 1.3 ----------------------------------------------------------------------------- */
+  /* Dedup across the ranks of a distributed run (docs/guides/scale-out.md). A deduper with both
+   * decides over the whole job on more than one rank (without them it is refused there); on one
+   * rank they are never called. The engine moves bytes; the plugin keeps its keys and its rules.
+   *
+   * On more than one rank the stage runs whole-input: observe() (which must be set) sees every
+   * input batch of the rank. Then, for round = 0, 1, ... until the plugin sets *last_round:
+   * export_keys appends to `out` records of key_bytes of key (well-mixed bytes, e.g. a hash),
+   * a uint64_t position, a uint64_t count and payload_bytes of payload (native byte order, no
+   * padding). The engine sends each record to its key's owner rank, which merges the records of
+   * all ranks per key: count is the sum (saturating), position the smallest (ties: the lower
+   * rank), payload that record's. import_keys then gets, for each record the rank exported, in
+   * export order, the merged uint64_t position, uint64_t count and payload_bytes of payload
+   * (the round's payload_bytes is passed back).
+   * Then process() runs as usual. A position is the plugin's global order (e.g. shard index):
+   * every rank's shards come after those of lower ranks. The number of rounds and the widths
+   * must follow from the options alone: every rank makes the same calls. */
+  int (*export_keys)(void* self, uint32_t round, loom_buffer* out, uint32_t* key_bytes,
+                     uint32_t* payload_bytes, int32_t* last_round, loom_error* err);
+  int (*import_keys)(void* self, uint32_t round, loom_str merged, uint32_t payload_bytes,
+                     loom_error* err);
 } loom_component;
 
 typedef struct loom_plugin {

@@ -92,10 +92,12 @@ RankReport sample_rank(const std::string& host, std::uint64_t docs, double busy)
 TEST_CASE("a rank's report survives the wire unchanged") {
   RankReport sent = sample_rank("node-7", 50, 1.5);
   sent.stopped_by_peer = true;
+  sent.bytes_exchanged = 123456789012ULL;
   const RankReport got = loom::dist::decode_rank_report(loom::dist::encode_rank_report(sent));
   CHECK(got.host == "node-7");
   CHECK(got.exit_code == 1);
   CHECK(got.stopped_by_peer);
+  CHECK(got.bytes_exchanged == 123456789012ULL);
   CHECK(loom::stats_to_json(got.stats) == loom::stats_to_json(sent.stats));
   REQUIRE(got.stats.nodes.size() == 1);
   REQUIRE(got.stats.nodes[0].meta_fields.size() == 1);
@@ -119,8 +121,9 @@ TEST_CASE("truncated or padded report bytes are refused, not misread") {
 }
 
 TEST_CASE("the job's statistics add the ranks' counters up and list each rank") {
-  const loom::RunStats job =
-      loom::dist::merge_rank_stats({sample_rank("a", 50, 1.0), sample_rank("b", 30, 2.0)});
+  RankReport b = sample_rank("b", 30, 2.0);
+  b.bytes_exchanged = 4096;
+  const loom::RunStats job = loom::dist::merge_rank_stats({sample_rank("a", 50, 1.0), b});
   CHECK(job.docs_read == 80);
   CHECK(job.bytes_read == 800);
   CHECK(job.shards_done == 4);
@@ -142,6 +145,8 @@ TEST_CASE("the job's statistics add the ranks' counters up and list each rank") 
   CHECK(job.ranks[1].host == "b");
   CHECK(job.ranks[1].docs_read == 30);
   CHECK(job.ranks[1].status == "failed");
+  CHECK(job.ranks[1].bytes_exchanged == 4096);
+  CHECK(job.ranks[0].bytes_exchanged == 0);
   // Timeline on the longest rank's grid (t = 2): rank a's point at t = 1 counts too.
   REQUIRE(job.timeline.size() == 1);
   CHECK(job.timeline[0].docs_read == 80);
@@ -190,6 +195,11 @@ class FakeRoot final : public loom::dist::Job {
     for (const RankReport& r : others_) parts.push_back(loom::dist::encode_rank_report(r));
     return parts;
   }
+  bool begin_key_exchange(bool) override { return false; }
+  std::vector<std::string> all_to_all(const std::vector<std::string>&) override {
+    throw std::logic_error("no key exchange in this test");
+  }
+  std::uint64_t bytes_exchanged() const override { return 0; }
 
  private:
   std::vector<RankReport> others_;

@@ -47,6 +47,7 @@ struct RankStats {
   std::uint64_t bytes_read = 0;
   double busy_seconds = 0;  // summed over the rank's nodes
   double wall_seconds = 0;
+  std::uint64_t bytes_exchanged = 0;  // sent to and received from other ranks (dedup keys)
 };
 
 struct RunStats {

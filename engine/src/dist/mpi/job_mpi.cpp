@@ -3,9 +3,10 @@
 
 #include <mpi.h>
 
+#include <algorithm>
 #include <atomic>
-
 #include <chrono>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 
@@ -14,6 +15,14 @@ namespace loom::dist {
 namespace {
 
 constexpr int kStopTag = 7101;  // "another rank failed: stop"
+
+// What a rank brings to a key exchange step (the largest over the ranks wins).
+constexpr int kExchangeReady = 0;
+constexpr int kExchangeLeftFailed = 1;  // its run failed: no more steps from it
+constexpr int kExchangeLeftDone = 2;    // its run is over: it has no more steps
+
+// Bytes one rank sends all others in one MPI_Alltoallv of all_to_all (bounds its buffers).
+constexpr std::size_t kExchangeRoundBytes = std::size_t{64} << 20;
 
 class MpiJob final : public Job {
  public:
@@ -27,13 +36,17 @@ class MpiJob final : public Job {
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
     MPI_Comm_size(MPI_COMM_WORLD, &size_);
+    check(MPI_Comm_dup(MPI_COMM_WORLD, &exchange_), "MPI_Comm_dup");
     char name[MPI_MAX_PROCESSOR_NAME] = {};
     int length = 0;
     MPI_Get_processor_name(name, &length);
     host_.assign(name, static_cast<std::size_t>(length));
+    set_joined_job(this);
   }
   ~MpiJob() override {
+    set_joined_job(nullptr);
     stop_watcher();
+    MPI_Comm_free(&exchange_);
     MPI_Finalize();
   }
 
@@ -50,7 +63,11 @@ class MpiJob final : public Job {
     watcher_ = std::thread([this, &stop] {
       while (!quit_.load()) {
         int arrived = 0;
-        MPI_Test(&receive_, &arrived, MPI_STATUS_IGNORE);
+        {
+          // A key exchange on the main thread may be calling MPI (thread level "serialized").
+          std::lock_guard lock(mpi_mutex_);
+          MPI_Test(&receive_, &arrived, MPI_STATUS_IGNORE);
+        }
         if (arrived != 0) {
           received_ = 1;
           stop.store(true);
@@ -62,7 +79,10 @@ class MpiJob final : public Job {
   }
 
   bool end_stop_watch(bool failed) override {
-    if (!watching_) return false;
+    if (!watching_) {
+      leave_key_exchange(failed);
+      return left_by_peer_;
+    }
     stop_watcher();
     watching_ = false;
     if (received_ == 0) {
@@ -82,6 +102,9 @@ class MpiJob final : public Job {
       sends.emplace_back();
       check(MPI_Isend(&me, 1, MPI_INT, r, kStopTag, MPI_COMM_WORLD, &sends.back()), "MPI_Isend");
     }
+    // After the stops went out (ranks still reading see them), before the next collective
+    // (ranks waiting in a key exchange step must be released first).
+    leave_key_exchange(failed);
     // Every stop sent to this rank must be received before MPI_Finalize: as many as there were
     // announcing ranks other than this one.
     int mine = announce ? 1 : 0;
@@ -96,8 +119,78 @@ class MpiJob final : public Job {
     if (!sends.empty())
       check(MPI_Waitall(static_cast<int>(sends.size()), sends.data(), MPI_STATUSES_IGNORE),
             "MPI_Waitall");
-    return stopped_by_peer;
+    return stopped_by_peer || left_by_peer_;
   }
+
+  bool begin_key_exchange(bool ready) override {
+    if (!exchange_open_) return false;
+    std::lock_guard lock(mpi_mutex_);
+    int state = ready ? kExchangeReady : kExchangeLeftFailed, agreed = 0;
+    check(MPI_Allreduce(&state, &agreed, 1, MPI_INT, MPI_MAX, exchange_), "MPI_Allreduce");
+    if (agreed == kExchangeReady) return true;
+    exchange_open_ = false;
+    left_by_peer_ = ready;
+    return false;
+  }
+
+  std::vector<std::string> all_to_all(const std::vector<std::string>& to) override {
+    std::lock_guard lock(mpi_mutex_);
+    const auto ranks = static_cast<std::size_t>(size_);
+    if (to.size() != ranks) throw std::logic_error("all_to_all: one string per rank expected");
+    std::vector<long long> send_sizes(ranks), receive_sizes(ranks);
+    for (std::size_t r = 0; r < ranks; ++r) send_sizes[r] = static_cast<long long>(to[r].size());
+    check(MPI_Alltoall(send_sizes.data(), 1, MPI_LONG_LONG, receive_sizes.data(), 1, MPI_LONG_LONG,
+                       exchange_),
+          "MPI_Alltoall");
+    std::vector<std::string> from(ranks);
+    for (std::size_t r = 0; r < ranks; ++r)
+      from[r].resize(static_cast<std::size_t>(receive_sizes[r]));
+    // Each round moves at most `slice` bytes between each pair of ranks.
+    const auto slice =
+        static_cast<long long>(std::max<std::size_t>(kExchangeRoundBytes / ranks, 1 << 16));
+    long long largest = 0;
+    for (std::size_t r = 0; r < ranks; ++r)
+      largest = std::max({largest, send_sizes[r], receive_sizes[r]});
+    int rounds = static_cast<int>((largest + slice - 1) / slice), agreed_rounds = 0;
+    check(MPI_Allreduce(&rounds, &agreed_rounds, 1, MPI_INT, MPI_MAX, exchange_), "MPI_Allreduce");
+    std::vector<int> send_counts(ranks), send_at(ranks), receive_counts(ranks), receive_at(ranks);
+    std::string out, in;
+    for (int round = 0; round < agreed_rounds; ++round) {
+      const long long begin = round * slice;
+      const auto part = [&](long long size) {
+        return static_cast<int>(std::clamp(size - begin, 0LL, slice));
+      };
+      out.clear();
+      int in_total = 0;
+      for (std::size_t r = 0; r < ranks; ++r) {
+        send_counts[r] = part(send_sizes[r]);
+        send_at[r] = static_cast<int>(out.size());
+        if (send_counts[r] > 0)
+          out.append(to[r], static_cast<std::size_t>(begin),
+                     static_cast<std::size_t>(send_counts[r]));
+        receive_counts[r] = part(receive_sizes[r]);
+        receive_at[r] = in_total;
+        in_total += receive_counts[r];
+      }
+      in.resize(static_cast<std::size_t>(in_total));
+      check(MPI_Alltoallv(out.data(), send_counts.data(), send_at.data(), MPI_BYTE, in.data(),
+                          receive_counts.data(), receive_at.data(), MPI_BYTE, exchange_),
+            "MPI_Alltoallv");
+      for (std::size_t r = 0; r < ranks; ++r) {
+        if (receive_counts[r] == 0) continue;
+        from[r].replace(
+            static_cast<std::size_t>(begin), static_cast<std::size_t>(receive_counts[r]), in,
+            static_cast<std::size_t>(receive_at[r]), static_cast<std::size_t>(receive_counts[r]));
+      }
+    }
+    for (std::size_t r = 0; r < ranks; ++r) {
+      if (static_cast<int>(r) == rank_) continue;
+      bytes_exchanged_ += static_cast<std::uint64_t>(send_sizes[r] + receive_sizes[r]);
+    }
+    return from;
+  }
+
+  std::uint64_t bytes_exchanged() const override { return bytes_exchanged_; }
 
   int max_over_ranks(int value) override {
     int result = 0;
@@ -140,6 +233,15 @@ class MpiJob final : public Job {
                              " failed: " + std::string(text, static_cast<std::size_t>(length)));
   }
 
+  // The last step of the key exchange's agreement: releases ranks waiting in a step for this
+  // one. Every rank makes it once (unless the exchange closed before), so the steps match.
+  void leave_key_exchange(bool failed) {
+    if (!exchange_open_) return;
+    exchange_open_ = false;
+    int state = failed ? kExchangeLeftFailed : kExchangeLeftDone, agreed = 0;
+    check(MPI_Allreduce(&state, &agreed, 1, MPI_INT, MPI_MAX, exchange_), "MPI_Allreduce");
+  }
+
   void stop_watcher() {
     if (!watcher_.joinable()) return;
     quit_ = true;
@@ -158,6 +260,11 @@ class MpiJob final : public Job {
   int stop_from_ = 0;
   int received_ = 0;  // stops received (0 or 1: one receive is posted)
   bool stopped_during_run_ = false;
+  MPI_Comm exchange_ = MPI_COMM_NULL;  // the key exchange's own communicator
+  std::mutex mpi_mutex_;               // the watcher's MPI calls vs the key exchange's
+  bool exchange_open_ = true;
+  bool left_by_peer_ = false;  // another rank's failure ended a key exchange step
+  std::uint64_t bytes_exchanged_ = 0;
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <loom/sdk/components.hpp>
 #include <loom/sdk/host.hpp>
+#include <loom/sdk/key_exchange.hpp>
 #include <loom/sdk/options.hpp>
 
 #include <array>
@@ -81,6 +82,24 @@ struct Trampolines {
       static_cast<T*>(self)->observe(b);
     });
   }
+  static int export_keys(void* self, std::uint32_t round, loom_buffer* out,
+                         std::uint32_t* key_bytes, std::uint32_t* payload_bytes,
+                         std::int32_t* last_round, loom_error* err) {
+    return guarded(err, [&] {
+      KeyExport records;
+      static_cast<T*>(self)->export_keys(round, records);
+      host().buffer_append(out, to_c(records.bytes()));
+      *key_bytes = records.key_bytes();
+      *payload_bytes = records.payload_bytes();
+      *last_round = records.last() ? 1 : 0;
+    });
+  }
+  static int import_keys(void* self, std::uint32_t round, loom_str merged,
+                         std::uint32_t payload_bytes, loom_error* err) {
+    return guarded(err, [&] {
+      static_cast<T*>(self)->import_keys(round, MergedKeys(to_sv(merged), payload_bytes));
+    });
+  }
   static int list_shards(void* self, loom_list* out, loom_error* err) {
     return guarded(err, [&] {
       for (const std::string& s : static_cast<T*>(self)->shards()) host().list_push(out, to_c(s));
@@ -134,6 +153,11 @@ struct Trampolines {
     if constexpr (std::is_base_of_v<Transform, T>) {
       c.process = &process;
       if constexpr ((T::flags & whole_input) != 0) c.observe = &observe;
+      if constexpr (ExchangesKeys<T>) {
+        c.observe = &observe;  // the first pass of a distributed run
+        c.export_keys = &export_keys;
+        c.import_keys = &import_keys;
+      }
     }
     if constexpr (std::is_base_of_v<Source, T>) {
       c.list_shards = &list_shards;

@@ -1,0 +1,126 @@
+#include "dist/key_exchange.hpp"
+
+#include <cstring>
+#include <stdexcept>
+#include <unordered_map>
+
+namespace loom::dist {
+
+namespace {
+
+std::uint64_t u64_at(const char* at) {
+  std::uint64_t value = 0;
+  std::memcpy(&value, at, sizeof value);
+  return value;
+}
+
+void append_u64(std::string& out, std::uint64_t value) {
+  char raw[sizeof value];
+  std::memcpy(raw, &value, sizeof value);
+  out.append(raw, sizeof raw);
+}
+
+void check_width(std::size_t bytes, const KeyLayout& layout, const char* what) {
+  if (layout.key_bytes == 0 || bytes % layout.record_bytes() != 0)
+    throw std::runtime_error(std::string(what) + ": " + std::to_string(bytes) +
+                             " bytes are not whole records of " +
+                             std::to_string(layout.record_bytes()) + " bytes (key " +
+                             std::to_string(layout.key_bytes) + ")");
+}
+
+struct Merged {
+  std::uint64_t position = 0;
+  std::uint64_t count = 0;
+  std::string_view payload;
+};
+
+}  // namespace
+
+int owner_of(std::string_view key, int ranks) {
+  // FNV-1a, then a splitmix64 finalizer: keys are usually hashes already, but a key whose low
+  // bytes are structured must still spread evenly.
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (const char c : key) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ULL;
+  }
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebULL;
+  h ^= h >> 31;
+  return static_cast<int>(h % static_cast<std::uint64_t>(ranks));
+}
+
+std::vector<std::string> merge_at_owner(const std::vector<std::string>& received,
+                                        const KeyLayout& layout) {
+  const std::size_t width = layout.record_bytes();
+  std::size_t total = 0;
+  for (const std::string& part : received) {
+    check_width(part.size(), layout, "key exchange");
+    total += part.size() / width;
+  }
+  std::unordered_map<std::string_view, Merged> merged;
+  merged.reserve(total);
+  for (const std::string& part : received) {
+    for (std::size_t at = 0; at < part.size(); at += width) {
+      const std::string_view key(part.data() + at, layout.key_bytes);
+      const char* summary = part.data() + at + layout.key_bytes;
+      const std::uint64_t position = u64_at(summary), count = u64_at(summary + 8);
+      const std::string_view payload(summary + 16, layout.payload_bytes);
+      const auto [it, added] = merged.try_emplace(key, Merged{position, count, payload});
+      if (added) continue;
+      Merged& m = it->second;
+      m.count = m.count + count < m.count ? UINT64_MAX : m.count + count;
+      if (position < m.position) {
+        m.position = position;
+        m.payload = payload;
+      }
+    }
+  }
+  std::vector<std::string> replies(received.size());
+  for (std::size_t r = 0; r < received.size(); ++r) {
+    const std::string& part = received[r];
+    replies[r].reserve(part.size() / width * layout.merged_bytes());
+    for (std::size_t at = 0; at < part.size(); at += width) {
+      const Merged& m = merged.at(std::string_view(part.data() + at, layout.key_bytes));
+      append_u64(replies[r], m.position);
+      append_u64(replies[r], m.count);
+      replies[r].append(m.payload);
+    }
+  }
+  return replies;
+}
+
+std::string exchange_keys(Job& job, std::string_view records, const KeyLayout& layout) {
+  check_width(records.size(), layout, "key export");
+  const std::size_t width = layout.record_bytes(), count = records.size() / width;
+  const auto ranks = static_cast<std::size_t>(job.size());
+  std::vector<std::string> to(ranks);
+  std::vector<std::vector<std::size_t>> sent(ranks);  // record indexes, in the order sent
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::string_view record = records.substr(i * width, width);
+    const auto owner =
+        static_cast<std::size_t>(owner_of(record.substr(0, layout.key_bytes), job.size()));
+    to[owner].append(record);
+    sent[owner].push_back(i);
+  }
+  std::vector<std::string> received = job.all_to_all(to);
+  to = {};
+  const std::vector<std::string> back = job.all_to_all(merge_at_owner(received, layout));
+  received = {};
+  const std::size_t merged_width = layout.merged_bytes();
+  std::string merged(count * merged_width, '\0');
+  for (std::size_t r = 0; r < ranks; ++r) {
+    if (back[r].size() != sent[r].size() * merged_width)
+      throw std::runtime_error("key exchange: rank " + std::to_string(r) + " answered " +
+                               std::to_string(back[r].size()) + " bytes for " +
+                               std::to_string(sent[r].size()) + " records");
+    for (std::size_t j = 0; j < sent[r].size(); ++j)
+      std::memcpy(merged.data() + sent[r][j] * merged_width, back[r].data() + j * merged_width,
+                  merged_width);
+  }
+  return merged;
+}
+
+}  // namespace loom::dist

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Dedup across the ranks of `mpirun -n R loom run` (docs/guides/scale-out.md): with R = 1, 2, 3
+# ranks and 1 and 2 threads, the output files are byte-identical to one process's, and so are the
+# job's counts, on inputs built from ../shared with duplicates planted in shards that land on
+# different ranks. One case per run (argument):
+#   github        graphs/redpajama/github.yaml (exact_dedup on content_hash): the golden BigQuery
+#                 rows split into 4 shards, rows of shards 0 and 1 copied into shards 3 and 2.
+#   common_crawl  tests/graphs/data/mpi_cc_dedup.yaml (url_digest_dedup, ccnet_line_dedup over
+#                 the job and in groups of 2 shards, exact_dedup) on 6 WET shards from
+#                 make_wet_shards.py (digests repeated across shards, a URL kept on one rank
+#                 coming back on another, a URL twice in one shard, lines shared across shards).
+# Skips, saying what is missing, without ../shared, mpirun, or MPI in this loom.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+case_name=${1:?case}
+require_shared
+source "$tests_dir/mpi_lib.sh"
+
+# parity NAME GRAPH STATS_PATH ARGS...: one process, then R = 1, 2, 3 ranks at 1 and 2 threads:
+# the same files and the same counts. Outputs in $tmp/NAME/single and $tmp/NAME/r<R>t<T>.
+parity() {
+  local name=$1 graph=$2 stats=$3 ranks threads out
+  shift 3
+  loom_run "$name" run "$graph" --set "OUT=$tmp/$name/single" "$@" --threads 2 --quiet \
+    --batch-bytes 3000
+  expect_rc 0 "$name: one process"
+  for ranks in 1 2 3; do
+    for threads in 1 2; do
+      out=$tmp/$name/r${ranks}t$threads
+      mpi_run "$name-r${ranks}t$threads" "$ranks" run "$graph" --set "OUT=$out" "$@" \
+        --threads "$threads" --batch-bytes 3000
+      expect_rc 0 "$name: -n $ranks --threads $threads"
+      expect_rank_codes "$ranks" 0 "$name: -n $ranks --threads $threads"
+      same_tree "$tmp/$name/single" "$out" "$name: -n $ranks --threads $threads: outputs as one process's"
+      stats_totals_equal "$tmp/$name/single/$stats" "$out/$stats" "$ranks" ||
+        fail "$name: -n $ranks --threads $threads: the job's counts differ from one process's"
+      pass "$name: -n $ranks --threads $threads: the job's counts are one process's"
+      [[ -z "$(find "$out" -name '*.resume*' -o -name '*.loom-tmp-*')" ]] ||
+        fail "manifests or temporary files left in $out"
+    done
+  done
+}
+
+case "$case_name" in
+github)
+  golden=$LOOM_SHARED_DIR/golden/github/github_input.jsonl.gz
+  tokenizer=$LOOM_SHARED_DIR/tokenizers/gpt-neox-20b/tokenizer.json
+  [[ -f "$golden" && -f "$tokenizer" ]] || skip "no $golden or $tokenizer"
+  mkdir -p "$tmp/data/github"
+  # 4 shards of the golden rows; shard 3 repeats rows 0-4 (shard 0's, rank 0 at -n 2 and 3),
+  # shard 2 repeats rows 30-32 (shard 1's).
+  "$PYTHON" - "$golden" "$tmp/data/github" <<'PY'
+import gzip, sys
+rows = gzip.open(sys.argv[1], "rt", encoding="utf-8").read().splitlines(keepends=True)
+size = (len(rows) + 3) // 4
+shards = [rows[k * size:(k + 1) * size] for k in range(4)]
+shards[3] += rows[0:5]
+shards[2] += rows[30:33]
+for k, shard in enumerate(shards):
+    with gzip.open(f"{sys.argv[2]}/part-{k}.jsonl.gz", "wt", encoding="utf-8") as f:
+        f.write("".join(shard))
+PY
+  parity github "$LOOM_SOURCE_DIR/graphs/redpajama/github.yaml" github/stats.json \
+    --set "DATA=$tmp/data" --set "NEOX_TOKENIZER=$tokenizer"
+  single_drops=$(stat_value "$tmp/github/single/github/stats.json" dedup docs_dropped)
+  ((single_drops >= 8)) || fail "the planted copies were not all dropped ($single_drops drops)"
+  pass "github: exact_dedup dropped $single_drops duplicates, the planted cross-shard copies among them"
+  ;;
+common_crawl)
+  corpus=$LOOM_SHARED_DIR/corpus/common_crawl
+  mkdir -p "$tmp/data"
+  "$PYTHON" "$tests_dir/make_wet_shards.py" "$corpus/cc_net/sample.warc.txt" \
+    "$corpus/whirlwind/whirlwind.warc.wet.gz" --out "$tmp/data" --shards 6 --docs 40 ||
+    fail "make_wet_shards.py failed"
+  parity cc "$tests_dir/data/mpi_cc_dedup.yaml" cc/stats.json --set "DATA=$tmp/data"
+  # The planted cases, decided as one process decides them (not only as the single run did).
+  last=$tmp/cc/r3t1/cc/documents/part-5.wet.jsonl
+  ! grep -q '"url": "https://copy.example.org/a"' "$last" ||
+    fail "a copy of shard 0's document under another URL survived on the last rank"
+  grep -q '"url": "https://example.org/0/7"' "$last" ||
+    fail "a URL kept on rank 0 lost its record on the last rank"
+  grep -q '"url": "https://example.org/1/2"' "$last" ||
+    fail "the same URL and digest as in shard 1 was dropped on the last rank"
+  pass "common_crawl: the cross-rank cases are decided by RedPajama's rule"
+  drops=$(stat_value "$tmp/cc/single/cc/stats.json" documents docs_dropped)
+  ((drops >= 3)) || fail "url_digest_dedup dropped only $drops documents"
+  ! grep -q "Boilerplate: all rights reserved" "$tmp/cc/r3t2/cc/part-5.wet.jsonl" ||
+    fail "a line every fifth document has survived ccnet_line_dedup on the last rank"
+  ! grep -q "Across groups: shards 0 and 2" "$tmp/cc/r3t2/cc/part-0.wet.jsonl" ||
+    fail "a line of shards 0 and 2 (ranks 0 and 1) survived the job-wide line dedup"
+  pass "common_crawl: url_digest_dedup dropped $drops documents, shared lines removed on every rank"
+  # Line dedup in groups of 2 shards (cc_net's hash_in_mem): also one process's output; a line
+  # shared only across groups survives, so the output differs from the one-group run.
+  parity cc_groups "$tests_dir/data/mpi_cc_dedup.yaml" cc/stats.json --set "DATA=$tmp/data" \
+    --set GROUP=2
+  ! grep -q "Boilerplate: all rights reserved" "$tmp/cc_groups/r3t1/cc/part-0.wet.jsonl" ||
+    fail "a line eight documents of shard 0 have survived the group's line dedup"
+  grep -q "Across groups: shards 0 and 2" "$tmp/cc_groups/r3t1/cc/part-0.wet.jsonl" ||
+    fail "a line that only one document of group 0 has was removed"
+  pass "common_crawl: groups of 2 shards deduplicate lines within each group only"
+  ;;
+*) fail "unknown case $case_name" ;;
+esac
+done_ok
