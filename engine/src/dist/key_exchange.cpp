@@ -1,8 +1,8 @@
 #include "dist/key_exchange.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
-#include <unordered_map>
 
 namespace loom::dist {
 
@@ -29,9 +29,67 @@ void check_width(std::size_t bytes, const KeyLayout& layout, const char* what) {
 }
 
 struct Merged {
+  std::string_view key;
   std::uint64_t position = 0;
   std::uint64_t count = 0;
   std::string_view payload;
+};
+
+std::uint64_t mix(std::uint64_t h) {
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebULL;
+  h ^= h >> 31;
+  return h;
+}
+
+// The owner's merge table: open addressing over the merged keys (keys are usually hashes
+// already, so their first and last bytes, mixed, index it; no allocation per key).
+class MergeTable {
+ public:
+  explicit MergeTable(std::size_t keys) {
+    std::size_t capacity = 16;
+    while (capacity < 2 * keys) capacity *= 2;
+    slots_.assign(capacity, 0);
+    merged_.reserve(keys);
+  }
+  // The entry for `key`, added (from the record's summary) if new; `added` says which.
+  Merged& find_or_add(std::string_view key, bool& added) {
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = slot_of(key) & mask;; i = (i + 1) & mask) {
+      const std::uint32_t at = slots_[i];
+      if (at == 0) {
+        merged_.push_back(Merged{key, 0, 0, {}});
+        slots_[i] = static_cast<std::uint32_t>(merged_.size());
+        added = true;
+        return merged_.back();
+      }
+      Merged& m = merged_[at - 1];
+      if (m.key == key) {
+        added = false;
+        return m;
+      }
+    }
+  }
+  const Merged& at(std::string_view key) const {
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = slot_of(key) & mask;; i = (i + 1) & mask) {
+      const Merged& m = merged_[slots_[i] - 1];  // every key looked up was added
+      if (m.key == key) return m;
+    }
+  }
+
+ private:
+  static std::size_t slot_of(std::string_view key) {
+    std::uint64_t head = 0, tail = 0;
+    const std::size_t n = std::min<std::size_t>(key.size(), 8);
+    std::memcpy(&head, key.data(), n);
+    std::memcpy(&tail, key.data() + key.size() - n, n);
+    return static_cast<std::size_t>(mix(head ^ (tail * 0x9e3779b97f4a7c15ULL) ^ key.size()));
+  }
+  std::vector<std::uint32_t> slots_;  // 1 + index into merged_, 0: empty
+  std::vector<Merged> merged_;
 };
 
 }  // namespace
@@ -44,12 +102,7 @@ int owner_of(std::string_view key, int ranks) {
     h ^= static_cast<unsigned char>(c);
     h *= 0x100000001b3ULL;
   }
-  h ^= h >> 30;
-  h *= 0xbf58476d1ce4e5b9ULL;
-  h ^= h >> 27;
-  h *= 0x94d049bb133111ebULL;
-  h ^= h >> 31;
-  return static_cast<int>(h % static_cast<std::uint64_t>(ranks));
+  return static_cast<int>(mix(h) % static_cast<std::uint64_t>(ranks));
 }
 
 std::vector<std::string> merge_at_owner(const std::vector<std::string>& received,
@@ -60,17 +113,22 @@ std::vector<std::string> merge_at_owner(const std::vector<std::string>& received
     check_width(part.size(), layout, "key exchange");
     total += part.size() / width;
   }
-  std::unordered_map<std::string_view, Merged> merged;
-  merged.reserve(total);
+  if (total > UINT32_MAX / 2) throw std::runtime_error("key exchange: too many keys for one rank");
+  MergeTable merged(total);
   for (const std::string& part : received) {
     for (std::size_t at = 0; at < part.size(); at += width) {
       const std::string_view key(part.data() + at, layout.key_bytes);
       const char* summary = part.data() + at + layout.key_bytes;
       const std::uint64_t position = u64_at(summary), count = u64_at(summary + 8);
       const std::string_view payload(summary + 16, layout.payload_bytes);
-      const auto [it, added] = merged.try_emplace(key, Merged{position, count, payload});
-      if (added) continue;
-      Merged& m = it->second;
+      bool added = false;
+      Merged& m = merged.find_or_add(key, added);
+      if (added) {
+        m.position = position;
+        m.count = count;
+        m.payload = payload;
+        continue;
+      }
       m.count = m.count + count < m.count ? UINT64_MAX : m.count + count;
       if (position < m.position) {
         m.position = position;

@@ -124,9 +124,7 @@ class MpiJob final : public Job {
 
   bool begin_key_exchange(bool ready) override {
     if (!exchange_open_) return false;
-    std::lock_guard lock(mpi_mutex_);
-    int state = ready ? kExchangeReady : kExchangeLeftFailed, agreed = 0;
-    check(MPI_Allreduce(&state, &agreed, 1, MPI_INT, MPI_MAX, exchange_), "MPI_Allreduce");
+    const int agreed = agree_on_exchange(ready ? kExchangeReady : kExchangeLeftFailed);
     if (agreed == kExchangeReady) return true;
     exchange_open_ = false;
     left_by_peer_ = ready;
@@ -238,8 +236,28 @@ class MpiJob final : public Job {
   void leave_key_exchange(bool failed) {
     if (!exchange_open_) return;
     exchange_open_ = false;
-    int state = failed ? kExchangeLeftFailed : kExchangeLeftDone, agreed = 0;
-    check(MPI_Allreduce(&state, &agreed, 1, MPI_INT, MPI_MAX, exchange_), "MPI_Allreduce");
+    agree_on_exchange(failed ? kExchangeLeftFailed : kExchangeLeftDone);
+  }
+
+  // The largest `state` over the ranks. Ranks reach an exchange step at different times; the
+  // early ones sleep between polls rather than spin in a blocking collective (which would take
+  // a core from the ranks still working when ranks share cores).
+  int agree_on_exchange(int state) {
+    int agreed = 0;
+    MPI_Request request = MPI_REQUEST_NULL;
+    {
+      std::lock_guard lock(mpi_mutex_);
+      check(MPI_Iallreduce(&state, &agreed, 1, MPI_INT, MPI_MAX, exchange_, &request),
+            "MPI_Iallreduce");
+    }
+    for (int done = 0;;) {
+      {
+        std::lock_guard lock(mpi_mutex_);
+        check(MPI_Test(&request, &done, MPI_STATUS_IGNORE), "MPI_Test");
+      }
+      if (done != 0) return agreed;
+      std::this_thread::sleep_for(std::chrono::microseconds(500));
+    }
   }
 
   void stop_watcher() {
