@@ -97,19 +97,37 @@ void LineDedup::process(Batch& batch) {
   }
 }
 
-// One round of 16-byte keys (group, hash); the count is 1 or 2 documents here.
-void LineDedup::export_keys(std::uint32_t, KeyExport& out) {
+// Two rounds. First the groups (8-byte keys, one record each): a group whose shards all lie
+// on this rank (a job count of 1) is complete here and needs no exchange. Then (group, line
+// hash) of the groups that span ranks, with the documents here that have the line (1, or 2 for
+// two or more).
+void LineDedup::export_keys(std::uint32_t round, KeyExport& out) {
+  if (round == 0) {
+    out.layout(8, 0, false);
+    for (const auto& entry : groups_) out.add(&entry.first, 0, 1);
+    return;
+  }
   out.layout(16, 0, true);
-  for (const auto& [group, counts] : groups_)
+  for (const auto& [group, counts] : groups_) {
+    if (!spanning_.contains(group)) continue;
     counts.for_each([&](std::uint64_t hash, std::uint8_t documents) {
       const std::uint64_t key[2] = {hash, group};
       out.add(key, 0, documents);
     });
+  }
 }
 
-void LineDedup::import_keys(std::uint32_t, const MergedKeys& in) {
+void LineDedup::import_keys(std::uint32_t round, const MergedKeys& in) {
   std::size_t i = 0;
+  if (round == 0) {
+    if (in.size() != groups_.size())
+      throw Error("ccnet_line_dedup: merged groups do not match the exported", LOOM_ERR_INTERNAL);
+    for (const auto& entry : groups_)
+      if (in.count(i++) > 1) spanning_.insert(entry.first);
+    return;
+  }
   for (auto& [group, counts] : groups_) {
+    if (!spanning_.contains(group)) continue;
     std::vector<std::uint64_t> duplicated;
     counts.for_each([&](std::uint64_t hash, std::uint8_t) {
       if (i >= in.size()) throw Error("ccnet_line_dedup: too few merged keys", LOOM_ERR_INTERNAL);

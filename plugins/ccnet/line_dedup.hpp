@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -52,8 +53,9 @@ class LineDedup : public Deduper {
   void observe(const Batch& batch) override;
   void process(Batch& batch) override;
 
-  // On more than one rank (docs/guides/scale-out.md): each (group, line hash) with the number
-  // of this rank's documents that have it; a line the job's documents have twice is duplicated.
+  // On more than one rank (docs/guides/scale-out.md): each (group, line hash) of the groups that
+  // span ranks, with the number of this rank's documents that have it; a line the job's
+  // documents have twice is duplicated.
   void export_keys(std::uint32_t round, KeyExport& out);
   void import_keys(std::uint32_t round, const MergedKeys& in);
 
@@ -63,6 +65,7 @@ class LineDedup : public Deduper {
 
   Options options_;
   std::map<std::uint64_t, DocumentLineCounts> groups_;  // by group (shard index / group_shards)
+  std::set<std::uint64_t> spanning_;                    // groups with shards on other ranks too
   SeenInDocument seen_;
   std::vector<std::uint64_t> hashes_;
   std::vector<std::int64_t> line_ids_;
