@@ -8,7 +8,8 @@
 # bench/stackexchange_memory.sh when it exists (a StackExchange dump far larger than memory).
 # Also the datatrove comparison (bench/datatrove_gopher_lid.sh: graphs/recipes/
 # datatrove_gopher_lid.yaml in MB of text per CPU-second, against 20x datatrove), and
-# minhash_dedup in documents per CPU-second on 2 KB synthetic documents (bench/minhash_dedup.sh).
+# minhash_dedup in documents per CPU-second on 2 KB synthetic documents (bench/minhash_dedup.sh),
+# and dedup across MPI ranks against one process (bench/mpi_dedup.sh).
 #
 # usage: bench/run.sh [BUILD_DIR]      env: BENCH_REPEAT (runs per measurement, best kept; 3),
 #   BENCH_SLICE_BYTES, BENCH_SLICES (see bench/slices.sh)
@@ -159,6 +160,12 @@ echo
 echo "bench: minhash_dedup (bench/minhash_dedup.sh)"
 bash "$repo/bench/minhash_dedup.sh" "$build" ||
   echo "bench: minhash_dedup: no valid measurement (see the message above)" >&2
+
+# Dedup across ranks: 2 ranks x 1 thread against 1 process x 2 threads (target >= 0.9), and
+# the bytes each deduper's exchange moves per document (bench/mpi_dedup.sh).
+echo
+bash "$repo/bench/mpi_dedup.sh" "$build" ||
+  echo "bench: dedup across ranks: no valid measurement (see the message above)" >&2
 
 echo
 bash "$repo/bench/slices.sh" "$build" "$floor"

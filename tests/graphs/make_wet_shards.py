@@ -50,7 +50,7 @@ def record(url, text, number):
         f"WARC-Refers-To: <urn:uuid:10000000-0000-0000-0000-{number:012d}>\n"
         f"WARC-Block-Digest: sha1:{digest}\n"
         "Content-Type: text/plain\n"
-        f"Content-Length: {len(body)}\n\n"
+        f"Content-Length: {len(body) + 2}\n\n"
     )
     return head.encode() + body + b"\n\n"
 

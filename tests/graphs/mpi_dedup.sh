@@ -9,6 +9,8 @@
 #                 the job and in groups of 2 shards, exact_dedup) on 6 WET shards from
 #                 make_wet_shards.py (digests repeated across shards, a URL kept on one rank
 #                 coming back on another, a URL twice in one shard, lines shared across shards).
+#   bad_input     the same graph with a truncated gzip shard on rank 2 of 3: one error naming it
+#                 and the rank, every rank exits 1, no output, no rank left waiting.
 # Skips, saying what is missing, without ../shared, mpirun, or MPI in this loom.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 case_name=${1:?case}
@@ -97,6 +99,32 @@ common_crawl)
   grep -q "Across groups: shards 0 and 2" "$tmp/cc_groups/r3t1/cc/part-0.wet.jsonl" ||
     fail "a line that only one document of group 0 has was removed"
   pass "common_crawl: groups of 2 shards deduplicate lines within each group only"
+  ;;
+bad_input)
+  # The last shard (rank 2's) is cut inside its gzip stream: rank 2 fails while the others wait
+  # for it in the dedupers' first exchange, or are still reading: one error, every rank exits 1,
+  # no output file (the dedupers' decisions were never made), no hang.
+  corpus=$LOOM_SHARED_DIR/corpus/common_crawl
+  mkdir -p "$tmp/data"
+  "$PYTHON" "$tests_dir/make_wet_shards.py" "$corpus/cc_net/sample.warc.txt" \
+    "$corpus/whirlwind/whirlwind.warc.wet.gz" --out "$tmp/data" --shards 6 --docs 40 ||
+    fail "make_wet_shards.py failed"
+  gzip -c "$tmp/data/part-5.wet" | head -c 3000 >"$tmp/data/part-5.wet.gz"
+  rm "$tmp/data/part-5.wet"
+  # mpirun would kill the other ranks once the first exits non-zero, maybe before their exit
+  # codes are recorded: let every rank end on its own.
+  OMPI_MCA_orte_abort_on_non_zero_status=0 mpi_run bad 3 run "$tests_dir/data/mpi_cc_dedup.yaml" \
+    --set "DATA=$tmp/data" --set "OUT=$tmp/out" --threads 1
+  expect_rank_codes 3 1 "a truncated shard on rank 2 of a dedup graph"
+  [[ $(count_matches "error: " "$last_err") == 1 ]] ||
+    { cat "$last_err" >&2; fail "not exactly one error printed"; }
+  expect_stderr_matches "error: .*part-5\.wet\.gz.*truncated" "the one error names the bad shard"
+  expect_stderr_matches "note: reported by rank 2 \(.*\) of 3 ranks" "the error names the rank"
+  [[ -z "$(find "$tmp/out" -name '*.jsonl' -o -name '*.loom-tmp-*')" ]] ||
+    fail "output left behind: $(find "$tmp/out" -type f)"
+  "$PYTHON" -c 'import json,sys; s=json.load(open(sys.argv[1])); assert [r["status"] for r in s["ranks"]]==["stopped","stopped","failed"], s["ranks"]' \
+    "$tmp/out/cc/stats.json" || fail "stats.json does not say rank 2 failed and the others stopped"
+  pass "stats.json: rank 2 failed, ranks 0 and 1 stopped"
   ;;
 *) fail "unknown case $case_name" ;;
 esac
