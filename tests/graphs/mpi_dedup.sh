@@ -11,6 +11,8 @@
 #                 coming back on another, a URL twice in one shard, lines shared across shards).
 #   bad_input     the same graph with a truncated gzip shard on rank 2 of 3: one error naming it
 #                 and the rank, every rank exits 1, no output, no rank left waiting.
+#   kill_resume   kill -9 of rank 1 of 2 at random moments of that graph (several attempts), then
+#                 a rerun: byte-identical to one process, no manifest or temporary file left.
 # Skips, saying what is missing, without ../shared, mpirun, or MPI in this loom.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 case_name=${1:?case}
@@ -125,6 +127,32 @@ bad_input)
   "$PYTHON" -c 'import json,sys; s=json.load(open(sys.argv[1])); assert [r["status"] for r in s["ranks"]]==["stopped","stopped","failed"], s["ranks"]' \
     "$tmp/out/cc/stats.json" || fail "stats.json does not say rank 2 failed and the others stopped"
   pass "stats.json: rank 2 failed, ranks 0 and 1 stopped"
+  ;;
+kill_resume)
+  # kill -9 of rank 1 at random moments of the run (about 4 s here: reading, exchanging keys,
+  # replaying and writing; several attempts, each resuming the last), then a rerun:
+  # byte-identical to one process.
+  corpus=$LOOM_SHARED_DIR/corpus/common_crawl
+  mkdir -p "$tmp/data"
+  "$PYTHON" "$tests_dir/make_wet_shards.py" "$corpus/cc_net/sample.warc.txt" \
+    "$corpus/whirlwind/whirlwind.warc.wet.gz" --out "$tmp/data" --shards 4 --docs 1500 ||
+    fail "make_wet_shards.py failed"
+  graph=$tests_dir/data/mpi_cc_dedup.yaml
+  flags=(--threads 1 --batch-bytes 1 --checkpoint-seconds 0.02)
+  loom_run single run "$graph" --set "DATA=$tmp/data" --set "OUT=$tmp/single" --threads 1 \
+    --quiet
+  expect_rc 0 "one process"
+  out=$tmp/out
+  kill_rank1_attempts 4 "" 4 run "$graph" --set "DATA=$tmp/data" --set "OUT=$out" "${flags[@]}"
+  ((killed > 0)) || fail "rank 1 had always finished before the kill"
+  pass "rank 1 killed with SIGKILL in $killed of 4 attempts; mpirun named the rank and its host"
+  mpi_run final 2 run "$graph" --set "DATA=$tmp/data" --set "OUT=$out" "${flags[@]}"
+  expect_rc 0 "the rerun after the kills"
+  expect_rank_codes 2 0 "the rerun after the kills"
+  same_tree "$tmp/single" "$out" "resumed distributed dedup output vs one process"
+  leftover=$(find "$out" -name '*.loom-tmp-*' -o -name '*.resume*')
+  [[ -z "$leftover" ]] || fail "left behind after the resumed run: $leftover"
+  pass "no temporary file and no manifest left"
   ;;
 *) fail "unknown case $case_name" ;;
 esac

@@ -55,3 +55,44 @@ assert sum(r["shards_done"] for r in job["ranks"]) == job["shards_done"]
 assert "ranks" not in single
 PY
 }
+
+# kill_rank1_attempts N READY DELAY ARGS...: N times, `mpirun -n 2 loom ARGS` (quiet) killed with
+# SIGKILL on rank 1 once the file READY exists ("" : as soon as rank 1 runs; on a rerun that
+# resumes, at once), after a random 0..DELAY s more. Sets $killed to the number of kills; fails
+# unless mpirun named the killed rank whenever the job did not succeed.
+kill_rank1_attempts() {
+  local attempts=$1 ready=$2 delay=$3 attempt launcher victim tick pid
+  shift 3
+  killed=0
+  for ((attempt = 1; attempt <= attempts; attempt++)); do
+    mpirun --oversubscribe --allow-run-as-root --bind-to none -n 2 "$LOOM" "$@" --quiet \
+      --plugin-path "$LOOM_PLUGIN_DIR" >"$tmp/kill$attempt.out" 2>"$tmp/kill$attempt.err" </dev/null &
+    launcher=$!
+    # Never leave the job running (mpirun passes SIGTERM on to its ranks).
+    trap 'kill -TERM "$launcher" 2>/dev/null || true' EXIT
+    victim=""
+    for ((tick = 0; tick < 1000; tick++)); do
+      [[ -z $victim ]] || break
+      kill -0 "$launcher" 2>/dev/null || break
+      if [[ -z $ready || -e $ready ]]; then
+        for pid in $(pgrep -P "$launcher" || true); do
+          if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx OMPI_COMM_WORLD_RANK=1; then
+            victim=$pid
+          fi
+        done
+      fi
+      if [[ -z $victim ]]; then sleep 0.01; fi
+    done
+    if [[ -n $victim ]]; then
+      sleep "$("$PYTHON" -c "import random; print(round(random.uniform(0, $delay), 2))")"
+      if kill -9 "$victim" 2>/dev/null; then killed=$((killed + 1)); fi
+    fi
+    rc=0
+    wait "$launcher" || rc=$?
+    trap - EXIT
+    if [[ $rc != 0 ]]; then
+      grep -Eq "process rank 1 .* on node .* signal 9" "$tmp/kill$attempt.err" ||
+        { cat "$tmp/kill$attempt.err" >&2; fail "attempt $attempt: mpirun did not name the killed rank"; }
+    fi
+  done
+}

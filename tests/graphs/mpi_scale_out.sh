@@ -148,40 +148,7 @@ PY
   expect_rc 0 "one process"
   out=$tmp/out
   manifest=$out/c4/stats.resume.rank1-of-2.json
-  killed=0
-  for attempt in 1 2 3; do
-    mpirun --oversubscribe --allow-run-as-root --bind-to none -n 2 "$LOOM" run "$graph" \
-      --set "DATA=$data" --set "OUT=$out" "${flags[@]}" --quiet --plugin-path "$LOOM_PLUGIN_DIR" \
-      >"$tmp/kill$attempt.out" 2>"$tmp/kill$attempt.err" </dev/null &
-    launcher=$!
-    # Never leave the job running (mpirun passes SIGTERM on to its ranks).
-    trap 'kill -TERM "$launcher" 2>/dev/null || true' EXIT
-    # Once rank 1 has a checkpoint (on a rerun: at once), after a random moment more.
-    victim=""
-    for ((tick = 0; tick < 1000; tick++)); do
-      [[ -z $victim ]] || break
-      kill -0 "$launcher" 2>/dev/null || break
-      if [[ -e $manifest ]]; then
-        for pid in $(pgrep -P "$launcher" || true); do
-          if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx OMPI_COMM_WORLD_RANK=1; then
-            victim=$pid
-          fi
-        done
-      fi
-      if [[ -z $victim ]]; then sleep 0.01; fi
-    done
-    if [[ -n $victim ]]; then
-      sleep "$("$PYTHON" -c 'import random; print(round(random.uniform(0, 0.2), 2))')"
-      if kill -9 "$victim" 2>/dev/null; then killed=$((killed + 1)); fi
-    fi
-    rc=0
-    wait "$launcher" || rc=$?
-    trap - EXIT
-    if [[ $rc != 0 ]]; then
-      grep -Eq "process rank 1 .* on node .* signal 9" "$tmp/kill$attempt.err" ||
-        { cat "$tmp/kill$attempt.err" >&2; fail "attempt $attempt: mpirun did not name the killed rank"; }
-    fi
-  done
+  kill_rank1_attempts 3 "$manifest" 0.2 run "$graph" --set "DATA=$data" --set "OUT=$out" "${flags[@]}"
   ((killed > 0)) || fail "rank 1 had always finished before the kill"
   pass "rank 1 killed with SIGKILL in $killed of 3 attempts; mpirun named the rank and its host"
   mpi_run final 2 run "$graph" --set "DATA=$data" --set "OUT=$out" "${flags[@]}"
