@@ -8,7 +8,8 @@
 # bench/stackexchange_memory.sh when it exists (a StackExchange dump far larger than memory).
 # Also the datatrove comparison (bench/datatrove_gopher_lid.sh: graphs/recipes/
 # datatrove_gopher_lid.yaml in MB of text per CPU-second, against 20x datatrove), and
-# minhash_dedup in documents per CPU-second on 2 KB synthetic documents (bench/minhash_dedup.sh).
+# minhash_dedup in documents per CPU-second on 2 KB synthetic documents (bench/minhash_dedup.sh)
+# and its index's memory on 10 million documents (bench/minhash_memory.cpp).
 #
 # usage: bench/run.sh [BUILD_DIR]      env: BENCH_REPEAT (runs per measurement, best kept; 3),
 #   BENCH_SLICE_BYTES, BENCH_SLICES (see bench/slices.sh)
@@ -159,6 +160,12 @@ echo
 echo "bench: minhash_dedup (bench/minhash_dedup.sh)"
 bash "$repo/bench/minhash_dedup.sh" "$build" ||
   echo "bench: minhash_dedup: no valid measurement (see the message above)" >&2
+# Its index's memory on 10 million documents (bench/minhash_memory.cpp).
+if [[ -x "$build/bin/loom_bench_minhash_memory" ]]; then
+  echo "bench: minhash_dedup index memory (bench/minhash_memory.cpp)"
+  "$build/bin/loom_bench_minhash_memory" --docs "${BENCH_MINHASH_INDEX_DOCS:-10000000}" ||
+    echo "bench: minhash index memory: no valid measurement (see the message above)" >&2
+fi
 
 echo
 bash "$repo/bench/slices.sh" "$build" "$floor"
