@@ -6,7 +6,8 @@
 # renamed (the index's journal still there), and that second state with the journal already
 # removed, as the sink does just after (the rerun takes the finished .idx back in its place).
 # The reference is checked against the format (sizes add up to the .bin), so identical garbage
-# cannot pass. Self-contained: a byte-level BPE tokenizer written here, a synthetic corpus.
+# cannot pass, and so is a run with other batch sizes. Self-contained: a byte-level BPE tokenizer
+# written here, a synthetic corpus.
 #   usage: megatron_resume.sh THREADS [KILLS]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$tests_dir/kill_lib.sh"
@@ -47,8 +48,9 @@ make_corpus "$tmp/data" --shards 3 --docs-per-shard 300 --format gz
 make_corpus "$tmp/big" --shards 1 --docs-per-shard 1500 --format gz --prefix big --seed 7
 mv "$tmp"/big/*.json.gz "$tmp/data/"
 graph=$tests_dir/data/megatron_shards.yaml
-args=("$graph" --set "IN=$tmp/data/*.json.gz" --set "TOKENIZER=$tmp/tokenizer.json"
-  --threads "$threads" --batch-bytes 16384)
+common=("$graph" --set "IN=$tmp/data/*.json.gz" --set "TOKENIZER=$tmp/tokenizer.json"
+  --threads "$threads")
+args=("${common[@]}" --batch-bytes 16384)
 args_every=("${args[@]}" --checkpoint-seconds 0.00001) # a checkpoint after every batch
 args+=(--checkpoint-seconds 0.02)
 
@@ -75,6 +77,9 @@ for stem in stems:
     print(f"{stem}: {count} documents, {bin_size} bytes")
 PY
 pass "the reference: four .bin/.idx pairs whose indexes describe their token files"
+loom_run other_batches run "${common[@]}" --batch-bytes 1048576 --set "OUT=$work/other_batches"
+expect_rc 0 "an uninterrupted run with 1 MiB batches"
+same_tree "$work/reference" "$work/other_batches" "shards with 1 MiB batches vs 16 KiB batches"
 
 kill_and_resume "$work/reference" "$work/killed" "$kills" $((kills / 2)) 4 0.05 0.9 "${args[@]}"
 finish_and_compare "$work/reference" "$work/killed" "the random kills" "${args[@]}"
