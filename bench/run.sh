@@ -9,6 +9,7 @@
 # Also the datatrove comparison (bench/datatrove_gopher_lid.sh: graphs/recipes/
 # datatrove_gopher_lid.yaml in MB of text per CPU-second, against 20x datatrove), and
 # minhash_dedup in documents per CPU-second on 2 KB synthetic documents (bench/minhash_dedup.sh),
+# its index's memory on 10 million documents (bench/minhash_memory.cpp),
 # and dedup across MPI ranks against one process (bench/mpi_dedup.sh).
 #
 # usage: bench/run.sh [BUILD_DIR]      env: BENCH_REPEAT (runs per measurement, best kept; 3),
@@ -160,6 +161,12 @@ echo
 echo "bench: minhash_dedup (bench/minhash_dedup.sh)"
 bash "$repo/bench/minhash_dedup.sh" "$build" ||
   echo "bench: minhash_dedup: no valid measurement (see the message above)" >&2
+# Its index's memory on 10 million documents (bench/minhash_memory.cpp).
+if [[ -x "$build/bin/loom_bench_minhash_memory" ]]; then
+  echo "bench: minhash_dedup index memory (bench/minhash_memory.cpp)"
+  "$build/bin/loom_bench_minhash_memory" --docs "${BENCH_MINHASH_INDEX_DOCS:-10000000}" ||
+    echo "bench: minhash index memory: no valid measurement (see the message above)" >&2
+fi
 
 # Dedup across ranks: 2 ranks x 1 thread against 1 process x 2 threads (target >= 0.9), and
 # the bytes each deduper's exchange moves per document (bench/mpi_dedup.sh).

@@ -26,6 +26,19 @@ void append_raw(std::string& out, T value) {
   out.append(bytes, sizeof(T));
 }
 
+// The index header: magic, version 1, dtype code, sequence count, document count + 1.
+constexpr std::size_t kCountsAt = 9 + 8 + 1;
+constexpr std::size_t kHeaderBytes = kCountsAt + 8 + 8;
+
+std::string index_header(bool narrow, std::size_t sequences) {
+  std::string header("MMIDIDX\x00\x00", 9);
+  append_raw(header, std::uint64_t{1});
+  append_raw(header, narrow ? kUint16Code : kInt32Code);
+  append_raw(header, static_cast<std::uint64_t>(sequences));
+  append_raw(header, static_cast<std::uint64_t>(sequences + 1));
+  return header;
+}
+
 // The input file name without folders and compression or format extensions, as jsonl_sink's
 // {shard}.
 std::string shard_stem(std::string_view uri) {
@@ -80,52 +93,89 @@ std::unique_ptr<SinkToken> MegatronSink::prepare(Batch& batch) {
 }
 
 void MegatronSink::write(Batch& batch, std::unique_ptr<SinkToken> token) {
-  if (shard_index_ && *shard_index_ != batch.shard_index()) finish_shard();
+  // A host that does not call end_shard: the shard ends where the next one begins.
+  if (shard_ && shard_->index != batch.shard_index()) finish_shard();
   if (!token) token = prepare(batch);
   auto& encoded = static_cast<EncodedBatch&>(*token);
-  if (!bin_) {
-    shard_index_ = batch.shard_index();
-    prefix_ = options_.path;
-    if (const auto at = prefix_.find("{shard}"); at != std::string::npos)
-      prefix_.replace(at, 7, shard_stem(batch.shard()));
-    if (!written_prefixes_.insert(prefix_).second)
-      throw Error(std::string(name) + ": two inputs would write '" + prefix_ +
-                      ".bin' (input files with the same name in different folders?)",
-                  LOOM_ERR_INVALID_INPUT);
-    bin_.emplace(Output::open(prefix_ + ".bin", LOOM_CODEC_NONE));
-    // A resumed run continues the file, but the sizes of what it already holds are gone.
-    if (bin_->bytes_written() != 0)
-      throw Error(std::string(name) + ": cannot resume inside shard '" + prefix_ +
-                      ".bin' (the index of what it holds is not kept); rerun with --restart",
-                  LOOM_ERR_INVALID_INPUT);
-  }
-  bin_->write_raw(encoded.bytes);
-  sizes_.insert(sizes_.end(), encoded.sizes.begin(), encoded.sizes.end());
+  if (!shard_) open_shard(batch);
+  std::string sizes;
+  for (const std::int32_t size : encoded.sizes) append_raw(sizes, size);
+  shard_->bin.write_raw(encoded.bytes);
+  shard_->journal.write_raw(sizes);
+  shard_->sizes.insert(shard_->sizes.end(), encoded.sizes.begin(), encoded.sizes.end());
+}
+
+void MegatronSink::open_shard(const Batch& batch) {
+  std::string prefix = options_.path;
+  if (const auto at = prefix.find("{shard}"); at != std::string::npos)
+    prefix.replace(at, 7, shard_stem(batch.shard()));
+  if (!written_prefixes_.insert(prefix).second)
+    throw Error(std::string(name) + ": two inputs would write '" + prefix +
+                    ".bin' (input files with the same name in different folders?)",
+                LOOM_ERR_INVALID_INPUT);
+  // Either both files are new, or both are a resumed run's continuation of what the last
+  // checkpoint recorded (the engine cuts each back to its length then).
+  Output bin = Output::open(prefix + ".bin", LOOM_CODEC_NONE);
+  Output journal = Output::open(prefix + ".idx", LOOM_CODEC_NONE);
+  shard_ = std::make_unique<OpenShard>(
+      OpenShard{batch.shard_index(), std::move(prefix), std::move(bin), std::move(journal), {}});
+  if (shard_->journal.bytes_written() == 0)
+    shard_->journal.write_raw(index_header(narrow_, 0));
+  else
+    read_back_sizes(*shard_);
+}
+
+void MegatronSink::read_back_sizes(OpenShard& shard) const {
+  const std::string journal = shard.journal.read_back();
+  const std::string expected = index_header(narrow_, 0);
+  const auto cannot_resume = [&](const std::string& why) {
+    return Error(std::string(name) + ": cannot resume shard '" + shard.prefix + ".bin': " + why +
+                     "; rerun with --restart",
+                 LOOM_ERR_INVALID_INPUT);
+  };
+  // The counts in the header are not read: a finished index taken back by a resumed run (the
+  // interrupted run completed the shard after its last checkpoint) has the final ones.
+  if (journal.size() < kHeaderBytes || journal.compare(0, kCountsAt, expected, 0, kCountsAt) != 0 ||
+      (journal.size() - kHeaderBytes) % sizeof(std::int32_t) != 0)
+    throw cannot_resume("the index being written is not one this sink started (" +
+                        std::to_string(journal.size()) + " bytes, or another id type)");
+  shard.sizes.resize((journal.size() - kHeaderBytes) / sizeof(std::int32_t));
+  std::memcpy(shard.sizes.data(), journal.data() + kHeaderBytes,
+              shard.sizes.size() * sizeof(std::int32_t));
+  std::uint64_t tokens = 0;
+  for (const std::int32_t size : shard.sizes) tokens += static_cast<std::uint64_t>(size);
+  const std::uint64_t bytes = tokens * (narrow_ ? 2 : 4);
+  if (bytes != shard.bin.bytes_written())
+    throw cannot_resume("it holds " + std::to_string(shard.bin.bytes_written()) +
+                        " bytes, but the sizes of its " + std::to_string(shard.sizes.size()) +
+                        " documents add up to " + std::to_string(bytes));
+}
+
+void MegatronSink::end_shard(std::uint64_t shard_index) {
+  if (shard_ && shard_->index == shard_index) finish_shard();
 }
 
 void MegatronSink::finish_shard() {
-  if (!bin_) return;
-  // The index: magic, version 1, dtype code, then sizes (int32), byte offsets into the .bin
-  // (int64) and document boundaries (int64: 0, then the sequence count after each document).
-  std::string index("MMIDIDX\x00\x00", 9);
-  append_raw(index, std::uint64_t{1});
-  append_raw(index, narrow_ ? kUint16Code : kInt32Code);
-  append_raw(index, static_cast<std::uint64_t>(sizes_.size()));
-  append_raw(index, static_cast<std::uint64_t>(sizes_.size() + 1));
-  for (std::int32_t size : sizes_) append_raw(index, size);
+  if (!shard_) return;
+  // The index: the header, then sizes (int32), byte offsets into the .bin (int64) and document
+  // boundaries (int64: 0, then the sequence count after each document).
+  const std::vector<std::int32_t>& sizes = shard_->sizes;
+  std::string index = index_header(narrow_, sizes.size());
+  for (std::int32_t size : sizes) append_raw(index, size);
   std::int64_t offset = 0;
-  for (std::int32_t size : sizes_) {
+  for (std::int32_t size : sizes) {
     append_raw(index, offset);
     offset += static_cast<std::int64_t>(size) * (narrow_ ? 2 : 4);
   }
-  for (std::size_t i = 0; i <= sizes_.size(); ++i) append_raw(index, static_cast<std::int64_t>(i));
-  Output idx = Output::open(prefix_ + ".idx", LOOM_CODEC_NONE);
+  for (std::size_t i = 0; i <= sizes.size(); ++i) append_raw(index, static_cast<std::int64_t>(i));
+  Output idx = Output::open(shard_->prefix + ".idx", LOOM_CODEC_NONE);
   idx.write_raw(index);
-  bin_->commit();
+  shard_->bin.commit();
   idx.commit();
-  bin_.reset();
-  sizes_.clear();
-  shard_index_.reset();
+  // Only now: until the index is committed, a resumed run needs the journal. After, the index
+  // starts with the same bytes, and the engine takes it back in the journal's place.
+  shard_->journal.abort();
+  shard_.reset();
 }
 
 void MegatronSink::finish() { finish_shard(); }

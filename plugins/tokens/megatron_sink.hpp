@@ -4,8 +4,11 @@
 // is one sequence, with an end-of-document token appended as --append-eod does; the id type is
 // uint16 when every id fits (vocabulary under 65,500, as gpt-neox's best_fitting_dtype), else
 // int32. Both files appear complete or not at all, and a shard's pair only once it is done.
-// Not resumable: the sizes of a shard in progress live in memory, so a resumed run that would
-// continue a shard stops with an error (rerun with --restart).
+// Resumable: while a shard is written, the document sizes its .bin holds are appended to the
+// .idx's temporary file too (the index header, then the sizes: the first bytes of the finished
+// .idx), so a resumed run reopens both where the checkpoint left them and reads the sizes back.
+// The engine tells the sink when a shard is complete (end_shard, ABI 1.3); the shard's files are
+// committed then, so no checkpoint ever finds a finished shard open.
 #pragma once
 
 #include <loom/plugin.hpp>
@@ -53,9 +56,22 @@ class MegatronSink : public Sink {
   explicit MegatronSink(const Options& options);
   std::unique_ptr<SinkToken> prepare(Batch& batch) override;
   void write(Batch& batch, std::unique_ptr<SinkToken> token) override;
+  void end_shard(std::uint64_t shard_index);
   void finish() override;
 
  private:
+  // The shard being written: its token file, the index's temporary file growing alongside
+  // (header and sizes, the journal a resumed run reads back), and the sizes in memory.
+  struct OpenShard {
+    std::uint64_t index = 0;
+    std::string prefix;
+    Output bin;
+    Output journal;
+    std::vector<std::int32_t> sizes;
+  };
+
+  void open_shard(const Batch& batch);
+  void read_back_sizes(OpenShard& shard) const;
   void finish_shard();
 
   Options options_;
@@ -63,11 +79,8 @@ class MegatronSink : public Sink {
   std::optional<std::uint32_t> eod_id_;
   bool narrow_ = true;  // uint16 ids, else int32
 
-  // write()-side state: the shard being written.
-  std::optional<std::uint64_t> shard_index_;
-  std::string prefix_;
-  std::optional<Output> bin_;
-  std::vector<std::int32_t> sizes_;
+  // write()-side state.
+  std::unique_ptr<OpenShard> shard_;
   std::set<std::string> written_prefixes_;
 };
 

@@ -7,26 +7,12 @@
 
 #include "sample_files.hpp"
 
-#include <loom/testing/harness.hpp>
+#include <loom/testing/conformance.hpp>
 
 #include <map>
 #include <string>
 
 namespace loom::conformance {
-
-struct MinimalSetup {
-  loom::testing::OptionMap options;
-  // Sources: bytes of a small input file the source can read ({input} in options), in addition
-  // to the run over an empty file. Empty: the source is only run on {empty}.
-  std::string sample_input;
-  std::string sample_name = "sample.jsonl";  // may name a subfolder of {tmp}
-  // Transforms: meta fields added to every sample document, for components that need fields an
-  // earlier stage sets (so the run reaches their processing instead of a refusal).
-  loom::testing::Meta sample_meta;
-  // When not empty, the component is listed but not run, and the reason is printed (for
-  // components that cannot run without data outside the repository).
-  std::string skip_reason;
-};
 
 inline std::string tiny_tokenizer_json() {
   return R"({"normalizer": {"type": "NFC"},

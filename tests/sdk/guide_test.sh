@@ -2,8 +2,9 @@
 # docs/guides/writing-a-plugin.md works verbatim from an installed Loom: its project files (each
 # fenced block after a `<!-- guide-file: NAME -->` line) are written to an empty folder, built
 # against a temporary `cmake --install` prefix only, and run the way the guide says: the harness
-# test, `loom test` and `loom run` with --plugin-path, then `cmake --install` and `loom run`
-# without it.
+# test, the installed conformance test (loom_add_conformance_test, under ASan/UBSan), `loom test`
+# and `loom run` with --plugin-path, `loom schema --plugin`, then `cmake --install` and
+# `loom run` without it.
 source "$(dirname "$0")/lib.sh"
 : "${LOOM_BUILD_DIR:?}" "${CMAKE:?}" "${CTEST:?}"
 
@@ -43,11 +44,19 @@ grep -q "^LoomSdk_DIR:PATH=$prefix/" "$project/build/CMakeCache.txt" ||
 pass "the guide's project configures and builds warning-free against the prefix"
 "$CTEST" --test-dir "$project/build" --output-on-failure >"$tmp/ctest.log" 2>&1 ||
   { cat "$tmp/ctest.log" >&2; fail "the guide's ctest"; }
-grep -q "100% tests passed, 0 tests failed out of 2" "$tmp/ctest.log" ||
-  fail "the guide's ctest should run 2 tests: $(cat "$tmp/ctest.log")"
+grep -q "100% tests passed, 0 tests failed out of 3" "$tmp/ctest.log" ||
+  fail "the guide's ctest should run 3 tests: $(cat "$tmp/ctest.log")"
+grep -Eq "conformance_myplugin .*Passed" "$tmp/ctest.log" ||
+  fail "the installed conformance test did not run on the guide's plugin: $(cat "$tmp/ctest.log")"
+"$project/build/loom_conformance_myplugin" >"$tmp/conformance.log" 2>&1 ||
+  { cat "$tmp/conformance.log" >&2; fail "the conformance test, run by hand"; }
+grep -q "1 components in .*loom_conformance/myplugin/libloom_myplugin.so" "$tmp/conformance.log" ||
+  fail "the conformance test did not exercise the sanitized copy: $(cat "$tmp/conformance.log")"
+nm -D "$project/build/loom_conformance/myplugin/libloom_myplugin.so" | grep -q __asan ||
+  fail "the plugin copy the conformance test loads is not built with AddressSanitizer"
 grep -q "$prefix/bin/loom" "$project/build/CTestTestfile.cmake" ||
   fail "Loom::loom is not the installed loom: $(grep graph_tests "$project/build/CTestTestfile.cmake")"
-pass "the guide's harness test and its graph's tests (run by Loom::loom, the installed loom) pass"
+pass "the guide's harness test, its graph's tests (run by Loom::loom, the installed loom) and the installed conformance test (ASan/UBSan, on a sanitized copy of the plugin) pass"
 
 installed_loom=$prefix/bin/loom
 in_project() { # in_project NAME ARGS...: the installed loom, run in the project folder
@@ -62,6 +71,13 @@ in_project() { # in_project NAME ARGS...: the installed loom, run in the project
 in_project test test graph.yaml --plugin-path build
 expect_rc 0 "loom test graph.yaml --plugin-path build"
 grep -q "counts_words" "$tmp/test.out" || fail "loom test did not name counts_words: $(cat "$tmp/test.out")"
+
+in_project schema schema --plugin myplugin --plugin-path build --output docs
+expect_rc 0 "loom schema --plugin myplugin --plugin-path build --output docs"
+[[ "$(cd "$project/docs" && ls | tr '\n' ' ')" == "README.md my_filter.md " ]] ||
+  fail "loom schema --plugin myplugin wrote $(ls "$project/docs"), not README.md and my_filter.md"
+grep -q "min_words" "$project/docs/my_filter.md" || fail "my_filter.md lacks its options"
+pass "loom schema --plugin writes only the plugin's pages"
 
 in_project run run graph.yaml --plugin-path build
 expect_rc 0 "loom run graph.yaml --plugin-path build"

@@ -1,14 +1,17 @@
-// `loom schema --markdown`: reference pages for every component, generated from the option
-// schemas the plugins declare, so the docs cannot drift from the code.
+// `loom schema [--markdown] [--plugin NAME]`: reference pages for every component (or for one
+// plugin's), generated from the option schemas the plugins declare, so the docs cannot drift
+// from the code.
 #include "cli/option_format.hpp"
 #include "cli/verbs.hpp"
 
 #include <loom/engine/engine.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -135,20 +138,49 @@ bool write_file(const fs::path& path, const std::string& text) {
   return true;
 }
 
+// The components of the plugins named by `--plugin` (all when none is), or nullopt after
+// printing an error for a name no loaded plugin has.
+std::optional<std::vector<const ComponentInfo*>> selected_components(
+    const Registry& registry, const std::vector<std::string>& plugin_names) {
+  std::vector<const ComponentInfo*> components = sorted_components(registry);
+  if (plugin_names.empty()) return components;
+  std::vector<std::string> loaded;
+  for (const auto& plugin : registry.plugins()) loaded.push_back(plugin->name);
+  for (const std::string& name : plugin_names) {
+    if (std::find(loaded.begin(), loaded.end(), name) != loaded.end()) continue;
+    std::fprintf(stderr, "error: no plugin named '%s' on the plugin search path\n", name.c_str());
+    if (const std::string suggestion = closest_match(name, loaded); !suggestion.empty())
+      std::fprintf(stderr, "  note: did you mean '%s'?\n", suggestion.c_str());
+    std::fprintf(stderr, "  note: `loom plugins` lists the %zu plugins found\n", loaded.size());
+    return std::nullopt;
+  }
+  std::erase_if(components, [&](const ComponentInfo* component) {
+    return std::find(plugin_names.begin(), plugin_names.end(), component->plugin->name) ==
+           plugin_names.end();
+  });
+  return components;
+}
+
 }  // namespace
 
 void register_schema(CLI::App& app, Context& ctx) {
   struct Args {
     bool markdown = false;
     std::string output;
+    std::vector<std::string> plugins;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand(
       "schema", "Write reference docs for every component, from its option schema");
-  cmd->add_flag("--markdown", args->markdown, "Markdown: one page per component plus README.md")
-      ->required();
+  // A flag, not an option: nothing follows it. Markdown is the only format, so it is the default.
+  cmd->add_flag("--markdown", args->markdown,
+                "Markdown (the default and only format): one page per component plus README.md");
   cmd->add_option("--output", args->output,
                   "Folder for the pages (created if needed); without it, print to stdout");
+  cmd->add_option("--plugin", args->plugins,
+                  "Only the components of this plugin (its name, e.g. io; repeatable); the "
+                  "index then lists only them")
+      ->type_name("NAME");
   cmd->add_option("--plugin-path", ctx.plugin_paths,
                   "Extra folder to search for plugins (repeatable; before LOOM_PLUGIN_PATH)");
   cmd->callback([args, &ctx] {
@@ -156,7 +188,12 @@ void register_schema(CLI::App& app, Context& ctx) {
     std::vector<std::string> searched;
     const bool loaded_cleanly = load_all_plugins(ctx, registry, searched);
     ctx.exit_code = loaded_cleanly ? exit_ok : exit_runtime_error;
-    const std::vector<const ComponentInfo*> components = sorted_components(registry);
+    const auto selected = selected_components(registry, args->plugins);
+    if (!selected) {
+      ctx.exit_code = exit_usage;
+      return;
+    }
+    const std::vector<const ComponentInfo*>& components = *selected;
 
     if (args->output.empty()) {
       std::string out = index_page(components, false);

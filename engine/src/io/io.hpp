@@ -73,6 +73,9 @@ class Output {
   virtual void write(std::string_view data) = 0;      // compressed with the codec, streaming
   virtual void write_raw(std::string_view data) = 0;  // already encoded bytes
   virtual std::uint64_t bytes_written() const = 0;    // bytes in the file so far
+  // Reads back up to `capacity` bytes from `offset` (0 at the end), of an output without a
+  // codec (e.g. what a resumed output already holds).
+  virtual std::size_t read(std::uint64_t offset, char* buffer, std::size_t capacity) = 0;
   virtual void commit() = 0;
   virtual void abort() = 0;
   virtual const std::string& path() const = 0;

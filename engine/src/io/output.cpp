@@ -91,6 +91,27 @@ class FileOutput final : public Output, public internal::TrackedOutput {
 
   std::uint64_t bytes_written() const override { return writer_.bytes_written(); }
 
+  std::size_t read(std::uint64_t offset, char* buffer, std::size_t capacity) override {
+    require_open("read back");
+    if (encoder_) throw IoError("cannot read back '" + path_ + "': it is written compressed");
+    if (offset >= writer_.bytes_written()) return 0;
+    writer_.flush();
+    const int fd = ::open(temporary_path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+      throw IoError("cannot read back '" + path_ + "' (temporary file '" + temporary_path_ +
+                    "'): " + errno_text(errno));
+    ssize_t n;
+    do {
+      n = ::pread(fd, buffer, capacity, static_cast<off_t>(offset));
+    } while (n < 0 && errno == EINTR);
+    const int error_number = errno;
+    ::close(fd);
+    if (n < 0)
+      throw IoError("cannot read back '" + path_ + "' (temporary file '" + temporary_path_ +
+                    "'): " + errno_text(error_number));
+    return static_cast<std::size_t>(n);
+  }
+
   void commit() override {
     require_open("commit");
     try {

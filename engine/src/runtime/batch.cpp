@@ -157,6 +157,7 @@ std::shared_ptr<Batch> Batch::select(const std::function<bool(const Document&)>&
   auto out = std::make_shared<Batch>();
   out->seq = seq;
   out->shard = shard;
+  out->ends_shard = ends_shard;
   out->ticket = ticket;
   out->arena.share(arena);
   for (const Document& doc : docs)

@@ -82,6 +82,9 @@ class Batch {
  public:
   std::uint64_t seq = 0;  // position in its source's output, contiguous from 0
   std::shared_ptr<const ShardRef> shard;
+  // The last batch its source emits for this shard: sinks are told the shard is complete
+  // (end_shard) once they wrote it.
+  bool ends_shard = false;
   std::shared_ptr<Ticket> ticket;
   std::deque<Document> docs;  // deque: handles stay valid while sources append
   std::vector<MetaEntry> meta;

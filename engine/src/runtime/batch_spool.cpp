@@ -53,7 +53,8 @@ class Reader {
 void serialize_batch(const Batch& batch, std::string& out) {
   out.clear();
   put<std::uint64_t>(out, batch.seq);
-  put<std::uint8_t>(out, batch.shard ? 1 : 0);
+  put<std::uint8_t>(out,
+                    static_cast<std::uint8_t>((batch.shard ? 1 : 0) | (batch.ends_shard ? 2 : 0)));
   if (batch.shard) {
     put<std::uint64_t>(out, batch.shard->index);
     put_bytes(out, batch.shard->uri);
@@ -87,7 +88,9 @@ BatchPtr deserialize_batch(std::string_view bytes) {
   Reader in(bytes);
   auto batch = std::make_shared<Batch>();
   batch->seq = in.get<std::uint64_t>();
-  if (in.get<std::uint8_t>() != 0) {
+  const auto shard_flags = in.get<std::uint8_t>();
+  batch->ends_shard = (shard_flags & 2) != 0;
+  if ((shard_flags & 1) != 0) {
     auto shard = std::make_shared<ShardRef>();
     shard->index = in.get<std::uint64_t>();
     shard->uri = std::string(in.bytes());

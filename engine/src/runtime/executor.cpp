@@ -84,6 +84,8 @@ struct SourceState {
   void* reader = nullptr;
   std::uint64_t next_seq = 0;
   std::int64_t discard_through = -1;  // resumed: batches already written by every sink
+  BatchPtr ahead;            // read but not emitted yet: tells whether the last one ends a shard
+  bool input_ended = false;  // every shard was read (not failed, not interrupted)
   std::unique_ptr<flow::input_node<BatchPtr>> input;
   std::unique_ptr<flow::limiter_node<BatchPtr, long>> limiter;
   std::unique_ptr<flow::function_node<BatchPtr, flow::continue_msg>> dispatch;
@@ -324,7 +326,23 @@ class Run {
   }
 
   // -- the data path -------------------------------------------------------------------------
+  // A source's batches leave one read behind it, so that the last batch of each shard is marked
+  // (ends_shard) before it goes: sinks learn that a shard is complete right after writing it.
   BatchPtr read_next(NodeRuntime& n, oneapi::tbb::flow_control& fc) {
+    SourceState& s = n.source;
+    BatchPtr out = s.ahead ? std::move(s.ahead) : read_batch(n);
+    if (out && !out->ends_shard) {
+      s.ahead = read_batch(n);
+      if (!s.ahead && !s.input_ended) out.reset();  // failed or interrupted: nothing ends
+      if (out && (!s.ahead || s.ahead->shard != out->shard)) out->ends_shard = true;
+    }
+    if (!out) fc.stop();
+    return out;
+  }
+
+  // The next non-empty batch of the source, or null at the end of its input (input_ended) or
+  // when the run failed or was interrupted.
+  BatchPtr read_batch(NodeRuntime& n) {
     SourceState& s = n.source;
     const loom_component& api = n.instance->api();
     while (true) {
@@ -334,12 +352,11 @@ class Run {
           report_once(n, "was interrupted");
         }
         close_reader(n);
-        fc.stop();
         return {};
       }
       if (s.reader == nullptr) {
         if (s.next_shard >= s.shards.size()) {
-          fc.stop();
+          s.input_ended = true;
           return {};
         }
         const ShardRef& shard = *s.shards[s.next_shard];
@@ -354,7 +371,6 @@ class Run {
         }
         if (rc != 0) {
           fail(n, err, s.shards[s.next_shard].get(), nullptr);
-          fc.stop();
           return {};
         }
         s.reader = reader;
@@ -375,7 +391,6 @@ class Run {
       if (rc != 0) {
         fail(n, err, batch->shard.get(), batch.get());
         close_reader(n);
-        fc.stop();
         return {};
       }
       std::uint64_t skipped = 0;
@@ -388,6 +403,7 @@ class Run {
         close_reader(n);
         ++s.next_shard;
         shards_done_.fetch_add(1, std::memory_order_relaxed);
+        batch->ends_shard = true;
       }
       if (batch->docs.empty()) continue;
       batch->seq = s.next_seq++;
@@ -625,6 +641,7 @@ class Run {
     }
     n.counters.add_kept(batch.docs.size());
     if (d.edge + 1 == n.input_edges) {
+      if (batch.ends_shard && !end_shard(n, batch)) return;
       try {
         if (resume_.after_write(static_cast<std::size_t>(&n - nodes_.data()), batch.seq))
           resume_written_ = true;
@@ -632,6 +649,23 @@ class Run {
         report_once(n, std::string("could not record a resume checkpoint: ") + e.what());
       }
     }
+  }
+
+  // Tells a sink that provides end_shard (ABI 1.3) that the shard of `batch`, its last, is
+  // written: before the checkpoint, so that none finds a finished shard's files open.
+  bool end_shard(NodeRuntime& n, const Batch& batch) {
+    if (!n.instance->provides(&loom_component::end_shard)) return true;
+    loom_error err = fresh_error();
+    int rc = 0;
+    {
+      BusyTimer timer(n.counters);
+      Watchdog::Scope watch(watchdog_, &n, batch.shard.get());
+      io::OutputOwnerScope owner(static_cast<int>(&n - nodes_.data()));
+      rc = n.instance->api().end_shard(n.instance->self(), batch.shard->index, &err);
+    }
+    if (rc == 0) return true;
+    fail(n, err, batch.shard.get(), nullptr);
+    return false;
   }
 
   // -- running -------------------------------------------------------------------------------

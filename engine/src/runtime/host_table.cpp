@@ -176,6 +176,14 @@ int output_write_raw(loom_output* out, loom_str data, loom_error* err) {
   return io_guard(err, [&] { out->file->write_raw(view(data)); });
 }
 uint64_t output_bytes_written(const loom_output* out) { return out->file->bytes_written(); }
+int64_t output_read(loom_output* out, uint64_t offset, char* buffer, size_t capacity,
+                    loom_error* err) {
+  int64_t n = -1;
+  if (io_guard(err, [&] { n = static_cast<int64_t>(out->file->read(offset, buffer, capacity)); }) !=
+      0)
+    return -1;
+  return n;
+}
 int output_commit(loom_output* out, loom_error* err) {
   std::unique_ptr<loom_output> owned(out);
   return io_guard(err, [&] { owned->file->commit(); });
@@ -258,6 +266,7 @@ loom_host make_host() {
   h.log = log;
   h.batch_count_skipped = batch_count_skipped;
   h.declare_input = declare_input;
+  h.output_read = output_read;
   return h;
 }
 

@@ -302,6 +302,13 @@ typedef struct loom_host {
    * covers. The host refuses any output that such an input pattern matches, so a run never
    * replaces its input nor writes where a rerun would read it back. Call from list_shards. */
   void (*declare_input)(loom_str path_or_pattern);
+
+  /* -- ABI 1.3 ----------------------------------------------------------------------------- */
+  /* Reads back bytes already in an output written without a codec, from `offset`: returns the
+   * bytes copied to `buffer` (at most `capacity`), 0 at the end, -1 on error (err filled). A
+   * sink resuming an interrupted run (see end_shard) reads here what its reopened file holds. */
+  int64_t (*output_read)(loom_output* out, uint64_t offset, char* buffer, size_t capacity,
+                         loom_error* err);
 } loom_host;
 
 /* ---------------------------------------------------------------------------------------------
@@ -376,6 +383,13 @@ typedef struct loom_component {
                      uint32_t* payload_bytes, int32_t* last_round, loom_error* err);
   int (*import_keys)(void* self, uint32_t round, loom_str merged, uint32_t payload_bytes,
                      loom_error* err);
+  /* Sinks, optional: the input shard `shard_index` is complete. Called on the write() thread
+   * right after the write() of its last batch (on the sink's last input edge), before any batch
+   * of a later shard and before finish(), and before the engine takes a resume checkpoint. So a
+   * sink that commits a shard's files here never leaves a finished shard open across a
+   * checkpoint: a resumed run continues only the shard that was in progress. Not called for
+   * batches a resumed run skips (written before the checkpoint), nor when a run is cancelled. */
+  int (*end_shard)(void* self, uint64_t shard_index, loom_error* err);
 } loom_component;
 
 typedef struct loom_plugin {

@@ -65,6 +65,28 @@ TEST_CASE("bytes_written counts bytes as they are produced") {
   CHECK(read_file(scratch.file("plain.jsonl")) == "12345678");
 }
 
+TEST_CASE("read reads back what an uncompressed output holds, buffered bytes included") {
+  ScratchDir scratch;
+  auto output = Output::open(scratch.file("plain.bin"));
+  const std::string text = sample_text(200'000, 7);
+  output->write_raw(text);
+  std::string back;
+  char buffer[4096];
+  while (const std::size_t n = output->read(back.size(), buffer, sizeof buffer))
+    back.append(buffer, n);
+  CHECK(back == text);
+  CHECK(output->read(text.size() - 3, buffer, sizeof buffer) == 3);
+  CHECK(std::string(buffer, 3) == text.substr(text.size() - 3));
+  CHECK(output->read(text.size() + 10, buffer, sizeof buffer) == 0);
+  output->commit();
+  CHECK(read_file(scratch.file("plain.bin")) == text);
+
+  auto compressed = Output::open(scratch.file("packed.jsonl.gz"));
+  compressed->write("text");
+  CHECK(io_error_message([&] { compressed->read(0, buffer, sizeof buffer); }).find("compressed") !=
+        std::string::npos);
+}
+
 TEST_CASE("abort removes the temporary file and leaves no final file") {
   ScratchDir scratch;
   const std::string path = scratch.file("aborted.jsonl.gz");

@@ -1,7 +1,8 @@
 // Stages that see their whole input first (LOOM_FLAG_WHOLE_INPUT): observe() gets every batch
 // before process() gets any, process() then gets the same batches in the same order, whatever the
 // thread count, whether the batches stayed in memory or were spilled to disk; the spill folder is
-// gone after success, failure and interruption.
+// gone after success, failure and interruption. Sinks are told when each shard is complete
+// (end_shard), also behind such a stage.
 #include "plugin/registry.hpp"
 #include "runtime/executor.hpp"
 #include "validate/bound_graph.hpp"
@@ -34,11 +35,14 @@ struct NumbersOptions {
   std::int64_t docs_per_shard = 200;
   std::int64_t docs_per_batch = 7;
   std::int64_t fail_at = -1;
+  bool empty_last_read = false;
   static constexpr auto fields = std::make_tuple(
       loom::field("shards", &NumbersOptions::shards, "number of shards").min(0),
       loom::field("docs_per_shard", &NumbersOptions::docs_per_shard, "documents per shard"),
       loom::field("docs_per_batch", &NumbersOptions::docs_per_batch, "documents per read()"),
-      loom::field("fail_at", &NumbersOptions::fail_at, "this number's text is 'fail'"));
+      loom::field("fail_at", &NumbersOptions::fail_at, "this number's text is 'fail'"),
+      loom::field("empty_last_read", &NumbersOptions::empty_last_read,
+                  "a shard's end comes with an empty read, not with its last documents"));
 };
 
 // The numbers 0..shards*docs_per_shard-1 as texts (padded, so batches have some weight).
@@ -61,9 +65,10 @@ class Numbers : public loom::Source {
   class Reader : public loom::ShardReader {
    public:
     Reader(const Options& o, std::uint64_t index)
-        : o_(o), next_(static_cast<std::int64_t>(index) * o.docs_per_shard) {}
+        : o_(o), first_(static_cast<std::int64_t>(index) * o.docs_per_shard), next_(first_) {}
     bool read(loom::Batch& batch, std::size_t) override {
-      const std::int64_t end = (next_ / o_.docs_per_shard + 1) * o_.docs_per_shard;
+      const std::int64_t end = first_ + o_.docs_per_shard;
+      if (next_ >= end) return true;
       for (std::int64_t k = 0; k < o_.docs_per_batch && next_ < end; ++k, ++next_) {
         loom::Doc doc = batch.append();
         doc.set_text(next_ == o_.fail_at ? std::string("fail")
@@ -75,11 +80,12 @@ class Numbers : public loom::Source {
         doc.set_meta("list", loom::Value::json("[" + std::to_string(next_) + "]"));
         doc.set_meta("nothing", loom::Value::null());
       }
-      return next_ >= end;
+      return !o_.empty_last_read && next_ >= end;
     }
 
    private:
     Options o_;
+    std::int64_t first_;
     std::int64_t next_;
   };
   Options o_;
@@ -148,6 +154,24 @@ class Collect : public loom::Sink {
   }
 };
 
+// Records each document's number and, when told a shard is complete (end_shard, ABI 1.3),
+// "end <shard index>".
+class ShardEnds : public loom::Sink {
+ public:
+  static constexpr const char* name = "wi_shard_ends";
+  static constexpr const char* summary = "records documents and shard ends in order";
+  using Options = loom::NoOptions;
+  explicit ShardEnds(const Options&) {}
+  void write(loom::Batch& batch, std::unique_ptr<loom::SinkToken>) override {
+    std::lock_guard lock(sink_mutex);
+    for (loom::Doc doc : batch) sink_lines.emplace_back(doc.text().substr(0, doc.text().find(' ')));
+  }
+  void end_shard(std::uint64_t shard_index) {
+    std::lock_guard lock(sink_mutex);
+    sink_lines.push_back("end " + std::to_string(shard_index));
+  }
+};
+
 struct Result {
   bool ok = false;
   std::vector<loom::Diagnostic> diagnostics;
@@ -157,8 +181,8 @@ struct Result {
 
 loom::Registry& registry() {
   static loom::Registry instance;
-  static const loom::detail::PluginDescriptor<Numbers, Rank, Collect> plugin("whole_input_test",
-                                                                             "1.0", "Apache-2.0");
+  static const loom::detail::PluginDescriptor<Numbers, Rank, Collect, ShardEnds> plugin(
+      "whole_input_test", "1.0", "Apache-2.0");
   static bool added = false;
   if (!added) {
     std::vector<loom::Diagnostic> diagnostics;
@@ -250,6 +274,36 @@ TEST_CASE(
     Result partly = run(kGraph, threads, 20000, spill);
     REQUIRE(partly.ok);
     CHECK(partly.lines == reference.lines);
+  }
+}
+
+TEST_CASE("end_shard: a sink hears of each shard right after its last document, in any graph") {
+  const loom::testing::TempDir spill_dir("whole_input_end_shard");
+  for (const bool through_rank : {false, true}) {
+    std::vector<std::string> expected;
+    for (std::int64_t shard = 0; shard < 3; ++shard) {
+      for (std::int64_t n = shard * 200; n < (shard + 1) * 200; ++n)
+        if (!through_rank || n % 5 != 0) expected.push_back(std::to_string(n));
+      expected.push_back("end " + std::to_string(shard));
+    }
+    for (const char* empty_last_read : {"false", "true"}) {
+      const std::string graph =
+          std::string(
+              "version: 1\nsources:\n  numbers: { type: wi_numbers, with: { shards: 3, "
+              "docs_per_shard: 200, docs_per_batch: 8, empty_last_read: ") +
+          empty_last_read + " } }\n" +
+          (through_rank ? "dedupers:\n  rank: { type: wi_rank, inputs: [numbers] }\n" : "") +
+          "sinks:\n  out: { type: wi_shard_ends, inputs: [" + (through_rank ? "rank" : "numbers") +
+          "] }\n";
+      for (const int threads : {1, 4}) {
+        CAPTURE(through_rank);
+        CAPTURE(empty_last_read);
+        CAPTURE(threads);
+        Result r = run(graph, threads, through_rank ? 1 : kPlenty, spill_dir.path());
+        REQUIRE(r.ok);
+        CHECK(r.lines == expected);
+      }
+    }
   }
 }
 

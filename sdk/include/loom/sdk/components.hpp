@@ -76,6 +76,9 @@ class Sink {
   // Runs serially, in input order.
   virtual void write(Batch& batch, std::unique_ptr<SinkToken> token) = 0;
   virtual void finish() {}
+  // A sink that declares `void end_shard(std::uint64_t shard_index)` is told, right after the
+  // write() of a shard's last batch, that the shard is complete (ABI 1.3, loom_component's
+  // end_shard): the moment to commit per-shard files so that no checkpoint finds them open.
 };
 
 }  // namespace loom

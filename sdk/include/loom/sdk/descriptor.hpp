@@ -132,6 +132,9 @@ struct Trampolines {
     });
   }
   static void discard(void*, void* token) { delete static_cast<SinkToken*>(token); }
+  static int end_shard(void* self, std::uint64_t shard_index, loom_error* err) {
+    return guarded(err, [&] { static_cast<T*>(self)->end_shard(shard_index); });
+  }
 
   static loom_component describe() {
     static_assert(std::is_base_of_v<Source, T> || std::is_base_of_v<Transform, T> ||
@@ -169,6 +172,8 @@ struct Trampolines {
       c.prepare = &prepare;
       c.write = &write;
       c.discard = &discard;
+      if constexpr (requires(T & sink, std::uint64_t shard) { sink.end_shard(shard); })
+        c.end_shard = &end_shard;
     }
     return c;
   }

@@ -107,6 +107,24 @@ class Output {
     detail::check(host().output_write_raw(out_, detail::to_c(data), &err), err);
   }
   std::uint64_t bytes_written() const { return host().output_bytes_written(out_); }
+  // The bytes from `offset` on of an output written without a codec: what a resumed run's
+  // reopened file already holds (ABI 1.3; an older host cannot, which throws).
+  std::string read_back(std::uint64_t offset = 0) {
+    const loom_host& h = host();
+    if (h.struct_size < offsetof(loom_host, output_read) + sizeof h.output_read ||
+        h.output_read == nullptr)
+      throw Error("this loom is older than ABI 1.3: it cannot read an output back", LOOM_ERR_IO);
+    std::string bytes;
+    char buffer[65536];
+    while (true) {
+      loom_error err = detail::fresh_error();
+      const std::int64_t n = h.output_read(out_, offset, buffer, sizeof buffer, &err);
+      if (n < 0) detail::check(1, err);
+      if (n <= 0) return bytes;
+      bytes.append(buffer, static_cast<std::size_t>(n));
+      offset += static_cast<std::uint64_t>(n);
+    }
+  }
   void commit() {
     loom_error err = detail::fresh_error();
     loom_output* out = std::exchange(out_, nullptr);

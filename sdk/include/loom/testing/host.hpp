@@ -297,6 +297,20 @@ struct Host {
   static std::uint64_t output_bytes_written(const loom_output* out) {
     return reinterpret_cast<const HarnessOutput*>(out)->bytes;
   }
+  static std::int64_t output_read(loom_output* out, std::uint64_t offset, char* buffer,
+                                  std::size_t capacity, loom_error* err) {
+    auto* output = reinterpret_cast<HarnessOutput*>(out);
+    std::FILE* file =
+        std::fflush(output->file) == 0 ? std::fopen(output->temp_path.c_str(), "rb") : nullptr;
+    if (file == nullptr || std::fseek(file, static_cast<long>(offset), SEEK_SET) != 0) {
+      if (file != nullptr) std::fclose(file);
+      fail(err, LOOM_ERR_IO, "cannot read back '" + output->temp_path + "'");
+      return -1;
+    }
+    const std::size_t n = std::fread(buffer, 1, capacity, file);
+    std::fclose(file);
+    return static_cast<std::int64_t>(n);
+  }
   static int output_commit(loom_output* out, loom_error* err) {
     std::unique_ptr<HarnessOutput> output(reinterpret_cast<HarnessOutput*>(out));
     bool closed = std::fclose(output->file) == 0;
@@ -397,6 +411,7 @@ inline const loom_host& host_table() {
     h.log = H::log;
     h.batch_count_skipped = H::batch_count_skipped;
     h.declare_input = H::declare_input;
+    h.output_read = H::output_read;
     return h;
   }();
   // Components compiled into the test binary itself use loom::host() directly.

@@ -9,6 +9,7 @@
 #include <loom/testing/host.hpp>
 #include <loom/testing/options.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <iterator>
@@ -179,13 +180,27 @@ class Instance {
     if (component_.prepare != nullptr) check(component_.prepare(self_, raw, &token, &err), err);
     check(component_.write(self_, raw, token, &err), err);
   }
+  // Sinks: the shard is complete, as the engine says right after its last batch (ABI 1.3; a
+  // no-op for a sink without end_shard).
+  void end_shard(std::uint64_t shard_index) {
+    if (component_.struct_size <
+            offsetof(loom_component, end_shard) + sizeof component_.end_shard ||
+        component_.end_shard == nullptr)
+      return;
+    loom_error err = fresh_error();
+    check(component_.end_shard(self_, shard_index, &err), err);
+  }
   void finish() {
     loom_error err = fresh_error();
     if (component_.finish != nullptr) check(component_.finish(self_, &err), err);
   }
-  // Writes every batch in order, then finishes.
+  // Writes every batch in order, ending each shard after its last batch, then finishes.
   void run_sink(const std::vector<BatchInput>& batches) {
-    for (const auto& b : batches) write(b);
+    for (std::size_t i = 0; i < batches.size(); ++i) {
+      write(batches[i]);
+      if (i + 1 == batches.size() || batches[i + 1].shard_index != batches[i].shard_index)
+        end_shard(batches[i].shard_index);
+    }
     finish();
   }
 
