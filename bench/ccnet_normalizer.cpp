@@ -9,7 +9,7 @@
 #include "corpus_texts.hpp"
 #include "thread_clock.hpp"
 
-#include <ccnet_normalizer.hpp>
+#include <ccnet_text/normalizer.hpp>
 
 #include <algorithm>
 #include <cstdio>

@@ -1,6 +1,6 @@
-#include "ccnet_normalizer.hpp"
+#include <ccnet_text/normalizer.hpp>
 
-#include "python_unicode.hpp"
+#include <ccnet_text/python_unicode.hpp>
 
 #include <algorithm>
 

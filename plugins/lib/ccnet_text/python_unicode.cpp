@@ -1,4 +1,4 @@
-#include "python_unicode.hpp"
+#include <ccnet_text/python_unicode.hpp>
 
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>

@@ -1,4 +1,4 @@
-#include "ccnet_normalizer.hpp"
+#include <ccnet_text/normalizer.hpp>
 
 #include <openssl/evp.h>
 
