@@ -33,7 +33,7 @@ packages=(
   libopenmpi-dev openmpi-bin zstd
   zlib1g-dev libssl-dev python3 clang-format
   nettle-dev  # SHA-1 of cc_net line hashes (plugins/lib/ccnet_text)
-  libdeflate-dev  # whole gzip members in one call (engine/src/io/gzip_decoder.cpp)
+  libisal-dev  # gzip input through ISA-L igzip (engine/src/io/gzip_decoder.cpp)
   python3-numpy  # tests/graphs/read_megatron.py reads the token shards megatron_sink writes
   clang libclang-rt-dev  # libFuzzer and sanitizer runtimes: tests/fuzz
   time  # GNU /usr/bin/time: peak RSS in bench/stackexchange_memory.sh (make bench)

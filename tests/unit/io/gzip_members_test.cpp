@@ -1,8 +1,7 @@
-// gzip files of many small members (a WET file has one per record): the decoder takes a member in
-// one libdeflate call when it lies whole in the compressed chunk at hand and fits the caller's
-// buffer, and leaves it to zlib otherwise (it straddles a chunk or the output, or libdeflate
-// refuses it), so every read size and every member position must give the same bytes, and a
-// damaged member must be reported by zlib, naming the file.
+// gzip files of many small members (a WET file has one per record): the decoder restarts at each
+// member, which may straddle the compressed chunks it reads and the caller's buffer, so every read
+// size and every member position must give the same bytes, and a damaged member must be reported
+// in zlib's words, naming the file, after the members before it.
 #include "io/io.hpp"
 
 #include "io_test_support.hpp"
