@@ -27,6 +27,14 @@ struct Block {
   std::uint64_t end = 0;
   std::uint64_t file_offset = 0;  // compressed byte where it starts, for messages
   char level = '9';
+  std::uint32_t crc = 0;  // as its header says
+};
+
+// What collect() gathered: whole blocks of one stream, and that stream's end if it came.
+struct Round {
+  std::vector<Block> blocks;
+  std::optional<std::uint32_t> stream_crc;  // the stream ended: its stored combined CRC
+  std::uint64_t stream_end_offset = 0;
 };
 
 class Bzip2BlockDecoder final : public Input {
@@ -107,16 +115,15 @@ class Bzip2BlockDecoder final : public Input {
     level_ = static_cast<char>(window_[at + 3]);
     bit_ += 32;
     in_stream_ = true;
-    combined_crc_ = 0;
     return true;
   }
 
   // Collects whole blocks from the position on, up to blocks_per_round_; stops early at the end
-  // of the input or after a stream's end.
-  void collect(std::vector<Block>& blocks) {
+  // of the input or at a stream's end.
+  void collect(Round& round) {
+    std::vector<Block>& blocks = round.blocks;
     while (blocks.size() < blocks_per_round_) {
       if (!in_stream_) {
-        if (!blocks.empty()) return;  // decode what precedes a new stream first
         if (!stream_header()) {
           done_ = true;
           return;
@@ -131,14 +138,13 @@ class Bzip2BlockDecoder final : public Input {
       }
       const std::uint64_t magic = bb::magic_at(window_, bit_);
       if (magic == bb::kEndMagic) {
-        if (bb::bits_at(window_, bit_ + 48, 32) != combined_crc_)
-          corrupt(file_offset(bit_), "data integrity error (bad block or checksum)");
+        round.stream_crc = bb::bits_at(window_, bit_ + 48, 32);
+        round.stream_end_offset = file_offset(bit_);
         bit_ = (bit_ + 80 + 7) / 8 * 8;
         in_stream_ = false;
         ++streams_;
         stream_end_ = file_offset(bit_);
-        if (!blocks.empty()) return;
-        continue;
+        return;
       }
       if (magic != bb::kBlockMagic)
         corrupt(file_offset(bit_), "data integrity error (bad block or checksum)");
@@ -149,32 +155,58 @@ class Bzip2BlockDecoder final : public Input {
         // The input ends inside this block (the stream decoder would wait for the rest too).
         source_.throw_truncated(0);
       }
-      combined_crc_ = bb::combine_crc(combined_crc_, bb::bits_at(window_, bit_ + 48, 32));
-      blocks.push_back({bit_, end, file_offset(bit_), level_});
+      blocks.push_back({bit_, end, file_offset(bit_), level_, bb::bits_at(window_, bit_ + 48, 32)});
       bit_ = end;
     }
   }
 
+  // Remembers an error to raise once the text before it is handed over.
+  void fail_after_ready(std::uint64_t offset) {
+    try {
+      corrupt(offset, "data integrity error (bad block or checksum)");
+    } catch (...) {
+      error_ = std::current_exception();
+    }
+    done_ = true;
+  }
+
   void decode_round() {
-    std::vector<Block> blocks;
-    collect(blocks);
+    Round round;
+    collect(round);
+    const std::vector<Block>& blocks = round.blocks;
     std::vector<bb::Decoded> decoded(blocks.size());
     oneapi::tbb::parallel_for(std::size_t{0}, blocks.size(), [&](std::size_t i) {
       decoded[i] = bb::decode_stream(
           bb::wrap_block(window_, blocks[i].start, blocks[i].end, blocks[i].level));
     });
     for (std::size_t i = 0; i < blocks.size(); ++i) {
+      std::size_t last = i;  // the block's data may run to the end of block `last`
       if (decoded[i].status != BZ_STREAM_END) {
-        // The blocks before stay readable; the error comes when they are handed over.
-        try {
-          corrupt(blocks[i].file_offset, "data integrity error (bad block or checksum)");
-        } catch (...) {
-          error_ = std::current_exception();
+        // Block data can hold a magic's 48 bits by chance (about once in 2^47 bits), which cuts
+        // a block in two: join the pieces that follow until the block checks out.
+        constexpr std::size_t kMaxJoined = 3;
+        for (last = i + 1; last < blocks.size() && last <= i + kMaxJoined; ++last) {
+          decoded[i] = bb::decode_stream(
+              bb::wrap_block(window_, blocks[i].start, blocks[last].end, blocks[i].level));
+          if (decoded[i].status == BZ_STREAM_END) break;
         }
-        done_ = true;
-        break;
+        if (decoded[i].status != BZ_STREAM_END) {
+          if (i > 0 && last == blocks.size() && !round.stream_crc) {
+            bit_ = blocks[i].start;  // the rest may come in the next round: start it there
+            round.stream_crc.reset();
+            break;
+          }
+          fail_after_ready(blocks[i].file_offset);
+          break;
+        }
       }
+      combined_crc_ = bb::combine_crc(combined_crc_, blocks[i].crc);
       if (!decoded[i].text.empty()) ready_.push_back(std::move(decoded[i].text));
+      i = last;
+    }
+    if (round.stream_crc && !done_) {
+      if (*round.stream_crc != combined_crc_) fail_after_ready(round.stream_end_offset);
+      combined_crc_ = 0;
     }
     compact();
   }
@@ -186,7 +218,7 @@ class Bzip2BlockDecoder final : public Input {
   std::uint64_t bit_ = 0;  // position in window_ of what is parsed next
   bool in_stream_ = false;
   char level_ = '9';
-  std::uint32_t combined_crc_ = 0;
+  std::uint32_t combined_crc_ = 0;  // of the current stream's blocks handed over so far
   std::uint64_t streams_ = 0;
   std::uint64_t stream_end_ = 0;  // compressed offset after the last complete stream
   std::deque<std::string> ready_;
