@@ -22,6 +22,8 @@ namespace {
 
 namespace bb = bzip2_blocks;
 
+constexpr std::uint64_t kMaxBlockBytes = std::uint64_t{8} << 20;
+
 struct Block {
   std::uint64_t start = 0;  // bit positions in the window
   std::uint64_t end = 0;
@@ -149,7 +151,15 @@ class Bzip2BlockDecoder final : public Input {
       if (magic != bb::kBlockMagic)
         corrupt(file_offset(bit_), "data integrity error (bad block or checksum)");
       std::uint64_t end = bb::find_magic(window_, bit_ + 80);
-      while (end == bb::kNotFound && fill()) end = bb::find_magic(window_, bit_ + 80);
+      while (end == bb::kNotFound) {
+        // A bzip2 block compresses to about 1 MB at most: far more without a magic is damage,
+        // not a block to keep growing the window for.
+        if (bytes_left() > kMaxBlockBytes)
+          corrupt(file_offset(bit_), "data integrity error (bad block or checksum)");
+        const std::uint64_t scanned = std::uint64_t{window_.size()} * 8;  // up to here, none
+        if (!fill()) break;
+        end = bb::find_magic(window_, std::max(bit_ + 80, scanned - 47));
+      }
       if (end == bb::kNotFound) {
         if (!blocks.empty()) return;
         // The input ends inside this block (the stream decoder would wait for the rest too).

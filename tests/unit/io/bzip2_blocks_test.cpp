@@ -98,6 +98,16 @@ TEST_CASE("bzip2 on several threads: damage, a cut and trailing bytes are named 
       }
     }
   }
+  SUBCASE("a block that never ends is damage, not a window growing with the file") {
+    // A stream header and a block magic, then 9 MB of the bytes 0-12 repeated, whose bits hold
+    // neither magic at any offset.
+    std::string endless = file.substr(0, 10);
+    for (std::size_t i = 0; i < 9'000'000; ++i) endless += static_cast<char>(i % 13);
+    write_file(path, endless);
+    const std::string message = error_on(2, path);
+    CHECK(contains(message, "corrupt"));
+    CHECK(contains(message, "near compressed byte 4"));
+  }
   SUBCASE("bytes after the stream") {
     write_file(path, file + "not bzip2 at all");
     for (const int threads : {1, 2}) {
