@@ -9,7 +9,7 @@
 #include "corpus_texts.hpp"
 #include "thread_clock.hpp"
 
-#include <ccnet_normalizer.hpp>
+#include <ccnet_text/normalizer.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -56,8 +56,13 @@ int main(int argc, char** argv) try {
     for (std::string_view line : lines) mix ^= loom::ccnet::dedup_line_hash(line);
   });
   std::printf("%-44s %8.1f MB/s\n", "normalize (whole documents)", mb / doc_seconds);
-  std::printf("%-44s %8.1f MB/s  (%.2f M lines/s)\n", "normalize_for_dedup + sha1[:8] (per line)",
-              mb / line_seconds, static_cast<double>(lines.size()) / line_seconds / 1e6);
+  // Issue 16: line hashing at least 300 MB/s per core (cc_net's own is ~5x slower than Loom was).
+  constexpr double kTargetLineHashMbS = 300;
+  const double line_mb_s = mb / line_seconds;
+  std::printf("%-44s %8.1f MB/s  (%.2f M lines/s)  target >= %.0f MB/s %s\n",
+              "normalize_for_dedup + sha1[:8] (per line)", line_mb_s,
+              static_cast<double>(lines.size()) / line_seconds / 1e6, kTargetLineHashMbS,
+              line_mb_s >= kTargetLineHashMbS ? "PASS" : "MISS");
   std::printf("corpus_mb=%.2f documents=%zu lines=%zu normalize_mb_s=%.1f dedup_hash_mb_s=%.1f\n",
               mb, texts.size(), lines.size(), mb / doc_seconds, mb / line_seconds);
   return (sink == 0 && mix == 1) ? 1 : 0;  // keeps the work observable

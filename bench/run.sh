@@ -103,6 +103,17 @@ else
   echo "bench: language id skipped: needs $build/bin/loom_bench_langid and $model (scripts/setup.sh)"
 fi
 
+# cc_net's line hashing (normalize_for_dedup + sha1[:8], what ccnet_line_dedup does per line) and
+# normalize() per core on the corpus texts, against 300 MB/s for the line hash (issue 16).
+echo
+if [[ -x "$build/bin/loom_bench_ccnet_normalizer" ]]; then
+  echo "bench: cc_net normalizer and line hash (best of $repeat)"
+  "$build/bin/loom_bench_ccnet_normalizer" "$corpus" --repeat "$repeat" ||
+    echo "bench: cc_net normalizer: no valid measurement" >&2
+else
+  echo "bench: cc_net normalizer skipped: needs $build/bin/loom_bench_ccnet_normalizer"
+fi
+
 # Perplexity (normalize + SentencePiece + n-gram model) in docs/s per core on ~2.3 KB documents,
 # C4 web text, with the real models the perplexity tests build (bench/perplexity.cpp).
 models=$build/test-data/perplexity-models-v1

@@ -131,13 +131,15 @@ for slice in "${slices[@]}"; do
 done
 
 echo
+# Issue 16: --threads 2 at least 1.8x --threads 1 for every slice (PASS/MISS beside t2/t1).
 awk -F'\t' 'NR == 1 {
-    printf "%-13s %8s %8s %8s %9s %9s %7s %8s %8s %8s  %s\n", "slice", "input MB", "records",
-      "written", "MB/s t1", "MB/s t2", "t2/t1", "of floor", "RSS t1", "RSS t2", "busiest node (t1)"
+    printf "%-13s %8s %8s %8s %9s %9s %7s %5s %8s %8s %8s  %s\n", "slice", "input MB", "records",
+      "written", "MB/s t1", "MB/s t2", "t2/t1", ">=1.8", "of floor", "RSS t1", "RSS t2",
+      "busiest node (t1)"
     next
   }
-  { printf "%-13s %8s %8s %8s %9s %9s %6sx %8s %7sM %7sM  %s (%s)\n", $1, $2, $3, $4, $5, $6, $7,
-      $8, $9, $10, $11, $12 }' "$tsv"
+  { printf "%-13s %8s %8s %8s %9s %9s %6sx %5s %8s %7sM %7sM  %s (%s)\n", $1, $2, $3, $4, $5, $6,
+      $7, ($7 >= 1.8 ? "PASS" : "MISS"), $8, $9, $10, $11, $12 }' "$tsv"
 printf '\nMB/s = input MB (uncompressed .gz; arXiv tars as stored, papers inside gzipped) / wall\n'
 printf 'seconds of `loom run`, best of runs; "of floor" = MB/s t1 / the floor above (%s MB/s);\n' "$floor"
 printf 'RSS = peak resident set of `loom run`, largest over the runs; written = docs reaching the\n'

@@ -32,6 +32,8 @@ packages=(
   libpcre2-dev  # the tokenizer's pre-tokenizer regexes (plugins/tokens)
   libopenmpi-dev openmpi-bin zstd
   zlib1g-dev libssl-dev python3 clang-format
+  nettle-dev  # SHA-1 of cc_net line hashes (plugins/lib/ccnet_text)
+  libisal-dev  # gzip input through ISA-L igzip (engine/src/io/gzip_decoder.cpp)
   python3-numpy  # tests/graphs/read_megatron.py reads the token shards megatron_sink writes
   clang libclang-rt-dev  # libFuzzer and sanitizer runtimes: tests/fuzz
   time  # GNU /usr/bin/time: peak RSS in bench/stackexchange_memory.sh (make bench)

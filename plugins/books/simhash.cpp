@@ -1,11 +1,14 @@
 #include "simhash.hpp"
 
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
 #include <unicode/uchar.h>
 
 #include <algorithm>
 #include <array>
 #include <bit>
 #include <stdexcept>
+#include <vector>
 
 #include "md5.hpp"
 
@@ -120,7 +123,8 @@ struct ShingleWalker {
   std::uint32_t start = 0;
   std::uint32_t end = 0;
 
-  ShingleWalker(const std::string& word_chars, std::size_t width_chars) : text(word_chars) {
+  ShingleWalker(const std::string& word_chars, std::size_t width_chars, std::uint32_t first = 0)
+      : text(word_chars), start(first), end(first) {
     for (std::size_t k = 0; k < width_chars; ++k) end += step(end);
   }
   std::uint32_t step(std::uint32_t at) const {
@@ -175,34 +179,27 @@ void word_characters(std::string_view utf8, std::size_t max_chars, FeatureScratc
   }
 }
 
-Fingerprint simhash(std::string_view utf8, int shingle_width, std::size_t max_chars,
-                    FeatureScratch& scratch) {
-  if (shingle_width < 1 || static_cast<std::size_t>(shingle_width) * 4 > md5_max_short_message)
-    throw std::invalid_argument("shingle width must be 1..13");
-  word_characters(utf8, max_chars, scratch);
-  const std::size_t chars = scratch.chars;
-  const auto width = static_cast<std::size_t>(shingle_width);
-  const std::size_t features = chars >= width ? chars - width + 1 : 1;
+namespace {
+
+// Adds the votes of features [first, first + count) (shingles of `width` code points, the first
+// starting at byte first_byte of word_chars) to `ones`, counting them in `counts`.
+void vote_features(const std::string& word_chars, std::size_t width, std::uint32_t first_byte,
+                   std::size_t count, ShingleCounts& counts, std::array<std::uint64_t, 64>& ones) {
   // Prose repeats most of its 6-character shingles; half the feature count is a fair first guess.
-  ShingleCounts& counts = scratch.shingles;
-  counts.reset(scratch.word_chars, features / 2, table_slot_limit(scratch.word_chars.size()));
-  // Bit b is set iff the features with bit b set outweigh half of all features, each distinct
-  // shingle voting with its count; only the set bits of each hash are visited. Votes add up, so
-  // a table flushed when full gives the same sums as one big table.
-  std::array<std::uint64_t, 64> ones{};
+  counts.reset(word_chars, count / 2, table_slot_limit(word_chars.size()));
   // Hash `lookahead` shingles ahead and prefetch their slots so the cache misses overlap.
   constexpr std::size_t lookahead = 16;
   std::array<std::uint32_t, lookahead> hashes{};
-  ShingleWalker current(scratch.word_chars, std::min(width, chars));
+  ShingleWalker current(word_chars, width, first_byte);
   ShingleWalker ahead = current;
-  for (std::size_t i = 0; i < std::min(lookahead, features); ++i) {
+  for (std::size_t i = 0; i < std::min(lookahead, count); ++i) {
     hashes[i] = counts.hash(ahead.start, ahead.length());
     counts.prefetch(hashes[i]);
-    if (i + 1 < features) ahead.next();
+    if (i + 1 < count) ahead.next();
   }
-  for (std::size_t i = 0; i < features; ++i) {
+  for (std::size_t i = 0; i < count; ++i) {
     const std::uint32_t hash = hashes[i % lookahead];
-    if (i + lookahead < features) {
+    if (i + lookahead < count) {
       hashes[i % lookahead] = counts.hash(ahead.start, ahead.length());
       counts.prefetch(hashes[i % lookahead]);
       ahead.next();
@@ -214,6 +211,64 @@ Fingerprint simhash(std::string_view utf8, int shingle_width, std::size_t max_ch
     current.next();
   }
   tally(counts, ones);
+}
+
+// A book's features are split among the threads the run allows when there are this many per
+// thread or more; a shingle both parts hold is hashed twice, so shorter texts stay in one.
+constexpr std::size_t kMinFeaturesPerPart = std::size_t{1} << 16;
+
+std::size_t feature_parts(std::size_t features) {
+  const auto threads =
+      static_cast<std::size_t>(std::max(1, tbb::this_task_arena::max_concurrency()));
+  return std::clamp<std::size_t>(features / kMinFeaturesPerPart, 1, threads);
+}
+
+// Byte offset in word_chars of each part's first feature, part k starting at feature
+// k * features / parts.
+std::vector<std::uint32_t> part_starts(const std::string& word_chars, std::size_t features,
+                                       std::size_t parts) {
+  std::vector<std::uint32_t> starts(parts, 0);
+  std::size_t part = 1;
+  std::size_t feature = 0;
+  for (std::size_t i = 0; i < word_chars.size() && part < parts; ++i) {
+    if ((static_cast<unsigned char>(word_chars[i]) & 0xC0) == 0x80) continue;  // not a lead byte
+    if (feature == part * features / parts) starts[part++] = static_cast<std::uint32_t>(i);
+    ++feature;
+  }
+  return starts;
+}
+
+}  // namespace
+
+Fingerprint simhash(std::string_view utf8, int shingle_width, std::size_t max_chars,
+                    FeatureScratch& scratch) {
+  if (shingle_width < 1 || static_cast<std::size_t>(shingle_width) * 4 > md5_max_short_message)
+    throw std::invalid_argument("shingle width must be 1..13");
+  word_characters(utf8, max_chars, scratch);
+  const std::size_t chars = scratch.chars;
+  const auto width = static_cast<std::size_t>(shingle_width);
+  const std::size_t features = chars >= width ? chars - width + 1 : 1;
+  // Bit b is set iff the features with bit b set outweigh half of all features, each distinct
+  // shingle voting with its count; only the set bits of each hash are visited. Votes add up, so
+  // a table flushed when full, or the features split into parts counted apart (a long book on
+  // several threads), give the same sums as one big table: the fingerprint does not depend on
+  // the thread count.
+  std::array<std::uint64_t, 64> ones{};
+  const std::size_t parts = feature_parts(features);
+  if (parts == 1) {
+    vote_features(scratch.word_chars, std::min(width, chars), 0, features, scratch.shingles, ones);
+  } else {
+    const std::vector<std::uint32_t> starts = part_starts(scratch.word_chars, features, parts);
+    scratch.part_shingles.resize(parts - 1);
+    std::vector<std::array<std::uint64_t, 64>> part_ones(parts);
+    tbb::parallel_for(std::size_t{0}, parts, [&](std::size_t k) {
+      const std::size_t count = (k + 1) * features / parts - k * features / parts;
+      ShingleCounts& counts = k == 0 ? scratch.shingles : scratch.part_shingles[k - 1];
+      vote_features(scratch.word_chars, width, starts[k], count, counts, part_ones[k]);
+    });
+    for (const auto& part : part_ones)
+      for (std::size_t bit = 0; bit < 64; ++bit) ones[bit] += part[bit];
+  }
   Fingerprint out;
   out.feature_count = features;
   for (int bit = 0; bit < 64; ++bit)

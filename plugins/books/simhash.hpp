@@ -27,6 +27,8 @@ struct FeatureScratch {
   std::string word_chars;  // lowered word characters, UTF-8
   std::size_t chars = 0;   // code points in word_chars
   ShingleCounts shingles;  // distinct shingles of word_chars and their counts (flushed when full)
+  // The tables of the other parts when a long text's features are counted on several threads.
+  std::vector<ShingleCounts> part_shingles;
 };
 
 // Python's `s.lower()` followed by deleting every non-`\w` character, as UTF-8 (and its code point

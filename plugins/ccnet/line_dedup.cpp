@@ -1,6 +1,6 @@
 #include "line_dedup.hpp"
 
-#include "ccnet_normalizer.hpp"
+#include <ccnet_text/normalizer.hpp>
 
 #include <charconv>
 #include <string_view>

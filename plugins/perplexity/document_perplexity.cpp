@@ -1,6 +1,6 @@
 #include "document_perplexity.hpp"
 
-#include "ccnet_normalizer.hpp"
+#include <ccnet_text/normalizer.hpp>
 
 #include <sentencepiece_processor.h>
 

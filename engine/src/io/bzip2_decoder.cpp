@@ -2,6 +2,7 @@
 #include "io/compressed_source.hpp"
 
 #include <bzlib.h>
+#include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
 #include <climits>
@@ -101,6 +102,9 @@ class Bzip2Decoder final : public Input {
 }  // namespace
 
 std::unique_ptr<Input> make_bzip2_decoder(std::unique_ptr<Input> raw, std::string name) {
+  // One thread gains nothing from cutting the stream into blocks: keep the plain stream decoder.
+  if (oneapi::tbb::this_task_arena::max_concurrency() > 1)
+    return make_bzip2_block_decoder(std::move(raw), std::move(name));
   return std::make_unique<Bzip2Decoder>(std::move(raw), std::move(name));
 }
 

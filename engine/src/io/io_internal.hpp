@@ -32,5 +32,8 @@ std::unique_ptr<Input> open_http_input(const std::string& url);
 std::unique_ptr<Input> make_gzip_decoder(std::unique_ptr<Input> raw, std::string name);
 std::unique_ptr<Input> make_zstd_decoder(std::unique_ptr<Input> raw, std::string name);
 std::unique_ptr<Input> make_bzip2_decoder(std::unique_ptr<Input> raw, std::string name);
+// bzip2 block by block on the calling task arena's threads (make_bzip2_decoder picks it when the
+// arena has more than one).
+std::unique_ptr<Input> make_bzip2_block_decoder(std::unique_ptr<Input> raw, std::string name);
 
 }  // namespace loom::io::internal

@@ -3,7 +3,7 @@
 // real lines of the corpus), plus the cases of cc_net's own tests/test_normalizer.py.
 #include <doctest/doctest.h>
 #include <simdjson.h>
-#include <ccnet_normalizer.hpp>
+#include <ccnet_text/normalizer.hpp>
 
 #include <filesystem>
 #include <fstream>

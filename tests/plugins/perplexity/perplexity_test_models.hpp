@@ -12,7 +12,7 @@
 
 #include <loom/testing/harness.hpp>
 
-#include "ccnet_normalizer.hpp"
+#include <ccnet_text/normalizer.hpp>
 
 #include <cstdlib>
 #include <filesystem>

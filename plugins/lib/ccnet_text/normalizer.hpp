@@ -20,11 +20,18 @@ namespace loom::ccnet {
 std::string normalize(std::string_view utf8);
 // The same, writing into `out` (cleared first) so a caller can reuse its capacity.
 void normalize(std::string_view utf8, std::string& out);
+// The same through the general path (code points), which normalize leaves for a faster one on
+// pure ASCII: for the tests that hold the two equal.
+void normalize_general(std::string_view utf8, std::string& out);
 
 // text_normalizer.normalize_for_dedup(line): strip, lower, digits to '0', then remove the unicode
 // punct characters and the control characters (no accent stripping, no replacement).
 std::string normalize_for_dedup(std::string_view utf8);
 void normalize_for_dedup(std::string_view utf8, std::string& out);
+// The same through the general path (decode to code points, strip, lower, map), which
+// normalize_for_dedup leaves for a single pass over the UTF-8: for the tests that hold the two
+// equal.
+void normalize_for_dedup_general(std::string_view utf8, std::string& out);
 
 // dedup.str_hash: the first 8 bytes of sha1(utf8) read as a little-endian uint64.
 std::uint64_t line_hash(std::string_view normalized);

@@ -47,6 +47,10 @@ std::u32string_view strip(std::u32string_view text);
 // str.lower(): full lowercase mapping (U+0130 becomes two code points) and the final-sigma rule.
 void lower(std::u32string_view text, CodePoints& out);
 
+// The lowercase of one character other than U+0130 (which lowers to two) and U+03A3 (whose
+// lowercase depends on its neighbours): what lower() maps every other character to.
+char32_t lower_simple(char32_t c);
+
 // unicodedata.normalize("NFD", text) with every character of category Mn then removed.
 void strip_accents(std::u32string_view text, CodePoints& out);
 

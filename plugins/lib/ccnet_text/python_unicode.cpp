@@ -1,4 +1,4 @@
-#include "python_unicode.hpp"
+#include <ccnet_text/python_unicode.hpp>
 
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
@@ -92,6 +92,12 @@ std::u32string_view strip(std::u32string_view text) {
   return text.substr(begin, end - begin);
 }
 
+char32_t lower_simple(char32_t c) {
+  if (c < 0x80) return c >= 'A' && c <= 'Z' ? c + 32 : c;
+  const auto mapped = static_cast<char32_t>(u_tolower(static_cast<UChar32>(c)));
+  return mapped != c && known_to_python(c) ? mapped : c;
+}
+
 void lower(std::u32string_view text, CodePoints& out) {
   out.resize(2 * text.size());  // U+0130 is the only character that lowers to two
   char32_t* put = out.data();
@@ -106,8 +112,7 @@ void lower(std::u32string_view text, CodePoints& out) {
     } else if (c == 0x3A3) {
       *put++ = final_sigma(text, i) ? 0x3C2 : 0x3C3;
     } else {
-      const auto mapped = static_cast<char32_t>(u_tolower(static_cast<UChar32>(c)));
-      *put++ = mapped != c && known_to_python(c) ? mapped : c;
+      *put++ = lower_simple(c);
     }
   }
   out.resize(static_cast<std::size_t>(put - out.data()));

@@ -1,0 +1,246 @@
+// bzip2 decoding on the run's threads, block by block as lbzip2 does: the compressed stream is
+// scanned for block boundaries (bzip2_blocks.hpp), a run of whole blocks is decoded in parallel
+// (each block wrapped as a stream of its own, so libbz2 checks its CRC), and the texts are handed
+// over in order; each stream's combined CRC is checked against its blocks'. Single-stream and
+// multistream files (Wikipedia's dumps) alike. Same bytes as the sequential decoder, which a
+// one-thread run keeps (bzip2_decoder.cpp).
+#include "io/bzip2_blocks.hpp"
+#include "io/compressed_source.hpp"
+
+#include <bzlib.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include <algorithm>
+#include <cstring>
+#include <deque>
+#include <optional>
+
+namespace loom::io::internal {
+
+namespace {
+
+namespace bb = bzip2_blocks;
+
+constexpr std::uint64_t kMaxBlockBytes = std::uint64_t{8} << 20;
+
+struct Block {
+  std::uint64_t start = 0;  // bit positions in the window
+  std::uint64_t end = 0;
+  std::uint64_t file_offset = 0;  // compressed byte where it starts, for messages
+  char level = '9';
+  std::uint32_t crc = 0;  // as its header says
+};
+
+// What collect() gathered: whole blocks of one stream, and that stream's end if it came.
+struct Round {
+  std::vector<Block> blocks;
+  std::optional<std::uint32_t> stream_crc;  // the stream ended: its stored combined CRC
+  std::uint64_t stream_end_offset = 0;
+};
+
+class Bzip2BlockDecoder final : public Input {
+ public:
+  Bzip2BlockDecoder(std::unique_ptr<Input> raw, std::string name)
+      : source_(std::move(raw), std::move(name), "bzip2"),
+        blocks_per_round_(4 * static_cast<std::size_t>(
+                                  std::max(1, oneapi::tbb::this_task_arena::max_concurrency()))) {}
+
+  std::size_t read(char* buffer, std::size_t capacity) override {
+    std::size_t written = 0;
+    while (written < capacity) {
+      if (ready_.empty()) {
+        if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+        if (done_ || written > 0) break;  // hand over what is here before decoding more
+        decode_round();
+        continue;
+      }
+      std::string& text = ready_.front();
+      const std::size_t n = std::min(capacity - written, text.size() - ready_at_);
+      std::memcpy(buffer + written, text.data() + ready_at_, n);
+      written += n;
+      ready_at_ += n;
+      if (ready_at_ == text.size()) {
+        ready_.pop_front();
+        ready_at_ = 0;
+      }
+    }
+    return written;
+  }
+
+  std::uint64_t raw_position() const override { return window_offset_ + bit_ / 8; }
+
+ private:
+  // Bytes of the window from the current position on.
+  std::uint64_t bytes_left() const { return window_.size() - bit_ / 8; }
+  std::uint64_t bits_left() const { return std::uint64_t{window_.size()} * 8 - bit_; }
+
+  // Appends the next raw chunk to the window; false at the end of the file.
+  bool fill() {
+    if (source_.at_end()) return false;
+    const std::size_t n = source_.fill();
+    if (n == 0) return false;
+    window_.insert(window_.end(), reinterpret_cast<const std::uint8_t*>(source_.data()),
+                   reinterpret_cast<const std::uint8_t*>(source_.data()) + n);
+    return true;
+  }
+  // Drops the window's bytes before the current position.
+  void compact() {
+    const std::size_t drop = static_cast<std::size_t>(bit_ / 8);
+    window_.erase(window_.begin(), window_.begin() + static_cast<std::ptrdiff_t>(drop));
+    window_offset_ += drop;
+    bit_ -= std::uint64_t{drop} * 8;
+  }
+  std::uint64_t file_offset(std::uint64_t bit) const { return window_offset_ + bit / 8; }
+  std::size_t unused_after(std::uint64_t offset) const {
+    return static_cast<std::size_t>(source_.consumed(0) - offset);
+  }
+  [[noreturn]] void corrupt(std::uint64_t offset, const char* what) const {
+    source_.throw_corrupt(unused_after(offset), what);
+  }
+
+  // Parses a stream header at the (byte-aligned) position; false at a clean end of input.
+  bool stream_header() {
+    while (bytes_left() < 4 && fill()) {
+    }
+    const std::size_t at = static_cast<std::size_t>(bit_ / 8);
+    const std::size_t have = static_cast<std::size_t>(std::min<std::uint64_t>(bytes_left(), 4));
+    if (have == 0) return false;
+    const bool prefix_ok =
+        std::memcmp(window_.data() + at, "BZh", std::min<std::size_t>(have, 3)) == 0;
+    const bool level_ok = have < 4 || (window_[at + 3] >= '1' && window_[at + 3] <= '9');
+    if (!prefix_ok || !level_ok) {
+      if (streams_ > 0) source_.throw_trailing_data(stream_end_);
+      corrupt(file_offset(bit_), "not bzip2 data (bad magic bytes)");
+    }
+    if (have < 4) source_.throw_truncated(0);
+    level_ = static_cast<char>(window_[at + 3]);
+    bit_ += 32;
+    in_stream_ = true;
+    return true;
+  }
+
+  // Collects whole blocks from the position on, up to blocks_per_round_; stops early at the end
+  // of the input or at a stream's end.
+  void collect(Round& round) {
+    std::vector<Block>& blocks = round.blocks;
+    while (blocks.size() < blocks_per_round_) {
+      if (!in_stream_) {
+        if (!stream_header()) {
+          done_ = true;
+          return;
+        }
+      }
+      // A magic and a CRC: 80 bits.
+      while (bits_left() < 80 && fill()) {
+      }
+      if (bits_left() < 80) {
+        if (!blocks.empty()) return;
+        source_.throw_truncated(0);
+      }
+      const std::uint64_t magic = bb::magic_at(window_, bit_);
+      if (magic == bb::kEndMagic) {
+        round.stream_crc = bb::bits_at(window_, bit_ + 48, 32);
+        round.stream_end_offset = file_offset(bit_);
+        bit_ = (bit_ + 80 + 7) / 8 * 8;
+        in_stream_ = false;
+        ++streams_;
+        stream_end_ = file_offset(bit_);
+        return;
+      }
+      if (magic != bb::kBlockMagic)
+        corrupt(file_offset(bit_), "data integrity error (bad block or checksum)");
+      std::uint64_t end = bb::find_magic(window_, bit_ + 80);
+      while (end == bb::kNotFound) {
+        // A bzip2 block compresses to about 1 MB at most: far more without a magic is damage,
+        // not a block to keep growing the window for.
+        if (bytes_left() > kMaxBlockBytes)
+          corrupt(file_offset(bit_), "data integrity error (bad block or checksum)");
+        const std::uint64_t scanned = std::uint64_t{window_.size()} * 8;  // up to here, none
+        if (!fill()) break;
+        end = bb::find_magic(window_, std::max(bit_ + 80, scanned - 47));
+      }
+      if (end == bb::kNotFound) {
+        if (!blocks.empty()) return;
+        // The input ends inside this block (the stream decoder would wait for the rest too).
+        source_.throw_truncated(0);
+      }
+      blocks.push_back({bit_, end, file_offset(bit_), level_, bb::bits_at(window_, bit_ + 48, 32)});
+      bit_ = end;
+    }
+  }
+
+  // Remembers an error to raise once the text before it is handed over.
+  void fail_after_ready(std::uint64_t offset) {
+    try {
+      corrupt(offset, "data integrity error (bad block or checksum)");
+    } catch (...) {
+      error_ = std::current_exception();
+    }
+    done_ = true;
+  }
+
+  void decode_round() {
+    Round round;
+    collect(round);
+    const std::vector<Block>& blocks = round.blocks;
+    std::vector<bb::Decoded> decoded(blocks.size());
+    oneapi::tbb::parallel_for(std::size_t{0}, blocks.size(), [&](std::size_t i) {
+      decoded[i] = bb::decode_stream(
+          bb::wrap_block(window_, blocks[i].start, blocks[i].end, blocks[i].level));
+    });
+    for (std::size_t i = 0; i < blocks.size(); ++i) {
+      std::size_t last = i;  // the block's data may run to the end of block `last`
+      if (decoded[i].status != BZ_STREAM_END) {
+        // Block data can hold a magic's 48 bits by chance (about once in 2^47 bits), which cuts
+        // a block in two: join the pieces that follow until the block checks out.
+        constexpr std::size_t kMaxJoined = 3;
+        for (last = i + 1; last < blocks.size() && last <= i + kMaxJoined; ++last) {
+          decoded[i] = bb::decode_stream(
+              bb::wrap_block(window_, blocks[i].start, blocks[last].end, blocks[i].level));
+          if (decoded[i].status == BZ_STREAM_END) break;
+        }
+        if (decoded[i].status != BZ_STREAM_END) {
+          if (i > 0 && last == blocks.size() && !round.stream_crc) {
+            bit_ = blocks[i].start;  // the rest may come in the next round: start it there
+            round.stream_crc.reset();
+            break;
+          }
+          fail_after_ready(blocks[i].file_offset);
+          break;
+        }
+      }
+      combined_crc_ = bb::combine_crc(combined_crc_, blocks[i].crc);
+      if (!decoded[i].text.empty()) ready_.push_back(std::move(decoded[i].text));
+      i = last;
+    }
+    if (round.stream_crc && !done_) {
+      if (*round.stream_crc != combined_crc_) fail_after_ready(round.stream_end_offset);
+      combined_crc_ = 0;
+    }
+    compact();
+  }
+
+  CompressedSource source_;
+  std::size_t blocks_per_round_;
+  std::vector<std::uint8_t> window_;  // compressed bytes from window_offset_ on
+  std::uint64_t window_offset_ = 0;
+  std::uint64_t bit_ = 0;  // position in window_ of what is parsed next
+  bool in_stream_ = false;
+  char level_ = '9';
+  std::uint32_t combined_crc_ = 0;  // of the current stream's blocks handed over so far
+  std::uint64_t streams_ = 0;
+  std::uint64_t stream_end_ = 0;  // compressed offset after the last complete stream
+  std::deque<std::string> ready_;
+  std::size_t ready_at_ = 0;
+  std::exception_ptr error_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Input> make_bzip2_block_decoder(std::unique_ptr<Input> raw, std::string name) {
+  return std::make_unique<Bzip2BlockDecoder>(std::move(raw), std::move(name));
+}
+
+}  // namespace loom::io::internal

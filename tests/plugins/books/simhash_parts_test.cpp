@@ -1,0 +1,57 @@
+// A long text's features are counted in parts on the run's threads (one part per thread of the
+// task arena); the votes add up, so the fingerprint must not depend on the thread count.
+#include <doctest/doctest.h>
+
+#include <oneapi/tbb/task_arena.h>
+
+#include <random>
+#include <string>
+
+#include "simhash.hpp"
+
+using namespace loom::books;
+
+namespace {
+
+// ~1.2 MB of words (with some non-ASCII letters, a capital sigma and punctuation) that repeat
+// enough to make counts above one, and shingles that cross every part boundary.
+std::string long_text() {
+  const char* const words[] = {"the",   "Angler", "river", "trout", "Ω",    "naïve", "ΣΟΦΙΑ",
+                               "water", "fish",   "line",  "rod",   "日本", "évite", "42"};
+  std::mt19937 rng(16);
+  std::uniform_int_distribution<std::size_t> pick(0, std::size(words) - 1);
+  std::uniform_int_distribution<int> letter('a', 'z');
+  std::string text;
+  while (text.size() < 1'200'000) {
+    text += words[pick(rng)];
+    if (pick(rng) < 3) text += static_cast<char>(letter(rng));  // rarer shingles
+    text += pick(rng) == 0 ? ", " : " ";
+  }
+  return text;
+}
+
+Fingerprint on_threads(int threads, const std::string& text, std::size_t max_chars = 0) {
+  oneapi::tbb::task_arena arena(threads);
+  return arena.execute([&] {
+    FeatureScratch scratch;
+    return simhash(text, 6, max_chars, scratch);
+  });
+}
+
+}  // namespace
+
+TEST_CASE("a long text's fingerprint is the same on 1, 2 and 3 threads") {
+  const std::string text = long_text();
+  const Fingerprint one = on_threads(1, text);
+  CHECK(one.feature_count > 4 * (std::size_t{1} << 16));  // long enough to be split
+  for (const int threads : {2, 3}) {
+    CAPTURE(threads);
+    const Fingerprint many = on_threads(threads, text);
+    CHECK(many.value == one.value);
+    CHECK(many.feature_count == one.feature_count);
+  }
+  // A different text gives a different fingerprint, on any thread count: the check can fail.
+  const Fingerprint prefix = on_threads(2, text, 300'000);
+  CHECK(prefix.value != one.value);
+  CHECK(prefix.value == on_threads(1, text, 300'000).value);
+}
