@@ -5,17 +5,10 @@
 #include "runtime/executor.hpp"
 
 #include "io/io.hpp"
-#include "runtime/batch.hpp"
-#include "runtime/component_instance.hpp"
 #include "runtime/exclusions.hpp"
-#include "runtime/meta_sampler.hpp"
-#include "runtime/node_counters.hpp"
-#include "runtime/reorderer.hpp"
 #include "runtime/resume_plan.hpp"
-#include "runtime/run_context.hpp"
-#include "runtime/source_stage.hpp"
+#include "runtime/run_node.hpp"
 #include "runtime/watchdog.hpp"
-#include "runtime/whole_input.hpp"
 
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/task_arena.h>
@@ -30,52 +23,6 @@
 namespace loom::runtime {
 
 namespace {
-
-// A sink's prepared token; discarded if write() never consumes it (a cancelled run).
-struct PreparedToken {
-  ComponentInstance* instance = nullptr;
-  void* token = nullptr;
-  PreparedToken(ComponentInstance* i, void* t) : instance(i), token(t) {}
-  PreparedToken(const PreparedToken&) = delete;
-  PreparedToken& operator=(const PreparedToken&) = delete;
-  void* take() { return std::exchange(token, nullptr); }
-  ~PreparedToken() { instance->discard(token); }
-};
-
-struct Delivery {
-  BatchPtr batch;
-  std::uint32_t edge = 0;
-  std::shared_ptr<PreparedToken> prepared;
-};
-
-struct Consumer {
-  std::size_t node = 0;
-  std::uint32_t edge = 0;
-};
-
-using WorkNode = flow::function_node<Delivery, flow::continue_msg>;
-
-struct NodeRuntime {
-  const BoundNode* bound = nullptr;
-  NodeKind kind = NodeKind::source;
-  NodeCounters counters;
-  std::unique_ptr<ComponentInstance> instance;
-  MetaSampler meta_sampler;            // samples only when the run collects a report
-  std::vector<Consumer> consumers[2];  // [0] main output, [1] dropped port
-  std::uint32_t input_edges = 0;
-  std::unique_ptr<Reorderer<Delivery>> reorder;
-  std::unique_ptr<WorkNode> work;    // process(), observe(), or a sink's prepare()
-  std::unique_ptr<WorkNode> writer;  // a sink's write()
-  std::unique_ptr<SourceStage> source;
-  std::unique_ptr<WholeInputStage> whole;
-  std::int64_t resume_written = -1;  // a resumed sink: batches up to this one are written
-
-  int index(const std::vector<NodeRuntime>& all) const {
-    return static_cast<int>(this - all.data());
-  }
-};
-
-bool is_dropped(const Document& doc) { return !doc.drop_reason.empty(); }
 
 class Run {
  public:
@@ -267,17 +214,7 @@ class Run {
   // gets every sequence number, even if empty).
   void route(NodeRuntime& n, BatchPtr batch) {
     std::map<std::string, std::uint64_t, std::less<>> reasons;
-    std::uint64_t kept = 0;
-    for (const Document& doc : batch->docs) {
-      if (doc.drop_reason.empty()) {
-        ++kept;
-      } else {
-        auto it = reasons.find(doc.drop_reason);
-        if (it == reasons.end()) it = reasons.emplace(std::string(doc.drop_reason), 0).first;
-        ++it->second;
-      }
-    }
-    n.counters.add_kept(kept);
+    n.counters.add_kept(count_drops(*batch, reasons));
     n.counters.add_dropped(reasons);
     BatchPtr dropped;
     if (!n.consumers[1].empty()) {
