@@ -1,5 +1,5 @@
 #include "cli/checked_graph.hpp"
-#include "cli/test_runner.hpp"
+#include "api/graph_test_runner.hpp"
 #include "cli/verbs.hpp"
 #include "io/io.hpp"
 

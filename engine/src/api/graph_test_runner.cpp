@@ -1,6 +1,6 @@
-#include "cli/test_runner.hpp"
+#include "api/graph_test_runner.hpp"
 
-#include "cli/test_documents.hpp"
+#include "api/test_documents.hpp"
 #include "config/graph_tests.hpp"
 #include "runtime/batch.hpp"
 #include "runtime/executor.hpp"

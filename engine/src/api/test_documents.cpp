@@ -1,4 +1,4 @@
-#include "cli/test_documents.hpp"
+#include "api/test_documents.hpp"
 
 #include <cerrno>
 #include <cmath>
