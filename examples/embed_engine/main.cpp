@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
     }
   }
 
-  const loom::RunReport report = loom::run_graph(argv[1], options);
+  const loom::RunResult report = loom::run_graph(argv[1], options);
   // Diagnostics render exactly as the loom CLI prints them: file:line:col, source line, notes.
   if (!report.diagnostics.empty()) std::cerr << loom::render_all(report.diagnostics);
   if (report.exit_code != loom::exit_ok) return report.exit_code;

@@ -152,11 +152,10 @@ void register_schema(CLI::App& app, Context& ctx) {
   cmd->add_option("--plugin-path", ctx.plugin_paths,
                   "Extra folder to search for plugins (repeatable; before LOOM_PLUGIN_PATH)");
   cmd->callback([args, &ctx] {
-    Registry registry;
-    std::vector<std::string> searched;
-    const bool loaded_cleanly = load_all_plugins(ctx, registry, searched);
+    bool loaded_cleanly = false;
+    const PluginCatalogue catalogue = load_all_plugins(ctx, loaded_cleanly);
     ctx.exit_code = loaded_cleanly ? exit_ok : exit_runtime_error;
-    const std::vector<const ComponentInfo*> components = sorted_components(registry);
+    const std::vector<const ComponentInfo*> components = catalogue.sorted_components();
 
     if (args->output.empty()) {
       std::string out = index_page(components, false);
