@@ -26,19 +26,19 @@ int main(int argc, char** argv) {
     }
   }
 
-  const loom::RunReport report = loom::run_graph(argv[1], options);
+  const loom::RunResult result = loom::run_graph(argv[1], options);
   // Diagnostics render exactly as the loom CLI prints them: file:line:col, source line, notes.
-  if (!report.diagnostics.empty()) std::cerr << loom::render_all(report.diagnostics);
-  if (report.exit_code != loom::exit_ok) return report.exit_code;
+  if (!result.diagnostics.empty()) std::cerr << loom::render_all(result.diagnostics);
+  if (result.exit_code != loom::exit_ok) return result.exit_code;
 
-  std::cout << "run " << report.stats.status << ": " << report.stats.docs_read
+  std::cout << "run " << result.stats.status << ": " << result.stats.docs_read
             << " documents read\n";
-  for (const loom::NodeStats& node : report.stats.nodes) {
+  for (const loom::NodeStats& node : result.stats.nodes) {
     std::cout << node.id << " (" << node.kind << " " << node.component << "): in " << node.docs_in
               << ", kept " << node.docs_kept << ", dropped " << node.docs_dropped;
     for (const auto& [reason, count] : node.dropped_by_reason)
       std::cout << " [" << reason << ": " << count << "]";
     std::cout << "\n";
   }
-  return report.exit_code;
+  return result.exit_code;
 }

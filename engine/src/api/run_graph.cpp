@@ -1,10 +1,8 @@
-#include "dist/distributable.hpp"
+#include "api/checked_graph_state.hpp"
 #include "io/io.hpp"
-#include "plugin/registry.hpp"
 #include "report/report.hpp"
 #include "runtime/executor.hpp"
 #include "runtime/run_lock.hpp"
-#include "validate/bound_graph.hpp"
 
 #include <loom/engine/engine.hpp>
 
@@ -60,41 +58,26 @@ std::string manifest_path_of_rank(const std::string& path, int rank, int ranks) 
 // Runs the graph; `stats_path` is set to where its statistics go once it ran. `run_lock` is left
 // holding the output's lock (when the run has a manifest); `refused` says another run holds it,
 // so that nothing at all is written.
-RunReport run_and_record(const std::string& graph_path, const RunOptions& options,
+RunResult run_and_record(const std::string& graph_path, const RunOptions& options,
                          std::string& stats_path, runtime::RunLock& run_lock, bool& refused) {
   io::global_init();
   io::HttpSettings http = io::http_settings();
   http.max_retries = options.http_max_retries;
   http.initial_backoff_seconds = options.http_backoff_seconds;
   io::configure_http(http);
-  RunReport report;
-  GraphSpec spec = load_graph_file(graph_path, options.variables, report.diagnostics);
-  if (has_errors(report.diagnostics)) {
-    report.exit_code = exit_config_error;
-    return report;
+  RunResult result;
+  CheckOptions check;
+  check.variables = options.variables;
+  check.plugin_paths = options.plugin_paths;
+  check.rank_count = options.rank_count;
+  CheckedGraph checked = check_graph(graph_path, check);
+  result.diagnostics = std::move(checked.diagnostics());
+  if (has_errors(result.diagnostics)) {
+    result.exit_code = exit_config_error;
+    return result;
   }
-
-  // Plugin libraries stay loaded for the life of the process: components may have left code
-  // (vtables, static destructors) behind that runs after this call returns.
-  static std::vector<std::unique_ptr<Registry>> registries;
-  registries.push_back(std::make_unique<Registry>());
-  Registry& registry = *registries.back();
-  const auto search_path = plugin_search_path(options.plugin_paths);
-  for (std::size_t i = 0; i < spec.plugins.size(); ++i) {
-    const SourceMark mark = i < spec.plugin_marks.size() ? spec.plugin_marks[i] : SourceMark{};
-    registry.load_named(spec.plugins[i], search_path, report.diagnostics, spec.file, mark);
-  }
-  if (has_errors(report.diagnostics)) {
-    report.exit_code = exit_config_error;
-    return report;
-  }
-  BoundGraph bound = validate_graph(spec, registry, report.diagnostics);
-  if (!has_errors(report.diagnostics))
-    dist::refuse_undistributable_nodes(bound, options.rank_count, report.diagnostics);
-  if (has_errors(report.diagnostics)) {
-    report.exit_code = exit_config_error;
-    return report;
-  }
+  const GraphSpec& spec = checked.spec();
+  const BoundGraph& bound = bound_graph(checked);
 
   runtime::ExecutionSettings settings;
   settings.threads = options.threads > 0 ? options.threads : default_threads();
@@ -136,54 +119,54 @@ RunReport run_and_record(const std::string& graph_path, const RunOptions& option
     if (!run_lock.take(settings.manifest_path, error)) {
       Diagnostic d;
       d.message = error;
-      report.diagnostics.push_back(std::move(d));
-      report.exit_code = exit_runtime_error;
+      result.diagnostics.push_back(std::move(d));
+      result.exit_code = exit_runtime_error;
       refused = true;
-      return report;
+      return result;
     }
   }
   runtime::remove_stale_spills(settings.spill_dir);
 
-  report.stats.graph = graph_path;
-  const bool ok = runtime::execute(bound, settings, report.stats, report.diagnostics);
-  report.exit_code = ok ? exit_ok : exit_runtime_error;
-  return report;
+  result.stats.graph = graph_path;
+  const bool ok = runtime::execute(bound, settings, result.stats, result.diagnostics);
+  result.exit_code = ok ? exit_ok : exit_runtime_error;
+  return result;
 }
 
 }  // namespace
 
-RunReport run_graph(const std::string& graph_path, const RunOptions& options) {
+RunResult run_graph(const std::string& graph_path, const RunOptions& options) {
   std::string stats_path;
   runtime::RunLock run_lock;
   bool refused = false;
-  RunReport report = run_and_record(graph_path, options, stats_path, run_lock, refused);
+  RunResult result = run_and_record(graph_path, options, stats_path, run_lock, refused);
   // A distributed run: every rank gets here, whatever happened to it; afterwards rank 0 holds the
-  // job's report and writes the files.
-  if (options.combine_ranks) options.combine_ranks(report);
+  // job's result and writes the files.
+  if (options.combine_ranks) options.combine_ranks(result);
   if (options.rank_index != 0) {
     run_lock.release();  // rank 0 writes the job's files; this rank is done with its output
-    return report;
+    return result;
   }
   // Nothing is written over the files of the run that holds the output.
-  if (refused) return report;
+  if (refused) return result;
   if (!stats_path.empty()) {
-    report.stats.status = report.exit_code == exit_ok ? "succeeded" : "failed";
-    if (write_stats(stats_path, report.stats, report.diagnostics)) report.stats_path = stats_path;
+    result.stats.status = result.exit_code == exit_ok ? "succeeded" : "failed";
+    if (write_stats(stats_path, result.stats, result.diagnostics)) result.stats_path = stats_path;
   }
   // Written whatever happened (an invalid graph, a failed run), so the page can show why.
   if (!options.report_path.empty()) {
-    const std::string error = report::write_report(options.report_path, report, graph_path);
+    const std::string error = report::write_report(options.report_path, result, graph_path);
     if (error.empty()) {
-      report.report_path = options.report_path;
+      result.report_path = options.report_path;
     } else {
       Diagnostic d;
       d.severity = Severity::warning;
       d.message = "could not write the run report: " + error;
-      report.diagnostics.push_back(std::move(d));
+      result.diagnostics.push_back(std::move(d));
     }
   }
   run_lock.release();
-  return report;
+  return result;
 }
 
 }  // namespace loom

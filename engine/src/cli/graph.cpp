@@ -1,4 +1,3 @@
-#include "cli/checked_graph.hpp"
 #include "cli/verbs.hpp"
 
 #include <loom/engine/engine.hpp>
@@ -24,20 +23,16 @@ std::string escape_quoted(const std::string& text, bool mermaid) {
   return out;
 }
 
-std::string component_of(const BoundNode& node) {
-  return node.component != nullptr ? node.component->name : node.spec->type;
-}
-
-std::string to_dot(const BoundGraph& graph, const std::string& name) {
+std::string to_dot(const std::vector<CheckedNode>& nodes, const std::string& name) {
   std::string out = "digraph \"" + escape_quoted(name, false) + "\" {\n";
   out += "  rankdir=LR;\n  node [shape=box];\n";
-  for (const BoundNode& node : graph.nodes)
-    out += "  \"" + node.spec->id + "\" [label=\"" + node.spec->id + "\\n(" +
-           escape_quoted(component_of(node), false) + ")\"];\n";
-  for (const BoundNode& node : graph.nodes)
-    for (const InputEdge& edge : node.inputs) {
-      out += "  \"" + graph.nodes[edge.from].spec->id + "\" -> \"" + node.spec->id + "\"";
-      out += edge.dropped_port ? " [label=\"dropped\"];\n" : ";\n";
+  for (const CheckedNode& node : nodes)
+    out += "  \"" + node.id + "\" [label=\"" + node.id + "\\n(" +
+           escape_quoted(node.component, false) + ")\"];\n";
+  for (const CheckedNode& node : nodes)
+    for (const CheckedInput& input : node.inputs) {
+      out += "  \"" + input.node + "\" -> \"" + node.id + "\"";
+      out += input.dropped_port ? " [label=\"dropped\"];\n" : ";\n";
     }
   return out + "}\n";
 }
@@ -45,15 +40,15 @@ std::string to_dot(const BoundGraph& graph, const std::string& name) {
 // Mermaid reads a bare `end` as a keyword; ids are lowercase, so the capitalized form is free.
 std::string mermaid_id(const std::string& id) { return id == "end" ? "End" : id; }
 
-std::string to_mermaid(const BoundGraph& graph) {
+std::string to_mermaid(const std::vector<CheckedNode>& nodes) {
   std::string out = "flowchart LR\n";
-  for (const BoundNode& node : graph.nodes)
-    out += "  " + mermaid_id(node.spec->id) + "[\"" + node.spec->id + "<br/>(" +
-           escape_quoted(component_of(node), true) + ")\"]\n";
-  for (const BoundNode& node : graph.nodes)
-    for (const InputEdge& edge : node.inputs)
-      out += "  " + mermaid_id(graph.nodes[edge.from].spec->id) +
-             (edge.dropped_port ? " -->|dropped| " : " --> ") + node.spec->id + "\n";
+  for (const CheckedNode& node : nodes)
+    out += "  " + mermaid_id(node.id) + "[\"" + node.id + "<br/>(" +
+           escape_quoted(node.component, true) + ")\"]\n";
+  for (const CheckedNode& node : nodes)
+    for (const CheckedInput& input : node.inputs)
+      out += "  " + mermaid_id(input.node) + (input.dropped_port ? " -->|dropped| " : " --> ") +
+             node.id + "\n";
   return out;
 }
 
@@ -74,15 +69,15 @@ void register_graph(CLI::App& app, Context& ctx) {
   cmd->add_option("--plugin-path", ctx.plugin_paths,
                   "Extra folder to search for plugins (repeatable; before LOOM_PLUGIN_PATH)");
   cmd->callback([args, &ctx] {
-    const auto checked = check_graph(args->graph, ctx);
-    std::fputs(render_all(checked->diagnostics).c_str(), stderr);
-    if (has_errors(checked->diagnostics)) {
+    const CheckedGraph checked = check_graph(args->graph, ctx);
+    std::fputs(render_all(checked.diagnostics()).c_str(), stderr);
+    if (!checked.ok()) {
       ctx.exit_code = exit_config_error;
       return;
     }
     const std::string name = std::filesystem::path(args->graph).stem().string();
     const std::string text =
-        args->format == "mermaid" ? to_mermaid(checked->graph) : to_dot(checked->graph, name);
+        args->format == "mermaid" ? to_mermaid(checked.nodes()) : to_dot(checked.nodes(), name);
     std::fputs(text.c_str(), stdout);
     ctx.exit_code = exit_ok;
   });

@@ -19,8 +19,6 @@ std::string number_text(double value, bool integer) {
   return std::string(buf, result.ptr);
 }
 
-int kind_rank(NodeKind kind) { return static_cast<int>(kind); }
-
 }  // namespace
 
 std::string option_type_text(const loom_option_spec& spec) {
@@ -74,41 +72,12 @@ std::string component_summary(const ComponentInfo& component) {
   return component.component->summary != nullptr ? component.component->summary : "";
 }
 
-std::vector<const ComponentInfo*> sorted_components(const Registry& registry) {
-  std::vector<const ComponentInfo*> components;
-  for (const auto& component : registry.components()) components.push_back(component.get());
-  std::sort(components.begin(), components.end(), [](const auto* a, const auto* b) {
-    if (a->kind != b->kind) return kind_rank(a->kind) < kind_rank(b->kind);
-    return a->name < b->name;
-  });
-  return components;
-}
-
-bool load_all_plugins(const Context& ctx, Registry& registry, std::vector<std::string>& searched) {
-  searched = plugin_search_path(ctx.plugin_paths);
+PluginCatalogue load_all_plugins(const Context& ctx, bool& loaded_cleanly) {
   std::vector<Diagnostic> diagnostics;
-  registry.load_all(searched, diagnostics);
+  PluginCatalogue catalogue = PluginCatalogue::load(ctx.plugin_paths, diagnostics);
   if (!diagnostics.empty()) std::fputs(render_all(diagnostics).c_str(), stderr);
-  return !has_errors(diagnostics);
-}
-
-std::vector<std::string> align_columns(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<std::size_t> widths;
-  for (const auto& row : rows) {
-    if (widths.size() < row.size()) widths.resize(row.size(), 0);
-    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
-  }
-  std::vector<std::string> lines;
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      line += row[i];
-      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    lines.push_back(std::move(line));
-  }
-  return lines;
+  loaded_cleanly = !has_errors(diagnostics);
+  return catalogue;
 }
 
 }  // namespace loom::cli

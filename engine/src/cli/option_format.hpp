@@ -3,9 +3,9 @@
 #pragma once
 
 #include "cli/verbs.hpp"
-#include "plugin/registry.hpp"
 
 #include <loom/plugin.h>
+#include <loom/engine/plugins.hpp>
 
 #include <string>
 #include <vector>
@@ -25,14 +25,8 @@ std::string option_doc_text(const loom_option_spec& spec);
 // The component's options, in declaration order.
 std::vector<const loom_option_spec*> component_options(const ComponentInfo& component);
 std::string component_summary(const ComponentInfo& component);
-// Components in a stable order: by kind (source ... sink), then by name.
-std::vector<const ComponentInfo*> sorted_components(const Registry& registry);
-
 // Loads every plugin on the search path for the verbs that describe plugins. Problems are
-// printed to stderr; returns false if any was an error.
-bool load_all_plugins(const Context& ctx, Registry& registry, std::vector<std::string>& searched);
-
-// Rows padded to aligned columns, two spaces apart; the last column is not padded.
-std::vector<std::string> align_columns(const std::vector<std::vector<std::string>>& rows);
+// printed to stderr; `loaded_cleanly` says whether none was an error.
+PluginCatalogue load_all_plugins(const Context& ctx, bool& loaded_cleanly);
 
 }  // namespace loom::cli

@@ -1,5 +1,6 @@
 // `loom plugins`: what the search path provides. `loom plugins inspect COMPONENT`: one component
 // in full, with its options table.
+#include "base/text.hpp"
 #include "cli/option_format.hpp"
 #include "cli/verbs.hpp"
 
@@ -15,25 +16,20 @@
 namespace loom::cli {
 namespace {
 
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + items[i];
-  return out;
-}
-
 void print_lines(const std::vector<std::string>& lines, const std::string& indent = "") {
   for (const std::string& line : lines) std::printf("%s%s\n", indent.c_str(), line.c_str());
 }
 
-void list_plugins(const Registry& registry, const std::vector<std::string>& searched) {
-  if (registry.plugins().empty()) {
+void list_plugins(const PluginCatalogue& catalogue) {
+  const std::vector<std::string>& searched = catalogue.searched();
+  if (catalogue.plugins().empty()) {
     std::fprintf(stderr, "no plugins found; searched: %s\n",
-                 searched.empty() ? "no plugin folder exists" : join(searched).c_str());
+                 searched.empty() ? "no plugin folder exists" : join(searched, ", ").c_str());
     std::fprintf(stderr, "  note: add a folder with --plugin-path or LOOM_PLUGIN_PATH\n");
     return;
   }
   std::vector<const PluginInfo*> plugins;
-  for (const auto& plugin : registry.plugins()) plugins.push_back(plugin.get());
+  for (const auto& plugin : catalogue.plugins()) plugins.push_back(plugin.get());
   std::sort(plugins.begin(), plugins.end(),
             [](const auto* a, const auto* b) { return a->name < b->name; });
 
@@ -47,7 +43,7 @@ void list_plugins(const Registry& registry, const std::vector<std::string>& sear
   std::map<const PluginInfo*, std::vector<const ComponentInfo*>> by_plugin;
   std::vector<std::vector<std::string>> component_rows;
   std::map<const ComponentInfo*, std::size_t> row_of;
-  for (const ComponentInfo* component : sorted_components(registry)) {
+  for (const ComponentInfo* component : catalogue.sorted_components()) {
     by_plugin[component->plugin].push_back(component);
     row_of[component] = component_rows.size();
     component_rows.push_back(
@@ -107,23 +103,23 @@ void register_plugins(CLI::App& app, Context& ctx) {
       ->required();
 
   cmd->callback([inspect, component_name, &ctx] {
-    Registry registry;
-    std::vector<std::string> searched;
-    const bool loaded_cleanly = load_all_plugins(ctx, registry, searched);
+    bool loaded_cleanly = false;
+    const PluginCatalogue catalogue = load_all_plugins(ctx, loaded_cleanly);
+    const std::vector<std::string>& searched = catalogue.searched();
     if (!inspect->parsed()) {
-      list_plugins(registry, searched);
+      list_plugins(catalogue);
       ctx.exit_code = loaded_cleanly ? exit_ok : exit_runtime_error;
       return;
     }
-    const ComponentInfo* component = registry.find(*component_name);
+    const ComponentInfo* component = catalogue.find(*component_name);
     if (component == nullptr) {
       std::fprintf(stderr, "error: unknown component '%s'\n", component_name->c_str());
-      const std::string suggestion = closest_match(*component_name, registry.component_names());
+      const std::string suggestion = closest_match(*component_name, catalogue.component_names());
       if (!suggestion.empty())
         std::fprintf(stderr, "  note: did you mean '%s'?\n", suggestion.c_str());
       std::fprintf(stderr, "  note: `loom plugins` lists the %zu components found in: %s\n",
-                   registry.components().size(),
-                   searched.empty() ? "no plugin folder" : join(searched).c_str());
+                   catalogue.components().size(),
+                   searched.empty() ? "no plugin folder" : join(searched, ", ").c_str());
       ctx.exit_code = exit_usage;
       return;
     }

@@ -1,9 +1,8 @@
+#include "base/text.hpp"
 #include "cli/verbs.hpp"
-#include "dist/combine.hpp"
-#include "dist/launch.hpp"
-#include "runtime/host_table.hpp"
 
 #include <loom/engine/engine.hpp>
+#include <loom/engine/scale_out.hpp>
 
 #include <unistd.h>
 
@@ -20,29 +19,6 @@ namespace {
 std::atomic<bool> interrupt_requested{false};
 
 extern "C" void on_interrupt(int) { interrupt_requested.store(true); }
-
-std::string human_bytes(double bytes) {
-  const char* units[] = {"B", "KB", "MB", "GB", "TB"};
-  int unit = 0;
-  while (bytes >= 1000 && unit < 4) {
-    bytes /= 1000;
-    ++unit;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, unit == 0 ? "%.0f %s" : "%.1f %s", bytes, units[unit]);
-  return buf;
-}
-
-std::string human_count(double n) {
-  char buf[32];
-  if (n >= 1e6)
-    std::snprintf(buf, sizeof buf, "%.2fM", n / 1e6);
-  else if (n >= 1e3)
-    std::snprintf(buf, sizeof buf, "%.1fk", n / 1e3);
-  else
-    std::snprintf(buf, sizeof buf, "%.0f", n);
-  return buf;
-}
 
 // One status line on stderr, redrawn in place; plugin log lines clear it before printing.
 class ProgressLine {
@@ -65,8 +41,8 @@ class ProgressLine {
   void log(int level, std::string_view message) {
     std::lock_guard lock(mutex_);
     if (shown_) std::fputs("\r\033[K", stderr);
-    std::fprintf(stderr, "%s: %.*s\n", runtime::log_level_name(level),
-                 static_cast<int>(message.size()), message.data());
+    std::fprintf(stderr, "%s: %.*s\n", log_level_name(level), static_cast<int>(message.size()),
+                 message.data());
   }
   void end() {
     std::lock_guard lock(mutex_);
@@ -94,10 +70,10 @@ bool parse_task(const std::string& text, int& index, int& count) {
   return count >= 1 && index >= 0 && index < count;
 }
 
-void print_summary(const RunReport& report) {
-  const RunStats& s = report.stats;
+void print_summary(const RunResult& result) {
+  const RunStats& s = result.stats;
   std::fprintf(stderr, "%s: %llu docs, %s read from %llu/%llu shards in %.2fs\n",
-               report.exit_code == 0 ? "done" : "stopped",
+               result.exit_code == 0 ? "done" : "stopped",
                static_cast<unsigned long long>(s.docs_read),
                human_bytes(static_cast<double>(s.bytes_read)).c_str(),
                static_cast<unsigned long long>(s.shards_done),
@@ -123,9 +99,9 @@ void print_summary(const RunReport& report) {
                  r.rank, r.host.c_str(), r.status.c_str(),
                  static_cast<unsigned long long>(r.docs_read),
                  static_cast<unsigned long long>(r.shards_done), r.busy_seconds, r.wall_seconds);
-  if (!report.stats_path.empty())
-    std::fprintf(stderr, "statistics: %s\n", report.stats_path.c_str());
-  if (!report.report_path.empty()) std::fprintf(stderr, "report: %s\n", report.report_path.c_str());
+  if (!result.stats_path.empty())
+    std::fprintf(stderr, "statistics: %s\n", result.stats_path.c_str());
+  if (!result.report_path.empty()) std::fprintf(stderr, "report: %s\n", result.report_path.c_str());
 }
 
 }  // namespace
@@ -221,7 +197,8 @@ void register_run(CLI::App& app, Context& ctx) {
     options.manifest_path = args->manifest;
     options.restart = args->restart;
     options.on_stall = [](const std::string& error) {
-      // The stuck call cannot be interrupted: report and leave (outputs were already aborted).
+      // The stuck call cannot be interrupted: print the error and leave (outputs were already
+      // aborted).
       Diagnostic d;
       d.message = error;
       std::fputs(("\n" + render_all({d})).c_str(), stderr);
@@ -233,30 +210,27 @@ void register_run(CLI::App& app, Context& ctx) {
           "--task", "expected I/N with 0 <= I < N, e.g. 0/4; got '" + args->task + "'");
     // Started by an MPI launcher (mpirun, srun --mpi=pmix): join the job; otherwise MPI is never
     // initialized. docs/guides/scale-out.md.
-    std::unique_ptr<dist::Job> job;
-    if (const auto launch = dist::detect_launch()) {
-      try {
-        job = dist::Job::join(*launch);
-      } catch (const std::exception& e) {
-        // No way to reach the other ranks: only the one the launcher calls 0 prints.
-        if (launch->rank == 0) {
-          Diagnostic d;
-          d.message = e.what();
-          std::fputs(render_all({d}).c_str(), stderr);
-        }
-        ctx.exit_code = exit_config_error;
-        return;
+    std::unique_ptr<ScaleOutJob> job;
+    int launcher_rank = 0;
+    try {
+      job = ScaleOutJob::join_if_launched(launcher_rank);
+    } catch (const std::exception& e) {
+      // No way to reach the other ranks: only the one the launcher calls 0 prints.
+      if (launcher_rank == 0) {
+        Diagnostic d;
+        d.message = e.what();
+        std::fputs(render_all({d}).c_str(), stderr);
       }
-      options.rank_index = job->rank();
-      options.rank_count = job->size();
-      options.combine_ranks = [&job](RunReport& r) { dist::combine_ranks(*job, r); };
+      ctx.exit_code = exit_config_error;
+      return;
     }
+    if (job) job->configure(options);
     const bool rank0 = options.rank_index == 0;
     ProgressLine progress;
     const bool show = rank0 && !args->quiet && (args->progress || isatty(STDERR_FILENO) == 1);
     if (show) {
       options.on_progress = [&progress](const Progress& p) { progress.update(p); };
-      runtime::set_log_sink(
+      set_log_sink(
           [&progress](int level, std::string_view message) { progress.log(level, message); });
     }
     options.interrupt = &interrupt_requested;
@@ -267,18 +241,18 @@ void register_run(CLI::App& app, Context& ctx) {
     std::signal(SIGXFSZ, SIG_IGN);
     if (!rank0) {
       const std::string who = "rank " + std::to_string(job->rank()) + " (" + job->host() + ")";
-      runtime::set_log_sink([who](int level, std::string_view message) {
-        std::fprintf(stderr, "%s: %s: %.*s\n", who.c_str(), runtime::log_level_name(level),
+      set_log_sink([who](int level, std::string_view message) {
+        std::fprintf(stderr, "%s: %s: %.*s\n", who.c_str(), log_level_name(level),
                      static_cast<int>(message.size()), message.data());
       });
     }
     if (job) job->watch_for_stop(interrupt_requested);
-    RunReport report = run_graph(args->graph, options);
+    const RunResult result = run_graph(args->graph, options);
     progress.end();
-    runtime::set_log_sink({});
-    if (!report.diagnostics.empty()) std::fputs(render_all(report.diagnostics).c_str(), stderr);
-    if (rank0 && !args->quiet && report.exit_code != exit_config_error) print_summary(report);
-    ctx.exit_code = report.exit_code;
+    set_log_sink({});
+    if (!result.diagnostics.empty()) std::fputs(render_all(result.diagnostics).c_str(), stderr);
+    if (rank0 && !args->quiet && result.exit_code != exit_config_error) print_summary(result);
+    ctx.exit_code = result.exit_code;
   });
 }
 

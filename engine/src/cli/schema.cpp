@@ -141,11 +141,11 @@ bool write_file(const fs::path& path, const std::string& text) {
 // The components of the plugins named by `--plugin` (all when none is), or nullopt after
 // printing an error for a name no loaded plugin has.
 std::optional<std::vector<const ComponentInfo*>> selected_components(
-    const Registry& registry, const std::vector<std::string>& plugin_names) {
-  std::vector<const ComponentInfo*> components = sorted_components(registry);
+    const PluginCatalogue& catalogue, const std::vector<std::string>& plugin_names) {
+  std::vector<const ComponentInfo*> components = catalogue.sorted_components();
   if (plugin_names.empty()) return components;
   std::vector<std::string> loaded;
-  for (const auto& plugin : registry.plugins()) loaded.push_back(plugin->name);
+  for (const auto& plugin : catalogue.plugins()) loaded.push_back(plugin->name);
   for (const std::string& name : plugin_names) {
     if (std::find(loaded.begin(), loaded.end(), name) != loaded.end()) continue;
     std::fprintf(stderr, "error: no plugin named '%s' on the plugin search path\n", name.c_str());
@@ -184,11 +184,10 @@ void register_schema(CLI::App& app, Context& ctx) {
   cmd->add_option("--plugin-path", ctx.plugin_paths,
                   "Extra folder to search for plugins (repeatable; before LOOM_PLUGIN_PATH)");
   cmd->callback([args, &ctx] {
-    Registry registry;
-    std::vector<std::string> searched;
-    const bool loaded_cleanly = load_all_plugins(ctx, registry, searched);
+    bool loaded_cleanly = false;
+    const PluginCatalogue catalogue = load_all_plugins(ctx, loaded_cleanly);
     ctx.exit_code = loaded_cleanly ? exit_ok : exit_runtime_error;
-    const auto selected = selected_components(registry, args->plugins);
+    const auto selected = selected_components(catalogue, args->plugins);
     if (!selected) {
       ctx.exit_code = exit_usage;
       return;

@@ -26,4 +26,11 @@ std::map<std::string, std::string> parse_sets(const std::vector<std::string>& se
   return variables;
 }
 
+CheckedGraph check_graph(const std::string& path, const Context& ctx) {
+  CheckOptions options;
+  options.variables = parse_sets(ctx.sets);
+  options.plugin_paths = ctx.plugin_paths;
+  return loom::check_graph(path, options);
+}
+
 }  // namespace loom::cli

@@ -1,7 +1,4 @@
-#include "cli/checked_graph.hpp"
-#include "cli/test_runner.hpp"
 #include "cli/verbs.hpp"
-#include "io/io.hpp"
 
 #include <loom/engine/engine.hpp>
 
@@ -28,14 +25,13 @@ void register_test(CLI::App& app, Context& ctx) {
   cmd->add_option("--threads", args->threads, "Worker threads (default 2)")
       ->check(CLI::Range(1, 256));
   cmd->callback([args, &ctx] {
-    io::global_init();
-    const auto checked = check_graph(args->graph, ctx);
-    std::fputs(render_all(checked->diagnostics).c_str(), stderr);
-    if (has_errors(checked->diagnostics)) {
+    const CheckedGraph checked = check_graph(args->graph, ctx);
+    std::fputs(render_all(checked.diagnostics()).c_str(), stderr);
+    if (!checked.ok()) {
       ctx.exit_code = exit_config_error;
       return;
     }
-    const GraphSpec& spec = checked->spec;
+    const GraphSpec& spec = checked.spec();
     for (const std::string& name : args->only) {
       bool found = false;
       for (const TestSpec& test : spec.tests) found = found || test.name == name;
@@ -59,7 +55,7 @@ void register_test(CLI::App& app, Context& ctx) {
       for (const std::string& name : args->only) selected = selected || name == test.name;
       if (!selected) continue;
       ++run;
-      const TestOutcome outcome = run_graph_test(checked->graph, test, args->threads);
+      const GraphTestOutcome outcome = run_graph_test(checked, test, args->threads);
       if (outcome.passed) {
         std::printf("PASS %s\n", test.name.c_str());
       } else {

@@ -1,4 +1,3 @@
-#include "cli/checked_graph.hpp"
 #include "cli/verbs.hpp"
 
 #include <loom/engine/engine.hpp>
@@ -16,13 +15,13 @@ void register_validate(CLI::App& app, Context& ctx) {
   cmd->add_option("--plugin-path", ctx.plugin_paths,
                   "Extra folder to search for plugins (repeatable; before LOOM_PLUGIN_PATH)");
   cmd->callback([graph_path, &ctx] {
-    const auto checked = check_graph(*graph_path, ctx);
-    std::fputs(render_all(checked->diagnostics).c_str(), stderr);
-    if (has_errors(checked->diagnostics)) {
+    const CheckedGraph checked = check_graph(*graph_path, ctx);
+    std::fputs(render_all(checked.diagnostics()).c_str(), stderr);
+    if (!checked.ok()) {
       ctx.exit_code = exit_config_error;
       return;
     }
-    std::printf("%s: ok (%zu nodes)\n", graph_path->c_str(), checked->spec.nodes.size());
+    std::printf("%s: ok (%zu nodes)\n", graph_path->c_str(), checked.spec().nodes.size());
     ctx.exit_code = exit_ok;
   });
 }

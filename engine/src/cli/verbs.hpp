@@ -2,6 +2,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <loom/engine/engine.hpp>
 
 #include <string>
 #include <vector>
@@ -24,5 +25,8 @@ void register_test(CLI::App& app, Context& ctx);
 
 // --set NAME=VALUE list -> Variables; a malformed entry throws CLI::ValidationError.
 std::map<std::string, std::string> parse_sets(const std::vector<std::string>& sets);
+
+// check_graph with the --set and --plugin-path of `ctx`.
+CheckedGraph check_graph(const std::string& path, const Context& ctx);
 
 }  // namespace loom::cli

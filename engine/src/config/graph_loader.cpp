@@ -1,5 +1,5 @@
+#include "config/diagnose.hpp"
 #include "config/graph_tests.hpp"
-#include "config/report.hpp"
 #include "config/yaml_tree.hpp"
 
 #include <loom/engine/graph_spec.hpp>
@@ -95,7 +95,7 @@ class GraphLoader {
 
  private:
   void error(SourceMark mark, std::string message, std::vector<std::string> notes = {}) {
-    report_error(diagnostics_, spec_.file, mark, std::move(message), std::move(notes));
+    add_error(diagnostics_, spec_.file, mark, std::move(message), std::move(notes));
   }
 
   void read_version(const ConfigValue& value) {
@@ -281,8 +281,8 @@ GraphSpec load_graph_file(const std::string& path, const Variables& variables,
   if (!in) {
     GraphSpec spec;
     spec.file = path;
-    report_error(diagnostics, "", {}, "cannot read graph file '" + path + "'",
-                 {"check the path; it is relative to the current directory"});
+    add_error(diagnostics, "", {}, "cannot read graph file '" + path + "'",
+              {"check the path; it is relative to the current directory"});
     return spec;
   }
   std::ostringstream buffer;

@@ -1,6 +1,6 @@
 #include "config/graph_tests.hpp"
 
-#include "config/report.hpp"
+#include "config/diagnose.hpp"
 #include "config/yaml_tree.hpp"
 
 #include <cmath>
@@ -59,7 +59,7 @@ class TestReader {
 
  private:
   void error(SourceMark mark, std::string message, std::vector<std::string> notes = {}) {
-    report_error(diagnostics_, spec_.file, mark, std::move(message), std::move(notes));
+    add_error(diagnostics_, spec_.file, mark, std::move(message), std::move(notes));
   }
 
   // Reports keys of `value` outside `allowed`; returns false if `value` is not a mapping.
@@ -326,19 +326,19 @@ void check_tests(const GraphSpec& spec, std::vector<Diagnostic>& diagnostics) {
          {std::tuple{test.insert_at, test.insert_mark, "insert.at"},
           std::tuple{test.expect_at, test.expect_mark, "expect.at"}}) {
       if (spec.find(id) != nullptr) continue;
-      report_error(diagnostics, spec.file, mark,
-                   std::string("'") + role + "' of " + what + " names unknown node " + quote(id),
-                   {did_you_mean(id, ids) + "nodes: " + join(ids, ", ")});
+      add_error(diagnostics, spec.file, mark,
+                std::string("'") + role + "' of " + what + " names unknown node " + quote(id),
+                {did_you_mean(id, ids) + "nodes: " + join(ids, ", ")});
       known = false;
     }
     if (!known) continue;
     const TestSlice slice = test_slice(spec, test.insert_at, test.expect_at);
     if (!slice.reachable) {
-      report_error(diagnostics, spec.file, test.expect_mark,
-                   "'expect.at' of " + what + ": node " + quote(test.expect_at) +
-                       " is not downstream of " + quote(test.insert_at),
-                   {"documents inserted at " + quote(test.insert_at) +
-                    " never reach it; follow the 'inputs' of the graph"});
+      add_error(diagnostics, spec.file, test.expect_mark,
+                "'expect.at' of " + what + ": node " + quote(test.expect_at) +
+                    " is not downstream of " + quote(test.insert_at),
+                {"documents inserted at " + quote(test.insert_at) +
+                 " never reach it; follow the 'inputs' of the graph"});
       continue;
     }
     for (const TestDrops& drops : test.dropped) {
@@ -347,12 +347,12 @@ void check_tests(const GraphSpec& spec, std::vector<Diagnostic>& diagnostics) {
       if (runs) continue;
       std::vector<std::string> running;
       for (const NodeSpec* node : slice.nodes) running.push_back(node->id);
-      report_error(diagnostics, spec.file, drops.mark,
-                   "'expect.dropped' of " + what + " names node " + quote(drops.node) +
-                       (spec.find(drops.node) == nullptr ? ", which does not exist"
-                                                         : ", which this test does not run"),
-                   {"a test runs the nodes from 'insert.at' up to, not including, 'expect.at': " +
-                    (running.empty() ? std::string("none here") : join(running, ", "))});
+      add_error(diagnostics, spec.file, drops.mark,
+                "'expect.dropped' of " + what + " names node " + quote(drops.node) +
+                    (spec.find(drops.node) == nullptr ? ", which does not exist"
+                                                      : ", which this test does not run"),
+                {"a test runs the nodes from 'insert.at' up to, not including, 'expect.at': " +
+                 (running.empty() ? std::string("none here") : join(running, ", "))});
     }
   }
 }

@@ -1,6 +1,6 @@
 #include "config/yaml_tree.hpp"
 
-#include "config/report.hpp"
+#include "config/diagnose.hpp"
 #include "config/variables.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -45,9 +45,9 @@ class Converter {
     if (value.mark.line == 0) value.mark = fallback;
     if (depth_ >= kMaxNesting) {
       if (!too_deep_reported_)
-        report_error(diagnostics_, file_, value.mark,
-                     "values nested deeper than " + std::to_string(kMaxNesting) + " levels in '" +
-                         path + "' (is it a YAML alias that refers to its own anchor?)");
+        add_error(diagnostics_, file_, value.mark,
+                  "values nested deeper than " + std::to_string(kMaxNesting) + " levels in '" +
+                      path + "' (is it a YAML alias that refers to its own anchor?)");
       too_deep_reported_ = true;
       return value;
     }
@@ -87,18 +87,18 @@ class Converter {
       const YAML::Node key = pair.first;
       const SourceMark key_mark = to_mark(key.Mark());
       if (!key.IsScalar()) {
-        report_error(diagnostics_, file_, key_mark,
-                     "mapping keys must be plain strings" +
-                         (path.empty() ? std::string() : " (in '" + path + "')"));
+        add_error(diagnostics_, file_, key_mark,
+                  "mapping keys must be plain strings" +
+                      (path.empty() ? std::string() : " (in '" + path + "')"));
         continue;
       }
       const std::string& name = key.Scalar();
       auto [previous, inserted] = seen.emplace(name, key_mark);
       if (!inserted) {
-        report_error(diagnostics_, file_, key_mark,
-                     path.empty() ? "duplicate top-level key " + quote(name)
-                                  : "duplicate key " + quote(name) + " in '" + path + "'",
-                     {"first defined here at " + mark_text(previous->second)});
+        add_error(diagnostics_, file_, key_mark,
+                  path.empty() ? "duplicate top-level key " + quote(name)
+                               : "duplicate key " + quote(name) + " in '" + path + "'",
+                  {"first defined here at " + mark_text(previous->second)});
         continue;
       }
       const std::string child_path = path.empty() ? name : path + "." + name;
@@ -122,7 +122,7 @@ class Converter {
         where = mark_at_offset(text_, found);
         search_from = found + 1;
       }
-      report_error(diagnostics_, file_, where, std::move(error.message), std::move(error.notes));
+      add_error(diagnostics_, file_, where, std::move(error.message), std::move(error.notes));
     }
     return expanded;
   }
@@ -149,10 +149,10 @@ bool parse_yaml(const std::string& file, const std::string& text, const Variable
       notes.push_back("a '{' above is not closed with '}'");
     else if (e.msg.find("sequence flow") != std::string::npos)
       notes.push_back("a '[' above is not closed with ']'");
-    report_error(diagnostics, file, to_mark(e.mark), "invalid YAML: " + e.msg, std::move(notes));
+    add_error(diagnostics, file, to_mark(e.mark), "invalid YAML: " + e.msg, std::move(notes));
     return false;
   } catch (const YAML::Exception& e) {
-    report_error(diagnostics, file, to_mark(e.mark), std::string("invalid YAML: ") + e.what());
+    add_error(diagnostics, file, to_mark(e.mark), std::string("invalid YAML: ") + e.what());
     return false;
   }
   Converter converter(file, text, variables, diagnostics);

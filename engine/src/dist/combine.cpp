@@ -67,7 +67,7 @@ std::vector<Diagnostic> unique_diagnostics(const std::vector<RankReport>& report
 
 }  // namespace
 
-void combine_ranks(Job& job, RunReport& report) {
+void combine_ranks(Job& job, RunResult& report) {
   const bool stopped_by_peer = job.end_stop_watch(report.exit_code != exit_ok);
   const int agreed = job.max_over_ranks(report.exit_code);
   RankReport mine;

@@ -13,6 +13,6 @@ namespace loom::dist {
 // every rank's report.exit_code is the largest over the ranks; on rank 0 the report holds the
 // job's statistics and every rank's diagnostics (each once, with a note naming the ranks that
 // reported it when not all did); on the other ranks its diagnostics are cleared.
-void combine_ranks(Job& job, RunReport& report);
+void combine_ranks(Job& job, RunResult& report);
 
 }  // namespace loom::dist

@@ -2,6 +2,8 @@
 // of the engine sees plugins only as descriptors (see Registry::add_plugin).
 #include "plugin/registry.hpp"
 
+#include "base/text.hpp"
+
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/dll/shared_library.hpp>
 
@@ -90,12 +92,6 @@ std::vector<fs::path> plugin_files_in(const std::string& dir) {
   }
   std::sort(files.begin(), files.end());
   return files;
-}
-
-std::string join(const std::vector<std::string>& items, const std::string& separator) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? separator : "") + items[i];
-  return out;
 }
 
 }  // namespace

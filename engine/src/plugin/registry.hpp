@@ -5,6 +5,7 @@
 #include <loom/plugin.h>
 #include <loom/engine/diagnostic.hpp>
 #include <loom/engine/graph_spec.hpp>
+#include <loom/engine/plugins.hpp>
 
 #include <cstddef>
 #include <memory>
@@ -12,65 +13,10 @@
 #include <string_view>
 #include <vector>
 
-// Bytes a size-prefixed struct must have for the host to read fields up to and including `last`.
-#define LOOM_SIZE_THROUGH(type, last) (offsetof(type, last) + sizeof(type::last))
-
 namespace loom {
-
-// The option value layout of ABI 1.0 and 1.1, whose plugins index values by that sizeof.
-inline constexpr std::size_t legacy_option_value_size = LOOM_SIZE_THROUGH(loom_option_value, count);
-
-struct PluginInfo {
-  std::string name;
-  std::string version;
-  std::string license;
-  std::string file;  // absolute path of the .so
-  std::uint32_t abi_major = 0;
-  std::uint32_t abi_minor = 0;
-  const loom_plugin* descriptor = nullptr;
-};
-
-struct ComponentInfo {
-  const loom_component* component = nullptr;
-  const PluginInfo* plugin = nullptr;
-  std::string name;
-  NodeKind kind = NodeKind::source;
-  std::uint32_t flags = 0;
-  // The component's option specs at this host's layout (fields past a plugin's shorter spec are
-  // zero); read these, never component->options, which may have another stride.
-  std::vector<loom_option_spec> options;
-
-  // The stride at which this component reads the option values passed to validate() and create():
-  // this host's layout, except for plugins of ABI 1.0 and 1.1, which index by their own sizeof.
-  std::size_t option_value_stride() const {
-    if (plugin != nullptr && plugin->abi_major == 1 && plugin->abi_minor < 2)
-      return legacy_option_value_size;
-    return sizeof(loom_option_value);
-  }
-
-  bool thread_safe() const { return (flags & LOOM_FLAG_THREAD_SAFE) != 0; }
-  bool order_sensitive() const { return (flags & LOOM_FLAG_ORDER_SENSITIVE) != 0; }
-  // Sees its whole input (observe() on every batch) before process() runs; transforms only.
-  bool whole_input() const {
-    return (flags & LOOM_FLAG_WHOLE_INPUT) != 0 && kind != NodeKind::source &&
-           kind != NodeKind::sink;
-  }
-  // Whether the descriptor is large enough to hold `field` (size-prefixed structs).
-  template <class Member>
-  bool has(Member loom_component::*field) const {
-    const auto offset =
-        reinterpret_cast<std::size_t>(&(static_cast<loom_component*>(nullptr)->*field));
-    return component->struct_size >= offset + sizeof(Member);
-  }
-};
 
 // Converts a descriptor's kind; returns false for an unknown value.
 bool node_kind_from_c(std::uint32_t kind, NodeKind& out);
-
-// The plugin search path: --plugin-path entries, then LOOM_PLUGIN_PATH (colon-separated), then the
-// folder plugins are installed to, then (for running from a build tree) the `plugins` folder next
-// to the loom executable.
-std::vector<std::string> plugin_search_path(const std::vector<std::string>& cli_paths);
 
 // File name of a plugin: "io" -> "libloom_io.so".
 std::string plugin_file_name(const std::string& plugin_name);

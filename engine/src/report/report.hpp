@@ -13,7 +13,7 @@
 namespace loom::report {
 
 // The run as JSON for the page's script, safe to embed in HTML (no '<', '>' or '&').
-std::string report_data_json(const RunReport& run, const std::string& graph_path);
+std::string report_data_json(const RunResult& run, const std::string& graph_path);
 
 // The whole page around `data_json`.
 std::string render_page(const std::string& data_json);
@@ -24,7 +24,7 @@ extern const char* const kGraphScript;
 extern const char* const kChartScript;
 
 // Writes the page atomically (temporary file, then rename). Returns an error text, or "".
-std::string write_report(const std::string& path, const RunReport& run,
+std::string write_report(const std::string& path, const RunResult& run,
                          const std::string& graph_path);
 
 }  // namespace loom::report

@@ -140,7 +140,7 @@ void append_timeline(std::string& out, const RunStats& s) {
 
 }  // namespace
 
-std::string report_data_json(const RunReport& run, const std::string& graph_path) {
+std::string report_data_json(const RunResult& run, const std::string& graph_path) {
   const RunStats& s = run.stats;
   std::string out = "{";
   key(out, "graph", true);

@@ -3,7 +3,7 @@
 
 namespace loom::report {
 
-std::string write_report(const std::string& path, const RunReport& run,
+std::string write_report(const std::string& path, const RunResult& run,
                          const std::string& graph_path) {
   try {
     // io::Output writes a temporary name and renames on commit: never a half-written page.

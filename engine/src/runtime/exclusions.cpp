@@ -26,4 +26,21 @@ void mark_exclusions(Batch& dropped, std::string_view node_id) {
   }
 }
 
+bool is_dropped(const Document& doc) { return !doc.drop_reason.empty(); }
+
+std::uint64_t count_drops(const Batch& batch,
+                          std::map<std::string, std::uint64_t, std::less<>>& reasons) {
+  std::uint64_t kept = 0;
+  for (const Document& doc : batch.docs) {
+    if (doc.drop_reason.empty()) {
+      ++kept;
+    } else {
+      auto it = reasons.find(doc.drop_reason);
+      if (it == reasons.end()) it = reasons.emplace(std::string(doc.drop_reason), 0).first;
+      ++it->second;
+    }
+  }
+  return kept;
+}
+
 }  // namespace loom::runtime

@@ -4,6 +4,9 @@
 
 #include "runtime/batch.hpp"
 
+#include <cstdint>
+#include <map>
+#include <string>
 #include <string_view>
 
 namespace loom::runtime {
@@ -16,5 +19,11 @@ inline constexpr std::string_view kDropReasonKey = "drop_reason";
 // `drop_reason: <reason>` at the end of its meta (moving them there if a previous node set
 // them) and clears the drop mark, so the nodes downstream of the port see an ordinary document.
 void mark_exclusions(Batch& dropped, std::string_view node_id);
+
+bool is_dropped(const Document& doc);
+
+// Counts the documents of `batch` by drop reason into `reasons`; returns how many are kept.
+std::uint64_t count_drops(const Batch& batch,
+                          std::map<std::string, std::uint64_t, std::less<>>& reasons);
 
 }  // namespace loom::runtime

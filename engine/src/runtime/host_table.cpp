@@ -3,6 +3,8 @@
 #include "io/io.hpp"
 #include "runtime/batch.hpp"
 
+#include <loom/engine/engine.hpp>
+
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -277,9 +279,13 @@ const loom_host* host_table() {
   return &host;
 }
 
+}  // namespace loom::runtime
+
+namespace loom {
+
 void set_log_sink(std::function<void(int, std::string_view)> sink) {
-  std::lock_guard lock(log_mutex);
-  log_sink() = sink ? std::move(sink) : log_to_stderr;
+  std::lock_guard lock(runtime::log_mutex);
+  runtime::log_sink() = sink ? std::move(sink) : runtime::log_to_stderr;
 }
 
 const char* log_level_name(int level) {
@@ -287,4 +293,4 @@ const char* log_level_name(int level) {
   return (level >= 0 && level <= 3) ? names[level] : "log";
 }
 
-}  // namespace loom::runtime
+}  // namespace loom

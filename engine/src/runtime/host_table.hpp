@@ -13,12 +13,7 @@ namespace loom::runtime {
 
 const loom_host* host_table();
 
-// Where plugin log lines go; an empty function restores the default (stderr, one line each).
-// The CLI redirects them around its progress line.
-void set_log_sink(std::function<void(int level, std::string_view message)> sink);
-
-// "debug", "info", "warning", "error".
-const char* log_level_name(int level);
+// Where plugin log lines go: loom::set_log_sink (engine.hpp).
 
 // A loom_list is a vector of strings on the host side.
 struct HostList {

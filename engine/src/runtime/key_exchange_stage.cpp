@@ -23,6 +23,10 @@ bool exchanges_keys(const ComponentInfo& info, int rank_count) {
   return rank_count > 1 && dist::exchanges_keys_across_ranks(info);
 }
 
+bool runs_whole_input(const ComponentInfo& info, int rank_count) {
+  return info.whole_input() || exchanges_keys(info, rank_count);
+}
+
 KeyExchangeOutcome exchange_stage_keys(const ComponentInstance& instance) {
   KeyExchangeOutcome outcome;
   dist::Job* job = dist::joined_job();

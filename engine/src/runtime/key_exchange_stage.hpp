@@ -11,6 +11,8 @@ namespace loom::runtime {
 
 // Whether the stage exchanges keys in a run of `rank_count` ranks (it then runs whole-input).
 bool exchanges_keys(const ComponentInfo& info, int rank_count);
+// Whether the stage sees its whole input before it emits: its own flag, or exchanging keys.
+bool runs_whole_input(const ComponentInfo& info, int rank_count);
 
 struct KeyExchangeOutcome {
   std::string error;       // empty: the stage has imported the job's keys

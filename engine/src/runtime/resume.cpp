@@ -180,6 +180,7 @@ bool Resume::after_write(std::size_t sink, std::uint64_t seq) {
   state.outputs = std::move(*outputs);
   state.last_checkpoint = now;
   write_manifest();
+  written_ = true;
   return true;
 }
 
@@ -237,6 +238,25 @@ void Resume::remove_manifest() {
   std::error_code error;
   std::filesystem::remove(path_, error);
   std::filesystem::remove(path_ + ".tmp", error);
+}
+
+void Resume::complete_run() {
+  io::commit_adopted_outputs();
+  remove_manifest();
+}
+
+void Resume::settle_failed_run(bool interrupted) {
+  bool manifest = false;
+  {
+    std::lock_guard lock(mutex_);
+    manifest = loaded_ || written_;
+  }
+  if (interrupted && enabled() && manifest) {
+    io::keep_temporaries_for_resume();
+    return;
+  }
+  io::abort_all_open_outputs();
+  if (manifest) remove_manifest();
 }
 
 }  // namespace loom::runtime

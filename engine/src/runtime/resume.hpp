@@ -49,6 +49,15 @@ class Resume {
   // removed: the manifest is too, so the next run starts over.
   void remove_manifest();
 
+  // The end of a run that succeeded: adopted outputs no sink reopened are committed, then the
+  // manifest goes. Throws io::IoError.
+  void complete_run();
+  // The end of a run that failed. Stopped by a signal (e.g. a scheduler's SIGTERM before its
+  // SIGKILL) with a manifest to resume from: outputs keep their temporary files, so that
+  // rerunning resumes like after a kill. Otherwise every open output is aborted and, its
+  // temporary files being gone, the manifest too: the next run starts over.
+  void settle_failed_run(bool interrupted);
+
  private:
   struct SinkState {
     std::int64_t written = -1;
@@ -62,6 +71,7 @@ class Resume {
   std::string fingerprint_;
   std::map<std::size_t, std::string> ids_;
   bool loaded_ = false;
+  bool written_ = false;  // this run wrote the manifest at least once (under mutex_)
   mutable std::mutex mutex_;
   std::map<std::size_t, std::map<std::uint64_t, std::uint64_t>> shard_starts_;  // source -> ...
   std::map<std::size_t, SinkState> sinks_;

@@ -1,10 +1,13 @@
 #include "runtime/resume_plan.hpp"
 
+#include "runtime/key_exchange_stage.hpp"
 #include "runtime/resume.hpp"
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstring>
+#include <limits>
 
 namespace loom::runtime {
 
@@ -106,6 +109,50 @@ std::string run_fingerprint(const BoundGraph& graph,
     }
   }
   return fingerprint.hex();
+}
+
+std::string plan_resume(Resume& resume, const BoundGraph& graph, const RunShards& shards,
+                        std::size_t batch_bytes, int task_index, int task_count, bool restart,
+                        ResumePlan& plan) {
+  const std::size_t count = graph.nodes.size();
+  plan.written.assign(count, -1);
+  plan.starts.assign(count, SourceStart{});
+  plan.shards_done = 0;
+  if (!resume.enabled()) return {};
+  std::map<std::size_t, std::vector<std::string>> shard_uris;
+  std::map<std::size_t, std::string> ids;
+  for (std::size_t i = 0; i < count; ++i) {
+    ids[i] = graph.nodes[i].spec->id;
+    for (const auto& shard : shards[i]) shard_uris[i].push_back(shard->uri);
+  }
+  const std::string fingerprint =
+      run_fingerprint(graph, shard_uris, batch_bytes, task_index, task_count);
+  if (std::string error = resume.load(fingerprint, restart, ids); !error.empty()) return error;
+  if (!resume.loaded()) return {};
+  for (std::size_t i = 0; i < count; ++i) {
+    if (graph.nodes[i].component->kind != NodeKind::sink) continue;
+    plan.written[i] = resume.sink_written(i);
+    io::adopt_outputs(static_cast<int>(i), resume.sink_outputs(i));
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    if (graph.nodes[i].component->kind != NodeKind::source) continue;
+    std::int64_t oldest = std::numeric_limits<std::int64_t>::max();
+    bool replay_all = false;
+    for (std::size_t j = 0; j < count; ++j) {
+      const BoundNode& other = graph.nodes[j];
+      if (j == i || other.source != i) continue;
+      if (other.component->kind == NodeKind::sink) oldest = std::min(oldest, plan.written[j]);
+      // Stages with state across batches must see every document again.
+      if (other.component->order_sensitive() || runs_whole_input(*other.component, rank_count))
+        replay_all = true;
+    }
+    if (oldest == std::numeric_limits<std::int64_t>::max()) oldest = -1;
+    std::vector<std::uint64_t> indexes;
+    for (const auto& shard : shards[i]) indexes.push_back(shard->index);
+    plan.starts[i] = plan_source_start(indexes, resume.shard_starts(i), oldest, replay_all);
+    plan.shards_done += plan.starts[i].position;
+  }
+  return {};
 }
 
 }  // namespace loom::runtime

@@ -1,4 +1,4 @@
-#include "config/report.hpp"
+#include "config/diagnose.hpp"
 #include "config/yaml_tree.hpp"
 #include "validate/bound_graph.hpp"
 
@@ -66,9 +66,9 @@ class ValueBinder {
   void fail(SourceMark mark, std::string message, std::vector<std::string> notes) {
     if (is_default_) {
       notes.insert(notes.end(), default_notes_.begin(), default_notes_.end());
-      report_error(diagnostics_, "", {}, std::move(message), std::move(notes));
+      add_error(diagnostics_, "", {}, std::move(message), std::move(notes));
     } else {
-      report_error(diagnostics_, file_, mark, std::move(message), std::move(notes));
+      add_error(diagnostics_, file_, mark, std::move(message), std::move(notes));
     }
   }
 
@@ -304,8 +304,8 @@ std::unique_ptr<BoundOptions> bind_options(const NodeSpec& node, const Component
     std::string note =
         names.empty() ? component_label(component) + " takes no options"
                       : did_you_mean(entry.name, names) + "valid options: " + join(names, ", ");
-    report_error(diagnostics, file, entry.key_mark,
-                 "unknown option " + quote(entry.name) + " for " + where, {std::move(note)});
+    add_error(diagnostics, file, entry.key_mark,
+              "unknown option " + quote(entry.name) + " for " + where, {std::move(note)});
   }
 
   bound->values.resize(component.options.size());
@@ -332,9 +332,8 @@ std::unique_ptr<BoundOptions> bind_options(const NodeSpec& node, const Component
       std::vector<std::string> notes;
       if (spec.doc != nullptr && *spec.doc != '\0')
         notes.push_back(quote(spec.name) + ": " + spec.doc);
-      report_error(diagnostics, file, node.with_mark.line > 0 ? node.with_mark : node.mark,
-                   "missing required option " + quote(spec.name) + " for " + where,
-                   std::move(notes));
+      add_error(diagnostics, file, node.with_mark.line > 0 ? node.with_mark : node.mark,
+                "missing required option " + quote(spec.name) + " for " + where, std::move(notes));
       continue;
     }
     const std::vector<std::string> bug_notes{"the default comes from " + plugin_label(component) +
@@ -348,8 +347,8 @@ std::unique_ptr<BoundOptions> bind_options(const NodeSpec& node, const Component
       std::vector<std::string> notes{std::string("the default is not valid YAML: ") +
                                      spec.default_value};
       notes.insert(notes.end(), bug_notes.begin(), bug_notes.end());
-      report_error(diagnostics, "", {}, "invalid default value for " + default_subject,
-                   std::move(notes));
+      add_error(diagnostics, "", {}, "invalid default value for " + default_subject,
+                std::move(notes));
       continue;
     }
     ValueBinder(spec, default_subject, file, true, bug_notes, diagnostics)

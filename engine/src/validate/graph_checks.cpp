@@ -1,6 +1,6 @@
 #include "validate/graph_checks.hpp"
 
-#include "config/report.hpp"
+#include "config/diagnose.hpp"
 
 #include <algorithm>
 #include <deque>
@@ -36,7 +36,7 @@ class TopologyChecker {
 
  private:
   void error(SourceMark mark, std::string message, std::vector<std::string> notes = {}) {
-    report_error(diagnostics_, spec_.file, mark, std::move(message), std::move(notes));
+    add_error(diagnostics_, spec_.file, mark, std::move(message), std::move(notes));
   }
 
   void resolve_edges() {
@@ -217,10 +217,10 @@ class TopologyChecker {
       const bool is_sink = node.kind == NodeKind::sink ||
                            (component != nullptr && component->kind == NodeKind::sink);
       if (is_sink || referenced_[i]) continue;
-      report(diagnostics_, Severity::warning, spec_.file, node.mark,
-             "output of " + describe_node(graph_.nodes[i]) +
-                 " goes nowhere: no node takes it as input",
-             {"add a sink with 'inputs: [" + node.id + "]', or remove the node"});
+      add_diagnostic(diagnostics_, Severity::warning, spec_.file, node.mark,
+                     "output of " + describe_node(graph_.nodes[i]) +
+                         " goes nowhere: no node takes it as input",
+                     {"add a sink with 'inputs: [" + node.id + "]', or remove the node"});
     }
   }
 

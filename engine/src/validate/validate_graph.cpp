@@ -1,4 +1,4 @@
-#include "config/report.hpp"
+#include "config/diagnose.hpp"
 #include "validate/bound_graph.hpp"
 #include "validate/graph_checks.hpp"
 
@@ -32,9 +32,9 @@ void report_unknown_component(const NodeSpec& node, const Registry& registry,
     notes.push_back("no loaded plugin provides it (loaded: " + join(loaded, ", ") +
                     "); is its plugin missing from 'plugins:'?");
   }
-  report_error(diagnostics, file, node.type_mark,
-               "unknown component " + quote(node.type) + " (node " + quote(node.id) + ")",
-               std::move(notes));
+  add_error(diagnostics, file, node.type_mark,
+            "unknown component " + quote(node.type) + " (node " + quote(node.id) + ")",
+            std::move(notes));
 }
 
 // Where a validate() error points: the option it names (err.record, ABI 1.2) when the graph sets
@@ -61,10 +61,10 @@ void run_plugin_validate(const NodeSpec& node, const ComponentInfo& component,
   if (component.component->validate(options.passed(), options.values.size(), &err) == 0) return;
   const std::string message(err.message, strnlen(err.message, sizeof err.message));
   const std::string plugin_file = component.plugin != nullptr ? component.plugin->file : "?";
-  report_error(diagnostics, file, validate_error_mark(node, component, err.record),
-               "options of node " + quote(node.id) + " rejected by " + kind_name(component.kind) +
-                   " " + quote(component.name) + " (" + plugin_file +
-                   "): " + (message.empty() ? "no reason given" : message));
+  add_error(diagnostics, file, validate_error_mark(node, component, err.record),
+            "options of node " + quote(node.id) + " rejected by " + kind_name(component.kind) +
+                " " + quote(component.name) + " (" + plugin_file +
+                "): " + (message.empty() ? "no reason given" : message));
 }
 
 }  // namespace
@@ -86,11 +86,11 @@ BoundGraph validate_graph(const GraphSpec& spec, const Registry& registry,
     }
     bound.component = component;
     if (component->kind != node.kind) {
-      report_error(
-          diagnostics, spec.file, node.type_mark,
-          "component " + quote(component->name) + " is a " + kind_name(component->kind) +
-              ", but node " + quote(node.id) + " is listed under " + quote(section_name(node.kind)),
-          {"move node " + quote(node.id) + " under " + quote(section_name(component->kind))});
+      add_error(diagnostics, spec.file, node.type_mark,
+                "component " + quote(component->name) + " is a " + kind_name(component->kind) +
+                    ", but node " + quote(node.id) + " is listed under " +
+                    quote(section_name(node.kind)),
+                {"move node " + quote(node.id) + " under " + quote(section_name(component->kind))});
     }
     const std::size_t errors_before = error_count(diagnostics);
     bound.options = bind_options(node, *component, spec.file, diagnostics);

@@ -226,7 +226,7 @@ TEST_CASE("rank 0 prints each diagnostic once, naming the ranks when not all had
   stopped.diagnostics = {error("node 'read' (jsonl_source, libloom_io.so) was interrupted"),
                          error("same everywhere")};
   FakeRoot job({failed, stopped});
-  loom::RunReport report;
+  loom::RunResult report;
   report.diagnostics = {error("same everywhere")};
   loom::dist::combine_ranks(job, report);
   CHECK(report.exit_code == loom::exit_runtime_error);
@@ -249,14 +249,14 @@ TEST_CASE("a stopped rank's own error still shows, and its interruption when not
   stopped.stopped_by_peer = true;
   stopped.diagnostics = {error("node 'read' (jsonl_source, libloom_io.so) was interrupted")};
   FakeRoot alone({stopped});
-  loom::RunReport report;
+  loom::RunResult report;
   loom::dist::combine_ranks(alone, report);
   REQUIRE(report.diagnostics.size() == 1);  // no other cause known: the interruption is it
   CHECK(report.diagnostics[0].message.find("was interrupted") != std::string::npos);
 
   stopped.diagnostics.push_back(error("node 'f' failed on 'c.gz': its own error"));
   FakeRoot raced({stopped});
-  loom::RunReport second;
+  loom::RunResult second;
   loom::dist::combine_ranks(raced, second);
   REQUIRE(second.diagnostics.size() == 1);
   CHECK(second.diagnostics[0].message == "node 'f' failed on 'c.gz': its own error");

@@ -1,4 +1,5 @@
-// The embedding API: run or check a graph file from a C++ program.
+// The embedding API: check, test or run a graph file from a C++ program. The `loom` CLI uses
+// only this (and plugins.hpp, scale_out.hpp).
 #pragma once
 
 #include <loom/engine/diagnostic.hpp>
@@ -9,7 +10,9 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace loom {
@@ -75,7 +78,7 @@ struct Progress {
   double elapsed_seconds = 0;
 };
 
-struct RunReport;
+struct RunResult;
 
 struct RunOptions {
   Variables variables;                    // --set NAME=VALUE (the environment is consulted too)
@@ -113,10 +116,11 @@ struct RunOptions {
   // it makes rank 0's report the job's (exit code agreed by all ranks); only rank 0 writes them.
   int rank_index = 0;
   int rank_count = 1;
-  std::function<void(RunReport&)> combine_ranks;
+  std::function<void(RunResult&)> combine_ranks;
 };
 
-struct RunReport {
+// What run_graph returns: the exit code, every diagnostic, and the run's statistics.
+struct RunResult {
   int exit_code = exit_ok;
   std::vector<Diagnostic> diagnostics;
   RunStats stats;
@@ -124,8 +128,78 @@ struct RunReport {
   std::string report_path;  // where the HTML report was written, if anywhere
 };
 
-// Loads plugins, parses, validates and runs a graph file.
-RunReport run_graph(const std::string& graph_path, const RunOptions& options);
+// Checks a graph file (check_graph) and, when it has no errors, runs it.
+RunResult run_graph(const std::string& graph_path, const RunOptions& options);
+
+// -- checking a graph file (`loom validate`, `loom graph`, `loom test`, and run_graph first) --
+
+struct CheckOptions {
+  Variables variables;                    // --set NAME=VALUE (the environment is consulted too)
+  std::vector<std::string> plugin_paths;  // --plugin-path
+  int rank_count = 1;  // > 1: also refuse nodes a distributed run cannot split yet
+};
+
+// One node of a checked graph, with its inputs as written ("node" or "node.dropped").
+struct CheckedInput {
+  std::string node;
+  bool dropped_port = false;
+};
+struct CheckedNode {
+  std::string id;
+  NodeKind kind = NodeKind::source;
+  std::string component;
+  std::vector<CheckedInput> inputs;
+};
+
+// A graph file after check_graph: parsed, its plugins loaded, every node resolved to a component
+// with its options bound, the wiring checked.
+class CheckedGraph {
+ public:
+  struct State;  // the engine's side (api/checked_graph_state.hpp)
+  CheckedGraph();
+  CheckedGraph(CheckedGraph&&) noexcept;
+  CheckedGraph& operator=(CheckedGraph&&) noexcept;
+  ~CheckedGraph();
+
+  // Every problem found, errors and warnings. The rest is usable only when none is an error.
+  const std::vector<Diagnostic>& diagnostics() const;
+  std::vector<Diagnostic>& diagnostics();
+  bool ok() const { return !has_errors(diagnostics()); }
+  const GraphSpec& spec() const;
+  std::vector<CheckedNode> nodes() const;  // in the file's order
+  const State& state() const;
+
+ private:
+  friend CheckedGraph check_graph(const std::string& graph_path, const CheckOptions& options);
+  std::unique_ptr<State> state_;
+};
+
+// Loads the graph file, the plugins it names and checks everything, collecting every problem it
+// can: configuration errors do not stop plugin loading and checking (only a file with no nodes
+// does), but a plugin that fails to load skips the checks, whose "unknown component" errors would
+// only repeat it. Nothing is read or written.
+CheckedGraph check_graph(const std::string& graph_path, const CheckOptions& options);
+
+// -- graph tests (`loom test`) --
+
+struct GraphTestOutcome {
+  bool passed = false;
+  std::string failure;  // why it failed, over one or more lines; "" when it passed
+};
+
+// Runs one test of the graph's `tests:` block (graph.spec().tests) on the real runtime: the slice
+// of the graph between `insert.at` and `expect.at`, its real components created with the graph's
+// options, fed by an in-memory source and drained into an in-memory capture instead of the
+// expected node. `graph` must have been checked without errors.
+GraphTestOutcome run_graph_test(const CheckedGraph& graph, const TestSpec& test, int threads);
+
+// -- plugin log lines --
+
+// Where plugins' log lines go; an empty function restores the default (stderr, one line each).
+// The CLI redirects them around its progress line.
+void set_log_sink(std::function<void(int level, std::string_view message)> sink);
+// "debug", "info", "warning", "error".
+const char* log_level_name(int level);
 
 // Renders diagnostics for the terminal, reading each one's file for the source line.
 std::string render_all(const std::vector<Diagnostic>& diagnostics);

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-namespace loom::cli {
+namespace loom {
 
 // A document with its metadata values rendered as JSON (strings quoted, numbers and booleans
 // bare, nested values compact), so that values compare by type and value.
@@ -39,4 +39,4 @@ std::string json_quote(std::string_view text);
 std::string first_difference(const std::vector<PlainDocument>& expected,
                              const std::vector<PlainDocument>& actual, double float_tolerance = 0);
 
-}  // namespace loom::cli
+}  // namespace loom

@@ -1,4 +1,4 @@
-#include "cli/test_documents.hpp"
+#include "api/test_documents.hpp"
 
 #include <cerrno>
 #include <cmath>
@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 
-namespace loom::cli {
+namespace loom {
 namespace {
 
 using Type = ConfigValue::Type;
@@ -250,4 +250,4 @@ std::string first_difference(const std::vector<PlainDocument>& expected,
   return out;
 }
 
-}  // namespace loom::cli
+}  // namespace loom

@@ -1,7 +1,8 @@
-#include "cli/test_runner.hpp"
-
-#include "cli/test_documents.hpp"
+// `loom test`: runs one test of a graph's `tests:` block on the real runtime (engine.hpp).
+#include "api/checked_graph_state.hpp"
+#include "api/test_documents.hpp"
 #include "config/graph_tests.hpp"
+#include "io/io.hpp"
 #include "runtime/batch.hpp"
 #include "runtime/executor.hpp"
 #include "runtime/host_table.hpp"
@@ -13,7 +14,7 @@
 #include <map>
 #include <mutex>
 
-namespace loom::cli {
+namespace loom {
 namespace {
 
 // The engine-side ends of a test, as components behind the same C ABI as any plugin's, so the
@@ -232,9 +233,10 @@ std::string check_drops(const TestSpec& test, const RunStats& stats) {
 
 }  // namespace
 
-TestOutcome run_graph_test(const BoundGraph& graph, const TestSpec& test, int threads) {
-  TestOutcome outcome;
-  const auto test_graph = std::make_unique<TestGraph>(graph, test);
+GraphTestOutcome run_graph_test(const CheckedGraph& graph, const TestSpec& test, int threads) {
+  io::global_init();
+  GraphTestOutcome outcome;
+  const auto test_graph = std::make_unique<TestGraph>(bound_graph(graph), test);
   runtime::ExecutionSettings settings;
   settings.threads = threads;
   RunStats stats;
@@ -259,4 +261,4 @@ TestOutcome run_graph_test(const BoundGraph& graph, const TestSpec& test, int th
   return outcome;
 }
 
-}  // namespace loom::cli
+}  // namespace loom

@@ -1,0 +1,146 @@
+#include "runtime/source_stage.hpp"
+
+#include "io/io.hpp"
+
+#include <algorithm>
+
+namespace loom::runtime {
+
+std::pair<std::size_t, std::size_t> task_share(std::size_t shard_count, int index, int count) {
+  const auto n = static_cast<unsigned long long>(shard_count);
+  const auto i = static_cast<unsigned long long>(index);
+  const auto k = static_cast<unsigned long long>(count);
+  return {static_cast<std::size_t>(i * n / k), static_cast<std::size_t>((i + 1) * n / k)};
+}
+
+std::pair<std::size_t, std::size_t> rank_share(std::size_t shard_count, int index, int count,
+                                               int rank, int ranks) {
+  const auto [task_begin, task_end] = task_share(shard_count, index, count);
+  const auto [begin, end] = task_share(task_end - task_begin, rank, ranks);
+  return {task_begin + begin, task_begin + end};
+}
+
+bool SourceStage::list_shards() {
+  if (!instance_.provides(&loom_component::list_shards) ||
+      !instance_.provides(&loom_component::read)) {
+    run_.failures.refuse(node_, "is a source without list_shards/read functions");
+    return false;
+  }
+  std::vector<std::string> all;
+  if (const CallFailure failure = instance_.list_shards(all)) {
+    run_.failures.refuse(node_, "could not list its input: " + std::string(failure->message));
+    return false;
+  }
+  // Every shard, not just this task's: another task's input is no place for output either.
+  for (const std::string& item : all) io::guard_input(item);
+  const ExecutionSettings& settings = run_.settings;
+  const auto [begin, end] = rank_share(all.size(), settings.task_index, settings.task_count,
+                                       settings.rank_index, settings.rank_count);
+  for (std::size_t k = begin; k < end; ++k) {
+    auto shard = std::make_shared<ShardRef>();
+    shard->uri = all[k];
+    shard->index = k;
+    shards_.push_back(std::move(shard));
+  }
+  return true;
+}
+
+void SourceStage::start_at(const SourceStart& start) {
+  next_shard_ = start.position;
+  next_seq_ = start.seq;
+  discard_through_ = start.discard_through;
+}
+
+std::int64_t SourceStage::first_sent() const {
+  return std::max<std::int64_t>(static_cast<std::int64_t>(next_seq_), discard_through_ + 1);
+}
+
+void SourceStage::build(std::size_t in_flight, std::function<void(BatchPtr)> deliver) {
+  input_ = std::make_unique<flow::input_node<BatchPtr>>(
+      run_.flow, [this](oneapi::tbb::flow_control& fc) { return read_next(fc); });
+  limiter_ = std::make_unique<InFlightLimit>(run_.flow, in_flight);
+  dispatch_ = std::make_unique<flow::function_node<BatchPtr, flow::continue_msg>>(
+      run_.flow, flow::unlimited, [deliver = std::move(deliver)](BatchPtr batch) {
+        deliver(std::move(batch));
+        return flow::continue_msg();
+      });
+  flow::make_edge(*input_, *limiter_);
+  flow::make_edge(*limiter_, *dispatch_);
+}
+
+// Batches leave one read behind, so that the last batch of each shard is marked (ends_shard)
+// before it goes: sinks learn that a shard is complete right after writing it.
+BatchPtr SourceStage::read_next(oneapi::tbb::flow_control& fc) {
+  BatchPtr out = ahead_ ? std::move(ahead_) : read_batch();
+  if (out && !out->ends_shard) {
+    ahead_ = read_batch();
+    if (!ahead_ && !input_ended_) out.reset();  // failed or interrupted: nothing ends
+    if (out && (!ahead_ || ahead_->shard != out->shard)) out->ends_shard = true;
+  }
+  if (!out) fc.stop();
+  return out;
+}
+
+// The next non-empty batch, or null at the end of the input (input_ended_) or when the run failed
+// or was interrupted.
+BatchPtr SourceStage::read_batch() {
+  while (true) {
+    if (run_.failures.failed() || run_.interrupt_requested()) {
+      if (!run_.failures.failed()) {
+        run_.interrupted = true;
+        run_.failures.stop(node_, "was interrupted");
+      }
+      close_reader();
+      return {};
+    }
+    if (reader_ == nullptr) {
+      if (next_shard_ >= shards_.size()) {
+        input_ended_ = true;
+        return {};
+      }
+      const ShardRef& shard = *shards_[next_shard_];
+      if (const CallFailure failure = instance_.open_shard(shard, reader_)) {
+        run_.failures.fail(node_, *failure, &shard, nullptr);
+        return {};
+      }
+      run_.resume.on_shard_open(index_, shard.index, next_seq_);
+    }
+    auto batch = std::make_shared<Batch>();
+    batch->shard = shards_[next_shard_];
+    bool done = false;
+    if (const CallFailure failure =
+            instance_.read(reader_, *batch, run_.settings.batch_bytes, done)) {
+      run_.failures.fail(node_, *failure, batch->shard.get(), batch.get());
+      close_reader();
+      return {};
+    }
+    std::uint64_t skipped = 0;
+    for (const auto& [reason, count] : batch->skipped) skipped += count;
+    if (skipped > 0) {
+      counters_.add_batch(skipped, 0, 0);  // skipped records entered the source too
+      counters_.add_dropped(batch->skipped);
+    }
+    if (done) {
+      close_reader();
+      ++next_shard_;
+      run_.meter.shard_done();
+      batch->ends_shard = true;
+    }
+    if (batch->docs.empty()) continue;
+    batch->seq = next_seq_++;
+    if (static_cast<std::int64_t>(batch->seq) <= discard_through_) continue;  // resumed
+    batch->ticket = run_.ticket(*limiter_);
+    const std::uint64_t bytes = batch->text_bytes();
+    counters_.add_batch(batch->docs.size(), bytes, 1);
+    counters_.add_kept(batch->docs.size());
+    run_.meter.read(batch->docs.size(), bytes);
+    return batch;
+  }
+}
+
+void SourceStage::close_reader() {
+  instance_.close_shard(reader_);
+  reader_ = nullptr;
+}
+
+}  // namespace loom::runtime
