@@ -33,6 +33,7 @@ packages=(
   libopenmpi-dev openmpi-bin zstd
   zlib1g-dev libssl-dev python3 clang-format
   python3-numpy  # tests/graphs/read_megatron.py reads the token shards megatron_sink writes
+  python3-botocore  # tests/unit/io/s3_sigv4_test.cpp checks S3 request signatures against botocore
   clang libclang-rt-dev  # libFuzzer and sanitizer runtimes: tests/fuzz
   time  # GNU /usr/bin/time: peak RSS in bench/stackexchange_memory.sh (make bench)
   # The perplexity tests build real models: IRSTLM estimates ARPA n-gram models and is the
