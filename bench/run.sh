@@ -9,6 +9,7 @@
 # Also the datatrove comparison (bench/datatrove_gopher_lid.sh: graphs/recipes/
 # datatrove_gopher_lid.yaml in MB of text per CPU-second, against 20x datatrove), and
 # minhash_dedup in documents per CPU-second on 2 KB synthetic documents (bench/minhash_dedup.sh).
+# And the passthrough with its input on a local S3 server against disk (bench/s3_read.sh).
 #
 # usage: bench/run.sh [BUILD_DIR]      env: BENCH_REPEAT (runs per measurement, best kept; 3),
 #   BENCH_SLICE_BYTES, BENCH_SLICES (see bench/slices.sh)
@@ -159,6 +160,12 @@ echo
 echo "bench: minhash_dedup (bench/minhash_dedup.sh)"
 bash "$repo/bench/minhash_dedup.sh" "$build" ||
   echo "bench: minhash_dedup: no valid measurement (see the message above)" >&2
+
+# Input from a local S3 server against the same input from disk, one thread, >= 90%.
+echo
+echo "bench: reading from S3 (bench/s3_read.sh)"
+bash "$repo/bench/s3_read.sh" "$build" ||
+  echo "bench: s3 read: no valid measurement (see the message above)" >&2
 
 echo
 bash "$repo/bench/slices.sh" "$build" "$floor"

@@ -1,5 +1,6 @@
-// Byte streams for the host API: local files and globs, http(s) via libcurl, transparent
-// gzip/zstd/bzip2, and outputs that appear under their final name only when committed.
+// Byte streams for the host API: local files and globs, http(s) via libcurl, s3:// objects and
+// key patterns, transparent gzip/zstd/bzip2, and outputs that appear under their final name only
+// when committed.
 #pragma once
 
 #include <loom/plugin.h>
@@ -81,6 +82,15 @@ class Output {
 // Appends one self-contained compressed frame of `data` to `out` (zstd frame, gzip member,
 // bzip2 stream; NONE appends the data). Thread-safe.
 void compress_frame(loom_codec codec, int level, std::string_view data, std::string& out);
+
+// Small engine files (the resume manifest) that may live in a bucket: a local path or an s3://
+// URL. exists() asks S3 with HEAD (403 or 5xx throw); remove() of an absent file is fine.
+bool exists(const std::string& path_or_url);
+std::string read_whole(const std::string& path_or_url);
+void remove(const std::string& path_or_url);
+// A local file that stands for an s3:// URL on this machine (in the S3 spool folder), e.g. for
+// a lock that S3 cannot hold; a local path is returned as is.
+std::string local_stand_in(const std::string& path_or_url);
 
 // Removes temporary files of outputs still open (called when a run is cancelled or on a fatal
 // signal path). Thread-safe.

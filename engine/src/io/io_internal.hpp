@@ -46,6 +46,12 @@ std::unique_ptr<Input> open_s3_input(const std::string& url);
 // s3://bucket/pattern -> the sorted s3:// URLs of matching keys (ListObjectsV2, every page).
 std::vector<std::string> expand_s3_pattern(const std::string& pattern);
 std::unique_ptr<Output> open_s3_output(const std::string& url, loom_codec codec, int level);
+// Where an s3:// output is written locally before it is uploaded (LOOM_S3_SPOOL).
+std::string s3_spool_path(const std::string& url);
+// Uploads a complete spool file to `url` and removes it (and its note).
+void upload_spooled(const std::string& spool, const std::string& url);
+// If `path` is the spool file of an s3:// output (a note names its URL), uploads it; else false.
+bool finish_spooled_output(const std::string& path);
 
 // The retry rules of http(s) downloads, shared by S3 requests.
 bool is_retryable_curl_code(int code);

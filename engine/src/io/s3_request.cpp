@@ -125,7 +125,8 @@ Response perform(const std::string& method, const Location& where, const Query& 
     CURL* handle = easy.get();
     curl_easy_setopt(handle, CURLOPT_URL, prepared.url.c_str());
     curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, method.c_str());
+    // HEAD is CURLOPT_NOBODY: a custom "HEAD" would make curl wait for a body.
+    if (method != "HEAD") curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, method.c_str());
     curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(handle, CURLOPT_USERAGENT, "loom");
