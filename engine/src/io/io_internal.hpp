@@ -53,6 +53,9 @@ void upload_spooled(const std::string& spool, const std::string& url);
 // If `path` is the spool file of an s3:// output (a note names its URL), uploads it; else false.
 bool finish_spooled_output(const std::string& path);
 
+// Reads `source` ahead on a thread of its own (up to 8 MiB), for network inputs.
+std::unique_ptr<Input> make_prefetch_input(std::unique_ptr<Input> source);
+
 // The retry rules of http(s) downloads, shared by S3 requests.
 bool is_retryable_curl_code(int code);
 bool is_retryable_http_status(long status);

@@ -1,5 +1,6 @@
 // s3:// inputs: a signed GET streamed by the http(s) input, so ranged resumes after a broken
-// transfer, ETag checks and retries follow the same rules as for https URLs.
+// transfer, ETag checks and retries follow the same rules as for https URLs; read ahead on a
+// thread of its own.
 #include "io/io_internal.hpp"
 #include "io/s3_request.hpp"
 
@@ -18,8 +19,9 @@ std::unique_ptr<Input> open_s3_input(const std::string& url) {
     return s3::prepare_request(config, "GET", where, {}, payload).headers;
   };
   hooks.explain_status = &s3::explain_object_status;
-  return open_http_input(s3::prepare_request(config, "GET", where, {}, payload).url,
-                         std::move(hooks));
+  // The first bytes are awaited here, so a missing or forbidden object fails when it is opened.
+  return make_prefetch_input(open_http_input(
+      s3::prepare_request(config, "GET", where, {}, payload).url, std::move(hooks)));
 }
 
 }  // namespace loom::io::internal
