@@ -58,8 +58,12 @@ loom_run local run "$graph" --set "IN=$LOCAL_IN" --set "OUT=$tmp/local" --thread
 expect_rc 0 "the graph on local files"
 
 # List, glob, read, write: the same graph from and to the bucket.
-loom_run s3 run "$graph" --set "IN=$S3_IN" --set "OUT=s3://data/out" --threads 2
+loom_run s3 run "$graph" --set "IN=$S3_IN" --set "OUT=s3://data/out" --threads 2 \
+  --report s3://data/report/run.html
 expect_rc 0 "the graph from s3:// to s3://"
+s3tool get data report/ "$tmp/report"
+grep -q "<html" "$tmp/report/run.html" || fail "the --report page is not in the bucket"
+pass "the --report page was written to the bucket"
 s3tool get data out/ "$tmp/from-s3"
 same_tree "$tmp/local" "$tmp/from-s3" "s3:// output vs local output"
 [[ -f "$tmp/from-s3/stats.json" ]] || fail "--stats at s3://data/out/stats.json is missing"
@@ -94,9 +98,9 @@ pass "outputs went up in $parts parts"
 
 # kill -9 while a part is being uploaded: no object appears; the rerun aborts the stale upload
 # and writes the object whole.
-echo "stall mp2/ 2 $tmp/stalled" >"$tmp/rules"
+echo "stall mp2/shard.00001 2 $tmp/stalled" >"$tmp/rules"
 LOOM_S3_PART_BYTES=65536 "$LOOM" run "$graph" --set "IN=$LOCAL_IN" --set "OUT=s3://data/mp2" \
-  --plugin-path "$LOOM_PLUGIN_DIR" --threads 1 >"$tmp/killed.out" 2>&1 &
+  --plugin-path "$LOOM_PLUGIN_DIR" --threads 1 --checkpoint-seconds 0.01 --batch-bytes 65536 >"$tmp/killed.out" 2>&1 &
 loom_pid=$!
 for _ in $(seq 300); do [[ -e "$tmp/stalled" ]] && break; sleep 0.1; done
 [[ -e "$tmp/stalled" ]] || fail "the upload never reached part 2"
@@ -111,8 +115,14 @@ for f in "$tmp"/after-kill/*.jsonl; do
   cmp -s "$f" "$tmp/local/$(basename "$f")" || fail "an incomplete mp2/$(basename "$f") is visible"
 done
 pass "nothing incomplete is visible after kill -9 mid-upload"
-LOOM_S3_PART_BYTES=65536 loom_run resumed run "$graph" --set "IN=$LOCAL_IN" --set "OUT=s3://data/mp2"
+s3tool exists data mp2/stats.resume.json || fail "the killed run wrote no resume manifest to the bucket"
+pass "the killed run's resume manifest is in the bucket"
+LOOM_S3_PART_BYTES=65536 loom_run resumed run "$graph" --set "IN=$LOCAL_IN" --set "OUT=s3://data/mp2" \
+  --checkpoint-seconds 0.01 --batch-bytes 65536
 expect_rc 0 "the rerun after kill -9"
+grep -q '^GET /data/mp2/stats.resume.json' "$tmp/requests.log" || fail "the rerun did not read the manifest"
+! s3tool exists data mp2/stats.resume.json || fail "the manifest is left in the bucket after success"
+pass "the rerun read the manifest from the bucket and removed it when done"
 s3tool get data mp2/ "$tmp/mp2"
 same_tree "$tmp/local" "$tmp/mp2" "output after kill -9 and rerun vs local"
 [[ $(s3tool uploads data) == 0 ]] || fail "unfinished uploads remain after the rerun"
