@@ -170,11 +170,6 @@ const S3Config& s3_config() {
   return *loaded;
 }
 
-void reload_s3_config() {
-  std::lock_guard lock(config_mutex);
-  loaded.reset();
-}
-
 bool uses_path_style(const S3Config& config, const std::string& bucket) {
   if (config.addressing_style == "path") return true;
   if (config.addressing_style == "virtual") return false;

@@ -27,8 +27,6 @@ S3Config load_s3_config(const Environment& getenv);
 // The process's configuration, loaded on first use. Throws IoError if it has a problem or no
 // credentials (and anonymous access was not asked for).
 const S3Config& s3_config();
-// Forgets the loaded configuration (tests that change the environment).
-void reload_s3_config();
 
 // Path-style (endpoint/bucket/key) or virtual-hosted (bucket.endpoint/key) addressing. "auto"
 // means virtual-hosted on AWS for names that fit in a host name, path-style on custom endpoints
