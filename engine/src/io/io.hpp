@@ -90,6 +90,8 @@ void compress_frame(loom_codec codec, int level, std::string_view data, std::str
 // URL. exists() asks S3 with HEAD (403 or 5xx throw); remove() of an absent file is fine.
 bool exists(const std::string& path_or_url);
 std::string read_whole(const std::string& path_or_url);
+// One PUT of `text` to an s3:// URL (whole or not at all); not an output any sink owns.
+void put_object(const std::string& url, std::string_view text);
 void remove(const std::string& path_or_url);
 // A local file that stands for an s3:// URL on this machine (in the S3 spool folder), e.g. for
 // a lock that S3 cannot hold; a local path is returned as is.

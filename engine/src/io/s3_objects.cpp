@@ -36,6 +36,13 @@ std::string read_whole(const std::string& path_or_url) {
   return text;
 }
 
+void put_object(const std::string& url, std::string_view text) {
+  const s3::Location where = s3::parse_s3_url(url);
+  const std::string what = "cannot write '" + url + "'";
+  const s3::Response answer = s3::perform("PUT", where, {}, text, what);
+  if (answer.status != 200) throw IoError(s3::describe_failure(answer, where, what));
+}
+
 void remove(const std::string& path_or_url) {
   if (!internal::is_s3(path_or_url)) {
     std::error_code error;
