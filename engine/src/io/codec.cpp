@@ -35,6 +35,8 @@ bool is_url(std::string_view uri) {
   return uri.rfind("http://", 0) == 0 || uri.rfind("https://", 0) == 0;
 }
 
+bool is_s3(std::string_view uri) { return uri.rfind("s3://", 0) == 0; }
+
 std::string errno_text(int error_number) {
   char buffer[256];
   // GNU strerror_r may return a static string instead of filling the buffer.

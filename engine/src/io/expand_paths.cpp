@@ -125,6 +125,7 @@ std::string missing_folder(const std::string& pattern, const std::vector<std::st
 
 std::vector<std::string> expand_paths(const std::string& pattern) {
   if (internal::is_url(pattern)) return {pattern};
+  if (internal::is_s3(pattern)) return internal::expand_s3_pattern(pattern);
   if (pattern.empty()) throw IoError("empty input path");
   const std::vector<std::string> components = split_components(pattern);
   const bool literal = std::none_of(components.begin(), components.end(),

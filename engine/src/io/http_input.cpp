@@ -25,8 +25,10 @@ constexpr std::size_t kPendingLimitBytes = kIoBufferBytes;
 constexpr long kCurlBufferBytes = 256 * 1024;
 constexpr double kMaxBackoffSeconds = 60;
 
-bool is_retryable(CURLcode code) {
-  switch (code) {
+}  // namespace
+
+bool is_retryable_curl_code(int code) {
+  switch (static_cast<CURLcode>(code)) {
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_CONNECT:
     case CURLE_OPERATION_TIMEDOUT:
@@ -42,7 +44,11 @@ bool is_retryable(CURLcode code) {
   }
 }
 
-bool is_retryable_status(long status) { return status >= 500 || status == 429 || status == 408; }
+bool is_retryable_http_status(long status) {
+  return status >= 500 || status == 429 || status == 408;
+}
+
+namespace {
 
 // "bytes 100-199/1000" -> 100; "bytes */1000" -> -1 with total 1000.
 bool parse_content_range(const std::string& value, long long& start, long long& total) {
@@ -95,13 +101,17 @@ std::string header_value(std::string_view line, std::size_t name_size) {
 
 class HttpInput final : public Input {
  public:
-  explicit HttpInput(std::string url) : url_(std::move(url)), settings_(http_settings()) {
+  HttpInput(std::string url, HttpRequestHooks hooks)
+      : url_(std::move(url)),
+        name_(hooks.display_name.empty() ? url_ : hooks.display_name),
+        hooks_(std::move(hooks)),
+        settings_(http_settings()) {
     global_init();
     multi_ = curl_multi_init();
     easy_ = curl_easy_init();
     if (!multi_ || !easy_) {
       cleanup();
-      throw IoError("cannot download '" + url_ + "': libcurl initialization failed");
+      throw IoError("cannot download '" + name_ + "': libcurl initialization failed");
     }
     configure_handle();
     // Connect and wait for the first bytes now, so a missing URL fails when it is opened.
@@ -150,7 +160,7 @@ class HttpInput final : public Input {
       int running = 0;
       const CURLMcode perform_status = curl_multi_perform(multi_, &running);
       if (perform_status != CURLM_OK) {
-        failure_ = "cannot download '" + url_ + "': " + curl_multi_strerror(perform_status);
+        failure_ = "cannot download '" + name_ + "': " + curl_multi_strerror(perform_status);
         return;
       }
       collect_finished_transfer();
@@ -221,7 +231,7 @@ class HttpInput final : public Input {
     curl_easy_setopt(easy_, CURLOPT_RANGE, attempt_offset_ > 0 ? range.c_str() : nullptr);
     set_if_range();
     if (curl_multi_add_handle(multi_, easy_) != CURLM_OK) {
-      failure_ = "cannot download '" + url_ + "': libcurl refused the transfer";
+      failure_ = "cannot download '" + name_ + "': libcurl refused the transfer";
       return;
     }
     transfer_active_ = true;
@@ -245,7 +255,7 @@ class HttpInput final : public Input {
     curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &status);
     if (result == CURLE_OK) {
       if (attempt_offset_ > 0 && !attempt_checked_ && status != 206) {
-        failure_ = "cannot download '" + url_ + "': on resuming at byte " +
+        failure_ = "cannot download '" + name_ + "': on resuming at byte " +
                    std::to_string(attempt_offset_) + " the server sent no data (HTTP status " +
                    std::to_string(status) + "); the resource seems to have changed";
         return;
@@ -267,10 +277,11 @@ class HttpInput final : public Input {
         finished_ = true;  // the break came after the last byte: nothing is missing
         return;
       }
-      retryable = is_retryable_status(status);
+      retryable = is_retryable_http_status(status);
       what = "HTTP status " + std::to_string(status);
+      if (hooks_.explain_status) what += hooks_.explain_status(status);
     } else {
-      retryable = is_retryable(result);
+      retryable = is_retryable_curl_code(result);
       what = curl_easy_strerror(result);
       if (error_buffer_[0] != '\0') what += std::string(" (") + error_buffer_ + ")";
     }
@@ -278,7 +289,7 @@ class HttpInput final : public Input {
       retries_ = 0;  // progress was made: a long download may survive many separate breaks
     }
     const std::string context =
-        "cannot download '" + url_ + "'" +
+        "cannot download '" + name_ + "'" +
         (received_ > 0 ? " after " + std::to_string(received_) + " bytes" : std::string()) + ": ";
     if (!retryable) {
       failure_ = context + what + " (not retried)";
@@ -305,11 +316,15 @@ class HttpInput final : public Input {
     if (attempt_offset_ > 0 && !validator.empty()) {
       request_headers_ = curl_slist_append(nullptr, ("If-Range: " + validator).c_str());
     }
+    // Signed headers are made again for each attempt: a signature carries its time.
+    if (hooks_.headers)
+      for (const std::string& header : hooks_.headers())
+        request_headers_ = curl_slist_append(request_headers_, header.c_str());
     curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, request_headers_);
   }
 
   [[nodiscard]] bool refuse(const std::string& why) {
-    callback_error_ = "cannot download '" + url_ + "': on resuming at byte " +
+    callback_error_ = "cannot download '" + name_ + "': on resuming at byte " +
                       std::to_string(attempt_offset_) + " " + why;
     return false;
   }
@@ -427,6 +442,8 @@ class HttpInput final : public Input {
   }
 
   std::string url_;
+  std::string name_;  // in messages
+  HttpRequestHooks hooks_;
   HttpSettings settings_;
   CURLM* multi_ = nullptr;
   CURL* easy_ = nullptr;
@@ -457,8 +474,8 @@ class HttpInput final : public Input {
 
 }  // namespace
 
-std::unique_ptr<Input> open_http_input(const std::string& url) {
-  return std::make_unique<HttpInput>(url);
+std::unique_ptr<Input> open_http_input(const std::string& url, HttpRequestHooks hooks) {
+  return std::make_unique<HttpInput>(url, std::move(hooks));
 }
 
 }  // namespace loom::io::internal

@@ -49,31 +49,6 @@ std::string canonical_pattern(const std::string& pattern) {
   return canonical_form(pattern.substr(0, slash == 0 ? 1 : slash)) + pattern.substr(slash);
 }
 
-std::vector<std::string> components(std::string_view path) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    const std::size_t end = std::min(path.find('/', start), path.size());
-    if (end > start) out.emplace_back(path.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
-// The semantics of expand_paths: wildcards stay within a component and skip names starting with
-// '.', `**` stands for any number of folders (none included) that are not hidden.
-bool matches(const std::vector<std::string>& pattern, std::size_t p,
-             const std::vector<std::string>& path, std::size_t q) {
-  if (p == pattern.size()) return q == path.size();
-  if (pattern[p] == "**") {
-    if (matches(pattern, p + 1, path, q)) return true;
-    return q < path.size() && path[q].front() != '.' && matches(pattern, p, path, q + 1);
-  }
-  if (q == path.size()) return false;
-  if (fnmatch(pattern[p].c_str(), path[q].c_str(), FNM_PERIOD) != 0) return false;
-  return matches(pattern, p + 1, path, q + 1);
-}
-
 bool inside(const std::string& path, const std::string& folder) {
   return path.size() > folder.size() && path.compare(0, folder.size(), folder) == 0 &&
          (folder.back() == '/' || path[folder.size()] == '/');
@@ -87,6 +62,35 @@ bool inside(const std::string& path, const std::string& folder) {
 
 }  // namespace
 
+namespace internal {
+
+std::vector<std::string> path_components(std::string_view path) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const std::size_t end = std::min(path.find('/', start), path.size());
+    if (end > start) out.emplace_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+// The semantics of expand_paths: wildcards stay within a component and skip names starting with
+// '.', `**` stands for any number of folders (none included) that are not hidden.
+bool glob_matches(const std::vector<std::string>& pattern, std::size_t p,
+                  const std::vector<std::string>& path, std::size_t q) {
+  if (p == pattern.size()) return q == path.size();
+  if (pattern[p] == "**") {
+    if (glob_matches(pattern, p + 1, path, q)) return true;
+    return q < path.size() && path[q].front() != '.' && glob_matches(pattern, p, path, q + 1);
+  }
+  if (q == path.size()) return false;
+  if (fnmatch(pattern[p].c_str(), path[q].c_str(), FNM_PERIOD) != 0) return false;
+  return glob_matches(pattern, p + 1, path, q + 1);
+}
+
+}  // namespace internal
+
 void reset_input_guard() {
   auto& g = guarded();
   std::lock_guard lock(g.mutex);
@@ -99,6 +103,14 @@ void reset_input_guard() {
 void guard_input(const std::string& path_or_pattern) {
   if (path_or_pattern.empty() || internal::is_url(path_or_pattern)) return;
   auto& g = guarded();
+  if (internal::is_s3(path_or_pattern)) {  // keys are compared as written: no folders, no links
+    std::lock_guard lock(g.mutex);
+    if (has_wildcard(path_or_pattern))
+      g.patterns.emplace_back(path_or_pattern, path_or_pattern);
+    else
+      g.files.insert(path_or_pattern);
+    return;
+  }
   if (has_wildcard(path_or_pattern)) {
     std::string canonical = canonical_pattern(path_or_pattern);
     std::lock_guard lock(g.mutex);
@@ -119,9 +131,10 @@ void guard_input(const std::string& path_or_pattern) {
 
 void check_output_path(const std::string& output) {
   if (internal::is_url(output)) return;
-  const std::string canonical = canonical_form(output);
+  const bool s3 = internal::is_s3(output);
+  const std::string canonical = s3 ? output : canonical_form(output);
   struct stat info {};
-  const bool exists = ::stat(output.c_str(), &info) == 0;
+  const bool exists = !s3 && ::stat(output.c_str(), &info) == 0;
   auto& g = guarded();
   std::lock_guard lock(g.mutex);
   if (g.files.count(canonical) != 0 ||
@@ -130,9 +143,9 @@ void check_output_path(const std::string& output) {
   for (const std::string& folder : g.folders)
     if (inside(canonical, folder))
       refuse(output, "it lies inside the input folder '" + folder + "'");
-  const auto path_parts = components(canonical);
+  const auto path_parts = internal::path_components(canonical);
   for (const auto& [pattern, written] : g.patterns)
-    if (matches(components(pattern), 0, path_parts, 0))
+    if (internal::glob_matches(internal::path_components(pattern), 0, path_parts, 0))
       refuse(output, "the input pattern '" + written + "' matches it");
 }
 

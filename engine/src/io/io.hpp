@@ -1,5 +1,6 @@
-// Byte streams for the host API: local files and globs, http(s) via libcurl, transparent
-// gzip/zstd/bzip2, and outputs that appear under their final name only when committed.
+// Byte streams for the host API: local files and globs, http(s) via libcurl, s3:// objects and
+// key patterns, transparent gzip/zstd/bzip2, and outputs that appear under their final name only
+// when committed.
 #pragma once
 
 #include <loom/plugin.h>
@@ -44,17 +45,19 @@ class Input {
   virtual std::uint64_t raw_position() const = 0;
 };
 
-// Opens a local path or http(s) URL; codec AUTO decides by name. Truncated or corrupt compressed
-// data is an IoError at read time.
+// Opens a local path, http(s) URL or s3:// object; codec AUTO decides by name. Truncated or corrupt
+// compressed data is an IoError at read time.
 std::unique_ptr<Input> open_input(const std::string& uri, loom_codec codec = LOOM_CODEC_AUTO);
 
 // Local path or glob (`*`, `?`, `[...]`, `**` for any depth) -> sorted matching files; an
-// http(s) URL is returned as is. Throws IoError when nothing matches.
+// s3:// pattern -> the sorted URLs of the keys it matches (listed); an http(s) URL or a literal
+// s3:// key is returned as is. Throws IoError when nothing matches.
 std::vector<std::string> expand_paths(const std::string& pattern);
 
-// The current run's inputs (local files, folders, globs), recorded as sources list them and
-// components open or expand them. Output::open refuses a path that is one of them, lies in an
-// input folder or is matched by an input pattern, naming both. A new run starts with a reset.
+// The current run's inputs (local files, folders, globs; s3:// keys and patterns as written),
+// recorded as sources list them and components open or expand them. Output::open refuses a path
+// that is one of them, lies in an input folder or is matched by an input pattern, naming both. A
+// new run starts with a reset.
 void reset_input_guard();
 void guard_input(const std::string& path_or_pattern);
 // Throws IoError naming the output and the input it collides with.
@@ -63,7 +66,8 @@ void check_output_path(const std::string& path);
 void check_open_outputs();
 
 // A file written under a temporary name next to its target (parent folders created), renamed to
-// the final name by commit(). Destroyed without commit, it removes the temporary file.
+// the final name by commit(). Destroyed without commit, it removes the temporary file. An s3://
+// output is spooled locally and uploaded by commit() (s3_output.cpp).
 class Output {
  public:
   // level 0 means the codec's default (zstd 3, gzip 6, bzip2 9).
@@ -84,6 +88,17 @@ class Output {
 // Appends one self-contained compressed frame of `data` to `out` (zstd frame, gzip member,
 // bzip2 stream; NONE appends the data). Thread-safe.
 void compress_frame(loom_codec codec, int level, std::string_view data, std::string& out);
+
+// Small engine files (the resume manifest) that may live in a bucket: a local path or an s3://
+// URL. exists() asks S3 with HEAD (403 or 5xx throw); remove() of an absent file is fine.
+bool exists(const std::string& path_or_url);
+std::string read_whole(const std::string& path_or_url);
+// One PUT of `text` to an s3:// URL (whole or not at all); not an output any sink owns.
+void put_object(const std::string& url, std::string_view text);
+void remove(const std::string& path_or_url);
+// A local file that stands for an s3:// URL on this machine (in the S3 spool folder), e.g. for
+// a lock that S3 cannot hold; a local path is returned as is.
+std::string local_stand_in(const std::string& path_or_url);
 
 // Removes temporary files of outputs still open (called when a run is cancelled or on a fatal
 // signal path). Thread-safe.

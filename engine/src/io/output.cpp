@@ -216,7 +216,12 @@ int reopen_adopted(const std::string& path, const internal::Adopted& adopted) {
 std::unique_ptr<Output> Output::open(const std::string& path, loom_codec codec, int level) {
   if (codec == LOOM_CODEC_AUTO) codec = codec_for_path(path);
   if (internal::is_url(path)) {
-    throw IoError("cannot write '" + path + "': outputs must be local paths, not URLs");
+    throw IoError("cannot write '" + path +
+                  "': outputs must be local paths or s3:// URLs, not http(s) URLs");
+  }
+  if (internal::is_s3(path)) {
+    check_output_path(path);
+    return internal::open_s3_output(path, codec, level);
   }
   check_output_path(path);
   const int resolved_level = internal::resolve_level(codec, level);

@@ -106,8 +106,12 @@ void commit_adopted_outputs() {
     const std::string& temporary = entry.file.temporary;
     struct stat info {};
     if (::stat(temporary.c_str(), &info) != 0) {
-      // Renamed by the interrupted run after its checkpoint: already complete.
-      if (::stat(path.c_str(), &info) == 0) continue;
+      // Renamed by the interrupted run after its checkpoint: already complete (a spool file
+      // whose upload did not finish is uploaded now).
+      if (::stat(path.c_str(), &info) == 0) {
+        internal::finish_spooled_output(path);
+        continue;
+      }
       throw IoError("cannot finish '" + path + "': its temporary file '" + temporary +
                     "' recorded at the last checkpoint is gone");
     }
@@ -124,6 +128,7 @@ void commit_adopted_outputs() {
       throw IoError("cannot rename '" + temporary + "' to '" + path +
                     "': " + internal::errno_text(errno));
     sync_folder_of(path);
+    internal::finish_spooled_output(path);  // an s3:// output's spool file goes up now
   }
   t.adopted.clear();
 }

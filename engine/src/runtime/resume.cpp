@@ -22,6 +22,12 @@ std::string errno_message(int error_number) { return std::strerror(error_number)
 
 // Writes `text` to `path` so that a reader sees either the old or the new file, whole.
 void write_atomically(const std::string& path, const std::string& text) {
+  // An S3 PUT replaces an object whole. Not through io::Output: on a sink's thread that would
+  // count the manifest among the sink's outputs.
+  if (path.rfind("s3://", 0) == 0) {
+    io::put_object(path, text);
+    return;
+  }
   const std::string temporary = path + ".tmp";
   const auto parent = std::filesystem::path(path).parent_path();
   std::error_code error;
@@ -93,16 +99,19 @@ std::string Resume::load(const std::string& fingerprint, bool restart,
   fingerprint_ = fingerprint;
   ids_ = node_ids;
   if (!enabled()) return {};
-  std::error_code error;
-  if (!std::filesystem::exists(path_, error)) return {};
-  if (restart) {
-    std::filesystem::remove(path_, error);
-    return {};
+  try {
+    if (!io::exists(path_)) return {};
+    if (restart) {
+      io::remove(path_);
+      return {};
+    }
+  } catch (const std::exception& e) {
+    return std::string("cannot read the resume manifest: ") + e.what();
   }
   std::map<std::string, std::size_t> index_of;
   for (const auto& [index, id] : ids_) index_of[id] = index;
   try {
-    const YAML::Node root = YAML::LoadFile(path_);
+    const YAML::Node root = YAML::Load(io::read_whole(path_));
     if (root["format"].as<std::string>("") != kFormat)
       return "cannot resume: '" + path_ + "' is not a loom resume manifest (" + kFormat +
              "); delete it or rerun with --restart";
@@ -133,6 +142,8 @@ std::string Resume::load(const std::string& fingerprint, bool restart,
   } catch (const YAML::Exception& e) {
     return "cannot resume: '" + path_ + "' is damaged (" + e.what() +
            "); delete it or rerun with --restart";
+  } catch (const io::IoError& e) {
+    return std::string("cannot resume: ") + e.what();
   }
   loaded_ = true;
   return {};
@@ -235,8 +246,12 @@ void Resume::write_manifest() {
 
 void Resume::remove_manifest() {
   if (!enabled()) return;
+  try {
+    io::remove(path_);
+  } catch (const std::exception&) {
+    // A manifest left behind is harmless: the next run sees the same outputs complete.
+  }
   std::error_code error;
-  std::filesystem::remove(path_, error);
   std::filesystem::remove(path_ + ".tmp", error);
 }
 

@@ -1,5 +1,6 @@
 #include "runtime/run_lock.hpp"
 
+#include "io/io.hpp"
 #include "runtime/host_table.hpp"
 
 #include <loom/sdk/spill_folder.hpp>
@@ -11,7 +12,10 @@
 
 namespace loom::runtime {
 
-std::string run_lock_path(const std::string& manifest_path) { return manifest_path + ".lock"; }
+// S3 has no locks: a manifest in a bucket is locked on this machine only, beside its spool.
+std::string run_lock_path(const std::string& manifest_path) {
+  return io::local_stand_in(manifest_path) + ".lock";
+}
 
 bool RunLock::take(const std::string& manifest_path, std::string& error) {
   const std::string path = run_lock_path(manifest_path);

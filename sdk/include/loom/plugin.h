@@ -245,13 +245,13 @@ typedef struct loom_host {
   void (*list_push)(loom_list* list, loom_str item);
 
   /* -- input ------------------------------------------------------------------------------- */
-  /* Expands a local path or glob (sorted, `**` allowed) or passes an http(s) URL through,
-   * calling push(context, path) for each. A pattern that matches nothing is an error, and so is
+  /* Expands a local path or glob (sorted, `**` allowed) or an s3:// key pattern (listed), or
+   * passes an http(s) URL through, calling push(context, path) for each. A pattern that matches nothing is an error, and so is
    * one that matches a FIFO, socket, device or dangling symlink (input_open refuses those too,
    * without blocking): inputs are regular files. */
   int (*expand_paths)(loom_str pattern, void (*push)(void* context, loom_str path), void* context,
                       loom_error* err);
-  /* Opens a local file or http(s) URL, decompressing by codec (AUTO: by name). */
+  /* Opens a local file, http(s) URL or s3:// object, decompressing by codec (AUTO: by name). */
   int (*input_open)(loom_str uri, uint32_t codec, loom_input** out, loom_error* err);
   /* Returns bytes read, 0 at the end, -1 on error (err filled). */
   int64_t (*input_read)(loom_input* in, char* buffer, size_t capacity, loom_error* err);

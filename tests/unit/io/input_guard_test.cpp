@@ -82,3 +82,13 @@ TEST_CASE("Output::open refuses before creating anything") {
   CHECK_THROWS_AS(Output::open(dir.file("in/out.jsonl")), IoError);
   CHECK_FALSE(std::filesystem::exists(dir.file("in")));
 }
+
+TEST_CASE("s3:// inputs guard s3:// outputs, compared as written") {
+  FreshGuard guard;
+  guard_input("s3://bucket/in/**/*.gz");
+  guard_input("s3://bucket/listing.paths");
+  CHECK(contains(refusal("s3://bucket/in/sub/x.gz"), "the input pattern 's3://bucket/in/**/*.gz'"));
+  CHECK(contains(refusal("s3://bucket/listing.paths"), "it is an input of this run"));
+  CHECK(refusal("s3://bucket/out/x.gz").empty());
+  CHECK(refusal("s3://other/in/x.gz").empty());
+}
