@@ -16,7 +16,7 @@
 #include "thread_clock.hpp"
 
 #include <fasttext/fasttext.h>
-#include <fast_classifier.hpp>
+#include <fasttext_inference/fast_classifier.hpp>
 
 #include <algorithm>
 #include <cmath>
