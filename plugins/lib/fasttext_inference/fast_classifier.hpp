@@ -38,9 +38,10 @@ class FastClassifier {
   FastClassifier(const FastClassifier&) = delete;
   FastClassifier& operator=(const FastClassifier&) = delete;
 
-  // Memory a default cache may use: ~400,000 tokens of lid.176 (dimension 16), enough for the
-  // distinct tokens of thousands of web documents, so a warm thread rarely misses.
-  static constexpr std::size_t default_cache_bytes = std::size_t{48} << 20;
+  // Memory a default cache uses at most (the pages it touches): 262,144 tokens of lid.176
+  // (dimension 16, 128 bytes each), enough for the distinct unknown tokens of thousands of web
+  // documents, so a warm thread rarely misses.
+  static constexpr std::size_t default_cache_bytes = std::size_t{32} << 20;
 
   // A cache for one thread's predictions; capacity 0: as many tokens as default_cache_bytes hold.
   TokenCache make_cache(std::size_t capacity = 0) const;

@@ -5,6 +5,7 @@
 // quantized rows decoded once, by libfasttext itself, at load).
 #pragma once
 
+#include "char_ngrams.hpp"
 #include "fast_classifier_model.hpp"
 #include "token_cache.hpp"
 
@@ -29,9 +30,9 @@ class InputRows {
 
   // Sums the token's rows into `sum` (dimension floats, zeroed by the caller) and returns its
   // contribution (row_sum left null). `hash` is TokenCache::hash_token(token); `word` and
-  // `ngram_rows` are scratch space.
+  // `ngrams` are scratch space.
   TokenCache::Contribution compute(std::string_view token, std::uint64_t hash, float* sum,
-                                   std::string& word, std::vector<std::int32_t>& ngram_rows) const;
+                                   std::string& word, std::vector<KeptNgram>& ngrams) const;
 
   // The input row of word n-gram bucket `bucket`, or -1 when pruning removed it.
   std::int32_t bucket_row(std::uint64_t bucket) const;
@@ -39,50 +40,54 @@ class InputRows {
 
  private:
   // The vocabulary (words and labels) as a flat open-addressing table keyed by
-  // TokenCache::hash_token, which the caller has computed already.
+  // TokenCache::hash_token, which the caller has computed already. Every token is looked up in
+  // it and most are not there, so its slots are 8 bytes (128 KB for lid.176: it stays in the
+  // CPU caches) and what a found entry needs is in a table by id.
   struct VocabularySlot {
-    std::uint64_t hash = 0;
-    std::int32_t id = -1;  // -1: empty
+    std::uint32_t tag = 0;  // the hash's high half
+    std::int32_t id = -1;   // -1: empty
+  };
+  struct VocabularyEntry {
     std::uint32_t key_offset = 0;
     std::uint32_t key_length = 0;
     std::uint32_t rows = 0;  // input rows of a word
     std::int32_t word_hash = 0;
-    std::uint32_t is_word = 0;
+    bool is_word = false;
   };
-  const VocabularySlot* find_in_vocabulary(std::string_view token, std::uint64_t hash) const;
+  // The id of `token` in the vocabulary, or -1.
+  std::int32_t find_in_vocabulary(std::string_view token, std::uint64_t hash) const;
   void sum_vocabulary_words();
 
-  void add_char_ngrams(const std::string& word, float* sum, std::uint32_t& rows,
-                       std::vector<std::int32_t>& ngram_rows) const;
-  std::uint32_t bucket_of(std::uint32_t hash) const;
+  void add_char_ngrams(std::string_view token, float* sum, std::uint32_t& rows, std::string& word,
+                       std::vector<KeptNgram>& ngrams) const;
+  // The values of a kept n-gram's row, or null where they must be read through input_.
+  const float* ngram_row_values(std::uint32_t bucket) const;
 
   int dimension_;
   std::int32_t words_;
   std::uint32_t buckets_;
-  // Lemire's fastmod constant for buckets_: a hash's bucket by two multiplications instead of
-  // a division, for every char n-gram of every unknown token.
-  std::uint64_t bucket_reciprocal_ = 0;
   int min_n_;
   int max_n_;
   std::string label_prefix_;
   const ModelDictionary& dictionary_;
   const fasttext::Matrix& input_;
   std::vector<VocabularySlot> vocabulary_slots_;
+  std::vector<VocabularyEntry> vocabulary_;  // by id
   std::size_t vocabulary_mask_ = 0;
   std::string vocabulary_text_;   // every entry's bytes, one after another
   std::vector<float> word_sums_;  // by word id, dimension floats each; empty: not summed
   bool pruned_ = false;
   // A pruned model keeps few of its buckets (lid.176: 42,765 of 2,000,000). Which ones is a
-  // bitmap with, beside each 64 bits, the count of kept buckets before them: one 16-byte read
-  // gives a bucket's rank among the kept, small enough (500 KB) to stay in the CPU caches,
-  // unlike a table of rows per bucket. kept_rows_ holds the kept buckets' rows in bucket order.
-  struct KeptBlock {
-    std::uint64_t bits = 0;
-    std::uint32_t before = 0;
-    std::uint32_t unused = 0;
-  };
-  std::vector<KeptBlock> kept_blocks_;
+  // bitmap (250 KB: it stays in the CPU caches, unlike a table of rows per bucket), and beside
+  // each 64 bits the count of kept buckets before them, read only for the few kept: a kept
+  // bucket's rank among the kept is its index in kept_rows_, which holds their rows in order.
+  std::vector<std::uint64_t> kept_bits_;
+  std::vector<std::uint32_t> kept_before_;
   std::vector<std::int32_t> kept_rows_;
+  // The kept buckets' rows again, in the same order: a kept n-gram's values are one read away
+  // from its rank (empty where the rows are not decoded).
+  std::vector<float> kept_row_values_;
+  CharNgrams char_ngrams_;
   std::vector<float> dense_rows_;  // empty: rows too many to copy; use input_
   const float* rows_ = nullptr;    // dense rows (a copy, or the matrix's own)
 };

@@ -3,49 +3,32 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <new>
 
 #include <sys/mman.h>
 
 namespace loom::fasttext_inference {
-namespace {
 
-// Keys stored before the cache starts over, in bytes per entry on average: bounds the arena.
-constexpr std::size_t key_bytes_per_entry = 24;
-
-std::uint32_t tag_of(std::uint64_t hash) { return static_cast<std::uint32_t>(hash >> 32); }
-
-// Asks for transparent huge pages on the 2 MB-aligned part of a fresh allocation; only a hint.
-void advise_huge_pages(const void* data, std::size_t bytes) {
-  constexpr std::uintptr_t huge = std::uintptr_t{2} << 20;
-  const auto begin = reinterpret_cast<std::uintptr_t>(data);
-  const std::uintptr_t first = (begin + huge - 1) & ~(huge - 1);
-  const std::uintptr_t last = (begin + bytes) & ~(huge - 1);
-  if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
-}
-
-}  // namespace
+void TokenCache::Unmap::operator()(char* p) const { munmap(p, bytes); }
 
 TokenCache::TokenCache(int dimension, std::size_t capacity)
     : dimension_(dimension),
-      capacity_(std::max<std::size_t>(capacity, 1)),
-      stride_(header_floats + static_cast<std::size_t>(dimension)) {
-  // At most half the slots are ever used, so probe chains stay short.
-  const std::size_t slot_count = std::bit_ceil(capacity_ * 2);
-  mask_ = slot_count - 1;
-  slots_.reset(new Slot[slot_count]);
-  advise_huge_pages(slots_.get(), slot_count * sizeof(Slot));
-  std::fill_n(slots_.get(), slot_count, Slot{0, 0});
-  records_.reset(new float[capacity_ * stride_]);
-  advise_huge_pages(records_.get(), capacity_ * stride_ * sizeof(float));
+      stride_(line +
+              (static_cast<std::size_t>(dimension) * sizeof(float) + line - 1) / line * line),
+      set_mask_(std::bit_ceil(std::max<std::size_t>(capacity, ways)) / ways - 1),
+      entries_(nullptr, Unmap{0}) {
+  const std::size_t bytes = (set_mask_ + 1) * ways * stride_;
+  void* memory = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (memory == MAP_FAILED) throw std::bad_alloc();
+  madvise(memory, bytes, MADV_HUGEPAGE);  // only a hint
+  entries_ = std::unique_ptr<char[], Unmap>(static_cast<char*>(memory), Unmap{bytes});
   scratch_sum_.resize(static_cast<std::size_t>(dimension_));
   hidden.resize(static_cast<std::size_t>(dimension_));
   token_sum.resize(static_cast<std::size_t>(dimension_));
 }
 
 std::size_t TokenCache::bytes_per_token(int dimension) {
-  // Its entry, two slots (half the slots stay empty), and its share of the key arena.
-  return (header_floats + static_cast<std::size_t>(dimension)) * sizeof(float) + 2 * sizeof(Slot) +
-         key_bytes_per_entry;
+  return line + (static_cast<std::size_t>(dimension) * sizeof(float) + line - 1) / line * line;
 }
 
 std::uint64_t TokenCache::hash_token(std::string_view token) {
@@ -63,10 +46,17 @@ std::uint64_t TokenCache::hash_token(std::string_view token) {
     p += 8;
     n -= 8;
   }
-  if (n > 0) {
-    std::uint64_t word = 0;
-    std::memcpy(&word, p, n);
-    h = (h ^ word) * k;
+  if (n >= 4) {  // the last 1-7 bytes as two overlapping 4-byte reads
+    std::uint32_t first;
+    std::uint32_t last;
+    std::memcpy(&first, p, 4);
+    std::memcpy(&last, p + n - 4, 4);
+    h = (h ^ (first | std::uint64_t{last} << 32)) * k;
+  } else if (n > 0) {
+    const auto byte = [&](std::size_t i) {
+      return std::uint64_t{static_cast<unsigned char>(p[i])};
+    };
+    h = (h ^ (byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16)) * k;
   }
   h ^= h >> 32;
   h *= 0xD6E8FEB86659FD93ull;
@@ -74,65 +64,49 @@ std::uint64_t TokenCache::hash_token(std::string_view token) {
   return h;
 }
 
-void TokenCache::prefetch_entry(std::uint64_t hash) const {
-  const Slot& slot = slots_[hash & mask_];
-  if (slot.entry == 0 || slot.tag != tag_of(hash)) return;
-  const float* r = record(slot.entry - 1);
-  __builtin_prefetch(r);
-  __builtin_prefetch(r + stride_ - 1);
-  Header header;
-  std::memcpy(&header, r, sizeof header);
-  __builtin_prefetch(keys_.data() + header.key_offset);
+void TokenCache::prefetch(std::uint64_t hash) const {
+  const char* set = reinterpret_cast<const char*>(entry((hash & set_mask_) * ways));
+  for (std::size_t offset = 0; offset < ways * stride_; offset += line)
+    __builtin_prefetch(set + offset);
 }
 
 bool TokenCache::find(std::string_view token, std::uint64_t hash, Contribution& found) const {
-  const std::uint32_t tag = tag_of(hash);
-  for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
-    const Slot& slot = slots_[i];
-    if (slot.entry == 0) return false;
-    if (slot.tag != tag) continue;
-    const float* r = record(slot.entry - 1);
-    Header header;
-    std::memcpy(&header, r, sizeof header);
-    if (header.key_length != token.size() ||
-        std::memcmp(keys_.data() + header.key_offset, token.data(), token.size()) != 0)
+  if (token.size() > max_token_bytes) return false;
+  const std::size_t first = (hash & set_mask_) * ways;
+  for (std::size_t way = 0; way < ways; ++way) {
+    const Head* head = entry(first + way);
+    if (head->hash != hash || head->key_length != token.size() ||
+        std::memcmp(head->key, token.data(), token.size()) != 0)
       continue;
-    found = Contribution{r + header_floats, header.rows, header.word_hash, header.is_word != 0};
+    found = Contribution{row_sum(head), head->rows, head->word_hash, head->is_word != 0};
     return true;
   }
+  return false;
 }
 
 TokenCache::Contribution TokenCache::insert(std::string_view token, std::uint64_t hash,
                                             const Contribution& contribution) {
   const std::size_t dim = static_cast<std::size_t>(dimension_);
-  if (token.size() > max_token_bytes) {
-    std::copy_n(contribution.row_sum, dim, scratch_sum_.data());
-    Contribution scratch = contribution;
-    scratch.row_sum = scratch_sum_.data();
-    return scratch;
-  }
-  if (entries_ == capacity_ || keys_.size() + token.size() > capacity_ * key_bytes_per_entry)
-    clear();
-  const std::size_t e = entries_++;
-  float* r = record(e);
-  const Header header{static_cast<std::uint32_t>(keys_.size()),
-                      static_cast<std::uint32_t>(token.size()), contribution.rows,
-                      contribution.word_hash, contribution.is_word ? 1u : 0u};
-  std::memcpy(r, &header, sizeof header);
-  std::copy_n(contribution.row_sum, dim, r + header_floats);
-  keys_.append(token);
-  std::size_t i = hash & mask_;
-  while (slots_[i].entry != 0) i = (i + 1) & mask_;
-  slots_[i] = Slot{tag_of(hash), static_cast<std::uint32_t>(e + 1)};
   Contribution stored = contribution;
-  stored.row_sum = r + header_floats;
+  if (token.empty() || token.size() > max_token_bytes) {
+    std::copy_n(contribution.row_sum, dim, scratch_sum_.data());
+    stored.row_sum = scratch_sum_.data();
+    return stored;
+  }
+  // The newest entry of a set goes first; the older one moves back, replacing the oldest.
+  const std::size_t first = (hash & set_mask_) * ways;
+  std::memmove(entry(first + 1), entry(first), (ways - 1) * stride_);
+  Head* head = entry(first);
+  head->hash = hash;
+  head->key_length = static_cast<std::uint32_t>(token.size());
+  head->rows = contribution.rows;
+  head->word_hash = contribution.word_hash;
+  head->is_word = contribution.is_word ? 1u : 0u;
+  std::memcpy(head->key, token.data(), token.size());
+  float* sum = row_sum(head);
+  std::copy_n(contribution.row_sum, dim, sum);
+  stored.row_sum = sum;
   return stored;
-}
-
-void TokenCache::clear() {
-  std::fill_n(slots_.get(), mask_ + 1, Slot{0, 0});
-  keys_.clear();
-  entries_ = 0;
 }
 
 }  // namespace loom::fasttext_inference

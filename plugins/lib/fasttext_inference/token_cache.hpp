@@ -1,10 +1,17 @@
-// TokenCache: a bounded memory of what each distinct token contributes to a fastText hidden
-// vector (the sum of its input-matrix rows and how many rows that is), so a document costs one
-// hash lookup and one vector add per token instead of re-deriving its subwords every time.
+// TokenCache: a bounded memory of what each distinct token outside the vocabulary contributes to
+// a fastText hidden vector (the sum of its input-matrix rows and how many rows that is), so a
+// recurring token costs one lookup and one vector add instead of re-deriving its char n-grams.
+//
+// Each entry holds its key inline next to its row sum (128 bytes for dimension 16), two entries
+// to a set: a lookup is one prefetchable read, with no pointer to chase. A full set forgets its
+// older entry, so memory is fixed at construction and nothing is ever cleared wholesale.
 //
 // Not synchronized: each thread uses its own cache. What a cache holds never changes a result,
 // only how fast it comes (a miss computes the same sum a hit would have returned).
 #pragma once
+
+#include "char_ngrams.hpp"
+#include "line_tokens.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -25,73 +32,82 @@ class TokenCache {
     bool is_word = false;            // false: a label token, which fastText leaves out entirely
   };
 
-  // Longer tokens are not stored: they rarely recur, and would crowd the key arena.
-  static constexpr std::size_t max_token_bytes = 1024;
+  // Longer tokens are not stored (their key would not fit in the entry); they are rare, and
+  // recomputed where they recur.
+  static constexpr std::size_t max_token_bytes = 40;
 
-  // `capacity`: distinct tokens kept before the cache starts over empty.
+  // `capacity`: tokens kept at most (rounded up to a power of two, at least 2).
   TokenCache(int dimension, std::size_t capacity);
 
   int dimension() const { return dimension_; }
-  std::size_t size() const { return entries_; }
+  std::size_t capacity() const { return ways * (set_mask_ + 1); }
 
   static std::uint64_t hash_token(std::string_view token);
-  // About what one stored token costs, for sizing a cache by memory.
+  // What one stored token costs, for sizing a cache by memory.
   static std::size_t bytes_per_token(int dimension);
 
-  // Asks the CPU to fetch what find() will read for this hash (its slot, then its entry): a
-  // document's lookups are issued together so their memory latencies overlap.
-  void prefetch_slot(std::uint64_t hash) const { __builtin_prefetch(&slots_[hash & mask_]); }
-  void prefetch_entry(std::uint64_t hash) const;
+  // Asks the CPU to fetch the set find() will read for this hash: a document's lookups are
+  // issued together so their memory latencies overlap.
+  void prefetch(std::uint64_t hash) const;
 
   // The stored contribution of `token` (hash: hash_token(token)), or false.
   bool find(std::string_view token, std::uint64_t hash, Contribution& found) const;
 
-  // Stores a contribution (row_sum is copied) and returns the stored copy; when full, everything
-  // stored so far is forgotten first. Tokens longer than max_token_bytes are not stored: the
-  // returned contribution then points into a scratch buffer valid until the next insert.
+  // Stores a contribution (row_sum is copied) and returns it pointing at the stored copy, or at
+  // a scratch copy valid until the next insert for a token longer than max_token_bytes.
   Contribution insert(std::string_view token, std::uint64_t hash, const Contribution& contribution);
 
   // Scratch space for the cache's thread while it predicts one document.
   struct PendingToken {
     std::string_view token;
     std::uint64_t hash;
+    bool known;  // a vocabulary entry, already in `contribution`
+    Contribution contribution;
   };
+  LineTokens line_tokens;
   std::vector<PendingToken> tokens;
   std::vector<float> hidden;
   std::vector<std::int32_t> word_hashes;
   std::vector<float> token_sum;
   std::string token_word;
-  std::vector<std::int32_t> ngram_rows;
+  std::vector<KeptNgram> ngrams;
 
  private:
-  struct Slot {
-    std::uint32_t tag;    // high half of the hash
-    std::uint32_t entry;  // entry index + 1; 0: empty
-  };
-  // An entry's fixed part, stored in front of its row sum.
-  struct Header {
-    std::uint32_t key_offset;
-    std::uint32_t key_length;
+  static constexpr std::size_t ways = 2;
+  static constexpr std::size_t line = 64;
+  // An entry's first cache line; its row sum follows on the next ones.
+  struct Head {
+    std::uint64_t hash;
+    std::uint32_t key_length;  // 0: empty (an empty token is never looked up)
     std::uint32_t rows;
     std::int32_t word_hash;
     std::uint32_t is_word;
+    char key[max_token_bytes];
   };
-  static constexpr std::size_t header_floats = (sizeof(Header) + sizeof(float) - 1) / sizeof(float);
+  static_assert(sizeof(Head) == line);
 
-  void clear();
-  const float* record(std::size_t entry) const { return records_.get() + entry * stride_; }
-  float* record(std::size_t entry) { return records_.get() + entry * stride_; }
+  Head* entry(std::size_t index) const {
+    return reinterpret_cast<Head*>(entries_.get() + index * stride_);
+  }
+  static const float* row_sum(const Head* head) {
+    return reinterpret_cast<const float*>(reinterpret_cast<const char*>(head) + line);
+  }
+  static float* row_sum(Head* head) {
+    return reinterpret_cast<float*>(reinterpret_cast<char*>(head) + line);
+  }
+
+  struct Unmap {
+    std::size_t bytes;
+    void operator()(char* p) const;
+  };
 
   int dimension_;
-  std::size_t capacity_;
-  std::size_t stride_;
-  std::size_t mask_;
-  std::size_t entries_ = 0;
-  // Allocated uninitialized and backed by huge pages where the kernel allows: lookups land at
-  // random in tens of megabytes, and 4 KB pages would make most of them TLB misses too.
-  std::unique_ptr<Slot[]> slots_;
-  std::unique_ptr<float[]> records_;  // per entry: Header, then the row sum
-  std::string keys_;
+  std::size_t stride_;    // bytes per entry: the head, then the row sum padded to whole lines
+  std::size_t set_mask_;  // sets - 1
+  // Anonymous memory, zero until written (no memset: a cold cache costs only the pages it
+  // touches) and backed by huge pages where the kernel allows: lookups land at random in tens
+  // of megabytes.
+  std::unique_ptr<char[], Unmap> entries_;
   std::vector<float> scratch_sum_;
 };
 

@@ -1,0 +1,56 @@
+// The character n-grams fastText's Dictionary::computeSubwords derives from a word, reduced to
+// the hash buckets that still have an input row: most of an unknown token's cost, so it has a
+// scalar path for any word and an AVX2 path for all-ASCII words (each byte a character), chosen
+// once at run time. Both give the same buckets in the same order, so a token's row sum is the
+// same bits on every machine.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace loom::fasttext_inference {
+
+// Which of a model's hash buckets kept an input row, and the n-gram lengths it uses.
+struct NgramBuckets {
+  std::uint32_t buckets = 0;
+  int min_n = 0;
+  int max_n = 0;
+  // Bit b set: bucket b kept its row (a model quantized with -cutoff). Null: every bucket did.
+  const std::uint64_t* kept_bits = nullptr;
+};
+
+// One n-gram whose bucket has a row: `order` sorts n-grams as computeSubwords emits them (by
+// starting character, then length).
+struct KeptNgram {
+  std::uint32_t order;
+  std::uint32_t bucket;
+};
+
+class CharNgrams {
+ public:
+  CharNgrams() = default;
+  explicit CharNgrams(const NgramBuckets& buckets);
+
+  // Zero bytes that must follow the word passed to kept(): the vector path reads ahead.
+  static constexpr std::size_t padding = 32;
+
+  // The kept n-grams of `word` (a token with fastText's "<" and ">" around it, `size` bytes
+  // followed by `padding` zero bytes), in computeSubwords order, replacing `out`'s contents.
+  void kept(const char* word, std::size_t size, std::vector<KeptNgram>& out) const;
+
+ private:
+  void kept_scalar(const char* word, std::size_t size, std::vector<KeptNgram>& out) const;
+
+  NgramBuckets buckets_;
+  // Lemire's fastmod constant: a hash's bucket by two multiplications instead of a division.
+  std::uint64_t bucket_reciprocal_ = 0;
+  bool use_avx2_ = false;
+};
+
+// The AVX2 path for an all-ASCII word (char_ngrams_avx2.cpp); appends to `out` in (block, length,
+// lane) order, which the caller sorts. Only called where the CPU has AVX2.
+void kept_ascii_ngrams_avx2(const NgramBuckets& buckets, const char* word, std::size_t size,
+                            std::vector<KeptNgram>& out);
+
+}  // namespace loom::fasttext_inference
