@@ -30,10 +30,10 @@ bool kept_bucket(const std::uint64_t* kept_bits, std::uint32_t bucket) {
 
 }  // namespace
 
-CharNgrams::CharNgrams(const NgramBuckets& buckets) : buckets_(buckets) {
+CharNgrams::CharNgrams(const NgramBuckets& buckets, bool allow_vector) : buckets_(buckets) {
   if (buckets_.buckets > 0) bucket_reciprocal_ = ~std::uint64_t{0} / buckets_.buckets + 1;
-  use_avx2_ =
-      buckets_.buckets > 0 && buckets_.max_n <= max_vector_n && __builtin_cpu_supports("avx2") != 0;
+  use_avx2_ = allow_vector && buckets_.buckets > 0 && buckets_.max_n <= max_vector_n &&
+              __builtin_cpu_supports("avx2") != 0;
 }
 
 void CharNgrams::kept(const char* word, std::size_t size, std::vector<KeptNgram>& out) const {

@@ -30,7 +30,11 @@ struct KeptNgram {
 class CharNgrams {
  public:
   CharNgrams() = default;
-  explicit CharNgrams(const NgramBuckets& buckets);
+  // allow_vector false: the scalar path only (for tests comparing the two).
+  explicit CharNgrams(const NgramBuckets& buckets, bool allow_vector = true);
+
+  // Whether all-ASCII words take the vector path (AVX2 present, max_n at most 16).
+  bool uses_vector() const { return use_avx2_; }
 
   // Zero bytes that must follow the word passed to kept(): the vector path reads ahead.
   static constexpr std::size_t padding = 32;

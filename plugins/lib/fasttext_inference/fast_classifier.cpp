@@ -72,20 +72,26 @@ std::optional<Prediction> FastClassifier::predict(std::string_view line, TokenCa
   const std::size_t dim = hidden.size();
   std::size_t rows = 0;
 
-  // The tokens first (hashed, vocabulary words looked up, the others' cache sets requested),
-  // then summed in order: the cache lookups' memory latencies overlap instead of adding up.
-  // The vocabulary comes first because it is small enough to stay in the CPU caches and its
-  // words' sums were computed at load, so they need no room in the token cache.
+  // Three passes, so that memory latencies overlap instead of adding up: the tokens (hashed,
+  // their vocabulary slots requested), then their vocabulary lookups (a word's sum requested,
+  // or else the token's cache set), then the sums in order. The vocabulary comes before the
+  // token cache because it is small enough to stay in the CPU caches and its words' sums were
+  // computed at load, so they need no room in the token cache.
   std::vector<TokenCache::PendingToken>& tokens = cache.tokens;
   tokens.clear();
+  const InputRows& input_rows = *model_->input_rows;
   cache.line_tokens.for_each(line, [&](std::string_view token) {
     const std::uint64_t hash = TokenCache::hash_token(token);
-    TokenCache::PendingToken& pending = tokens.emplace_back();
-    pending.token = token;
-    pending.hash = hash;
-    pending.known = model_->input_rows->find_known(token, hash, pending.contribution);
-    if (!pending.known) cache.prefetch(hash);
+    input_rows.prefetch_vocabulary(hash);
+    tokens.push_back({token, hash, false, {}});
   });
+  for (auto& t : tokens) {
+    t.known = input_rows.find_known(t.token, t.hash, t.contribution);
+    if (!t.known)
+      cache.prefetch(t.hash);
+    else if (t.contribution.row_sum != nullptr)
+      __builtin_prefetch(t.contribution.row_sum);
+  }
   for (const auto& t : tokens) {
     const TokenCache::Contribution c =
         t.known ? t.contribution : token_contribution(t.token, t.hash, cache);

@@ -22,7 +22,12 @@ class InputRows {
   InputRows(const fasttext::Args& args, const ModelDictionary& dictionary,
             const fasttext::Matrix& input);
 
-  // On a token cache miss: the contribution of `token` if it is in the vocabulary and its sum
+  // Asks the CPU to fetch the vocabulary slot find_known() will read first for this hash.
+  void prefetch_vocabulary(std::uint64_t hash) const {
+    __builtin_prefetch(&vocabulary_slots_[hash & vocabulary_mask_]);
+  }
+
+  // The contribution of `token` if it is in the vocabulary and its sum
   // was computed at load (always, but for vocabularies too big to sum ahead); else false.
   // `hash`: TokenCache::hash_token(token).
   bool find_known(std::string_view token, std::uint64_t hash,
