@@ -8,7 +8,7 @@ namespace {
 
 constexpr std::uint32_t fnv_offset = 2166136261u;
 constexpr std::uint32_t fnv_prime = 16777619u;
-// The vector path reads up to max_n + 7 bytes past a block's start: within `padding`.
+// The vector paths read up to max_n + 15 bytes past a block's start: within `padding`.
 constexpr int max_vector_n = 16;
 
 bool continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
@@ -30,18 +30,25 @@ bool kept_bucket(const std::uint64_t* kept_bits, std::uint32_t bucket) {
 
 }  // namespace
 
-CharNgrams::CharNgrams(const NgramBuckets& buckets, bool allow_vector) : buckets_(buckets) {
+CharNgrams::CharNgrams(const NgramBuckets& buckets, Path widest) : buckets_(buckets) {
   if (buckets_.buckets > 0) bucket_reciprocal_ = ~std::uint64_t{0} / buckets_.buckets + 1;
-  use_avx2_ = allow_vector && buckets_.buckets > 0 && buckets_.max_n <= max_vector_n &&
-              __builtin_cpu_supports("avx2") != 0;
+  if (buckets_.buckets == 0 || buckets_.max_n > max_vector_n) return;
+  if (widest >= Path::avx512 && __builtin_cpu_supports("avx512f") != 0)
+    path_ = Path::avx512;
+  else if (widest >= Path::avx2 && __builtin_cpu_supports("avx2") != 0)
+    path_ = Path::avx2;
 }
 
 void CharNgrams::kept(const char* word, std::size_t size, std::vector<KeptNgram>& out) const {
   out.clear();
   if (buckets_.buckets == 0 || buckets_.max_n <= 0) return;
   const auto orders_per_byte = static_cast<std::uint64_t>(buckets_.max_n) + 1;
-  if (use_avx2_ && size * orders_per_byte < (std::uint64_t{1} << 32) && all_ascii(word, size)) {
-    kept_ascii_ngrams_avx2(buckets_, word, size, out);
+  if (path_ != Path::scalar && size * orders_per_byte < (std::uint64_t{1} << 32) &&
+      all_ascii(word, size)) {
+    if (path_ == Path::avx512)
+      kept_ascii_ngrams_avx512(buckets_, word, size, out);
+    else
+      kept_ascii_ngrams_avx2(buckets_, word, size, out);
     // Few n-grams survive the bucket filter (lid.176: about 4 of 50 per unknown token).
     std::sort(out.begin(), out.end(),
               [](const KeptNgram& a, const KeptNgram& b) { return a.order < b.order; });

@@ -1,8 +1,8 @@
 // The character n-grams fastText's Dictionary::computeSubwords derives from a word, reduced to
 // the hash buckets that still have an input row: most of an unknown token's cost, so it has a
-// scalar path for any word and an AVX2 path for all-ASCII words (each byte a character), chosen
-// once at run time. Both give the same buckets in the same order, so a token's row sum is the
-// same bits on every machine.
+// scalar path for any word and AVX2 and AVX-512 paths for all-ASCII words (each byte a
+// character), chosen once at run time. All give the same buckets in the same order, so a token's
+// row sum is the same bits on every machine.
 #pragma once
 
 #include <cstddef>
@@ -30,11 +30,12 @@ struct KeptNgram {
 class CharNgrams {
  public:
   CharNgrams() = default;
-  // allow_vector false: the scalar path only (for tests comparing the two).
-  explicit CharNgrams(const NgramBuckets& buckets, bool allow_vector = true);
+  // The widest path the CPU allows, or at most `widest` (for tests comparing them).
+  enum class Path { scalar, avx2, avx512 };
+  explicit CharNgrams(const NgramBuckets& buckets, Path widest = Path::avx512);
 
-  // Whether all-ASCII words take the vector path (AVX2 present, max_n at most 16).
-  bool uses_vector() const { return use_avx2_; }
+  // The path all-ASCII words take (a vector one needs max_n at most 16).
+  Path path() const { return path_; }
 
   // Zero bytes that must follow the word passed to kept(): the vector path reads ahead.
   static constexpr std::size_t padding = 32;
@@ -49,12 +50,15 @@ class CharNgrams {
   NgramBuckets buckets_;
   // Lemire's fastmod constant: a hash's bucket by two multiplications instead of a division.
   std::uint64_t bucket_reciprocal_ = 0;
-  bool use_avx2_ = false;
+  Path path_ = Path::scalar;
 };
 
-// The AVX2 path for an all-ASCII word (char_ngrams_avx2.cpp); appends to `out` in (block, length,
-// lane) order, which the caller sorts. Only called where the CPU has AVX2.
+// The vector paths for an all-ASCII word (char_ngrams_avx2.cpp, char_ngrams_avx512.cpp); they
+// append to `out` in (block, length, lane) order, which the caller sorts. Only called where the
+// CPU has the instructions.
 void kept_ascii_ngrams_avx2(const NgramBuckets& buckets, const char* word, std::size_t size,
                             std::vector<KeptNgram>& out);
+void kept_ascii_ngrams_avx512(const NgramBuckets& buckets, const char* word, std::size_t size,
+                              std::vector<KeptNgram>& out);
 
 }  // namespace loom::fasttext_inference

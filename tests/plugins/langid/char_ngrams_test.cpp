@@ -1,4 +1,4 @@
-// CharNgrams' two paths (AVX2 for all-ASCII words, scalar for any word) must give the same kept
+// CharNgrams' paths (AVX2 and AVX-512 for all-ASCII words, scalar for any word) give the same kept
 // buckets in the same order, so a token's row sum is the same bits on every machine: random
 // words and the golden documents' words, under several n-gram ranges, bucket counts and kept
 // densities, including the edges of the vector path (words of 1-40 bytes around its 8-byte
@@ -72,30 +72,35 @@ TEST_CASE("CharNgrams: the vector path keeps the scalar path's buckets, in order
           kept_bits[b / 64] |= std::uint64_t{1} << (b % 64);
       model.kept_bits = kept_bits.data();
     }
-    const CharNgrams fastest(model);
-    const CharNgrams scalar(model, false);
-    if (!fastest.uses_vector()) {
-      std::cout << "SKIPPED: no AVX2 on this CPU, only the scalar path runs\n";
-      return;
-    }
-    CHECK_FALSE(scalar.uses_vector());
-    for (const std::string& token : tokens) {
-      INFO("buckets " << setting.buckets << ", n " << setting.min_n << "-" << setting.max_n
-                      << ", token '" << token << "'");
-      const std::vector<KeptNgram> expected = kept(scalar, token);
-      REQUIRE(buckets_of(kept(fastest, token)) == buckets_of(expected));
-      for (const KeptNgram& ngram : expected) REQUIRE(ngram.bucket < setting.buckets);
-      ++vector_words;
+    const CharNgrams scalar(model, CharNgrams::Path::scalar);
+    CHECK(scalar.path() == CharNgrams::Path::scalar);
+    for (const CharNgrams::Path path : {CharNgrams::Path::avx2, CharNgrams::Path::avx512}) {
+      const CharNgrams vector(model, path);
+      if (vector.path() != path) {
+        std::cout << "SKIPPED: this CPU lacks the instructions of vector path "
+                  << static_cast<int>(path) << "\n";
+        continue;
+      }
+      for (const std::string& token : tokens) {
+        INFO("path " << static_cast<int>(path) << ", buckets " << setting.buckets << ", n "
+                     << setting.min_n << "-" << setting.max_n << ", token '" << token << "'");
+        const std::vector<KeptNgram> expected = kept(scalar, token);
+        REQUIRE(buckets_of(kept(vector, token)) == buckets_of(expected));
+        for (const KeptNgram& ngram : expected) REQUIRE(ngram.bucket < setting.buckets);
+        ++vector_words;
+      }
     }
   }
-  CHECK(vector_words > 5000);
+  if (CharNgrams(NgramBuckets{2000000, 2, 4}).path() != CharNgrams::Path::scalar)
+    CHECK(vector_words > 5000);
 }
 
 TEST_CASE("CharNgrams keeps every n-gram of an unpruned model, as fastText counts them") {
   // "<ab>" with n = 1..3: "a", "b" (not a lone "<" or ">"), "<a", "ab", "b>", "<ab", "ab>".
   const NgramBuckets model{2000000, 1, 3};
-  for (const bool allow_vector : {true, false}) {
-    const std::vector<KeptNgram> out = kept(CharNgrams(model, allow_vector), "ab");
+  for (const CharNgrams::Path path :
+       {CharNgrams::Path::scalar, CharNgrams::Path::avx2, CharNgrams::Path::avx512}) {
+    const std::vector<KeptNgram> out = kept(CharNgrams(model, path), "ab");
     CHECK(out.size() == 7);
     // fastText's bucket of "ab": FNV-1a of its bytes, modulo the bucket count.
     std::uint32_t h = 2166136261u;
