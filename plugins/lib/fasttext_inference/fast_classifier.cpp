@@ -4,14 +4,11 @@
 #include "float_sums.hpp"
 #include "input_rows.hpp"
 
-#include <array>
 #include <bit>
 #include <cmath>
-#include <cstring>
 #include <stdexcept>
 
 namespace loom::fasttext_inference {
-namespace {}  // namespace
 
 FastClassifier::FastClassifier(const std::string& path) : model_(Model::load(path)) {}
 

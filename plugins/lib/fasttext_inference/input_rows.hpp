@@ -1,8 +1,9 @@
 // InputRows: what one token adds to a fastText hidden vector, computed the way fastText's
 // Dictionary::getLine + Model::computeHidden would, but without their per-token allocations:
-// vocabulary words summed once at load, char n-gram hashes computed incrementally, pruned buckets
-// mapped through a rank bitmap, and input rows read from a dense float copy of the matrix (the
-// quantized rows decoded once, by libfasttext itself, at load).
+// vocabulary words summed once at load, char n-grams hashed by CharNgrams (vector paths for
+// ASCII words), pruned buckets tested against a bitmap, and input rows read from a dense float
+// copy of the matrix (the quantized rows decoded once, by libfasttext itself, at load), the kept
+// n-gram rows again in bucket-rank order.
 #pragma once
 
 #include "char_ngrams.hpp"
@@ -27,8 +28,8 @@ class InputRows {
     __builtin_prefetch(&vocabulary_slots_[hash & vocabulary_mask_]);
   }
 
-  // The contribution of `token` if it is in the vocabulary and its sum
-  // was computed at load (always, but for vocabularies too big to sum ahead); else false.
+  // The contribution of `token` if it is in the vocabulary and its sum was computed at load
+  // (always, but for vocabularies too big to sum ahead); else false.
   // `hash`: TokenCache::hash_token(token).
   bool find_known(std::string_view token, std::uint64_t hash,
                   TokenCache::Contribution& known) const;
@@ -65,7 +66,7 @@ class InputRows {
 
   void add_char_ngrams(std::string_view token, float* sum, std::uint32_t& rows, std::string& word,
                        std::vector<KeptNgram>& ngrams) const;
-  // The values of a kept n-gram's row, or null where they must be read through input_.
+  // The values of a kept n-gram's row; only where the rows are decoded (rows_ set).
   const float* ngram_row_values(std::uint32_t bucket) const;
 
   int dimension_;
