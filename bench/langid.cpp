@@ -10,13 +10,14 @@
 // the run fail, since a speed-up with different answers is no speed-up.
 //
 // usage: loom_bench_langid CORPUS_DIR MODEL [--docs N] [--repeat R]
-// Prints one line per path (target: >= 5x predictLine), then key=value lines for scripts.
+// Prints one line per path, the cold one with issue 16's target (>= 15x predictLine on these
+// unique documents from an empty cache) as PASS/MISS, then key=value lines for scripts.
 
 #include "corpus_texts.hpp"
 #include "thread_clock.hpp"
 
 #include <fasttext/fasttext.h>
-#include <fast_classifier.hpp>
+#include <fasttext_inference/fast_classifier.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -33,6 +34,7 @@
 namespace {
 
 constexpr std::size_t kDocBytes = 2300;
+constexpr double kTargetSpeedup = 15;
 
 struct Documents {
   std::vector<std::string> measured;  // `count` pieces taken evenly across the corpus
@@ -94,8 +96,11 @@ int main(int argc, char** argv) try {
   const std::vector<std::string>& docs = corpus.measured;
   std::size_t bytes = 0;
   for (const auto& d : docs) bytes += d.size();
-  std::printf("langid: %zu docs, %.0f bytes on average, model %s\n", docs.size(),
-              static_cast<double>(bytes) / static_cast<double>(docs.size()), argv[2]);
+  // The machine may be shared: its load says how far the CPU caches were the code's own.
+  double load[1] = {-1};
+  getloadavg(load, 1);
+  std::printf("langid: %zu docs, %.0f bytes on average, model %s, load average %.2f\n", docs.size(),
+              static_cast<double>(bytes) / static_cast<double>(docs.size()), argv[2], load[0]);
 
   fasttext::FastText reference;
   reference.loadModel(argv[2]);
@@ -150,12 +155,14 @@ int main(int argc, char** argv) try {
   const double n = static_cast<double>(docs.size());
   std::printf("predictLine:    %8.0f docs/s (best of %d, thread CPU time)\n", n / best_reference,
               repeat);
-  std::printf("FastClassifier: %8.0f docs/s (cold: empty cache at the start)   %6.2fx  %s\n",
-              n / best_fast, best_reference / best_fast,
-              best_reference / best_fast >= 5 ? "PASS" : "MISS");
+  std::printf(
+      "FastClassifier: %8.0f docs/s (cold: empty cache at the start)   %6.2fx  %s "
+      "(target >= %.0fx)\n",
+      n / best_fast, best_reference / best_fast,
+      best_reference / best_fast >= kTargetSpeedup ? "PASS" : "MISS", kTargetSpeedup);
   std::printf("FastClassifier: %8.0f docs/s (warm: cache filled on %zu other docs) %6.2fx  %s\n",
               n / best_warm, corpus.others.size(), best_reference / best_warm,
-              best_reference / best_warm >= 5 ? "PASS" : "MISS");
+              best_reference / best_warm >= kTargetSpeedup ? "PASS" : "MISS");
   std::printf("agreement: %zu of %zu docs differ; max probability difference %.3g\n", mismatches,
               docs.size(), max_difference);
   std::printf(

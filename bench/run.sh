@@ -97,7 +97,7 @@ awk -v bytes="$input_bytes" -v floor="$floor" -v t1="$t1" -v t2="$t2" 'BEGIN {
 model=${LOOM_CACHE:-$HOME/.cache/loom}/models/lid.176.ftz
 echo
 if [[ -x "$build/bin/loom_bench_langid" && -f "$model" ]]; then
-  echo "bench: language id, predictLine vs FastClassifier (best of $repeat, target >= 5x)"
+  echo "bench: language id, predictLine vs FastClassifier (best of $repeat, target >= 15x cold)"
   "$build/bin/loom_bench_langid" "$corpus" "$model" --repeat "$repeat" ||
     echo "bench: language id: no valid measurement (see the message above)" >&2
 else

@@ -1,6 +1,6 @@
 #include "language_id.hpp"
 
-#include "classifier_pool.hpp"
+#include <fasttext_inference/classifier_pool.hpp>
 
 #include <algorithm>
 #include <cstdio>

@@ -1,6 +1,6 @@
 #include "wikiref_filter.hpp"
 
-#include "classifier_pool.hpp"
+#include <fasttext_inference/classifier_pool.hpp>
 #include "classifier_text.hpp"
 
 #include <filesystem>

@@ -6,7 +6,7 @@
 
 #include <fasttext/fasttext.h>
 #include <simdjson.h>
-#include <fast_classifier.hpp>
+#include <fasttext_inference/fast_classifier.hpp>
 
 #include <cmath>
 #include <cstdlib>

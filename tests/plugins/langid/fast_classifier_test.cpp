@@ -126,3 +126,48 @@ TEST_CASE("FastClassifier refuses a truncated or foreign model file, naming it")
   CHECK_THROWS_WITH_AS(FastClassifier((dir / "missing.ftz").string()),
                        doctest::Contains("missing.ftz"), std::runtime_error);
 }
+
+TEST_CASE("FastClassifier's token cache changes no answer on corpus text, bit for bit") {
+  // Three ways over the same golden documents: a cache that is in effect off (a fresh
+  // two-token cache per document), one that keeps evicting (64 tokens, shared), and the
+  // default (shared, so later documents hit what earlier ones stored); and the default cache
+  // again over the documents a second time, now warm.
+  if (!have_model()) return;
+  const std::vector<std::string> texts = golden_texts();
+  if (texts.empty()) {
+    std::cout << "SKIPPED: no golden documents under " << LOOM_SHARED_DIR << "\n";
+    return;
+  }
+  const FastClassifier fast(model_path());
+  auto small = fast.make_cache(64);
+  auto roomy = fast.make_cache();
+  std::vector<std::optional<loom::fasttext_inference::Prediction>> first_pass;
+  std::size_t compared = 0;
+  for (std::string text : texts) {
+    std::replace(text.begin(), text.end(), '\n', ' ');
+    text += '\n';
+    auto off = fast.make_cache(2);
+    const auto expected = fast.predict(text, off);
+    const auto evicting = fast.predict(text, small);
+    const auto shared = fast.predict(text, roomy);
+    REQUIRE(expected.has_value() == evicting.has_value());
+    REQUIRE(expected.has_value() == shared.has_value());
+    if (expected) {
+      CHECK(evicting->label == expected->label);
+      CHECK(shared->label == expected->label);
+      CHECK(evicting->probability == expected->probability);
+      CHECK(shared->probability == expected->probability);
+      ++compared;
+    }
+    first_pass.push_back(shared);
+  }
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    std::string text = texts[i];
+    std::replace(text.begin(), text.end(), '\n', ' ');
+    text += '\n';
+    const auto warm = fast.predict(text, roomy);
+    REQUIRE(warm.has_value() == first_pass[i].has_value());
+    if (warm) CHECK(warm->probability == first_pass[i]->probability);
+  }
+  CHECK(compared > 900);
+}

@@ -1,7 +1,8 @@
 // FastClassifier: top-1 prediction with a supervised fastText model (.bin or quantized .ftz),
 // giving what libfasttext's FastText::predictLine(in, predictions, 1, threshold) gives for the
-// same line, several times faster: each distinct token's input rows are summed once and kept in
-// a per-thread TokenCache, so a document costs a hash lookup and a vector add per token.
+// same line, several times faster: vocabulary words' input rows are summed at load, and every
+// other distinct token's once and kept in a per-thread TokenCache, so a document costs a hash
+// lookup and a vector add per token, plus the char n-grams of tokens seen for the first time.
 //
 // The model is read with libfasttext's own classes (Args, Dictionary, the dense and quantized
 // matrices), so the vocabulary, subword ids and row values are exactly fastText's. The hidden
@@ -38,9 +39,10 @@ class FastClassifier {
   FastClassifier(const FastClassifier&) = delete;
   FastClassifier& operator=(const FastClassifier&) = delete;
 
-  // Memory a default cache may use: ~400,000 tokens of lid.176 (dimension 16), enough for the
-  // distinct tokens of thousands of web documents, so a warm thread rarely misses.
-  static constexpr std::size_t default_cache_bytes = std::size_t{48} << 20;
+  // Memory a default cache uses at most (the pages it touches): 262,144 tokens of lid.176
+  // (dimension 16, 128 bytes each), enough for the distinct unknown tokens of thousands of web
+  // documents, so a warm thread rarely misses.
+  static constexpr std::size_t default_cache_bytes = std::size_t{32} << 20;
 
   // A cache for one thread's predictions; capacity 0: as many tokens as default_cache_bytes hold.
   TokenCache make_cache(std::size_t capacity = 0) const;

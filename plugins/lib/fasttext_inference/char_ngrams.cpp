@@ -1,0 +1,86 @@
+#include "char_ngrams.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace loom::fasttext_inference {
+namespace {
+
+constexpr std::uint32_t fnv_offset = 2166136261u;
+constexpr std::uint32_t fnv_prime = 16777619u;
+// The vector paths read up to max_n + 15 bytes past a block's start: within `padding`.
+constexpr int max_vector_n = 16;
+
+bool continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+// Eight bytes at a time: the word is followed by `padding` zero bytes.
+bool all_ascii(const char* word, std::size_t size) {
+  std::uint64_t any = 0;
+  for (std::size_t i = 0; i < size; i += 8) {
+    std::uint64_t bytes;
+    std::memcpy(&bytes, word + i, 8);
+    any |= bytes;
+  }
+  return (any & 0x8080808080808080ull) == 0;
+}
+
+bool kept_bucket(const std::uint64_t* kept_bits, std::uint32_t bucket) {
+  return kept_bits == nullptr || ((kept_bits[bucket / 64] >> (bucket % 64)) & 1) != 0;
+}
+
+}  // namespace
+
+CharNgrams::CharNgrams(const NgramBuckets& buckets, Path widest) : buckets_(buckets) {
+  if (buckets_.buckets > 0) bucket_reciprocal_ = ~std::uint64_t{0} / buckets_.buckets + 1;
+  if (buckets_.buckets == 0 || buckets_.max_n > max_vector_n) return;
+  if (widest >= Path::avx512 && __builtin_cpu_supports("avx512f") != 0)
+    path_ = Path::avx512;
+  else if (widest >= Path::avx2 && __builtin_cpu_supports("avx2") != 0)
+    path_ = Path::avx2;
+}
+
+void CharNgrams::kept(const char* word, std::size_t size, std::vector<KeptNgram>& out) const {
+  out.clear();
+  if (buckets_.buckets == 0 || buckets_.max_n <= 0) return;
+  const auto orders_per_byte = static_cast<std::uint64_t>(buckets_.max_n) + 1;
+  if (path_ != Path::scalar && size * orders_per_byte < (std::uint64_t{1} << 32) &&
+      all_ascii(word, size)) {
+    if (path_ == Path::avx512)
+      kept_ascii_ngrams_avx512(buckets_, word, size, out);
+    else
+      kept_ascii_ngrams_avx2(buckets_, word, size, out);
+    // Few n-grams survive the bucket filter (lid.176: about 4 of 50 per unknown token).
+    std::sort(out.begin(), out.end(),
+              [](const KeptNgram& a, const KeptNgram& b) { return a.order < b.order; });
+    return;
+  }
+  kept_scalar(word, size, out);
+}
+
+void CharNgrams::kept_scalar(const char* word, std::size_t size,
+                             std::vector<KeptNgram>& out) const {
+  // Dictionary::computeSubwords: every run of min_n..max_n UTF-8 characters, except a lone "<"
+  // or ">", hashed with FNV-1a over its sign-extended bytes. `order` counts emitted n-grams,
+  // which already come in computeSubwords order.
+  __extension__ using u128 = unsigned __int128;
+  const auto max_n = static_cast<std::size_t>(buckets_.max_n);
+  const auto min_n = static_cast<std::size_t>(buckets_.min_n);
+  std::uint32_t order = 0;
+  for (std::size_t i = 0; i < size; ++i) {
+    if (continuation_byte(word[i])) continue;
+    std::uint32_t h = fnv_offset;
+    for (std::size_t j = i, n = 1; j < size && n <= max_n; ++n) {
+      h = (h ^ static_cast<std::uint32_t>(static_cast<std::int8_t>(word[j++]))) * fnv_prime;
+      while (j < size && continuation_byte(word[j]))
+        h = (h ^ static_cast<std::uint32_t>(static_cast<std::int8_t>(word[j++]))) * fnv_prime;
+      if (n < min_n || (n == 1 && (i == 0 || j == size))) continue;
+      // h % buckets (Lemire, Kaser and Kurz, "Faster remainder by direct computation").
+      const std::uint64_t low = bucket_reciprocal_ * h;
+      const auto bucket =
+          static_cast<std::uint32_t>((static_cast<u128>(low) * buckets_.buckets) >> 64);
+      if (kept_bucket(buckets_.kept_bits, bucket)) out.push_back({order++, bucket});
+    }
+  }
+}
+
+}  // namespace loom::fasttext_inference

@@ -1,0 +1,80 @@
+// The AVX-512 path of CharNgrams: as the AVX2 one (char_ngrams_avx2.cpp), sixteen starting
+// positions at a time, with the kept-bucket bitmap read by a masked gather (only the lanes
+// holding an n-gram touch memory).
+#include "char_ngrams.hpp"
+
+#include <immintrin.h>
+
+// GCC 12's AVX-512 intrinsics start from _mm512_undefined_*(), which -Wmaybe-uninitialized
+// reports wherever they are inlined (GCC bug 105593).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+#include <bit>
+
+namespace loom::fasttext_inference {
+namespace {
+
+#define LOOM_AVX512 __attribute__((target("avx512f")))
+
+// h mod buckets for eight hashes, exact for the reasons given in char_ngrams_avx2.cpp.
+LOOM_AVX512 __m256i bucket_of(__m256i hash, __m512d buckets, __m512d reciprocal) {
+  const __m512d h = _mm512_cvtepu32_pd(hash);
+  const __m512d q =
+      _mm512_roundscale_pd(_mm512_mul_pd(h, reciprocal), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+  __m512d r = _mm512_sub_pd(h, _mm512_mul_pd(q, buckets));
+  r = _mm512_mask_add_pd(r, _mm512_cmp_pd_mask(r, _mm512_setzero_pd(), _CMP_LT_OQ), r, buckets);
+  r = _mm512_mask_sub_pd(r, _mm512_cmp_pd_mask(r, buckets, _CMP_GE_OQ), r, buckets);
+  return _mm512_cvttpd_epu32(r);
+}
+
+}  // namespace
+
+LOOM_AVX512 void kept_ascii_ngrams_avx512(const NgramBuckets& model, const char* word,
+                                          std::size_t size, std::vector<KeptNgram>& out) {
+  const __m512i prime = _mm512_set1_epi32(16777619);
+  const __m512i offset = _mm512_set1_epi32(static_cast<int>(2166136261u));
+  const __m512d buckets = _mm512_set1_pd(static_cast<double>(model.buckets));
+  const __m512d reciprocal = _mm512_set1_pd(1.0 / static_cast<double>(model.buckets));
+  const __m512i low5 = _mm512_set1_epi32(31);
+  const auto orders_per_byte = static_cast<std::uint32_t>(model.max_n) + 1;
+  alignas(64) std::uint32_t lanes[16];
+  for (std::size_t block = 0; block < size; block += 16) {
+    __m512i h = offset;
+    for (int n = 1; n <= model.max_n; ++n) {
+      // Lane k extends the n-gram starting at block + k by the byte at block + k + n - 1.
+      const __m128i bytes = _mm_loadu_si128(
+          reinterpret_cast<const __m128i*>(word + block + static_cast<std::size_t>(n) - 1));
+      h = _mm512_mullo_epi32(_mm512_xor_si512(h, _mm512_cvtepi8_epi32(bytes)), prime);
+      if (n < model.min_n) continue;
+      // Lanes whose n-gram ends within the word.
+      const std::size_t fits = size - block >= static_cast<std::size_t>(n)
+                                   ? size - block - static_cast<std::size_t>(n) + 1
+                                   : 0;
+      if (fits == 0) break;
+      unsigned valid = fits >= 16 ? 0xFFFFu : (1u << fits) - 1;
+      if (n == 1) {  // a lone "<" or ">" is not an n-gram
+        if (block == 0) valid &= ~1u;
+        if (size - 1 >= block && size - 1 - block < 16) valid &= ~(1u << (size - 1 - block));
+      }
+      const __m512i bucket = _mm512_inserti64x4(
+          _mm512_castsi256_si512(bucket_of(_mm512_castsi512_si256(h), buckets, reciprocal)),
+          bucket_of(_mm512_extracti64x4_epi64(h, 1), buckets, reciprocal), 1);
+      auto kept = static_cast<__mmask16>(valid);
+      if (model.kept_bits != nullptr) {
+        const __m512i bits = _mm512_mask_i32gather_epi32(
+            _mm512_setzero_si512(), kept, _mm512_srli_epi32(bucket, 5), model.kept_bits, 4);
+        kept = _mm512_mask_test_epi32_mask(
+            kept, _mm512_srlv_epi32(bits, _mm512_and_si512(bucket, low5)), _mm512_set1_epi32(1));
+      }
+      if (kept == 0) continue;
+      _mm512_store_si512(lanes, bucket);
+      for (unsigned rest = kept; rest != 0; rest &= rest - 1) {
+        const int lane = std::countr_zero(rest);
+        const auto start = static_cast<std::uint32_t>(block) + static_cast<std::uint32_t>(lane);
+        out.push_back({start * orders_per_byte + static_cast<std::uint32_t>(n), lanes[lane]});
+      }
+    }
+  }
+}
+
+}  // namespace loom::fasttext_inference

@@ -1,0 +1,114 @@
+// TokenCache: a bounded memory of what each distinct token outside the vocabulary contributes to
+// a fastText hidden vector (the sum of its input-matrix rows and how many rows that is), so a
+// recurring token costs one lookup and one vector add instead of re-deriving its char n-grams.
+//
+// Each entry holds its key inline next to its row sum (128 bytes for dimension 16), two entries
+// to a set: a lookup is one prefetchable read, with no pointer to chase. A full set forgets its
+// older entry, so memory is fixed at construction and nothing is ever cleared wholesale.
+//
+// Not synchronized: each thread uses its own cache. What a cache holds never changes a result,
+// only how fast it comes (a miss computes the same sum a hit would have returned).
+#pragma once
+
+#include "char_ngrams.hpp"
+#include "line_tokens.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace loom::fasttext_inference {
+
+class TokenCache {
+ public:
+  // What one token adds to the hidden vector.
+  struct Contribution {
+    const float* row_sum = nullptr;  // `dimension` floats
+    std::uint32_t rows = 0;          // input rows summed (0: the token adds nothing)
+    std::int32_t word_hash = 0;      // fastText's hash of the token, for word n-grams
+    bool is_word = false;            // false: a label token, which fastText leaves out entirely
+  };
+
+  // Longer tokens are not stored (their key would not fit in the entry); they are rare, and
+  // recomputed where they recur.
+  static constexpr std::size_t max_token_bytes = 40;
+
+  // `capacity`: tokens kept at most (rounded up to a power of two, at least 2).
+  TokenCache(int dimension, std::size_t capacity);
+
+  int dimension() const { return dimension_; }
+  std::size_t capacity() const { return ways * (set_mask_ + 1); }
+
+  static std::uint64_t hash_token(std::string_view token);
+  // What one stored token costs, for sizing a cache by memory.
+  static std::size_t bytes_per_token(int dimension);
+
+  // Asks the CPU to fetch the set find() will read for this hash: a document's lookups are
+  // issued together so their memory latencies overlap.
+  void prefetch(std::uint64_t hash) const;
+
+  // The stored contribution of `token` (hash: hash_token(token)), or false.
+  bool find(std::string_view token, std::uint64_t hash, Contribution& found) const;
+
+  // Stores a contribution (row_sum is copied) and returns it pointing at the stored copy, or at
+  // a scratch copy valid until the next insert for a token longer than max_token_bytes.
+  Contribution insert(std::string_view token, std::uint64_t hash, const Contribution& contribution);
+
+  // Scratch space for the cache's thread while it predicts one document.
+  struct PendingToken {
+    std::string_view token;
+    std::uint64_t hash;
+    bool known;  // a vocabulary entry, already in `contribution`
+    Contribution contribution;
+  };
+  LineTokens line_tokens;
+  std::vector<PendingToken> tokens;
+  std::vector<float> hidden;
+  std::vector<std::int32_t> word_hashes;
+  std::vector<float> token_sum;
+  std::string token_word;
+  std::vector<KeptNgram> ngrams;
+
+ private:
+  static constexpr std::size_t ways = 2;
+  static constexpr std::size_t line = 64;
+  // An entry's first cache line; its row sum follows on the next ones.
+  struct Head {
+    std::uint64_t hash;
+    std::uint32_t key_length;  // 0: empty (an empty token is never looked up)
+    std::uint32_t rows;
+    std::int32_t word_hash;
+    std::uint32_t is_word;
+    char key[max_token_bytes];
+  };
+  static_assert(sizeof(Head) == line);
+
+  Head* entry(std::size_t index) const {
+    return reinterpret_cast<Head*>(entries_.get() + index * stride_);
+  }
+  static const float* row_sum(const Head* head) {
+    return reinterpret_cast<const float*>(reinterpret_cast<const char*>(head) + line);
+  }
+  static float* row_sum(Head* head) {
+    return reinterpret_cast<float*>(reinterpret_cast<char*>(head) + line);
+  }
+
+  struct Unmap {
+    std::size_t bytes;
+    void operator()(char* p) const;
+  };
+
+  int dimension_;
+  std::size_t stride_;    // bytes per entry: the head, then the row sum padded to whole lines
+  std::size_t set_mask_;  // sets - 1
+  // Anonymous memory, zero until written (no memset: a cold cache costs only the pages it
+  // touches) and backed by huge pages where the kernel allows: lookups land at random in tens
+  // of megabytes.
+  std::unique_ptr<char[], Unmap> entries_;
+  std::vector<float> scratch_sum_;
+};
+
+}  // namespace loom::fasttext_inference
