@@ -3,7 +3,7 @@
 
 #include <loom/plugin.hpp>
 
-namespace loom::stackexchange {
+namespace loom::html {
 
 struct HtmlTextOptions {
   bool mark_list_items = false;
@@ -27,4 +27,4 @@ class HtmlText : public Cleaner {
   Options options_;
 };
 
-}  // namespace loom::stackexchange
+}  // namespace loom::html
