@@ -6,6 +6,8 @@
 #include <loom/engine/diagnostic.hpp>
 #include <loom/engine/graph_spec.hpp>
 
+#include "plugin/declared_names.hpp"
+
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -39,6 +41,9 @@ struct ComponentInfo {
   // The component's option specs at this host's layout (fields past a plugin's shorter spec are
   // zero); read these, never component->options, which may have another stride.
   std::vector<loom_option_spec> options;
+  // What the descriptor declares the component writes (ABI 1.3); nullopt when it does not say.
+  DeclaredNames drop_reasons;
+  DeclaredNames meta_fields;
 
   // The stride at which this component reads the option values passed to validate() and create():
   // this host's layout, except for plugins of ABI 1.0 and 1.1, which index by their own sizeof.

@@ -5,6 +5,7 @@
 #include "runtime/batch.hpp"
 #include "runtime/batch_spool.hpp"
 #include "runtime/component_instance.hpp"
+#include "runtime/declared_drops.hpp"
 #include "runtime/exclusions.hpp"
 #include "runtime/host_table.hpp"
 #include "runtime/meta_sampler.hpp"
@@ -382,6 +383,13 @@ class Run {
       if (skipped > 0) {
         n.counters.add_batch(skipped, 0, 0);  // skipped records entered the source too
         n.counters.add_dropped(batch->skipped);
+        if (std::string undeclared = undeclared_drop_reason(*n.bound->component, batch->skipped);
+            !undeclared.empty()) {
+          report_once(n, undeclared);
+          close_reader(n);
+          fc.stop();
+          return {};
+        }
       }
       if (done != 0) {
         close_reader(n);
@@ -550,6 +558,9 @@ class Run {
     }
     n.counters.add_kept(kept);
     n.counters.add_dropped(reasons);
+    if (std::string undeclared = undeclared_drop_reason(*n.bound->component, reasons);
+        !undeclared.empty())
+      return report_once(n, undeclared);
     BatchPtr dropped;
     if (!n.consumers[1].empty()) {
       dropped = batch->select(is_dropped);

@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 #define LOOM_ABI_MAJOR 1
-#define LOOM_ABI_MINOR 2
+#define LOOM_ABI_MINOR 3
 
 #ifdef __cplusplus
 extern "C" {
@@ -308,6 +308,17 @@ typedef struct loom_host {
  * Components
  * ------------------------------------------------------------------------------------------- */
 
+/* ABI 1.3. A name a component declares in its descriptor: a drop reason it may record (with
+ * doc_drop, or batch_count_skipped for a source) or a meta field it may write. A name ending in
+ * '*' stands for every name starting with what precedes the '*' ("license_*" for reasons built
+ * from the data; "*" alone for reasons an option names). */
+typedef struct loom_declared_name {
+  uint32_t struct_size;
+  uint32_t reserved;
+  const char* name;
+  const char* description; /* one line, or NULL */
+} loom_declared_name;
+
 /* Every function returns 0 on success, non-zero with *err filled on failure. Function pointers
  * that do not apply to the component's kind are NULL. */
 typedef struct loom_component {
@@ -354,6 +365,16 @@ typedef struct loom_component {
   /* ABI 1.1. Components with LOOM_FLAG_WHOLE_INPUT: the first pass over one input batch, before
    * any process() call. Reads only: the documents must not be changed. Optional. */
   int (*observe)(void* self, const loom_batch* batch, loom_error* err);
+
+  /* -- ABI 1.3 -- */
+  /* What the component declares it writes, shown by `loom plugins inspect` and `loom schema`:
+   * arrays of pointers (each struct with its own struct_size). drop_reasons NULL means "not
+   * declared" (nothing is checked); non-NULL with a count of 0 means "never drops". Debug builds
+   * of the engine stop a run when a component records a drop reason it did not declare. */
+  const loom_declared_name* const* drop_reasons;
+  size_t drop_reason_count;
+  const loom_declared_name* const* meta_fields; /* NULL: not declared */
+  size_t meta_field_count;
 } loom_component;
 
 typedef struct loom_plugin {
