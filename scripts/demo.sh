@@ -77,7 +77,8 @@ if [[ ! -f "$neox_tokenizer" ]]; then
   neox_tokenizer=$build/demo-models/gpt-neox-20b.tokenizer.json
   if [[ ! -s "$neox_tokenizer" ]]; then
     mkdir -p "$(dirname "$neox_tokenizer")"
-    xz -dc "$repo/examples/sample/tokenizers/gpt-neox-20b.tokenizer.json.xz" >"$neox_tokenizer.tmp"
+    python3 -c 'import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.argv[1]), sys.stdout.buffer)' \
+      "$repo/examples/sample/tokenizers/gpt-neox-20b.tokenizer.json.xz" >"$neox_tokenizer.tmp"
     mv "$neox_tokenizer.tmp" "$neox_tokenizer"
   fi
 fi
@@ -132,7 +133,9 @@ for graph in "${graphs[@]}"; do
     extra=(--set "CC_SP_MODEL=$models/en.sp.model" --set "CC_LM_MODEL=$models/en.arpa.bin"
       --set "CC_WIKIREF_MODEL=$models/wikiref.bin")
   fi
-  [[ "$slice" == github ]] && extra=(--set "NEOX_TOKENIZER=$neox_tokenizer")
+  if [[ "$slice" == github ]]; then
+    extra=(--set "NEOX_TOKENIZER=$neox_tokenizer")
+  fi
   report=$out/$slice/report.html
   echo
   echo "demo: loom run graphs/redpajama/$slice.yaml --set DATA=$data --set OUT=$out ${extra[*]}" \
