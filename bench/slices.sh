@@ -71,7 +71,7 @@ stats_summary() {
 slice_args() {
   if [[ "$1" == common_crawl ]]; then
     local models=$build/cc-demo-models
-    bash "$repo/scripts/cc_demo_models.sh" "$models" "$repo/../shared" >&2 || return 1
+    bash "$repo/scripts/cc_demo_models.sh" "$models" >&2 || return 1
     echo "--set CC_SP_MODEL=$models/en.sp.model --set CC_LM_MODEL=$models/en.arpa.bin" \
       "--set CC_WIKIREF_MODEL=$models/wikiref.bin"
   fi

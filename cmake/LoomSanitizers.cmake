@@ -7,3 +7,15 @@ if(LOOM_SANITIZE)
                       -fno-omit-frame-pointer)
   add_link_options(-fsanitize=address,undefined)
 endif()
+
+# LOOM_TSAN=ON builds everything with ThreadSanitizer (`make tsan`: the threaded runtime's tests
+# and whole graphs at two threads). TSan cannot be combined with ASan, and like ASan it must cover
+# the plugins and the program that loads them alike.
+option(LOOM_TSAN "Build with ThreadSanitizer" OFF)
+if(LOOM_TSAN)
+  if(LOOM_SANITIZE)
+    message(FATAL_ERROR "LOOM_TSAN and LOOM_SANITIZE cannot be combined: use separate build folders")
+  endif()
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=thread)
+endif()

@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Runs every RedPajama graph in graphs/redpajama/ on a sample and says where the output went.
+# Runs every RedPajama graph in graphs/redpajama/ on a sample and says, per slice, how many
+# documents, bytes and tokens it wrote, how long it took, and where its report page is.
 # The sample is ../shared/corpus when it exists (the real shared corpus), otherwise the small one
-# the project ships in examples/sample/.
+# the project ships in examples/sample/ (one folder per slice, PROVENANCE.md there).
 #
 # Usage: scripts/demo.sh [BUILD_DIR]   (default: build; `make demo` builds first)
+# Environment: LOOM_SHARED_DIR (default ../shared; a folder without corpus/ means the project's
+# sample), LOOM_DEMO_OUT (default BUILD_DIR/demo), NEOX_TOKENIZER (default: the shared copy, else
+# the sample's).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=$(cd "$repo" && realpath -m "${1:-build}")
+shared=${LOOM_SHARED_DIR:-$repo/../shared}
 loom=$build/bin/loom
 [[ -x "$loom" ]] || {
   echo "demo: $loom not found: run 'make build' first" >&2
@@ -18,10 +23,9 @@ loom=$build/bin/loom
 # out: corpus folders where they already are that format, otherwise the inputs the golden run
 # built from the corpus (arXiv monthly tars, pg19-form books, StackExchange dumps named by site).
 assemble_shared_data() {
-  local dir=$1 shared corpus golden
-  shared=$(realpath "$repo/../shared")
-  corpus=$shared/corpus
-  golden=$shared/golden
+  local dir=$1 corpus golden
+  corpus=$(realpath "$shared")/corpus
+  golden=$(realpath "$shared")/golden
   rm -rf "$dir"
   mkdir -p "$dir/books" "$dir/stackexchange"
   ln -s "$corpus/c4" "$dir/c4"
@@ -50,18 +54,34 @@ assemble_shared_data() {
   mkdir -p "$dir/common_crawl"
   ln -s "$corpus/common_crawl/cc_net/sample.warc.txt" "$dir/common_crawl/sample.warc.wet"
   ln -s "$corpus/common_crawl/whirlwind/whirlwind.warc.wet.gz" "$dir/common_crawl/"
+  # Their only English page is the fixture's hand-made one: add the project sample's WET file,
+  # rebuilt from the corpus's real pages (examples/sample/PROVENANCE.md).
+  ln -s "$repo/examples/sample/common_crawl/loom-sample.warc.wet.gz" "$dir/common_crawl/"
 }
 
-if [[ -d "$repo/../shared/corpus" ]]; then
+if [[ -d "$shared/corpus" ]]; then
   data=$build/demo-data
   assemble_shared_data "$data"
   echo "demo: input: the shared corpus and golden inputs, assembled in $data"
 else
   data=$repo/examples/sample
-  echo "demo: input: ../shared/corpus not found, using the project's small sample, $data"
+  echo "demo: input: $shared/corpus not found, using the project's small sample, $data"
 fi
-out=$build/demo
+out=${LOOM_DEMO_OUT:-$build/demo}
 mkdir -p "$out"
+
+# GPT-NeoX-20B's tokenizer (the GitHub slice's alpha/token filter, the token counts): NEOX_TOKENIZER,
+# else the shared copy, else the sample's xz-compressed copy unpacked into the build folder.
+neox_tokenizer=${NEOX_TOKENIZER:-$shared/tokenizers/gpt-neox-20b/tokenizer.json}
+if [[ ! -f "$neox_tokenizer" ]]; then
+  neox_tokenizer=$build/demo-models/gpt-neox-20b.tokenizer.json
+  if [[ ! -s "$neox_tokenizer" ]]; then
+    mkdir -p "$(dirname "$neox_tokenizer")"
+    python3 -c 'import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.argv[1]), sys.stdout.buffer)' \
+      "$repo/examples/sample/tokenizers/gpt-neox-20b.tokenizer.json.xz" >"$neox_tokenizer.tmp"
+    mv "$neox_tokenizer.tmp" "$neox_tokenizer"
+  fi
+fi
 
 shopt -s nullglob
 graphs=("$repo"/graphs/redpajama/*.yaml)
@@ -71,16 +91,11 @@ graphs=("$repo"/graphs/redpajama/*.yaml)
 }
 
 # count_tokens SLICE: GPT-NeoX-20B tokens in the slice's final output (graphs/tools/
-# count_tokens.yaml, the count RedPajama's table uses); "-" without the tokenizer.
-neox_tokenizer=${NEOX_TOKENIZER:-$repo/../shared/tokenizers/gpt-neox-20b/tokenizer.json}
+# count_tokens.yaml, the count RedPajama's table uses).
 count_tokens() {
-  local slice=$1 counted=$build/demo-tokens/$1
-  [[ -f "$neox_tokenizer" ]] || {
-    echo "-"
-    return
-  }
+  local slice=$1 counted=$out/.tokens/$1
   rm -rf "$counted"
-  mkdir -p "$build/demo-tokens"
+  mkdir -p "$out/.tokens"
   # The final output only: not the intermediate deduped/ folder github.yaml also writes.
   if "$loom" run "$repo/graphs/tools/count_tokens.yaml" --set "DATA=$out/$slice" \
     --set "FILES=*.jsonl*" --set "OUT=$counted" --set "NEOX_TOKENIZER=$neox_tokenizer" \
@@ -94,6 +109,7 @@ print(nodes["count"].get("meta_totals", {}).get("token_count", 0))' "$counted/st
 }
 
 failed=()
+empty=()
 summary=()
 for graph in "${graphs[@]}"; do
   slice=$(basename "$graph" .yaml)
@@ -108,9 +124,9 @@ for graph in "${graphs[@]}"; do
   rm -rf "${out:?}/$slice"
   extra=()
   if [[ "$slice" == common_crawl ]]; then
-    # The slice's models are not downloadable here: small stand-ins trained from the corpus.
+    # The slice's models are not downloadable here: small stand-ins trained from the sample.
     models=$build/cc-demo-models
-    if ! bash "$repo/scripts/cc_demo_models.sh" "$models" "$repo/../shared"; then
+    if ! bash "$repo/scripts/cc_demo_models.sh" "$models"; then
       summary+=("$(printf '%-14s skipped: no demo models (see the messages above)' "$slice")")
       continue
     fi
@@ -118,18 +134,14 @@ for graph in "${graphs[@]}"; do
       --set "CC_WIKIREF_MODEL=$models/wikiref.bin")
   fi
   if [[ "$slice" == github ]]; then
-    # The alpha/token filter's GPT-NeoX-20B tokenizer: NEOX_TOKENIZER, else the shared copy.
-    tokenizer=${NEOX_TOKENIZER:-$repo/../shared/tokenizers/gpt-neox-20b/tokenizer.json}
-    if [[ ! -f "$tokenizer" ]]; then
-      summary+=("$(printf '%-14s skipped: no GPT-NeoX tokenizer (set NEOX_TOKENIZER)' "$slice")")
-      continue
-    fi
-    extra=(--set "NEOX_TOKENIZER=$tokenizer")
+    extra=(--set "NEOX_TOKENIZER=$neox_tokenizer")
   fi
+  report=$out/$slice/report.html
   echo
-  echo "demo: loom run graphs/redpajama/$slice.yaml --set DATA=$data --set OUT=$out ${extra[*]}"
+  echo "demo: loom run graphs/redpajama/$slice.yaml --set DATA=$data --set OUT=$out ${extra[*]}" \
+    "--report $report"
   start=$(date +%s.%N)
-  if "$loom" run "$graph" --set "DATA=$data" --set "OUT=$out" "${extra[@]}" \
+  if "$loom" run "$graph" --set "DATA=$data" --set "OUT=$out" "${extra[@]}" --report "$report" \
     --plugin-path "$build/plugins"; then
     seconds=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
     files=0 docs=0 bytes=0
@@ -145,8 +157,13 @@ for graph in "${graphs[@]}"; do
     done < <(find "$out/$slice" -type f -name '*.jsonl*' -print0 2>/dev/null)
     tokens=0 # no output file, nothing to count
     ((files == 0)) || tokens=$(count_tokens "$slice")
-    summary+=("$(printf '%-14s ok      %3d file(s), %7d docs, %11d bytes, %11s tokens, %6ss -> %s' \
-      "$slice" "$files" "$docs" "$bytes" "$tokens" "$seconds" "$out/$slice")")
+    status=ok
+    ((docs > 0)) || {
+      status=EMPTY
+      empty+=("$slice")
+    }
+    summary+=("$(printf '%-13s %-5s %2d file(s) %6d docs %9d bytes %9s tokens %6ss  report: %s' \
+      "$slice" "$status" "$files" "$docs" "$bytes" "$tokens" "$seconds" "$report")")
   else
     failed+=("$slice")
     summary+=("$(printf '%-14s FAILED  (see the messages above)' "$slice")")
@@ -154,11 +171,13 @@ for graph in "${graphs[@]}"; do
 done
 
 echo
-echo "demo: summary (output under $out)"
+echo "demo: summary (output under $out/<slice>/, statistics in its stats.json)"
 printf '  %s\n' "${summary[@]}"
-for stats in "$out"/*/stats.json; do
-  echo "  run statistics: $stats"
-done
+echo "demo: next, open a report page in a browser (documents per node, drop reasons, throughput),"
+echo "  e.g. $out/common_crawl/report.html, or see docs/redpajama/ for each slice's recipe"
+if ((${#empty[@]})); then
+  echo "demo: ${#empty[@]} graph(s) wrote no document: ${empty[*]} (see their report pages)" >&2
+fi
 if ((${#failed[@]})); then
   echo "demo: ${#failed[@]} graph(s) failed: ${failed[*]}" >&2
   exit 1

@@ -43,6 +43,10 @@ class ArxivLatex : public Cleaner {
   static constexpr const char* summary =
       "cleans arXiv LaTeX as RedPajama did: preamble, comments, bibliography/appendix, macros";
   using Options = ArxivLatexOptions;
+  static constexpr Declared drop_reasons[] = {
+      {"unescapable_macro", "a macro value the reference cannot escape (reference mode)"},
+      {"empty_text", "nothing left after cleaning"}};
+  static constexpr std::array<Declared, 0> meta_fields{};
 
   explicit ArxivLatex(const Options& options);
   void process(Batch& batch) override;

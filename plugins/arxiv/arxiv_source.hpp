@@ -46,6 +46,22 @@ class ArxivSource : public Source {
   static constexpr const char* summary =
       "reads arXiv bulk source tars: one document per paper, its .tex files concatenated";
   using Options = ArxivSourceOptions;
+  static constexpr Declared drop_reasons[] = {
+      {"link_member", "a tar member that is a link"},
+      {"special_member", "a device, FIFO or other special file"},
+      {"unsafe_member_name", "a member name that leaves the archive"},
+      {"not_gz_source", "not a <yymm>/<id>.gz source (e.g. a PDF-only paper)"},
+      {"paper_too_large", "over the size limit"},
+      {"tex_not_utf8", ".tex files that are not UTF-8"},
+      {"unreadable_paper", "a paper archive that cannot be read"}};
+  static constexpr Declared meta_fields[] = {
+      {"timestamp", "the <id>.gz member's mtime, ISO 8601"},
+      {"yymm", "the month folder"},
+      {"arxiv_id", "the paper id"},
+      {"language", "null slot for language_id (language_slot)"},
+      {"url", "https://arxiv.org/abs/<id>"},
+      {"source", "\"arxiv\""},
+      {"*", "the .tex file sizes, under the files_field option"}};
 
   explicit ArxivSource(const Options& options) : options_(options) {}
   std::vector<std::string> shards() override;

@@ -1,5 +1,7 @@
 #include "latex_cleaner.hpp"
 
+#include <text/python_whitespace.hpp>
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -37,11 +39,7 @@ std::pair<char32_t, std::size_t> decode_at(std::string_view text, std::size_t i)
 }
 
 // Python's str.isspace(), which `re`'s \s uses for str patterns.
-bool is_python_space(char32_t c) {
-  return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) || c == 0x85 || c == 0xA0 ||
-         c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
-         c == 0x205F || c == 0x3000;
-}
+using textlib::is_python_space;
 
 std::size_t skip_python_space(std::string_view text, std::size_t i) {
   while (i < text.size()) {

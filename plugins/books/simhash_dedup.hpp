@@ -48,6 +48,10 @@ class SimhashDedup : public Deduper {
   static constexpr const char* summary =
       "drops near-duplicates by 64-bit SimHash of character shingles, keeping the earliest";
   using Options = SimhashDedupOptions;
+  static constexpr Declared drop_reasons[] = {
+      {"simhash_near_dup", "near-duplicate of an earlier book"}};
+  static constexpr Declared meta_fields[] = {
+      {"*", "the fingerprint, under the fingerprint_field option"}};
 
   explicit SimhashDedup(const Options& options);
   void process(Batch& batch) override;

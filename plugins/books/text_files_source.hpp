@@ -51,6 +51,13 @@ class TextFilesSource : public Source {
   static constexpr const char* summary =
       "reads text files (e.g. Gutenberg .txt) as one document each, UTF-8 or Latin-1";
   using Options = TextFilesSourceOptions;
+  static constexpr Declared drop_reasons[] = {
+      {"empty_file", "a file with no bytes"},
+      {"unreadable_file", "a file that cannot be read or is too large"},
+      {"binary_file", "a NUL byte (a binary file?)"},
+      {"invalid_utf8", "not UTF-8 with encoding: utf-8"}};
+  static constexpr Declared meta_fields[] = {
+      {"*", "the file's relative path, under the file_field option"}};
 
   explicit TextFilesSource(const Options& options) : options_(options) {}
   std::vector<std::string> shards() override;

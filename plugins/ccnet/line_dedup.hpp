@@ -48,6 +48,14 @@ class LineDedup : public Deduper {
       "or of each group of N shards (first copy too), and repeats within a document";
   static constexpr std::uint32_t flags = order_sensitive | whole_input;
   using Options = LineDedupOptions;
+  static constexpr Declared drop_reasons[] = {
+      {"empty_text", "no line to start with"},
+      {"all_lines_duplicate", "every line also occurs elsewhere"}};
+  static constexpr Declared meta_fields[] = {{"original_nlines", "lines before dedup"},
+                                             {"original_length", "characters before dedup"},
+                                             {"nlines", "lines kept"},
+                                             {"length", "characters kept"},
+                                             {"line_ids", "indexes of the kept lines"}};
 
   explicit LineDedup(const Options& options) : options_(options) {}
   void observe(const Batch& batch) override;

@@ -57,6 +57,23 @@ class WetSource : public Source {
   static constexpr const char* summary =
       "Common Crawl WET files: one document per conversion record, as cc_net parses them";
   using Options = WetSourceOptions;
+  static constexpr Declared drop_reasons[] = {
+      {"input_error", "a record that cannot be read (on_error: skip)"},
+      {"empty_record", "a record without headers or body"},
+      {"bad_header", "a malformed WARC header"},
+      {"not_conversion", "a record that is not a conversion record"},
+      {"record_too_large", "over the record size limit"},
+      {"bad_url", "a URL without a host"},
+      {"invalid_utf8", "a body that is not UTF-8"},
+      {"too_short", "under min_chars characters"}};
+  static constexpr Declared meta_fields[] = {{"url", "WARC-Target-URI"},
+                                             {"date_download", "WARC-Date"},
+                                             {"digest", "WARC-Block-Digest"},
+                                             {"length", "characters"},
+                                             {"nlines", "lines"},
+                                             {"source_domain", "the URL's host"},
+                                             {"title", "the first line"},
+                                             {"cc_segment", "the WET file"}};
 
   explicit WetSource(const Options& options) : options_(options) {}
   std::vector<std::string> shards() override;

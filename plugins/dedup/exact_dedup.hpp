@@ -34,6 +34,8 @@ class ExactDedup : public Deduper {
   static constexpr const char* summary =
       "drops exact duplicates of the text or a meta field (XXH3-128), keeping the first";
   using Options = ExactDedupOptions;
+  static constexpr Declared drop_reasons[] = {{"duplicate", "the key was seen before"}};
+  static constexpr std::array<Declared, 0> meta_fields{};
 
   explicit ExactDedup(const Options& options);
   void process(Batch& batch) override;

@@ -49,6 +49,11 @@ class MinhashDedup : public Deduper {
       "keeping the first document of each cluster";
   static constexpr std::uint32_t flags = order_sensitive | whole_input;
   using Options = MinhashDedupOptions;
+  static constexpr Declared drop_reasons[] = {
+      {"near_duplicate", "a near-duplicate of an earlier document"}};
+  static constexpr Declared meta_fields[] = {
+      {"near_duplicate_of_shard", "the kept document's shard"},
+      {"near_duplicate_of_record", "the kept document's record"}};
 
   explicit MinhashDedup(const Options& options);
   void observe(const Batch& batch) override;

@@ -47,6 +47,9 @@ class UrlDigestDedup : public Deduper {
       "file in order, over the whole input";
   static constexpr std::uint32_t flags = order_sensitive | whole_input;
   using Options = UrlDigestDedupOptions;
+  static constexpr Declared drop_reasons[] = {
+      {"duplicate", "a later URL of an already kept digest"}};
+  static constexpr std::array<Declared, 0> meta_fields{};
 
   explicit UrlDigestDedup(const Options& options) : options_(options) {}
   void observe(const Batch& batch) override;

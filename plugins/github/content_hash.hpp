@@ -20,6 +20,8 @@ class ContentHash : public Cleaner {
   static constexpr const char* name = "content_hash";
   static constexpr const char* summary = "md5 hex of the raw text into a meta field";
   using Options = ContentHashOptions;
+  static constexpr std::array<Declared, 0> drop_reasons{};
+  static constexpr Declared meta_fields[] = {{"*", "the md5 hex, under the field option"}};
 
   explicit ContentHash(const Options& options) : options_(options) {}
   void process(Batch& batch) override;

@@ -34,6 +34,8 @@ class CopyrightStrip : public Cleaner {
       "cuts a first /* */ comment mentioning copyright, else leading //, #, -- lines "
       "(reference rule)";
   using Options = CopyrightStripOptions;
+  static constexpr std::array<Declared, 0> drop_reasons{};
+  static constexpr std::array<Declared, 0> meta_fields{};
 
   explicit CopyrightStrip(const Options& options) : options_(options) {}
   void process(Batch& batch) override;

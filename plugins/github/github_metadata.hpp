@@ -30,6 +30,13 @@ class GithubMetadata : public Cleaner {
   static constexpr const char* summary =
       "line_count, max/avg line length, alnum_prop (Python str semantics) in reference order";
   using Options = GithubMetadataOptions;
+  static constexpr std::array<Declared, 0> drop_reasons{};
+  static constexpr Declared meta_fields[] = {{"timestamp", "the timestamp option"},
+                                             {"source", "the source option"},
+                                             {"line_count", "lines"},
+                                             {"max_line_length", "longest line"},
+                                             {"avg_line_length", "mean line length"},
+                                             {"alnum_prop", "share of alphanumeric characters"}};
 
   explicit GithubMetadata(const Options& options) : options_(options) {}
   void process(Batch& batch) override;

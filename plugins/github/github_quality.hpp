@@ -50,6 +50,13 @@ class GithubQuality : public Filter {
   static constexpr const char* summary =
       "reference GitHub filters: empty, extension whitelist, line lengths, alnum fraction";
   using Options = GithubQualityOptions;
+  static constexpr Declared drop_reasons[] = {
+      {"empty", "no text"},
+      {"extension_whitelist", "an extension outside the list"},
+      {"max_line_length>*", "a line over max_line_length"},
+      {"avg_line_length>*", "mean line length over max_avg_line_length"},
+      {"alnum_prop<*", "alphanumeric share under min_alnum_prop"}};
+  static constexpr std::array<Declared, 0> meta_fields{};
 
   explicit GithubQuality(const Options& options);
   void process(Batch& batch) override;

@@ -46,6 +46,24 @@ class GithubSource : public Source {
   static constexpr const char* summary =
       "GitHub files as BigQuery-export rows: from export JSONL or repository folders";
   using Options = GithubSourceOptions;
+  static constexpr Declared drop_reasons[] = {
+      {"content_null", "a row whose content is null"},
+      {"not_regular_file", "a link or special file in a repository folder"},
+      {"too_large", "a file over 1 MiB"},
+      {"binary_file", "a file with a NUL byte"},
+      {"invalid_utf8", "a file that is not UTF-8"}};
+  static constexpr Declared meta_fields[] = {{"id", "git blob id"},
+                                             {"size", "bytes"},
+                                             {"binary", "false"},
+                                             {"copies", "\"1\""},
+                                             {"repo_name", "owner/repo"},
+                                             {"ref", "null"},
+                                             {"path", "path in the repository"},
+                                             {"mode", "file mode"},
+                                             {"symlink_target", "null"},
+                                             {"license", "detected license"},
+                                             {"language", "null"},
+                                             {"*", "the BigQuery row's other columns"}};
 
   explicit GithubSource(const Options& options) : options_(options) {}
   std::vector<std::string> shards() override;

@@ -26,6 +26,11 @@ class LicenseFilter : public Filter {
   static constexpr const char* summary =
       "keeps permissively licensed files (license starts with mit, bsd or apache by default)";
   using Options = LicenseFilterOptions;
+  static constexpr Declared drop_reasons[] = {
+      {"license_missing", "no license field"},
+      {"license_not_a_string", "a license that is not a string"},
+      {"license_*", "license_<id> for a license outside allowed_prefixes"}};
+  static constexpr std::array<Declared, 0> meta_fields{};
 
   explicit LicenseFilter(const Options& options) : options_(options) {}
   void process(Batch& batch) override;

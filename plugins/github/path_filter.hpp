@@ -28,6 +28,9 @@ class PathFilter : public Filter {
   static constexpr const char* summary =
       "drops files by path: *.crt and the root LICENSE by default (reference stage 1)";
   using Options = PathFilterOptions;
+  static constexpr Declared drop_reasons[] = {{"excluded_suffix", "a *.crt file"},
+                                              {"excluded_path", "the root LICENSE"}};
+  static constexpr std::array<Declared, 0> meta_fields{};
 
   explicit PathFilter(const Options& options) : options_(options) {}
   void process(Batch& batch) override;

@@ -67,6 +67,8 @@ class JsonlSink : public Sink {
   static constexpr const char* name = "jsonl_sink";
   static constexpr const char* summary = "writes JSON Lines (python json.dumps style or compact)";
   using Options = JsonlSinkOptions;
+  static constexpr std::array<Declared, 0> drop_reasons{};
+  static constexpr std::array<Declared, 0> meta_fields{};
 
   explicit JsonlSink(const Options& options);
   ~JsonlSink() override;

@@ -49,6 +49,9 @@ class JsonlSource : public Source {
   static constexpr const char* name = "jsonl_source";
   static constexpr const char* summary = "reads JSON Lines: text plus mapped meta fields";
   using Options = JsonlSourceOptions;
+  static constexpr Declared drop_reasons[] = {
+      {"invalid_record", "a line that is not a valid record (on_error: skip)"}};
+  static constexpr Declared meta_fields[] = {{"*", "the record's fields (meta_fields, field_map)"}};
 
   explicit JsonlSource(const Options& options) : options_(options) {}
   std::vector<std::string> shards() override;

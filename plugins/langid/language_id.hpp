@@ -64,6 +64,12 @@ class LanguageId : public Filter {
   static constexpr const char* summary =
       "fastText language id (lid.176): records the top label and score; optionally filters";
   using Options = LanguageIdOptions;
+  static constexpr Declared drop_reasons[] = {
+      {"empty_text", "no text to classify"},
+      {"score_below_threshold", "top score under threshold"},
+      {"language_not_listed", "top label not in languages"}};
+  static constexpr Declared meta_fields[] = {
+      {"*", "the label and score, under label_field and score_field"}};
 
   explicit LanguageId(const Options& options);
   ~LanguageId() override;

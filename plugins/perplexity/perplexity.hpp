@@ -55,6 +55,9 @@ class Perplexity : public Cleaner {
       "cc_net perplexity: normalized text, SentencePiece pieces, n-gram model (ARPA or KenLM "
       "binary)";
   using Options = PerplexityOptions;
+  static constexpr std::array<Declared, 0> drop_reasons{};
+  static constexpr Declared meta_fields[] = {
+      {"*", "the perplexity (field option) and the pieces (tokenized_field)"}};
 
   explicit Perplexity(const Options& options);
   ~Perplexity() override;

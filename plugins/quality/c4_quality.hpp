@@ -90,6 +90,10 @@ class C4Quality : public Filter {
       "C4's line rules (Raffel et al. 2020): removes lines without terminal punctuation, "
       "javascript, policy; drops lorem ipsum, '{', too few sentences";
   using Options = C4QualityOptions;
+  static constexpr Declared drop_reasons[] = {{"lorem_ipsum", "contains lorem ipsum"},
+                                              {"curly_bracket", "contains a curly bracket"},
+                                              {"too_few_sentences", "fewer than min_sentences"}};
+  static constexpr Declared meta_fields[] = {{"*", "line and sentence counts, under meta_prefix"}};
 
   explicit C4Quality(const Options& options);
   void process(Batch& batch) override;

@@ -71,6 +71,13 @@ class FineWebQuality : public Filter {
       "FineWeb quality filters (Penedo et al. 2024): line punctuation, short lines, duplicated "
       "line characters, newlines per word";
   using Options = FineWebQualityOptions;
+  static constexpr Declared drop_reasons[] = {
+      {"empty", "no line"},
+      {"too_few_punctuated_lines", "under the punctuated line ratio"},
+      {"too_many_short_lines", "over the short line ratio"},
+      {"duplicate_line_chars", "over the duplicate line character ratio"},
+      {"too_many_newlines", "over the newline per word ratio"}};
+  static constexpr Declared meta_fields[] = {{"*", "the ratios, under meta_prefix"}};
 
   explicit FineWebQuality(const Options& options);
   void process(Batch& batch) override;

@@ -126,6 +126,17 @@ class GopherQuality : public Filter {
       "Gopher quality rules (Rae et al. 2021): word count and length, symbols, bullets, "
       "ellipses, alphabetic and stop words";
   using Options = GopherQualityOptions;
+  static constexpr Declared drop_reasons[] = {{"too_few_words", ""},
+                                              {"too_many_words", ""},
+                                              {"mean_word_length_too_short", ""},
+                                              {"mean_word_length_too_long", ""},
+                                              {"too_many_hashes", ""},
+                                              {"too_many_ellipses", ""},
+                                              {"too_many_bullet_lines", ""},
+                                              {"too_many_ellipsis_lines", ""},
+                                              {"too_few_alpha_words", ""},
+                                              {"too_few_stop_words", ""}};
+  static constexpr Declared meta_fields[] = {{"*", "the rules' values, under meta_prefix"}};
 
   explicit GopherQuality(const Options& options);
   void process(Batch& batch) override;

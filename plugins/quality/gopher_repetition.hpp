@@ -92,6 +92,14 @@ class GopherRepetition : public Filter {
   static constexpr const char* summary =
       "Gopher repetition rules (Rae et al. 2021): repeated lines, paragraphs and word n-grams";
   using Options = GopherRepetitionOptions;
+  static constexpr Declared drop_reasons[] = {
+      {"duplicate_paragraphs", ""},
+      {"duplicate_paragraph_chars", ""},
+      {"duplicate_lines", ""},
+      {"duplicate_line_chars", ""},
+      {"top_*", "top_<n>gram: the most frequent n-gram covers too much"},
+      {"duplicate_*", "duplicate_<n>grams: duplicated n-grams cover too much"}};
+  static constexpr Declared meta_fields[] = {{"*", "the rules' values, under meta_prefix"}};
 
   explicit GopherRepetition(const Options& options);
   void process(Batch& batch) override;

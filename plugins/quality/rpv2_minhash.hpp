@@ -39,6 +39,8 @@ class Rpv2MinHash : public Cleaner {
   static constexpr const char* summary =
       "RedPajama-V2's banded MinHash signatures (signature_sim<threshold>) in meta, bit for bit";
   using Options = Rpv2MinHashOptions;
+  static constexpr std::array<Declared, 0> drop_reasons{};
+  static constexpr Declared meta_fields[] = {{"*", "one signature field per banding"}};
 
   explicit Rpv2MinHash(const Options& options);
   void process(Batch& batch) override;

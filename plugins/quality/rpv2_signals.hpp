@@ -39,6 +39,8 @@ class Rpv2SignalsComponent : public Cleaner {
       "RedPajama-V2's rule-based quality signals (rps_doc_*, rps_lines_*) as V2's "
       "[start, end, value] spans in meta; never drops";
   using Options = Rpv2SignalsOptions;
+  static constexpr std::array<Declared, 0> drop_reasons{};
+  static constexpr Declared meta_fields[] = {{"rps_*", "RedPajama-V2 quality signals"}};
 
   explicit Rpv2SignalsComponent(const Options& options);
   void process(Batch& batch) override;

@@ -51,6 +51,9 @@ class SignalFilter : public Filter {
       "keeps documents whose numeric meta value (a number or RedPajama-V2 spans, summed or "
       "averaged) is within bounds";
   using Options = SignalFilterOptions;
+  static constexpr Declared drop_reasons[] = {
+      {"*", "<reason>_missing, <reason>_too_low, <reason>_too_high (reason option)"}};
+  static constexpr std::array<Declared, 0> meta_fields{};
 
   explicit SignalFilter(const Options& options);
   void process(Batch& batch) override;

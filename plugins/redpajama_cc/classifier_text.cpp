@@ -1,5 +1,7 @@
 #include "classifier_text.hpp"
 
+#include <text/python_whitespace.hpp>
+
 #include <cstdint>
 
 namespace loom::redpajama_cc {
@@ -35,13 +37,6 @@ std::pair<char32_t, std::size_t> decode(std::string_view text, std::size_t pos) 
 
 }  // namespace
 
-bool is_python_space(char32_t c) {
-  // Python's Py_UNICODE_ISSPACE: bidirectional class WS, B or S, or category Zs.
-  return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) || c == 0x85 || c == 0xA0 ||
-         c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
-         c == 0x205F || c == 0x3000;
-}
-
 bool is_python_line_break(char32_t c) {
   return c == '\n' || c == '\r' || c == 0x0B || c == 0x0C || c == 0x1C || c == 0x1D || c == 0x1E ||
          c == 0x85 || c == 0x2028 || c == 0x2029;
@@ -52,7 +47,7 @@ std::string join_stripped_lines(std::string_view utf8) {
   std::size_t begin = utf8.size(), end = 0;
   for (std::size_t pos = 0; pos < utf8.size();) {
     const auto [c, length] = decode(utf8, pos);
-    if (!is_python_space(c)) {
+    if (!textlib::is_python_space(c)) {
       if (begin == utf8.size()) begin = pos;
       end = pos + length;
     }

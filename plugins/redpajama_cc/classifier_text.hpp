@@ -7,8 +7,6 @@
 
 namespace loom::redpajama_cc {
 
-// str.isspace() for one code point: what str.strip() removes.
-bool is_python_space(char32_t c);
 // A code point str.splitlines() breaks at (\r\n is one break, handled by the caller).
 bool is_python_line_break(char32_t c);
 

@@ -8,9 +8,9 @@
 namespace loom::redpajama_cc {
 namespace {
 
-constexpr const char* drop_reasons[] = {"bucket_head", "bucket_middle", "bucket_tail",
+constexpr const char* kDropReasons[] = {"bucket_head", "bucket_middle", "bucket_tail",
                                         "bucket_all"};
-static_assert(std::size(drop_reasons) == std::size(bucket_names));
+static_assert(std::size(kDropReasons) == std::size(bucket_names));
 
 std::size_t bucket_index(std::string_view bucket) {
   for (std::size_t i = 0; i < std::size(bucket_names); ++i)
@@ -114,7 +114,7 @@ void PerplexityBucket::process(Batch& batch) {
     const std::string_view bucket = bucket_of(perplexity, cutoffs);
     doc.set_meta(options_.bucket_field, bucket);
     const std::size_t index = bucket_index(bucket);
-    if (drop_[index]) doc.drop(drop_reasons[index]);
+    if (drop_[index]) doc.drop(kDropReasons[index]);
   }
 }
 

@@ -59,6 +59,9 @@ class PerplexityBucket : public Filter {
   static constexpr const char* summary =
       "cc_net's perplexity buckets (head/middle/tail per language cutoffs); optionally drops some";
   using Options = PerplexityBucketOptions;
+  static constexpr Declared drop_reasons[] = {
+      {"bucket_*", "bucket_<name> for a bucket in drop_buckets"}};
+  static constexpr Declared meta_fields[] = {{"*", "the bucket, under bucket_field"}};
 
   explicit PerplexityBucket(const Options& options);
   void process(Batch& batch) override;

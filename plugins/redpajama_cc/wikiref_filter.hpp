@@ -44,6 +44,11 @@ class WikirefFilter : public Filter {
       "RedPajama's Wikipedia-reference classifier: records pred_label, pred_label_prob and "
       "wiki_prob; drops documents below min_wiki_prob";
   using Options = WikirefFilterOptions;
+  static constexpr Declared drop_reasons[] = {{"no_prediction", "the classifier gave no label"},
+                                              {"low_wiki_prob", "wiki_prob under min_wiki_prob"}};
+  static constexpr Declared meta_fields[] = {{"pred_label", "top label"},
+                                             {"pred_label_prob", "its probability"},
+                                             {"wiki_prob", "probability of the wiki label"}};
 
   explicit WikirefFilter(const Options& options);
   ~WikirefFilter() override;

@@ -3,4 +3,4 @@
 #include "stackexchange_source.hpp"
 
 LOOM_PLUGIN("stackexchange", "0.1.0", "Apache-2.0", loom::stackexchange::StackExchangeSource,
-            loom::stackexchange::HtmlText)
+            loom::html::HtmlText)

@@ -147,7 +147,7 @@ class SiteReader final : public ShardReader {
       order_answers(answers, order_);
       std::vector<std::string> answer_texts;
       for (const Answer& a : answers)
-        answer_texts.push_back(options_.html_to_text ? clean_post_html(a.html) : a.html);
+        answer_texts.push_back(options_.html_to_text ? html::clean_post_html(a.html) : a.html);
       for (auto& [seq, question] : questions) {
         // Tag wikis and other untitled posts are only kept when they have answers (filter.py).
         if (answers.empty() && (question.flags & has_title) == 0) {
@@ -155,7 +155,8 @@ class SiteReader final : public ShardReader {
           continue;
         }
         const std::string text = assemble_qa(
-            options_.html_to_text ? clean_post_html(question.html) : question.html, answer_texts);
+            options_.html_to_text ? html::clean_post_html(question.html) : question.html,
+            answer_texts);
         std::string payload;
         put_u64(payload, question.flags);
         put_u64(payload, question.line);

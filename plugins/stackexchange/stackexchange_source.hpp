@@ -57,6 +57,15 @@ class StackExchangeSource : public Source {
   static constexpr const char* summary =
       "StackExchange Posts.xml (.7z or plain): one 'Q: ...\\nA: ...' document per question";
   using Options = StackExchangeSourceOptions;
+  static constexpr Declared drop_reasons[] = {
+      {"row_without_id", "a post row without Id"},
+      {"no_title_no_answers", "a question without title or answers"},
+      {"answer_without_question", "an answer whose question is absent"}};
+  static constexpr Declared meta_fields[] = {{"url", "the question's URL"},
+                                             {"timestamp", "the timestamp option"},
+                                             {"source", "\"stackexchange\""},
+                                             {"question_score", "the question's score"},
+                                             {"*", "language id fields when enabled"}};
 
   explicit StackExchangeSource(const Options& options);
   std::vector<std::string> shards() override;

@@ -28,6 +28,9 @@ class LengthFilter : public Filter {
   static constexpr const char* summary =
       "drops texts shorter or longer than given numbers of Unicode code points";
   using Options = LengthFilterOptions;
+  static constexpr Declared drop_reasons[] = {{"too_short", "under the minimum"},
+                                              {"too_long", "over the maximum"}};
+  static constexpr std::array<Declared, 0> meta_fields{};
 
   explicit LengthFilter(const Options& options) : options_(options) {}
   void process(Batch& batch) override;

@@ -27,6 +27,8 @@ class MetaFilter : public Filter {
   static constexpr const char* summary =
       "keeps documents whose meta field is one of the listed values (e.g. a language list)";
   using Options = MetaFilterOptions;
+  static constexpr Declared drop_reasons[] = {{"*", "<field>_not_listed and <field>_missing"}};
+  static constexpr std::array<Declared, 0> meta_fields{};
 
   explicit MetaFilter(const Options& options);
   void process(Batch& batch) override;

@@ -32,6 +32,8 @@ class MetaSet : public Cleaner {
   static constexpr const char* name = "meta_set";
   static constexpr const char* summary = "renames, sets and drops meta fields (in that order)";
   using Options = MetaSetOptions;
+  static constexpr std::array<Declared, 0> drop_reasons{};
+  static constexpr Declared meta_fields[] = {{"*", "the fields the set option names"}};
 
   explicit MetaSet(const Options& options);
   void process(Batch& batch) override;

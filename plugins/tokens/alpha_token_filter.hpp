@@ -39,6 +39,9 @@ class AlphaTokenFilter : public Filter {
   static constexpr const char* summary =
       "drops documents with too few alphabetic characters per token (RedPajama GitHub)";
   using Options = AlphaTokenFilterOptions;
+  static constexpr Declared drop_reasons[] = {
+      {"alpha_per_token<*", "alphabetic characters per token under min_alpha_per_token"}};
+  static constexpr Declared meta_fields[] = {{"*", "the token count, under count_field"}};
 
   explicit AlphaTokenFilter(const Options& options);
   void process(Batch& batch) override;

@@ -52,6 +52,8 @@ class MegatronSink : public Sink {
   static constexpr const char* summary =
       "token ids as Megatron-LM/GPT-NeoX indexed datasets (.bin + .idx, MMIDIDX), one per shard";
   using Options = MegatronSinkOptions;
+  static constexpr std::array<Declared, 0> drop_reasons{};
+  static constexpr std::array<Declared, 0> meta_fields{};
 
   explicit MegatronSink(const Options& options);
   std::unique_ptr<SinkToken> prepare(Batch& batch) override;

@@ -34,6 +34,8 @@ class TokenCount : public Cleaner {
   static constexpr const char* summary =
       "counts each document's tokens with a tokenizer.json tokenizer into a meta field";
   using Options = TokenCountOptions;
+  static constexpr std::array<Declared, 0> drop_reasons{};
+  static constexpr Declared meta_fields[] = {{"*", "the token count, under the field option"}};
 
   explicit TokenCount(const Options& options);
   ~TokenCount() override;

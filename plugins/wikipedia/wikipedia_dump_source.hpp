@@ -33,6 +33,15 @@ class WikipediaDumpSource : public Source {
   static constexpr const char* summary =
       "MediaWiki XML dump: the raw wikitext of each namespace-0 page that is not a redirect";
   using Options = WikipediaDumpSourceOptions;
+  static constexpr Declared drop_reasons[] = {
+      {"not_namespace_0", "a page outside the article namespace"},
+      {"redirect", "a redirect page"},
+      {"no_text", "a page without text"}};
+  static constexpr Declared meta_fields[] = {{"title", ""},
+                                             {"url", ""},
+                                             {"language", "from the dump's file name"},
+                                             {"timestamp", "the dump date"},
+                                             {"id", "the page id"}};
 
   explicit WikipediaDumpSource(const Options& options) : options_(options) {}
   std::vector<std::string> shards() override;

@@ -32,6 +32,9 @@ class WikitextClean : public Cleaner {
   static constexpr const char* summary =
       "wikitext to plain text as the HF wikipedia script (mwparserfromhell 0.6.4) cleaned it";
   using Options = WikitextCleanOptions;
+  static constexpr Declared drop_reasons[] = {{"parser_error", "wikitext the parser rejects"},
+                                              {"empty_text", "nothing left after cleaning"}};
+  static constexpr std::array<Declared, 0> meta_fields{};
 
   explicit WikitextClean(const Options& options) : options_(options) {}
   void process(Batch& batch) override;

@@ -1,6 +1,7 @@
 #include "wikitext_definitions.hpp"
 
 #include <unicode/uchar.h>
+#include <text/python_whitespace.hpp>
 
 #include <algorithm>
 #include <array>
@@ -88,26 +89,9 @@ char32_t decode_utf8_at(std::string_view text, std::size_t pos, std::size_t* len
   return cp;
 }
 
-static bool is_python_space(char32_t cp) {
-  switch (cp) {
-    case 0x20:
-    case 0x85:
-    case 0xA0:
-    case 0x1680:
-    case 0x2028:
-    case 0x2029:
-    case 0x202F:
-    case 0x205F:
-    case 0x3000: return true;
-    default:
-      return (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x1F) ||
-             (cp >= 0x2000 && cp <= 0x200A);
-  }
-}
-
 bool is_unicode_space_at(std::string_view text, std::size_t pos, std::size_t* length) {
   if (pos >= text.size()) return false;
-  return is_python_space(decode_utf8_at(text, pos, length));
+  return textlib::is_python_space(decode_utf8_at(text, pos, length));
 }
 
 bool is_word_char(char32_t cp) {

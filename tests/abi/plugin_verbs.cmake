@@ -48,6 +48,8 @@ expect("${out}" "\n  throw_at +int +2 +\\[0, 1000\\] +Index in the batch")
 expect("${out}" "\n  exception +enum +\"loom_error\" +loom_error, runtime_error +loom_error throws")
 expect("${out}" "\n  ratio +float +0\\.5 +>= 0 +Unused")
 expect("${out}" "\n  tags +string list +\\[\"x\", \"y\"\\] +Unused; a list of strings\\.\n")
+# ABI 1.3 declarations: an empty drop list reads "none", a plugin that declares nothing "not declared".
+expect("${out}" "\ndrop reasons: none\n\nmeta fields written:\n  thrown_at +not written: a fixture\n")
 # Option specs longer than the host's struct (a later minor's fields) read at their own stride.
 run_loom(0 plugins inspect abi_longer_options_filter --plugin-path ${GOOD})
 expect("${out}" "\n  threshold +int +3 +>= 0 +longest label allowed\n")
@@ -56,6 +58,7 @@ expect("${out}" "\n  words +string list +\\[alpha, beta\\] +some words\n")
 # --plugin-path also works before the subcommand.
 run_loom(0 plugins --plugin-path ${GOOD} inspect abi_poison_filter)
 expect("${out}" "options: none\n")
+expect("${out}" "\ndrop reasons: not declared\n\nmeta fields written: not declared\n")
 
 # An unknown component: usage error with a suggestion.
 run_loom(2 plugins inspect abi_throw_on_thrid --plugin-path ${GOOD})
@@ -83,6 +86,7 @@ expect("${page}" "\\| Plugin \\| `abi_throwing` 0\\.0\\.7, MIT \\(`libloom_abi_t
 expect("${page}" "\\| `message` \\| string \\| \\*\\*required\\*\\* \\| +\\| +\\| Text of the exception\\. \\|\n")
 expect("${page}" "\\| `throw_at` \\| int \\| `2` \\| \\[0, 1000\\] \\| +\\| Index in the batch")
 expect("${page}" "\\| `exception` \\| enum \\| `\"loom_error\"` \\| +\\| `loom_error`, `runtime_error` \\|")
+expect("${page}" "## Drop reasons\n\nNone\\.\n\n## Meta fields written\n\n\\| Field \\| Description \\|\n\\|---\\|---\\|\n\\| `thrown_at` \\| not written: a fixture \\|\n")
 expect("${page}" "```yaml\nfilters:\n  my_filter:\n    type: abi_throw_on_third\n    inputs: \\[previous_node\\]\n    with:\n      message: <string>\n```\n")
 if(page MATCHES "${GOOD}")
   message(FATAL_ERROR "the page names a machine-specific path${context}")

@@ -24,7 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view html = fuzz::as_text(data, size);
   std::string text;
   try {
-    text = stackexchange::clean_post_html(html);
+    text = html::clean_post_html(html);
   } catch (const std::exception& e) {
     fuzz::fail(std::string("clean_post_html threw: ") + e.what());
   }

@@ -44,7 +44,7 @@ common_crawl)
   done
   vars+=(--set "CC_SP_MODEL=$models/en.sp.model" --set "CC_LM_MODEL=$models/en.arpa.bin"
     --set "CC_WIKIREF_MODEL=$models/wikiref.bin"
-    # The demo classifier gives these pages a low wiki_prob: at 0 every page is written.
+    # At 0 every page is written, whatever wiki_prob the demo classifier gives it.
     --set CC_MIN_WIKI_PROB=0)
   ;;
 stackexchange)

@@ -60,6 +60,20 @@ void list_plugins(const PluginCatalogue& catalogue) {
   }
 }
 
+// A list the descriptor declares (ABI 1.3): "not declared" when the plugin does not say.
+void print_declared(const char* title, const DeclaredNames& names) {
+  if (!names) {
+    std::printf("\n%s: not declared\n", title);
+  } else if (names->empty()) {
+    std::printf("\n%s: none\n", title);
+  } else {
+    std::printf("\n%s:\n", title);
+    std::vector<std::vector<std::string>> rows;
+    for (const DeclaredName& name : *names) rows.push_back({name.name, name.description});
+    print_lines(align_columns(rows), "  ");
+  }
+}
+
 void inspect_component(const ComponentInfo& component) {
   const PluginInfo& plugin = *component.plugin;
   std::printf("%s (%s)\n", component.name.c_str(), kind_name(component.kind));
@@ -76,15 +90,18 @@ void inspect_component(const ComponentInfo& component) {
   const auto options = component_options(component);
   if (options.empty()) {
     std::printf("\noptions: none\n");
-    return;
+  } else {
+    std::printf("\noptions:\n");
+    std::vector<std::vector<std::string>> rows{
+        {"NAME", "TYPE", "DEFAULT", "BOUNDS", "VALUES", "DESCRIPTION"}};
+    for (const loom_option_spec* spec : options)
+      rows.push_back({spec->name, option_type_text(*spec), option_default_text(*spec),
+                      option_bounds_text(*spec), option_values_text(*spec),
+                      option_doc_text(*spec)});
+    print_lines(align_columns(rows), "  ");
   }
-  std::printf("\noptions:\n");
-  std::vector<std::vector<std::string>> rows{
-      {"NAME", "TYPE", "DEFAULT", "BOUNDS", "VALUES", "DESCRIPTION"}};
-  for (const loom_option_spec* spec : options)
-    rows.push_back({spec->name, option_type_text(*spec), option_default_text(*spec),
-                    option_bounds_text(*spec), option_values_text(*spec), option_doc_text(*spec)});
-  print_lines(align_columns(rows), "  ");
+  print_declared("drop reasons", component.drop_reasons);
+  print_declared("meta fields written", component.meta_fields);
 }
 
 }  // namespace

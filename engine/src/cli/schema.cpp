@@ -67,6 +67,18 @@ std::string example(const ComponentInfo& component) {
   return out + "```\n";
 }
 
+// A list the descriptor declares (ABI 1.3), as a section; nothing for a component that does not
+// declare it. A trailing `*` stands for any suffix.
+std::string declared_section(const char* title, const char* column, const DeclaredNames& names) {
+  if (!names) return "";
+  std::string out = "## " + std::string(title) + "\n\n";
+  if (names->empty()) return out + "None.\n\n";
+  out += "| " + std::string(column) + " | Description |\n|---|---|\n";
+  for (const DeclaredName& name : *names)
+    out += "| " + code(name.name) + " | " + cell(name.description) + " |\n";
+  return out + "\n";
+}
+
 std::string component_page(const ComponentInfo& component) {
   std::string out = "# " + code(component.name) + "\n\n";
   if (const std::string summary = component_summary(component); !summary.empty())
@@ -100,6 +112,8 @@ std::string component_page(const ComponentInfo& component) {
     }
     out += "\n";
   }
+  out += declared_section("Drop reasons", "Reason", component.drop_reasons);
+  out += declared_section("Meta fields written", "Field", component.meta_fields);
   out += "## Example\n\n" + example(component);
   return out;
 }

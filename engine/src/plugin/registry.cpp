@@ -220,6 +220,13 @@ bool Registry::add_plugin(const loom_plugin* descriptor, const std::string& file
     checker.check_component(c, i, kind, options);
     if (checker.failures() != failures_before) continue;
     const std::string component_name = c->name;
+    DeclaredNames drop_reasons, meta_fields;
+    if (std::string problem = read_declared_names(
+            *c, label + ": component '" + component_name + "'", drop_reasons, meta_fields);
+        !problem.empty()) {
+      checker.fail(std::move(problem));
+      continue;
+    }
     if (!names_in_plugin.insert(component_name).second) {
       checker.fail(label + " provides component '" + component_name + "' twice");
       continue;
@@ -238,6 +245,8 @@ bool Registry::add_plugin(const loom_plugin* descriptor, const std::string& file
     info->kind = kind;
     info->flags = c->flags;
     info->options = std::move(options);
+    info->drop_reasons = std::move(drop_reasons);
+    info->meta_fields = std::move(meta_fields);
     added.push_back(std::move(info));
   }
   if (!checker.ok()) return false;

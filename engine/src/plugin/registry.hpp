@@ -7,6 +7,8 @@
 #include <loom/engine/graph_spec.hpp>
 #include <loom/engine/plugins.hpp>
 
+#include "plugin/declared_names.hpp"
+
 #include <cstddef>
 #include <memory>
 #include <string>

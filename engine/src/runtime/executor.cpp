@@ -5,6 +5,7 @@
 #include "runtime/executor.hpp"
 
 #include "io/io.hpp"
+#include "runtime/declared_drops.hpp"
 #include "runtime/exclusions.hpp"
 #include "runtime/key_exchange_stage.hpp"
 #include "runtime/resume_plan.hpp"
@@ -218,6 +219,9 @@ class Run {
     std::map<std::string, std::uint64_t, std::less<>> reasons;
     n.counters.add_kept(count_drops(*batch, reasons));
     n.counters.add_dropped(reasons);
+    if (std::string undeclared = undeclared_drop_reason(*n.bound->component, reasons);
+        !undeclared.empty())
+      return failures_.stop(*n.bound, undeclared);
     BatchPtr dropped;
     if (!n.consumers[1].empty()) {
       dropped = batch->select(is_dropped);

@@ -1,6 +1,7 @@
 #include "runtime/source_stage.hpp"
 
 #include "io/io.hpp"
+#include "runtime/declared_drops.hpp"
 
 #include <algorithm>
 
@@ -119,6 +120,12 @@ BatchPtr SourceStage::read_batch() {
     if (skipped > 0) {
       counters_.add_batch(skipped, 0, 0);  // skipped records entered the source too
       counters_.add_dropped(batch->skipped);
+      if (std::string undeclared = undeclared_drop_reason(*node_.component, batch->skipped);
+          !undeclared.empty()) {
+        run_.failures.stop(node_, undeclared);
+        close_reader();
+        return {};
+      }
     }
     if (done) {
       close_reader();

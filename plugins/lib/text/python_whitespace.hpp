@@ -7,6 +7,14 @@
 
 namespace loom::textlib {
 
+// Python's str.isspace() for one code point (Py_UNICODE_ISSPACE: bidirectional class WS, B or S,
+// or category Zs); `re`'s \s uses it for str patterns. The characters whitespace_at accepts.
+constexpr bool is_python_space(char32_t c) {
+  return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) || c == 0x85 || c == 0xA0 ||
+         c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
+         c == 0x205F || c == 0x3000;
+}
+
 // whitespace_at for a character that does not start with an ASCII byte.
 std::size_t non_ascii_whitespace_at(const char* p, const char* end);
 

@@ -315,6 +315,17 @@ typedef struct loom_host {
  * Components
  * ------------------------------------------------------------------------------------------- */
 
+/* ABI 1.3. A name a component declares in its descriptor: a drop reason it may record (with
+ * doc_drop, or batch_count_skipped for a source) or a meta field it may write. A name ending in
+ * '*' stands for every name starting with what precedes the '*' ("license_*" for reasons built
+ * from the data; "*" alone for reasons an option names). */
+typedef struct loom_declared_name {
+  uint32_t struct_size;
+  uint32_t reserved;
+  const char* name;
+  const char* description; /* one line, or NULL */
+} loom_declared_name;
+
 /* Every function returns 0 on success, non-zero with *err filled on failure. Function pointers
  * that do not apply to the component's kind are NULL. */
 typedef struct loom_component {
@@ -390,6 +401,14 @@ typedef struct loom_component {
    * checkpoint: a resumed run continues only the shard that was in progress. Not called for
    * batches a resumed run skips (written before the checkpoint), nor when a run is cancelled. */
   int (*end_shard)(void* self, uint64_t shard_index, loom_error* err);
+  /* What the component declares it writes, shown by `loom plugins inspect` and `loom schema`:
+   * arrays of pointers (each struct with its own struct_size). drop_reasons NULL means "not
+   * declared" (nothing is checked); non-NULL with a count of 0 means "never drops". Debug builds
+   * of the engine stop a run when a component records a drop reason it did not declare. */
+  const loom_declared_name* const* drop_reasons;
+  size_t drop_reason_count;
+  const loom_declared_name* const* meta_fields; /* NULL: not declared */
+  size_t meta_field_count;
 } loom_component;
 
 typedef struct loom_plugin {

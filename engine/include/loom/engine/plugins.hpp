@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,13 @@ namespace loom {
 
 // The option value layout of ABI 1.0 and 1.1, whose plugins index values by that sizeof.
 inline constexpr std::size_t legacy_option_value_size = LOOM_SIZE_THROUGH(loom_option_value, count);
+
+// A drop reason or meta field a component declares in its descriptor (ABI 1.3).
+struct DeclaredName {
+  std::string name;  // a trailing '*' matches any suffix
+  std::string description;
+};
+using DeclaredNames = std::optional<std::vector<DeclaredName>>;  // nullopt: not declared
 
 struct PluginInfo {
   std::string name;
@@ -41,6 +49,9 @@ struct ComponentInfo {
   // The component's option specs at this host's layout (fields past a plugin's shorter spec are
   // zero); read these, never component->options, which may have another stride.
   std::vector<loom_option_spec> options;
+  // What the descriptor declares the component writes (ABI 1.3); nullopt when it does not say.
+  DeclaredNames drop_reasons;
+  DeclaredNames meta_fields;
 
   // The stride at which this component reads the option values passed to validate() and create():
   // this host's layout, except for plugins of ABI 1.0 and 1.1, which index by their own sizeof.

@@ -12,6 +12,17 @@
 
 namespace loom {
 
+// A drop reason or meta field a component declares (ABI 1.3, loom_declared_name): list them in
+//   static constexpr loom::Declared drop_reasons[] = {{"too_short", "under min_chars"}, ...};
+//   static constexpr loom::Declared meta_fields[] = {{"language", "top label, e.g. en"}, ...};
+// (std::array<loom::Declared, 0> for "none"). A name ending in '*' stands for every name with
+// that prefix. `loom plugins inspect` and `loom schema` show them; debug runs stop on a drop
+// reason that is not declared. A component that lists neither is simply not checked.
+struct Declared {
+  const char* name;
+  const char* description;
+};
+
 // ---------------------------------------------------------------------------------------------
 // Component base classes; the kind comes from the base
 // ---------------------------------------------------------------------------------------------

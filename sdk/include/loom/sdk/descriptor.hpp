@@ -12,6 +12,7 @@
 #include <exception>
 #include <memory>
 #include <type_traits>
+#include <vector>
 
 namespace loom {
 
@@ -45,6 +46,37 @@ int guarded(loom_error* err, F&& f) noexcept {
   }
   return 1;
 }
+
+// The loom_declared_name structs of one declared list and the array of pointers to them, alive
+// for the life of the plugin (a function-local static per component).
+class DeclaredList {
+ public:
+  template <class List>
+  explicit DeclaredList(const List& list) {
+    for (const Declared& d : list)
+      names_.push_back(loom_declared_name{sizeof(loom_declared_name), 0, d.name, d.description});
+    for (const loom_declared_name& name : names_) pointers_.push_back(&name);
+  }
+  // Never null, even for an empty list: an empty declared list means "none".
+  const loom_declared_name* const* data() const {
+    static const loom_declared_name* const none = nullptr;
+    return pointers_.empty() ? &none : pointers_.data();
+  }
+  std::size_t size() const { return pointers_.size(); }
+
+ private:
+  std::vector<loom_declared_name> names_;
+  std::vector<const loom_declared_name*> pointers_;
+};
+
+template <class T>
+concept DeclaresDropReasons = requires {
+  T::drop_reasons;
+};
+template <class T>
+concept DeclaresMetaFields = requires {
+  T::meta_fields;
+};
 
 template <class T>
 struct Trampolines {
@@ -174,6 +206,16 @@ struct Trampolines {
       c.discard = &discard;
       if constexpr (requires(T & sink, std::uint64_t shard) { sink.end_shard(shard); })
         c.end_shard = &end_shard;
+    }
+    if constexpr (DeclaresDropReasons<T>) {
+      static const DeclaredList list(T::drop_reasons);
+      c.drop_reasons = list.data();
+      c.drop_reason_count = list.size();
+    }
+    if constexpr (DeclaresMetaFields<T>) {
+      static const DeclaredList list(T::meta_fields);
+      c.meta_fields = list.data();
+      c.meta_field_count = list.size();
     }
     return c;
   }

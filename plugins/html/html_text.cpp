@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <vector>
 
-namespace loom::stackexchange {
+namespace loom::html {
 namespace {
 
 // bs4 gives strings inside these tags their own classes, which get_text() leaves out.
@@ -149,4 +149,4 @@ std::string html_to_text(std::string_view html) {
 
 std::string clean_post_html(std::string_view html) { return html_to_text(mark_list_items(html)); }
 
-}  // namespace loom::stackexchange
+}  // namespace loom::html

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace loom::stackexchange {
+namespace loom::html {
 
 // The reference's pre-pass: <li> and <ol> become "\n*", </li> and </ol> vanish (<ul> is kept).
 std::string mark_list_items(std::string_view html);
@@ -19,4 +19,4 @@ std::string html_to_text(std::string_view html);
 // mark_list_items then html_to_text: cleanhtml() of data_prep/stack_exchange/post_processing.py.
 std::string clean_post_html(std::string_view html);
 
-}  // namespace loom::stackexchange
+}  // namespace loom::html

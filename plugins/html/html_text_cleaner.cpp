@@ -2,7 +2,7 @@
 
 #include "html_text.hpp"
 
-namespace loom::stackexchange {
+namespace loom::html {
 
 void HtmlText::process(Batch& batch) {
   for (Doc doc : batch) {
@@ -13,4 +13,4 @@ void HtmlText::process(Batch& batch) {
   }
 }
 
-}  // namespace loom::stackexchange
+}  // namespace loom::html

@@ -3,7 +3,7 @@
 
 #include <loom/plugin.hpp>
 
-namespace loom::stackexchange {
+namespace loom::html {
 
 struct HtmlTextOptions {
   bool mark_list_items = false;
@@ -19,6 +19,8 @@ class HtmlText : public Cleaner {
   static constexpr const char* summary =
       "HTML to text as BeautifulSoup(html, 'lxml').get_text() returns it";
   using Options = HtmlTextOptions;
+  static constexpr std::array<Declared, 0> drop_reasons{};
+  static constexpr std::array<Declared, 0> meta_fields{};
 
   explicit HtmlText(const Options& options) : options_(options) {}
   void process(Batch& batch) override;
@@ -27,4 +29,4 @@ class HtmlText : public Cleaner {
   Options options_;
 };
 
-}  // namespace loom::stackexchange
+}  // namespace loom::html
