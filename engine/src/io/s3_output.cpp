@@ -37,6 +37,9 @@ class S3Output final : public Output {
   void write(std::string_view data) override { spool_->write(data); }
   void write_raw(std::string_view data) override { spool_->write_raw(data); }
   std::uint64_t bytes_written() const override { return spool_->bytes_written(); }
+  std::size_t read(std::uint64_t offset, char* buffer, std::size_t capacity) override {
+    return spool_->read(offset, buffer, capacity);  // the local spool holds every byte so far
+  }
 
   void commit() override {
     spool_->commit();  // the spool file is complete under its final local name

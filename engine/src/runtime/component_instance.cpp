@@ -115,6 +115,25 @@ CallFailure ComponentInstance::process(Batch& batch) {
   });
 }
 
+// Between a whole-input stage's passes, so unwatched like them.
+CallFailure ComponentInstance::export_keys(std::uint32_t round, loom_buffer* out,
+                                           std::uint32_t& key_bytes, std::uint32_t& payload_bytes,
+                                           bool& last_round) {
+  std::int32_t last = 1;
+  const CallFailure failure = guarded(Watch::no, nullptr, Outputs::unowned, [&](loom_error* err) {
+    return component_->export_keys(self_, round, out, &key_bytes, &payload_bytes, &last, err);
+  });
+  last_round = last != 0;
+  return failure;
+}
+
+CallFailure ComponentInstance::import_keys(std::uint32_t round, loom_str merged,
+                                           std::uint32_t payload_bytes) {
+  return guarded(Watch::no, nullptr, Outputs::unowned, [&](loom_error* err) {
+    return component_->import_keys(self_, round, merged, payload_bytes, err);
+  });
+}
+
 CallFailure ComponentInstance::prepare(Batch& batch, void*& token) {
   token = nullptr;
   if (!provides(&loom_component::prepare)) return std::nullopt;

@@ -60,6 +60,12 @@ class ComponentInstance {
   [[nodiscard]] CallFailure observe(const Batch& batch);  // a no-op when not provided
   // -- cleaners, filters, dedupers --
   [[nodiscard]] CallFailure process(Batch& batch);
+  // -- dedupers across the ranks of a distributed run (ABI 1.3; key_exchange_stage.hpp) --
+  [[nodiscard]] CallFailure export_keys(std::uint32_t round, loom_buffer* out,
+                                        std::uint32_t& key_bytes, std::uint32_t& payload_bytes,
+                                        bool& last_round);
+  [[nodiscard]] CallFailure import_keys(std::uint32_t round, loom_str merged,
+                                        std::uint32_t payload_bytes);
   // -- sinks --
   // Work on a batch ahead of its turn; `token` (null when not provided) goes to write().
   [[nodiscard]] CallFailure prepare(Batch& batch, void*& token);

@@ -27,34 +27,32 @@ bool runs_whole_input(const ComponentInfo& info, int rank_count) {
   return info.whole_input() || exchanges_keys(info, rank_count);
 }
 
-KeyExchangeOutcome exchange_stage_keys(const ComponentInstance& instance) {
+KeyExchangeOutcome exchange_stage_keys(ComponentInstance& instance) {
   KeyExchangeOutcome outcome;
   dist::Job* job = dist::joined_job();
   if (job == nullptr) {
     outcome.error = "cannot exchange its keys: this process joined no distributed job";
     return outcome;
   }
-  const loom_component& api = instance.api();
   std::unique_ptr<loom_buffer, BufferDeleter> records(host_table()->buffer_create());
   try {
     for (std::uint32_t round = 0;; ++round) {
       host_table()->buffer_clear(records.get());
       dist::KeyLayout layout;
-      std::int32_t last = 1;
-      loom_error err = fresh_error();
-      bool exported = api.export_keys(instance.self(), round, records.get(), &layout.key_bytes,
-                                      &layout.payload_bytes, &last, &err) == 0;
+      bool last = true;
+      std::string why;
+      if (const CallFailure failure = instance.export_keys(round, records.get(), layout.key_bytes,
+                                                           layout.payload_bytes, last))
+        why = failure->message;
       const loom_str bytes = host_table()->buffer_view(records.get());
-      if (exported && (layout.key_bytes == 0 || bytes.size % layout.record_bytes() != 0)) {
-        exported = false;
-        std::snprintf(err.message, sizeof err.message,
-                      "%zu bytes of records are not whole records of %zu bytes", bytes.size,
-                      layout.record_bytes());
-      }
+      if (why.empty() && (layout.key_bytes == 0 || bytes.size % layout.record_bytes() != 0))
+        why = std::to_string(bytes.size) + " bytes of records are not whole records of " +
+              std::to_string(layout.record_bytes()) + " bytes";
+      const bool exported = why.empty();
       // Every rank learns whether all exported before any of them sends a byte.
       if (!job->begin_key_exchange(exported)) {
         if (!exported) {
-          outcome.error = "could not export its keys: " + std::string(err.message);
+          outcome.error = "could not export its keys: " + why;
         } else {
           // Said as a stopped rank says it (dist/combine.cpp shows the failing rank's cause).
           outcome.error = "was interrupted";
@@ -64,13 +62,12 @@ KeyExchangeOutcome exchange_stage_keys(const ComponentInstance& instance) {
       }
       const std::string merged = dist::exchange_keys(*job, {bytes.data, bytes.size}, layout);
       host_table()->buffer_clear(records.get());
-      err = fresh_error();
-      if (api.import_keys(instance.self(), round, loom_str{merged.data(), merged.size()},
-                          layout.payload_bytes, &err) != 0) {
-        outcome.error = "could not import the job's keys: " + std::string(err.message);
+      if (const CallFailure failure = instance.import_keys(
+              round, loom_str{merged.data(), merged.size()}, layout.payload_bytes)) {
+        outcome.error = "could not import the job's keys: " + std::string(failure->message);
         return outcome;
       }
-      if (last != 0) return outcome;
+      if (last) return outcome;
     }
   } catch (const std::exception& e) {
     outcome.error = std::string("could not exchange its keys across ranks: ") + e.what();

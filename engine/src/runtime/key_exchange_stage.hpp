@@ -20,6 +20,6 @@ struct KeyExchangeOutcome {
 };
 
 // Collective over the job's ranks (each calls it for the same stages, in the same order).
-KeyExchangeOutcome exchange_stage_keys(const ComponentInstance& instance);
+KeyExchangeOutcome exchange_stage_keys(ComponentInstance& instance);
 
 }  // namespace loom::runtime

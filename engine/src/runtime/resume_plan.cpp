@@ -112,8 +112,8 @@ std::string run_fingerprint(const BoundGraph& graph,
 }
 
 std::string plan_resume(Resume& resume, const BoundGraph& graph, const RunShards& shards,
-                        std::size_t batch_bytes, int task_index, int task_count, bool restart,
-                        ResumePlan& plan) {
+                        std::size_t batch_bytes, int task_index, int task_count, int rank_count,
+                        bool restart, ResumePlan& plan) {
   const std::size_t count = graph.nodes.size();
   plan.written.assign(count, -1);
   plan.starts.assign(count, SourceStart{});

@@ -246,9 +246,9 @@ typedef struct loom_host {
 
   /* -- input ------------------------------------------------------------------------------- */
   /* Expands a local path or glob (sorted, `**` allowed) or an s3:// key pattern (listed), or
-   * passes an http(s) URL through, calling push(context, path) for each. A pattern that matches nothing is an error, and so is
-   * one that matches a FIFO, socket, device or dangling symlink (input_open refuses those too,
-   * without blocking): inputs are regular files. */
+   * passes an http(s) URL through, calling push(context, path) for each. A pattern that matches
+   * nothing is an error, and so is one that matches a FIFO, socket, device or dangling symlink
+   * (input_open refuses those too, without blocking): inputs are regular files. */
   int (*expand_paths)(loom_str pattern, void (*push)(void* context, loom_str path), void* context,
                       loom_error* err);
   /* Opens a local file, http(s) URL or s3:// object, decompressing by codec (AUTO: by name). */
