@@ -9,7 +9,7 @@
 
 #include "simhash.hpp"
 
-using namespace loom::books;
+using namespace loom::simhash;
 
 namespace {
 

@@ -18,7 +18,7 @@
 #include "simhash.hpp"
 #include "simhash_index.hpp"
 
-using namespace loom::books;
+using namespace loom::simhash;
 
 namespace {
 

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-namespace loom::books {
+namespace loom::simhash {
 namespace {
 // After a text this long (far past a typical book) the scratch is given back rather than kept at
 // its size for the rest of the run.
@@ -34,4 +34,4 @@ void SimhashDedup::process(Batch& batch) {
   }
 }
 
-}  // namespace loom::books
+}  // namespace loom::simhash

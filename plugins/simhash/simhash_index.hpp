@@ -11,7 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace loom::books {
+namespace loom::simhash {
 
 class SimhashIndex {
  public:
@@ -40,4 +40,4 @@ class SimhashIndex {
   std::vector<std::uint64_t> fingerprints_;
 };
 
-}  // namespace loom::books
+}  // namespace loom::simhash

@@ -16,7 +16,7 @@
 #include "simhash.hpp"
 #include "simhash_index.hpp"
 
-namespace loom::books {
+namespace loom::simhash {
 
 struct SimhashDedupOptions {
   std::int64_t shingle_width = 6;
@@ -62,4 +62,4 @@ class SimhashDedup : public Deduper {
   FeatureScratch scratch_;
 };
 
-}  // namespace loom::books
+}  // namespace loom::simhash

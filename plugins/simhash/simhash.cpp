@@ -14,7 +14,7 @@
 
 #include <text/utf8.hpp>
 
-namespace loom::books {
+namespace loom::simhash {
 namespace {
 
 constexpr char32_t capital_sigma = 0x3A3;
@@ -283,4 +283,4 @@ std::string fingerprint_hex(std::uint64_t value) {
   return out;
 }
 
-}  // namespace loom::books
+}  // namespace loom::simhash

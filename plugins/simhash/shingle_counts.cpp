@@ -4,7 +4,7 @@
 #include <bit>
 #include <cstring>
 
-namespace loom::books {
+namespace loom::simhash {
 namespace {
 
 // A fast non-cryptographic hash of a short byte string (shingles are at most 52 bytes): 8 bytes
@@ -85,4 +85,4 @@ void ShingleCounts::grow() {
   }
 }
 
-}  // namespace loom::books
+}  // namespace loom::simhash

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace loom::books {
+namespace loom::simhash {
 
 class ShingleCounts {
  public:
@@ -53,4 +53,4 @@ class ShingleCounts {
   std::size_t max_slots_ = SIZE_MAX;
 };
 
-}  // namespace loom::books
+}  // namespace loom::simhash

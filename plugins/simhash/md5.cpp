@@ -4,7 +4,7 @@
 #include <cstring>
 #include <stdexcept>
 
-namespace loom::books {
+namespace loom::simhash {
 namespace {
 
 // RFC 1321 constants: floor(|sin(i + 1)| * 2^32).
@@ -95,4 +95,4 @@ std::uint64_t md5_low64_big_endian(std::string_view message) {
   return static_cast<std::uint64_t>(byte_swap(words[2])) << 32 | byte_swap(words[3]);
 }
 
-}  // namespace loom::books
+}  // namespace loom::simhash

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace loom::books {
+namespace loom::simhash {
 
 inline constexpr std::size_t md5_max_short_message = 55;
 
@@ -16,4 +16,4 @@ std::array<std::uint8_t, 16> md5_short(std::string_view message);
 // The last 8 digest bytes read as a big-endian integer: simhash's 64-bit feature hash.
 std::uint64_t md5_low64_big_endian(std::string_view message);
 
-}  // namespace loom::books
+}  // namespace loom::simhash

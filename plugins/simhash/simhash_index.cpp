@@ -5,7 +5,7 @@
 
 #include "simhash.hpp"
 
-namespace loom::books {
+namespace loom::simhash {
 
 SimhashIndex::SimhashIndex(int max_distance) : max_distance_(max_distance) {
   if (max_distance < 0 || max_distance > 63)
@@ -51,4 +51,4 @@ std::uint32_t SimhashIndex::insert(std::uint64_t fingerprint) {
   return id;
 }
 
-}  // namespace loom::books
+}  // namespace loom::simhash

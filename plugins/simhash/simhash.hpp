@@ -13,7 +13,7 @@
 
 #include "shingle_counts.hpp"
 
-namespace loom::books {
+namespace loom::simhash {
 
 struct Fingerprint {
   std::uint64_t value = 0;
@@ -47,4 +47,4 @@ inline int hamming_distance(std::uint64_t a, std::uint64_t b) {
 // Lower-case hex, 16 digits.
 std::string fingerprint_hex(std::uint64_t value);
 
-}  // namespace loom::books
+}  // namespace loom::simhash
