@@ -116,43 +116,34 @@ fetch_model() {
   log "language-id model installed and verified: $model"
 }
 
-# Hugging Face tokenizers, pinned; npm checks the package against the registry's integrity hash.
-tokenizers_version=0.23.2
-
-install_tokenizers_reference() {
-  local dir=${LOOM_CACHE:-$HOME/.cache/loom}/npm/tokenizers-$tokenizers_version
-  local manifest=$dir/node_modules/tokenizers/package.json
-  if [[ -f "$manifest" ]] && grep -q "\"version\": \"$tokenizers_version\"" "$manifest"; then
-    log "Hugging Face tokenizers $tokenizers_version present: $dir"
+# An npm package at a pinned version, in its own folder of the cache; npm checks it against the
+# registry's integrity hash. install_npm_pinned NAME VERSION WHAT (WHAT names it in messages).
+install_npm_pinned() {
+  local name=$1 version=$2 what=$3
+  local dir=${LOOM_CACHE:-$HOME/.cache/loom}/npm/$name-$version
+  local manifest=$dir/node_modules/$name/package.json
+  if [[ -f "$manifest" ]] && grep -q "\"version\": \"$version\"" "$manifest"; then
+    log "$what $version present: $dir"
     return
   fi
-  command -v npm >/dev/null || die "npm not found: it is needed for tokenizers@$tokenizers_version"
+  command -v npm >/dev/null || die "npm not found: it is needed for $name@$version"
   mkdir -p "$dir"
-  log "installing tokenizers@$tokenizers_version from npm into $dir"
-  (cd "$dir" && npm install --silent --no-audit --no-fund --prefix . "tokenizers@$tokenizers_version") ||
-    die "npm install tokenizers@$tokenizers_version failed"
+  log "installing $name@$version from npm into $dir"
+  (cd "$dir" && npm install --silent --no-audit --no-fund --prefix . "$name@$version") ||
+    die "npm install $name@$version failed"
   [[ -f "$manifest" ]] || die "npm install did not produce $manifest"
-  log "Hugging Face tokenizers $tokenizers_version installed: $dir"
+  log "$what $version installed: $dir"
+}
+
+# Hugging Face tokenizers, pinned: the reference the tokenizer tests compare ids with.
+tokenizers_version=0.23.2
+install_tokenizers_reference() {
+  install_npm_pinned tokenizers "$tokenizers_version" "Hugging Face tokenizers"
 }
 
 # s3rver, pinned: the S3-compatible server the S3 tests start on 127.0.0.1.
 s3rver_version=3.7.1
-
-install_s3rver() {
-  local dir=${LOOM_CACHE:-$HOME/.cache/loom}/npm/s3rver-$s3rver_version
-  local manifest=$dir/node_modules/s3rver/package.json
-  if [[ -f "$manifest" ]] && grep -q "\"version\": \"$s3rver_version\"" "$manifest"; then
-    log "s3rver $s3rver_version present: $dir"
-    return
-  fi
-  command -v npm >/dev/null || die "npm not found: it is needed for s3rver@$s3rver_version"
-  mkdir -p "$dir"
-  log "installing s3rver@$s3rver_version from npm into $dir"
-  (cd "$dir" && npm install --silent --no-audit --no-fund --prefix . "s3rver@$s3rver_version") ||
-    die "npm install s3rver@$s3rver_version failed"
-  [[ -f "$manifest" ]] || die "npm install did not produce $manifest"
-  log "s3rver $s3rver_version installed: $dir"
-}
+install_s3rver() { install_npm_pinned s3rver "$s3rver_version" s3rver; }
 
 install_packages
 if [[ "${LOOM_SKIP_S3RVER:-0}" == 1 ]]; then
