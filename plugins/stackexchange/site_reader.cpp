@@ -5,6 +5,10 @@
 #include "qa_assembly.hpp"
 #include "spill_sort.hpp"
 
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+#include <tbb/task_group.h>
+
 #include <algorithm>
 #include <optional>
 #include <utility>
@@ -20,7 +24,13 @@ struct Post {
   std::uint64_t flags = 0;
   std::uint64_t line = 0;
   std::string score;
-  std::string html;  // a question: f"{Title} {Body}"; an answer: its Body
+  std::string html;  // a question: f"{Title} {Body}"; an answer: its Body (as text once converted)
+};
+
+struct ScannedPost {
+  std::string key;  // the question id: a question's own Id, an answer's ParentId
+  std::uint64_t seq = 0;
+  Post post;
 };
 
 std::string encode_post(const Post& post) {
@@ -75,42 +85,90 @@ class SiteReader final : public ShardReader {
  private:
   enum class Stage { scan, join, emit };
 
+  // XML parsing is serial; converting each post's HTML to text is not. Rows are parsed in chunks
+  // and each chunk is converted on the other threads while this one parses the next, so the
+  // records reach the sorter in document order, the same bytes at any thread count.
   void scan(Batch& batch, std::size_t target_bytes) {
-    if (!rows_) rows_ = std::make_unique<PostRowReader>(path_, open_posts_bytes(path_));
-    std::uint64_t missing_id = 0;
+    if (!scan_started_) {
+      scan_started_ = true;
+      rows_ = std::make_unique<PostRowReader>(path_, open_posts_bytes(path_));
+      parsed_ = parse_chunk(target_bytes);
+    }
+    std::size_t bytes = 0;
+    while (bytes < target_bytes && !parsed_.empty()) {
+      std::vector<ScannedPost> next;
+      tbb::this_task_arena::isolate([&] {
+        tbb::task_group converting;
+        converting.run([&] { convert_posts(parsed_); });
+        try {
+          if (rows_) next = parse_chunk(target_bytes);
+        } catch (...) {
+          converting.cancel();
+          converting.wait();
+          throw;
+        }
+        converting.wait();
+      });
+      for (ScannedPost& scanned : parsed_) {
+        bytes += scanned.key.size() + scanned.post.html.size();
+        by_question_->add(
+            SpillRecord{std::move(scanned.key), scanned.seq, encode_post(scanned.post)});
+      }
+      parsed_ = std::move(next);
+    }
+    if (missing_id_ > 0) batch.count_skipped("row_without_id", missing_id_);
+    missing_id_ = 0;
+    if (parsed_.empty() && !rows_) {
+      by_question_->finish();
+      stage_ = Stage::join;
+    }
+  }
+
+  // The next rows, up to a quarter of target_bytes of HTML (at least one row); resets rows_ at
+  // the end of the document.
+  std::vector<ScannedPost> parse_chunk(std::size_t target_bytes) {
+    const std::size_t chunk_bytes = std::max<std::size_t>(target_bytes / 4, 1);
+    std::vector<ScannedPost> chunk;
     std::size_t bytes = 0;
     PostRow row;
-    while (bytes < target_bytes) {
+    while (bytes < chunk_bytes) {
       if (!rows_->next(row)) {
         rows_.reset();
-        by_question_->finish();
-        stage_ = Stage::join;
         break;
       }
-      const std::uint64_t seq = row_number_++;
-      Post post;
+      ScannedPost scanned;
+      scanned.seq = row_number_++;
+      Post& post = scanned.post;
       post.line = row.line;
       if (row.score) {
         post.flags |= has_score;
         post.score = std::move(*row.score);
       }
-      std::string key;
       if (row.parent_id) {
         post.flags |= is_answer;
         post.html = row.body.value_or("");
-        key = std::move(*row.parent_id);
+        scanned.key = std::move(*row.parent_id);
       } else if (row.id) {
         if (row.title) post.flags |= has_title;
         post.html = row.title.value_or("") + " " + row.body.value_or("");
-        key = std::move(*row.id);
+        scanned.key = std::move(*row.id);
       } else {
-        ++missing_id;
+        ++missing_id_;
         continue;
       }
-      bytes += key.size() + post.html.size();
-      by_question_->add(SpillRecord{std::move(key), seq, encode_post(post)});
+      bytes += scanned.key.size() + post.html.size();
+      chunk.push_back(std::move(scanned));
     }
-    if (missing_id > 0) batch.count_skipped("row_without_id", missing_id);
+    return chunk;
+  }
+
+  // The reference converts every post on its own, so each one is converted where it is read.
+  void convert_posts(std::vector<ScannedPost>& posts) const {
+    if (!options_.html_to_text) return;
+    tbb::parallel_for(std::size_t{0}, posts.size(), [&](std::size_t i) {
+      std::string& html = posts[i].post.html;
+      html = html::clean_post_html(html);
+    });
   }
 
   void join(Batch& batch, std::size_t target_bytes) {
@@ -146,17 +204,15 @@ class SiteReader final : public ShardReader {
       }
       order_answers(answers, order_);
       std::vector<std::string> answer_texts;
-      for (const Answer& a : answers)
-        answer_texts.push_back(options_.html_to_text ? html::clean_post_html(a.html) : a.html);
+      answer_texts.reserve(answers.size());
+      for (Answer& a : answers) answer_texts.push_back(std::move(a.html));
       for (auto& [seq, question] : questions) {
         // Tag wikis and other untitled posts are only kept when they have answers (filter.py).
         if (answers.empty() && (question.flags & has_title) == 0) {
           ++untitled;
           continue;
         }
-        const std::string text = assemble_qa(
-            options_.html_to_text ? html::clean_post_html(question.html) : question.html,
-            answer_texts);
+        const std::string text = assemble_qa(question.html, answer_texts);
         std::string payload;
         put_u64(payload, question.flags);
         put_u64(payload, question.line);
@@ -209,6 +265,9 @@ class SiteReader final : public ShardReader {
   std::unique_ptr<ExternalSorter> in_order_;
   Stage stage_ = Stage::scan;
   std::unique_ptr<PostRowReader> rows_;
+  bool scan_started_ = false;
+  std::vector<ScannedPost> parsed_;  // parsed, not yet converted and sorted
+  std::uint64_t missing_id_ = 0;
   std::uint64_t row_number_ = 0;
   SpillRecord pending_;
   bool has_pending_ = false;

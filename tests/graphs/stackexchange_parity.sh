@@ -2,7 +2,7 @@
 # StackExchange parity: graphs/redpajama/stackexchange.yaml on the shared corpus's three sites,
 # named as the golden README says (history-meta's Posts.xml without its DOCTYPE line, as the
 # reference read it), must write each <site>.jsonl byte-identical to ../shared/golden/stackexchange,
-# both in memory and with a memory budget so small that every site is spilled to disk.
+# on two threads and on one, and with a memory budget so small that every site is spilled to disk.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 require_shared
 
@@ -49,6 +49,13 @@ loom_run stackexchange run "$LOOM_SOURCE_DIR/graphs/redpajama/stackexchange.yaml
   --set "DATA=$data" --set "OUT=$tmp/out" --threads 2
 expect_rc 0 "stackexchange.yaml on the shared corpus"
 check_outputs "$tmp/out" "in memory"
+
+# One thread: the posts' HTML is converted on the other threads while one parses the XML; with
+# none to spare the same bytes must come out.
+loom_run stackexchange_one_thread run "$LOOM_SOURCE_DIR/graphs/redpajama/stackexchange.yaml" \
+  --set "DATA=$data" --set "OUT=$tmp/out_one_thread" --threads 1
+expect_rc 0 "stackexchange.yaml on one thread"
+check_outputs "$tmp/out_one_thread" "one thread"
 
 # About 1 KB of memory per site: hundreds of spilled runs and merge passes, same bytes out.
 mkdir -p "$tmp/spill"
