@@ -85,3 +85,24 @@ TEST_CASE("n-grams: top n-gram and repeated n-gram code points") {
   CHECK(counter.top(words, 2).count == 0);
   CHECK(counter.duplicate_code_points(words, 5) == 0);
 }
+
+TEST_CASE("count_code_points: every length and alignment, past the 255-block lane limit") {
+  // One byte at a time: a code point starts at every byte that is not 10xxxxxx.
+  const auto by_bytes = [](std::string_view s) {
+    std::size_t n = 0;
+    for (char c : s) n += (static_cast<unsigned char>(c) & 0xc0) != 0x80 ? 1 : 0;
+    return n;
+  };
+  // ASCII, 2-, 3- and 4-byte characters and a stray continuation byte, in a repeating mix.
+  const std::string unit = "a\xc3\xa9z\xe2\x82\xac\xf0\x9f\x98\x80\x80 ";
+  std::string text;
+  while (text.size() < 16 * 300 + 40) text += unit;
+  for (std::size_t offset = 0; offset < 17; ++offset)
+    for (std::size_t size : {0, 1, 15, 16, 17, 31, 33, 4080, 4096, 4111, 4800}) {
+      const std::string_view part = std::string_view(text).substr(offset, size);
+      CHECK_MESSAGE(count_code_points(part) == by_bytes(part), "offset ", offset, " size ", size);
+    }
+  CHECK(count_code_points("\xc3\xa9t\xc3\xa9") == 3);
+  CHECK(count_code_points(std::string(5000, '\x80')) == 0);
+  CHECK(count_code_points(std::string(5000, 'x')) == 5000);
+}
