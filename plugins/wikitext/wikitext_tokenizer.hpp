@@ -105,6 +105,7 @@ class Tokenizer {
 
   // --- external links (wikitext_tokenizer_links.cpp) ---
   void parse_bracketed_uri_scheme();
+  bool bracketed_uri_scheme_ahead() const;
   std::optional<std::string> free_uri_scheme();
   void parse_free_uri_scheme();
   void handle_free_link_text(bool& parens, std::string& tail, int c);

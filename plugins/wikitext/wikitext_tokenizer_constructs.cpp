@@ -123,10 +123,13 @@ void Tokenizer::parse_wikilink() {
   const std::ptrdiff_t reset = head_ + 1;
   head_ += 2;
   std::optional<std::pair<Tokens, std::string>> external;
-  try {
-    // [[http://...]] is an external link inside brackets.
-    external = really_parse_external_link(true);
-  } catch (const BadRoute&) {
+  // [[http://...]] is an external link inside brackets. Most wikilinks start with no scheme:
+  // those skip the attempt rather than throw out of it.
+  if (bracketed_uri_scheme_ahead()) {
+    try {
+      external = really_parse_external_link(true);
+    } catch (const BadRoute&) {
+    }
   }
   if (external) {
     if (context() & ctx::ExtLinkTitle) {

@@ -73,6 +73,24 @@ TEST_CASE("external links: bracketed ones show their title only, free ones their
         "title  http://z.org/a. [w] [nolink]");
 }
 
+TEST_CASE("brackets that open no external link stay text, decided before any route is tried") {
+  // A '[' is an external link only before a valid scheme ("//", a scheme with ':', "//" where
+  // the scheme needs them); everything else is settled without pushing a route.
+  CHECK(top_level_kinds("[x] [foo:bar b] [http:x y] [1]") == "Text");
+  CHECK(top_level_kinds("[//x.org t]") == "ExternalLink");
+  CHECK(top_level_kinds("[mailto:a@b.org m]") == "ExternalLink");
+  CHECK(top_level_kinds("a [HTTPS://x.org t] b") == "Text ExternalLink Text");
+  CHECK(clean("[x] [foo:bar b] [//x.org proto] [mailto:a@b.org mail] [http:x y] [ftp://] end") ==
+        "[x] [foo:bar b] proto mail [http:x y] [ftp://] end");
+  // "[[" tries an external link first only before a scheme, else goes straight to a wikilink.
+  CHECK(top_level_kinds("[[Foo|bar]] [[mailto:a@b.org m]] [[//x.org w]]") ==
+        "Wikilink Text ExternalLink Text ExternalLink Text");
+  CHECK(clean("[[Foo|bar]] [[mailto:a@b.org m]] [[//x.org w]] [[foo:x]]") == "bar [m] [w] foo:x");
+  // A link that fails later (a newline before the ']') is still text, the scheme once read.
+  CHECK(clean("[http://x.org\nnext] [http://x.org\nnext]") ==
+        "[http://x.org\nnext] [http://x.org\nnext]");
+}
+
 TEST_CASE("comments are dropped; an unclosed one is text") {
   CHECK(top_level_kinds("a<!-- c -->b") == "Text Comment Text");
   CHECK(clean("a<!-- c -->b <!-- unclosed") == "ab <!-- unclosed");
