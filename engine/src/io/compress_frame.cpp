@@ -1,4 +1,5 @@
 // Self-contained compressed frames, made concurrently by sinks and appended by one writer.
+#include "io/igzip_deflate.hpp"
 #include "io/io_internal.hpp"
 
 #include <bzlib.h>
@@ -7,6 +8,7 @@
 
 #include <climits>
 #include <cstring>
+#include <memory>
 
 namespace loom::io {
 
@@ -34,7 +36,15 @@ void append_zstd_frame(int level, std::string_view data, std::string& out) {
   out.resize(start + size);
 }
 
-void append_gzip_member(int level, std::string_view data, std::string& out) {
+void append_igzip_member(int level, std::string_view data, std::string& out) {
+  // One deflater per thread and level: its level buffer is up to a few MB.
+  thread_local std::unique_ptr<internal::IgzipDeflater> cached;
+  if (!cached || cached->level() != level)
+    cached = std::make_unique<internal::IgzipDeflater>(level);
+  cached->add(data, true, out);
+}
+
+void append_zlib_member(int level, std::string_view data, std::string& out) {
   struct Stream {
     z_stream stream{};
     int level = -1;
@@ -123,7 +133,10 @@ void compress_frame(loom_codec codec, int level, std::string_view data, std::str
   const int resolved_level = internal::resolve_level(codec, level);
   switch (codec) {
     case LOOM_CODEC_ZSTD: return append_zstd_frame(resolved_level, data, out);
-    case LOOM_CODEC_GZIP: return append_gzip_member(resolved_level, data, out);
+    case LOOM_CODEC_GZIP:
+      if (resolved_level <= internal::kHighestIgzipLevel)
+        return append_igzip_member(resolved_level, data, out);
+      return append_zlib_member(resolved_level, data, out);
     case LOOM_CODEC_BZIP2: return append_bzip2_stream(resolved_level, data, out);
     case LOOM_CODEC_NONE: out.append(data); return;
     case LOOM_CODEC_AUTO: break;
