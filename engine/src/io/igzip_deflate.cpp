@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <limits>
 
 namespace loom::io::internal {
 
@@ -48,41 +47,38 @@ void IgzipDeflater::start_member() {
   stream_.flush = NO_FLUSH;
 }
 
+void IgzipDeflater::fail(const std::string& message) {
+  start_member();  // the member in progress is abandoned: a later add() starts afresh
+  throw IoError(message);
+}
+
 void IgzipDeflater::add(std::string_view data, bool last, std::string& out) {
-  constexpr std::size_t kMaxCall = std::numeric_limits<std::uint32_t>::max() / 2;
+  // Below 2^31 so that the room for it (a sixteenth more) still fits igzip's 32-bit counts.
+  constexpr std::size_t kMaxCall = std::size_t{1} << 31;
   do {
     const std::size_t chunk = std::min(data.size(), kMaxCall);
     const bool ends = last && chunk == data.size();
     stream_.next_in = reinterpret_cast<std::uint8_t*>(const_cast<char*>(data.data()));
     stream_.avail_in = static_cast<std::uint32_t>(chunk);
     stream_.end_of_stream = ends ? 1 : 0;
-    // Room for incompressible input (stored blocks) so that one call usually does it all; the
-    // room depends only on the input size, so the output stays a function of the input.
-    std::size_t start = out.size();
-    out.resize(start + chunk + chunk / 16 + 1024);
+    // Room for incompressible input (stored blocks) so that one call usually does it all. The
+    // room offered depends only on the input size, never on what earlier calls left in
+    // compressed_, so the output stays a function of the input.
+    const std::size_t room_wanted = chunk + chunk / 16 + 1024;
+    std::size_t used = 0;
     for (;;) {
-      stream_.next_out = reinterpret_cast<std::uint8_t*>(out.data() + start);
-      stream_.avail_out = static_cast<std::uint32_t>(
-          std::min<std::size_t>(out.size() - start, std::numeric_limits<std::uint32_t>::max()));
-      const std::uint32_t room = stream_.avail_out;
+      if (compressed_.size() < used + room_wanted) compressed_.resize(used + room_wanted);
+      stream_.next_out = reinterpret_cast<std::uint8_t*>(compressed_.data() + used);
+      stream_.avail_out = static_cast<std::uint32_t>(room_wanted);
       const std::uint32_t input_before = stream_.avail_in;
       const int status = isal_deflate(&stream_);
-      start += room - stream_.avail_out;
-      if (status != COMP_OK) {
-        out.resize(start);
-        throw IoError(std::string("gzip compression failed: ") + igzip_error(status));
-      }
-      const bool done =
-          stream_.avail_in == 0 && (!ends || stream_.internal_state.state == ZSTATE_END);
-      if (done) break;
-      if (stream_.avail_out == 0) {
-        out.resize(out.size() + out.size() / 2 + 4096);
-      } else if (stream_.avail_out == room && stream_.avail_in == input_before) {
-        out.resize(start);
-        throw IoError("gzip compression failed: igzip made no progress");
-      }
+      used += room_wanted - stream_.avail_out;
+      if (status != COMP_OK) fail(std::string("gzip compression failed: ") + igzip_error(status));
+      if (stream_.avail_in == 0 && (!ends || stream_.internal_state.state == ZSTATE_END)) break;
+      if (stream_.avail_out == room_wanted && stream_.avail_in == input_before)
+        fail("gzip compression failed: igzip made no progress");
     }
-    out.resize(start);
+    out.append(compressed_.data(), used);
     data.remove_prefix(chunk);
   } while (!data.empty());
   if (last) start_member();

@@ -29,10 +29,14 @@ class IgzipDeflater {
 
  private:
   void start_member();
+  [[noreturn]] void fail(const std::string& message);
 
   int level_;
   isal_zstream stream_;
   std::vector<unsigned char> level_buffer_;
+  // Where igzip writes before the bytes are appended to the caller's string: kept between calls
+  // so that no call zero-fills or faults in fresh memory.
+  std::string compressed_;
 };
 
 }  // namespace loom::io::internal
