@@ -213,7 +213,9 @@ std::unique_ptr<SinkToken> JsonlSink::prepare(Batch& batch) {
       compress_frame(codec, static_cast<int>(options_.level), records, chunk.frame);
       // Kept for the thread's next batch: a fresh megabyte-sized buffer per batch costs page
       // faults (zeroed pages) worth a tenth of a one-thread run.
-      if (records.capacity() > reused_records.capacity()) reused_records.swap(records);
+      // Not past 64 MiB: a huge document's buffer is not held by the thread for the whole run.
+      if (records.capacity() > reused_records.capacity() && records.capacity() <= (64u << 20))
+        reused_records.swap(records);
     }
     token->chunks.push_back(std::move(chunk));
   }

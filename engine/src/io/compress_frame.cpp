@@ -36,6 +36,7 @@ void append_zstd_frame(int level, std::string_view data, std::string& out) {
     throw IoError(std::string("zstd compression failed: ") + ZSTD_getErrorName(size));
   }
   out.append(scratch.data(), size);
+  if (scratch.size() > internal::kMaxKeptScratchBytes) std::string().swap(scratch);
 }
 
 void append_igzip_member(int level, std::string_view data, std::string& out) {

@@ -79,6 +79,7 @@ void IgzipDeflater::add(std::string_view data, bool last, std::string& out) {
         fail("gzip compression failed: igzip made no progress");
     }
     out.append(compressed_.data(), used);
+    if (compressed_.size() > kMaxKeptScratchBytes) std::string().swap(compressed_);
     data.remove_prefix(chunk);
   } while (!data.empty());
   if (last) start_member();

@@ -15,7 +15,7 @@ inline constexpr int kHighestIgzipLevel = 3;
 
 // One gzip member at a time. The bytes produced depend only on the level and on the sequence of
 // add() calls (their sizes included): callers that must not depend on how their input arrived
-// feed it in fixed-size blocks (see GzipEncoder).
+// feed it in fixed-size blocks (see IgzipEncoder in gzip_encoder.cpp).
 class IgzipDeflater {
  public:
   explicit IgzipDeflater(int level);
@@ -35,7 +35,7 @@ class IgzipDeflater {
   isal_zstream stream_;
   std::vector<unsigned char> level_buffer_;
   // Where igzip writes before the bytes are appended to the caller's string: kept between calls
-  // so that no call zero-fills or faults in fresh memory.
+  // (up to kMaxKeptScratchBytes) so that no call zero-fills or faults in fresh memory.
   std::string compressed_;
 };
 
