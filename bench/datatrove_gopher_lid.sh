@@ -5,8 +5,9 @@
 # (53 MB, about 24,000 documents, the input datatrove was measured on), one thread. Prints MB of
 # document text (UTF-8 bytes of the "text" fields) per CPU-second of `loom run` (user + system,
 # best of BENCH_REPEAT runs) against 38 MB per CPU-second: 20x datatrove's 1.9 on that input.
-# Twice: with the graph's default gzip output (what datatrove's JsonlWriter writes), and with zstd
-# (OUT_EXT=jsonl.zst), since deflate alone costs more CPU than everything else in the graph.
+# Twice: with the graph's default gzip output (what datatrove's JsonlWriter writes; igzip level 3
+# since 2026-12-06, zlib level 6 before, which cost more CPU than everything else in the graph),
+# and with zstd (OUT_EXT=jsonl.zst, level 3).
 #
 # usage: bench/datatrove_gopher_lid.sh BUILD_DIR
 #   env: BENCH_REPEAT (3), BENCH_DATATROVE_BYTES (53000000), LOOM_LID_MODEL

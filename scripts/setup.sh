@@ -35,7 +35,7 @@ packages=(
   libopenmpi-dev openmpi-bin zstd
   zlib1g-dev libssl-dev python3 clang-format
   nettle-dev  # SHA-1 of cc_net line hashes (plugins/lib/ccnet_text)
-  libisal-dev  # gzip input through ISA-L igzip (engine/src/io/gzip_decoder.cpp)
+  libisal-dev  # gzip input and output (levels 1-3) through ISA-L igzip (engine/src/io/gzip_decoder.cpp, igzip_deflate.cpp)
   python3-numpy  # tests/graphs/read_megatron.py reads the token shards megatron_sink writes
   python3-botocore  # tests/unit/io/s3_sigv4_test.cpp checks S3 request signatures against botocore
   clang libclang-rt-dev  # libFuzzer and sanitizer runtimes: tests/fuzz

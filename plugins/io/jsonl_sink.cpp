@@ -171,6 +171,7 @@ std::unique_ptr<SinkToken> JsonlSink::prepare(Batch& batch) {
   const std::string stem = shard_stem(batch.shard());
   const bool per_doc_key = template_.uses_meta();
   std::vector<std::pair<std::string, std::string>> groups;  // key -> serialized records
+  thread_local std::string reused_records;
   std::size_t text_bytes = 0;
   for (Doc doc : batch) text_bytes += doc.text().size();
 
@@ -183,8 +184,13 @@ std::unique_ptr<SinkToken> JsonlSink::prepare(Batch& batch) {
                                [&](const auto& g) { return g.first == key; });
         if (it == groups.end()) {
           groups.emplace_back(std::move(key), std::string());
-          // Text plus escapes plus meta: a rough size that avoids most regrowth.
-          if (!per_doc_key) groups.back().second.reserve(text_bytes + text_bytes / 8 + 4096);
+          if (!per_doc_key) {
+            // The thread's buffer from its last batch (see below), then text plus escapes plus
+            // meta: a rough size that avoids most regrowth.
+            groups.back().second.swap(reused_records);
+            groups.back().second.clear();
+            groups.back().second.reserve(text_bytes + text_bytes / 4 + 4096);
+          }
           it = groups.end() - 1;
         }
         serialize(doc, it->second);
@@ -201,10 +207,16 @@ std::unique_ptr<SinkToken> JsonlSink::prepare(Batch& batch) {
   for (auto& [key, records] : groups) {
     Chunk chunk{key, Buffer(), std::string()};
     const loom_codec codec = codec_for_key(key);
-    if (codec == LOOM_CODEC_NONE)
+    if (codec == LOOM_CODEC_NONE) {
       chunk.plain = std::move(records);
-    else
+    } else {
       compress_frame(codec, static_cast<int>(options_.level), records, chunk.frame);
+      // Kept for the thread's next batch: a fresh megabyte-sized buffer per batch costs page
+      // faults (zeroed pages) worth a tenth of a one-thread run.
+      // Not past 64 MiB: a huge document's buffer is not held by the thread for the whole run.
+      if (records.capacity() > reused_records.capacity() && records.capacity() <= (64u << 20))
+        reused_records.swap(records);
+    }
     token->chunks.push_back(std::move(chunk));
   }
   return token;

@@ -49,4 +49,20 @@ total=$((4 * 2500 + 3 * 1500))
 ((kept > 0 && short > 0)) || fail "expected both kept ($kept) and short ($short) docs"
 ((kept + short < total)) || fail "exact_dedup removed nothing: kept $kept + short $short = $total inputs"
 pass "pipeline kept $kept, sent $short short docs to the dropped port, deduped $((total - kept - short))"
+
+# gzip output (igzip members, one per batch) does not depend on --threads either.
+for threads in 1 2; do
+  loom_run "gz_t$threads" run "$tests_dir/data/pipeline.yaml" --set "KEPT_EXT=jsonl.gz" \
+    --set "DATA=$data" --set "OUT=$tmp/gz_t$threads" --threads "$threads" "${extra[@]}"
+  expect_rc 0 "pipeline.yaml with gzip output, --threads $threads"
+done
+same_tree "$tmp/gz_t1" "$tmp/gz_t2" "pipeline.yaml gzip output: --threads 1 and --threads 2"
+gz_files=("$tmp"/gz_t1/kept/*.jsonl.gz)
+[[ -f "${gz_files[0]}" ]] || fail "no .jsonl.gz output in $tmp/gz_t1/kept"
+gzip -t "${gz_files[@]}" || fail ".jsonl.gz outputs are not valid gzip"
+[[ "$(gzip -dc "${gz_files[@]}")" == "$(zstd -dc "${zst_files[@]}")" ]] ||
+  fail "the gzip and zstd outputs of the same run differ once decompressed"
+"$PYTHON" -c 'import gzip, sys; [gzip.open(f).read() for f in sys.argv[1:]]' "${gz_files[@]}" ||
+  fail "Python's gzip module cannot read the .jsonl.gz outputs"
+pass "gzip output identical on 1 and 2 threads, readable by gzip and Python"
 done_ok

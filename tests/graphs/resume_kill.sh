@@ -5,11 +5,14 @@
 # nodes (resumes at the oldest unwritten batch, inside a shard) and pipeline.yaml with
 # exact_dedup (replays finished shards through the deduper without writing them). Then: a
 # changed input makes the rerun refuse to resume, and --restart starts over.
-#   usage: resume_kill.sh plain|dedup [KILLS]
+# KEPT_EXT (dedup only) changes the kept output's codec: jsonl.gz checks that resumed gzip output
+# (igzip members) continues byte for byte.
+#   usage: resume_kill.sh plain|dedup [KILLS [KEPT_EXT]]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$tests_dir/kill_lib.sh"
-which=${1:?usage: resume_kill.sh plain|dedup [KILLS]}
+which=${1:?usage: resume_kill.sh plain|dedup [KILLS [KEPT_EXT]]}
 kills=${2:-12}
+kept_ext=${3:-jsonl.zst}
 
 # Outputs on tmpfs when there is one: fsync costs nothing there, and this tests process death
 # (kill -9), not power loss.
@@ -32,7 +35,7 @@ else
   # Repeat a shard under another name so that the deduper really drops across shards.
   cp "$(find "$data/c4" -name '*.json.gz' | LC_ALL=C sort | head -n1)" "$data/c4/c4-train.zzz-copy.json.gz"
   graph=$tests_dir/data/pipeline.yaml
-  vars=(--set "DATA=$data")
+  vars=(--set "DATA=$data" --set "KEPT_EXT=$kept_ext")
 fi
 flags=(--threads 2 --batch-bytes 32768 --checkpoint-seconds 0.02)
 

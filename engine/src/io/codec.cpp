@@ -63,7 +63,8 @@ int resolve_level(loom_codec codec, int level) {
       max_level = ZSTD_maxCLevel();
       break;
     case LOOM_CODEC_GZIP:
-      default_level = 6;
+      // igzip's best level (see igzip_deflate.hpp); 4 to 9 trade zlib's speed for ratio.
+      default_level = 3;
       min_level = 1;
       max_level = 9;
       break;

@@ -70,7 +70,8 @@ void check_open_outputs();
 // output is spooled locally and uploaded by commit() (s3_output.cpp).
 class Output {
  public:
-  // level 0 means the codec's default (zstd 3, gzip 6, bzip2 9).
+  // level 0 means the codec's default (zstd 3, gzip 3, bzip2 9); gzip 1 to 3 are igzip's levels,
+  // 4 to 9 zlib's.
   static std::unique_ptr<Output> open(const std::string& path, loom_codec codec = LOOM_CODEC_AUTO,
                                       int level = 0);
   virtual ~Output() = default;

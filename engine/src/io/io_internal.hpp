@@ -14,6 +14,9 @@ namespace loom::io::internal {
 
 // Large reads amortize syscalls and decoder calls on the hot path.
 inline constexpr std::size_t kIoBufferBytes = std::size_t{1} << 20;
+// Per-thread scratch space kept between frames up to this size; a larger one (a huge document)
+// is freed after use rather than held by every thread for the rest of the run.
+inline constexpr std::size_t kMaxKeptScratchBytes = std::size_t{64} << 20;
 
 bool is_url(std::string_view uri);  // http:// or https://
 bool is_s3(std::string_view uri);   // s3://
