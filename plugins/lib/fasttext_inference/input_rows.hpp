@@ -66,8 +66,9 @@ class InputRows {
 
   void add_char_ngrams(std::string_view token, float* sum, std::uint32_t& rows, std::string& word,
                        std::vector<KeptNgram>& ngrams) const;
-  // The values of a kept n-gram's row; only where the rows are decoded (rows_ set).
-  const float* ngram_row_values(std::uint32_t bucket) const;
+  // The values of the kept n-gram row of rank `rank` (KeptNgram::rank); only where the rows are
+  // decoded (rows_ set).
+  const float* ngram_row_values(std::uint32_t rank) const;
 
   int dimension_;
   std::int32_t words_;
