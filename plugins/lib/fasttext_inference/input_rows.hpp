@@ -8,6 +8,7 @@
 
 #include "char_ngrams.hpp"
 #include "fast_classifier_model.hpp"
+#include "huge_pages.hpp"
 #include "token_cache.hpp"
 
 #include <cstdint>
@@ -93,7 +94,7 @@ class InputRows {
   std::vector<std::int32_t> kept_rows_;
   // The kept buckets' rows again, in the same order: a kept n-gram's values are one read away
   // from its rank (empty where the rows are not decoded).
-  std::vector<float> kept_row_values_;
+  std::vector<float, HugePageAllocator<float>> kept_row_values_;
   CharNgrams char_ngrams_;
   std::vector<float> dense_rows_;  // empty: rows too many to copy; use input_
   const float* rows_ = nullptr;    // dense rows (a copy, or the matrix's own)
