@@ -166,13 +166,18 @@ std::int32_t InputRows::bucket_row(std::uint64_t bucket) const {
 void InputRows::add_char_ngrams(std::string_view token, float* sum, std::uint32_t& rows,
                                 std::string& word, std::vector<KeptNgram>& ngrams) const {
   // Dictionary::computeSubwords on "<token>", keeping the n-grams whose bucket has a row.
-  word.assign(fasttext::Dictionary::BOW);
-  word.append(token);
-  word.append(fasttext::Dictionary::EOW);
-  const std::size_t size = word.size();
-  word.append(CharNgrams::padding, '\0');
+  // Built in place in a reused buffer: this runs for every first sighting of a token.
+  const std::string& bow = fasttext::Dictionary::BOW;
+  const std::string& eow = fasttext::Dictionary::EOW;
+  const std::size_t size = bow.size() + token.size() + eow.size();
+  if (word.size() < size + CharNgrams::padding) word.resize(size + CharNgrams::padding);
+  char* out = word.data();
+  std::memcpy(out, bow.data(), bow.size());
+  std::memcpy(out + bow.size(), token.data(), token.size());
+  std::memcpy(out + bow.size() + token.size(), eow.data(), eow.size());
+  std::memset(out + size, 0, CharNgrams::padding);
   // The vector paths requested each kept row as they found it.
-  char_ngrams_.kept(word.data(), size, ngrams);
+  char_ngrams_.kept(out, size, ngrams);
   if (rows_ == nullptr) {
     for (const KeptNgram& ngram : ngrams) add_row(bucket_row(ngram.bucket), sum);
   } else {
@@ -202,8 +207,8 @@ std::int32_t InputRows::find_in_vocabulary(std::string_view token, std::uint64_t
 }
 
 bool InputRows::find_known(std::string_view token, std::uint64_t hash,
-                           TokenCache::Contribution& known) const {
-  const std::int32_t id = find_in_vocabulary(token, hash);
+                           TokenCache::Contribution& known, std::int32_t& id) const {
+  id = find_in_vocabulary(token, hash);
   if (id < 0) return false;
   const VocabularyEntry& entry = vocabulary_[static_cast<std::size_t>(id)];
   if (!entry.is_word) {  // a label: fastText reads it as the line's label, not as input
@@ -217,12 +222,11 @@ bool InputRows::find_known(std::string_view token, std::uint64_t hash,
   return true;
 }
 
-TokenCache::Contribution InputRows::compute(std::string_view token, std::uint64_t hash, float* sum,
+TokenCache::Contribution InputRows::compute(std::string_view token, std::int32_t id, float* sum,
                                             std::string& word,
                                             std::vector<KeptNgram>& ngrams) const {
   // Dictionary::getLine and addSubwords for one token.
   TokenCache::Contribution contribution;
-  const std::int32_t id = find_in_vocabulary(token, hash);
   const bool in_vocabulary = id >= 0;
   if (in_vocabulary ? !vocabulary_[static_cast<std::size_t>(id)].is_word
                     : token.starts_with(label_prefix_))

@@ -30,15 +30,15 @@ class InputRows {
   }
 
   // The contribution of `token` if it is in the vocabulary and its sum was computed at load
-  // (always, but for vocabularies too big to sum ahead); else false.
-  // `hash`: TokenCache::hash_token(token).
-  bool find_known(std::string_view token, std::uint64_t hash,
-                  TokenCache::Contribution& known) const;
+  // (always, but for vocabularies too big to sum ahead); else false. `id` is set to the
+  // token's vocabulary id, or -1. `hash`: TokenCache::hash_token(token).
+  bool find_known(std::string_view token, std::uint64_t hash, TokenCache::Contribution& known,
+                  std::int32_t& id) const;
 
   // Sums the token's rows into `sum` (dimension floats, zeroed by the caller) and returns its
-  // contribution (row_sum left null). `hash` is TokenCache::hash_token(token); `word` and
-  // `ngrams` are scratch space.
-  TokenCache::Contribution compute(std::string_view token, std::uint64_t hash, float* sum,
+  // contribution (row_sum left null). `id` is its vocabulary id as find_known() gave it; `word`
+  // and `ngrams` are scratch space.
+  TokenCache::Contribution compute(std::string_view token, std::int32_t id, float* sum,
                                    std::string& word, std::vector<KeptNgram>& ngrams) const;
 
   // The input row of word n-gram bucket `bucket`, or -1 when pruning removed it.

@@ -61,7 +61,8 @@ class TokenCache {
   struct PendingToken {
     std::string_view token;
     std::uint64_t hash;
-    bool known;  // a vocabulary entry, already in `contribution`
+    bool known;                  // a vocabulary entry, already in `contribution`
+    std::int32_t vocabulary_id;  // -1: not in the vocabulary
     Contribution contribution;
   };
   LineTokens line_tokens;
