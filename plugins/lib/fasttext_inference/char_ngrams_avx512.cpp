@@ -69,9 +69,9 @@ LOOM_AVX512 void kept_ascii_ngrams_avx512(const NgramBuckets& model, const char*
         kept = _mm512_mask_test_epi32_mask(
             kept, _mm512_srlv_epi32(bits, _mm512_and_si512(bucket, low5)), _mm512_set1_epi32(1));
       }
+      // No branch on the gathered bits here: the lengths' gathers wait for memory together.
       kept_at[n] = kept;
       last_n = n;
-      if (kept == 0) continue;
       any |= kept;
       _mm512_store_si512(found[n], bucket);
     }
