@@ -10,8 +10,9 @@ namespace loom::fasttext_inference {
 
 inline void add_floats(float* __restrict sum, const float* __restrict row, std::size_t n) {
   using Four = float __attribute__((vector_size(16)));
+  const std::size_t whole = n / 4 * 4;
   std::size_t d = 0;
-  for (; d + 4 <= n; d += 4) {
+  for (; d < whole; d += 4) {
     Four a;
     Four b;
     std::memcpy(&a, sum + d, sizeof a);
