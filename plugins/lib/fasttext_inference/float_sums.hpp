@@ -23,7 +23,7 @@ inline void add_floats(float* __restrict sum, const float* __restrict row, std::
   for (; d < n; ++d) sum[d] += row[d];
 }
 
-// A running sum of rows: Sixteen keeps the 16 floats of fastText's usual classifier dimension
+// A running sum of rows: SixteenFloats keeps the 16 floats of fastText's usual classifier dimension
 // (lid.176's) in four vector registers instead of storing and reloading them for every row;
 // Floats is any dimension, in memory. Both make the same additions per element as add_floats.
 class SixteenFloats {
