@@ -1,6 +1,5 @@
 #include "char_ngrams.hpp"
 
-#include <algorithm>
 #include <cstring>
 
 namespace loom::fasttext_inference {
@@ -8,8 +7,6 @@ namespace {
 
 constexpr std::uint32_t fnv_offset = 2166136261u;
 constexpr std::uint32_t fnv_prime = 16777619u;
-// The vector paths read up to max_n + 15 bytes past a block's start: within `padding`.
-constexpr int max_vector_n = 16;
 
 bool continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
@@ -42,16 +39,11 @@ CharNgrams::CharNgrams(const NgramBuckets& buckets, Path widest) : buckets_(buck
 void CharNgrams::kept(const char* word, std::size_t size, std::vector<KeptNgram>& out) const {
   out.clear();
   if (buckets_.buckets == 0 || buckets_.max_n <= 0) return;
-  const auto orders_per_byte = static_cast<std::uint64_t>(buckets_.max_n) + 1;
-  if (path_ != Path::scalar && size * orders_per_byte < (std::uint64_t{1} << 32) &&
-      all_ascii(word, size)) {
+  if (path_ != Path::scalar && all_ascii(word, size)) {
     if (path_ == Path::avx512)
       kept_ascii_ngrams_avx512(buckets_, word, size, out);
     else
       kept_ascii_ngrams_avx2(buckets_, word, size, out);
-    // Few n-grams survive the bucket filter (lid.176: about 4 of 50 per unknown token).
-    std::sort(out.begin(), out.end(),
-              [](const KeptNgram& a, const KeptNgram& b) { return a.order < b.order; });
     return;
   }
   kept_scalar(word, size, out);
@@ -60,12 +52,10 @@ void CharNgrams::kept(const char* word, std::size_t size, std::vector<KeptNgram>
 void CharNgrams::kept_scalar(const char* word, std::size_t size,
                              std::vector<KeptNgram>& out) const {
   // Dictionary::computeSubwords: every run of min_n..max_n UTF-8 characters, except a lone "<"
-  // or ">", hashed with FNV-1a over its sign-extended bytes. `order` counts emitted n-grams,
-  // which already come in computeSubwords order.
+  // or ">", hashed with FNV-1a over its sign-extended bytes.
   __extension__ using u128 = unsigned __int128;
   const auto max_n = static_cast<std::size_t>(buckets_.max_n);
   const auto min_n = static_cast<std::size_t>(buckets_.min_n);
-  std::uint32_t order = 0;
   for (std::size_t i = 0; i < size; ++i) {
     if (continuation_byte(word[i])) continue;
     std::uint32_t h = fnv_offset;
@@ -78,7 +68,8 @@ void CharNgrams::kept_scalar(const char* word, std::size_t size,
       const std::uint64_t low = bucket_reciprocal_ * h;
       const auto bucket =
           static_cast<std::uint32_t>((static_cast<u128>(low) * buckets_.buckets) >> 64);
-      if (kept_bucket(buckets_.kept_bits, bucket)) out.push_back({order++, bucket});
+      if (!kept_bucket(buckets_.kept_bits, bucket)) continue;
+      push_kept(buckets_, bucket, kept_rank(buckets_, bucket), out);
     }
   }
 }

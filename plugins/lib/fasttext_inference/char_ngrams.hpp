@@ -18,14 +18,43 @@ struct NgramBuckets {
   int max_n = 0;
   // Bit b set: bucket b kept its row (a model quantized with -cutoff). Null: every bucket did.
   const std::uint64_t* kept_bits = nullptr;
+  // With kept_bits: per 64 buckets, how many kept buckets come before them, so a kept bucket's
+  // rank among the kept is this plus a popcount.
+  const std::uint32_t* kept_before = nullptr;
+  // Where the input row of rank r starts (rows + r * row_bytes), so that a kept n-gram's row is
+  // requested from memory as soon as the n-gram is found, while the rest are still hashed.
+  // Null: no prefetch.
+  const char* rows = nullptr;
+  std::size_t row_bytes = 0;
 };
 
-// One n-gram whose bucket has a row: `order` sorts n-grams as computeSubwords emits them (by
-// starting character, then length).
+// The longest n-gram the vector paths hash: they read up to max_n + 15 bytes past a block's
+// start, within CharNgrams::padding.
+constexpr int max_vector_n = 16;
+
+// One n-gram whose bucket has a row: its bucket, and the row's rank among the kept buckets
+// (the bucket itself where every bucket was kept).
 struct KeptNgram {
-  std::uint32_t order;
   std::uint32_t bucket;
+  std::uint32_t rank;
 };
+
+// The rank of kept `bucket`. Always inlined, so that its popcount is the instruction where the
+// caller is compiled for a CPU that has it (the vector paths), not a library call.
+__attribute__((always_inline)) inline std::uint32_t kept_rank(const NgramBuckets& model,
+                                                              std::uint32_t bucket) {
+  if (model.kept_bits == nullptr) return bucket;
+  const std::uint64_t below = (std::uint64_t{1} << (bucket % 64)) - 1;
+  return model.kept_before[bucket / 64] +
+         static_cast<std::uint32_t>(__builtin_popcountll(model.kept_bits[bucket / 64] & below));
+}
+
+// Appends a kept n-gram, first asking the CPU for its row.
+inline void push_kept(const NgramBuckets& model, std::uint32_t bucket, std::uint32_t rank,
+                      std::vector<KeptNgram>& out) {
+  if (model.rows != nullptr) __builtin_prefetch(model.rows + std::size_t{rank} * model.row_bytes);
+  out.push_back({bucket, rank});
+}
 
 class CharNgrams {
  public:
@@ -54,8 +83,8 @@ class CharNgrams {
 };
 
 // The vector paths for an all-ASCII word (char_ngrams_avx2.cpp, char_ngrams_avx512.cpp); they
-// append to `out` in (block, length, lane) order, which the caller sorts. Only called where the
-// CPU has the instructions.
+// hash a block of starting positions for every length, then append its kept n-grams by start and
+// length, which is computeSubwords order. Only called where the CPU has the instructions.
 void kept_ascii_ngrams_avx2(const NgramBuckets& buckets, const char* word, std::size_t size,
                             std::vector<KeptNgram>& out);
 void kept_ascii_ngrams_avx512(const NgramBuckets& buckets, const char* word, std::size_t size,

@@ -10,7 +10,7 @@
 namespace loom::fasttext_inference {
 namespace {
 
-#define LOOM_AVX2 __attribute__((target("avx2")))
+#define LOOM_AVX2 __attribute__((target("avx2,popcnt")))
 
 // Unsigned 32-bit lanes as doubles (cvtepi32 is signed: shift the range by 2^31 and back).
 LOOM_AVX2 __m256d unsigned_to_double(__m128i x) {
@@ -39,10 +39,13 @@ LOOM_AVX2 void kept_ascii_ngrams_avx2(const NgramBuckets& model, const char* wor
   const __m256i offset = _mm256_set1_epi32(static_cast<int>(2166136261u));
   const __m256d buckets = _mm256_set1_pd(static_cast<double>(model.buckets));
   const __m256d reciprocal = _mm256_set1_pd(1.0 / static_cast<double>(model.buckets));
-  const auto orders_per_byte = static_cast<std::uint32_t>(model.max_n) + 1;
-  alignas(32) std::uint32_t lanes[8];
+  // Per length: the block's buckets and which lanes kept theirs.
+  alignas(32) std::uint32_t found[max_vector_n + 1][8];
+  unsigned kept_at[max_vector_n + 1];
   for (std::size_t block = 0; block < size; block += 8) {
     __m256i h = offset;
+    int last_n = 0;
+    unsigned any = 0;
     for (int n = 1; n <= model.max_n; ++n) {
       // Lane k extends the n-gram starting at block + k by the byte at block + k + n - 1.
       const __m128i bytes = _mm_loadl_epi64(
@@ -62,6 +65,7 @@ LOOM_AVX2 void kept_ascii_ngrams_avx2(const NgramBuckets& model, const char* wor
       const __m256i bucket =
           _mm256_set_m128i(bucket_of(_mm256_extracti128_si256(h, 1), buckets, reciprocal),
                            bucket_of(_mm256_castsi256_si128(h), buckets, reciprocal));
+      std::uint32_t* lanes = found[n];
       _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), bucket);
       unsigned kept = valid;
       if (model.kept_bits != nullptr) {
@@ -73,12 +77,16 @@ LOOM_AVX2 void kept_ascii_ngrams_avx2(const NgramBuckets& model, const char* wor
               << lane;
         kept &= bits;
       }
-      if (kept == 0) continue;
-      while (kept != 0) {
-        const int lane = std::countr_zero(kept);
-        kept &= kept - 1;
-        const auto start = static_cast<std::uint32_t>(block) + static_cast<std::uint32_t>(lane);
-        out.push_back({start * orders_per_byte + static_cast<std::uint32_t>(n), lanes[lane]});
+      kept_at[n] = kept;
+      last_n = n;
+      any |= kept;
+    }
+    for (; any != 0; any &= any - 1) {
+      const int lane = std::countr_zero(any);
+      for (int n = model.min_n; n <= last_n; ++n) {
+        if (((kept_at[n] >> lane) & 1) == 0) continue;
+        const std::uint32_t b = found[n][lane];
+        push_kept(model, b, kept_rank(model, b), out);
       }
     }
   }

@@ -14,7 +14,7 @@
 namespace loom::fasttext_inference {
 namespace {
 
-#define LOOM_AVX512 __attribute__((target("avx512f")))
+#define LOOM_AVX512 __attribute__((target("avx512f,popcnt")))
 
 // h mod buckets for eight hashes, exact for the reasons given in char_ngrams_avx2.cpp.
 LOOM_AVX512 __m256i bucket_of(__m256i hash, __m512d buckets, __m512d reciprocal) {
@@ -36,10 +36,13 @@ LOOM_AVX512 void kept_ascii_ngrams_avx512(const NgramBuckets& model, const char*
   const __m512d buckets = _mm512_set1_pd(static_cast<double>(model.buckets));
   const __m512d reciprocal = _mm512_set1_pd(1.0 / static_cast<double>(model.buckets));
   const __m512i low5 = _mm512_set1_epi32(31);
-  const auto orders_per_byte = static_cast<std::uint32_t>(model.max_n) + 1;
-  alignas(64) std::uint32_t lanes[16];
+  // Per length: the block's buckets and which lanes kept theirs.
+  alignas(64) std::uint32_t found[max_vector_n + 1][16];
+  unsigned kept_at[max_vector_n + 1];
   for (std::size_t block = 0; block < size; block += 16) {
     __m512i h = offset;
+    int last_n = 0;
+    unsigned any = 0;
     for (int n = 1; n <= model.max_n; ++n) {
       // Lane k extends the n-gram starting at block + k by the byte at block + k + n - 1.
       const __m128i bytes = _mm_loadu_si128(
@@ -66,12 +69,18 @@ LOOM_AVX512 void kept_ascii_ngrams_avx512(const NgramBuckets& model, const char*
         kept = _mm512_mask_test_epi32_mask(
             kept, _mm512_srlv_epi32(bits, _mm512_and_si512(bucket, low5)), _mm512_set1_epi32(1));
       }
-      if (kept == 0) continue;
-      _mm512_store_si512(lanes, bucket);
-      for (unsigned rest = kept; rest != 0; rest &= rest - 1) {
-        const int lane = std::countr_zero(rest);
-        const auto start = static_cast<std::uint32_t>(block) + static_cast<std::uint32_t>(lane);
-        out.push_back({start * orders_per_byte + static_cast<std::uint32_t>(n), lanes[lane]});
+      // No branch on the gathered bits here: the lengths' gathers wait for memory together.
+      kept_at[n] = kept;
+      last_n = n;
+      any |= kept;
+      _mm512_store_si512(found[n], bucket);
+    }
+    for (; any != 0; any &= any - 1) {
+      const int lane = std::countr_zero(any);
+      for (int n = model.min_n; n <= last_n; ++n) {
+        if (((kept_at[n] >> lane) & 1) == 0) continue;
+        const std::uint32_t b = found[n][lane];
+        push_kept(model, b, kept_rank(model, b), out);
       }
     }
   }

@@ -23,17 +23,16 @@ TokenCache FastClassifier::make_cache(std::size_t capacity) const {
   return TokenCache(dim, capacity);
 }
 
-TokenCache::Contribution FastClassifier::token_contribution(std::string_view token,
-                                                            std::uint64_t hash,
+TokenCache::Contribution FastClassifier::token_contribution(const TokenCache::PendingToken& token,
                                                             TokenCache& cache) const {
   TokenCache::Contribution known;
-  if (cache.find(token, hash, known)) return known;
+  if (cache.find(token.token, token.hash, known)) return known;
   std::vector<float>& sum = cache.token_sum;
   std::fill(sum.begin(), sum.end(), 0.0f);
-  TokenCache::Contribution contribution =
-      model_->input_rows->compute(token, hash, sum.data(), cache.token_word, cache.ngrams);
+  TokenCache::Contribution contribution = model_->input_rows->compute(
+      token.token, token.vocabulary_id, sum.data(), cache.token_word, cache.ngrams);
   contribution.row_sum = sum.data();
-  return cache.insert(token, hash, contribution);
+  return cache.insert(token.token, token.hash, contribution);
 }
 
 void FastClassifier::add_word_ngrams(TokenCache& cache, std::size_t& rows) const {
@@ -80,23 +79,29 @@ std::optional<Prediction> FastClassifier::predict(std::string_view line, TokenCa
   cache.line_tokens.for_each(line, [&](std::string_view token) {
     const std::uint64_t hash = TokenCache::hash_token(token);
     input_rows.prefetch_vocabulary(hash);
-    tokens.push_back({token, hash, false, {}});
+    tokens.push_back({token, hash, false, -1, {}});
   });
   for (auto& t : tokens) {
-    t.known = input_rows.find_known(t.token, t.hash, t.contribution);
+    t.known = input_rows.find_known(t.token, t.hash, t.contribution, t.vocabulary_id);
     if (!t.known)
       cache.prefetch(t.hash);
     else if (t.contribution.row_sum != nullptr)
       __builtin_prefetch(t.contribution.row_sum);
   }
-  for (const auto& t : tokens) {
-    const TokenCache::Contribution c =
-        t.known ? t.contribution : token_contribution(t.token, t.hash, cache);
-    if (!c.is_word) continue;
-    add_floats(hidden.data(), c.row_sum, dim);
-    rows += c.rows;
-    if (word_ngrams) cache.word_hashes.push_back(c.word_hash);
-  }
+  const auto sum_tokens = [&](auto sum) {
+    for (const auto& t : tokens) {
+      const TokenCache::Contribution c = t.known ? t.contribution : token_contribution(t, cache);
+      if (!c.is_word) continue;
+      sum.add(c.row_sum);
+      rows += c.rows;
+      if (word_ngrams) cache.word_hashes.push_back(c.word_hash);
+    }
+    sum.store(hidden.data());
+  };
+  if (dim == 16)
+    sum_tokens(SixteenFloats{});
+  else
+    sum_tokens(Floats(hidden.data(), dim));
   if (word_ngrams) add_word_ngrams(cache, rows);
   if (rows == 0) return std::nullopt;
 

@@ -60,7 +60,7 @@ class FastClassifier {
   struct Model;
   std::unique_ptr<const Model> model_;
 
-  TokenCache::Contribution token_contribution(std::string_view token, std::uint64_t hash,
+  TokenCache::Contribution token_contribution(const TokenCache::PendingToken& token,
                                               TokenCache& cache) const;
   void add_word_ngrams(TokenCache& cache, std::size_t& rows) const;
 };

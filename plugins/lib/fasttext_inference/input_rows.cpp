@@ -19,8 +19,6 @@ constexpr std::size_t max_decoded_floats = std::size_t{1} << 25;
 // Vocabularies up to this many floats of word sums (16 MB; lid.176: 7,235 words x 16) are summed
 // at load; bigger ones are summed per token on a cache miss, as any unknown token is.
 constexpr std::size_t max_summed_word_floats = std::size_t{1} << 22;
-// A token's kept n-gram rows are requested from memory this many at a time.
-constexpr std::size_t max_prefetched_rows = 32;
 
 constexpr std::uint32_t fnv_offset = 2166136261u;
 constexpr std::uint32_t fnv_prime = 16777619u;
@@ -65,9 +63,6 @@ InputRows::InputRows(const fasttext::Args& args, const ModelDictionary& dictiona
       kept_rows_.push_back(bucket_rows[b]);
     }
   }
-  char_ngrams_ =
-      CharNgrams(NgramBuckets{buckets_, min_n_, max_n_, pruned_ ? kept_bits_.data() : nullptr});
-
   const auto row_count = static_cast<std::size_t>(input.size(0));
   const auto dim = static_cast<std::size_t>(dimension_);
   if (const auto* dense = dynamic_cast<const fasttext::DenseMatrix*>(&input)) {
@@ -88,6 +83,16 @@ InputRows::InputRows(const fasttext::Args& args, const ModelDictionary& dictiona
       std::copy_n(rows_ + static_cast<std::size_t>(kept_rows_[rank]) * dim, dim,
                   kept_row_values_.data() + rank * dim);
   }
+  NgramBuckets ngram_buckets{buckets_, min_n_, max_n_};
+  if (pruned_) {
+    ngram_buckets.kept_bits = kept_bits_.data();
+    ngram_buckets.kept_before = kept_before_.data();
+  }
+  if (rows_ != nullptr) {
+    ngram_buckets.rows = reinterpret_cast<const char*>(ngram_row_values(0));
+    ngram_buckets.row_bytes = dim * sizeof(float);
+  }
+  char_ngrams_ = CharNgrams(ngram_buckets);
 
   const std::int32_t entries = dictionary.nwords() + dictionary.nlabels();
   vocabulary_slots_.resize(std::bit_ceil(static_cast<std::size_t>(entries) * 2 + 1));
@@ -161,40 +166,31 @@ std::int32_t InputRows::bucket_row(std::uint64_t bucket) const {
 void InputRows::add_char_ngrams(std::string_view token, float* sum, std::uint32_t& rows,
                                 std::string& word, std::vector<KeptNgram>& ngrams) const {
   // Dictionary::computeSubwords on "<token>", keeping the n-grams whose bucket has a row.
-  word.assign(fasttext::Dictionary::BOW);
-  word.append(token);
-  word.append(fasttext::Dictionary::EOW);
-  const std::size_t size = word.size();
-  word.append(CharNgrams::padding, '\0');
-  char_ngrams_.kept(word.data(), size, ngrams);
-  // The rows are too big for the CPU caches: fetch all of a token's at once rather than one
-  // after another.
+  // Built in place in a reused buffer: this runs for every first sighting of a token.
+  const std::string& bow = fasttext::Dictionary::BOW;
+  const std::string& eow = fasttext::Dictionary::EOW;
+  const std::size_t size = bow.size() + token.size() + eow.size();
+  if (word.size() < size + CharNgrams::padding) word.resize(size + CharNgrams::padding);
+  char* out = word.data();
+  std::memcpy(out, bow.data(), bow.size());
+  std::memcpy(out + bow.size(), token.data(), token.size());
+  std::memcpy(out + bow.size() + token.size(), eow.data(), eow.size());
+  std::memset(out + size, 0, CharNgrams::padding);
+  // The vector paths requested each kept row as they found it.
+  char_ngrams_.kept(out, size, ngrams);
   if (rows_ == nullptr) {
     for (const KeptNgram& ngram : ngrams) add_row(bucket_row(ngram.bucket), sum);
   } else {
-    const float* values[max_prefetched_rows];
-    for (std::size_t first = 0; first < ngrams.size(); first += max_prefetched_rows) {
-      const std::size_t count = std::min(max_prefetched_rows, ngrams.size() - first);
-      for (std::size_t k = 0; k < count; ++k) {
-        values[k] = ngram_row_values(ngrams[first + k].bucket);
-        __builtin_prefetch(values[k]);
-      }
-      const auto dim = static_cast<std::size_t>(dimension_);
-      for (std::size_t k = 0; k < count; ++k) add_floats(sum, values[k], dim);
-    }
+    const auto dim = static_cast<std::size_t>(dimension_);
+    for (const KeptNgram& ngram : ngrams) add_floats(sum, ngram_row_values(ngram.rank), dim);
   }
   rows += static_cast<std::uint32_t>(ngrams.size());
 }
 
-const float* InputRows::ngram_row_values(std::uint32_t bucket) const {
+const float* InputRows::ngram_row_values(std::uint32_t rank) const {
   const auto dim = static_cast<std::size_t>(dimension_);
-  if (!pruned_) return rows_ + (static_cast<std::size_t>(words_) + bucket) * dim;
-  // Only called for kept buckets: the rank among the kept is the row's place.
-  const std::uint64_t bits = kept_bits_[bucket / 64];
-  const std::uint64_t below = (std::uint64_t{1} << (bucket % 64)) - 1;
-  const std::size_t rank =
-      kept_before_[bucket / 64] + static_cast<std::size_t>(std::popcount(bits & below));
-  return kept_row_values_.data() + rank * dim;
+  if (pruned_) return kept_row_values_.data() + static_cast<std::size_t>(rank) * dim;
+  return rows_ + (static_cast<std::size_t>(words_) + rank) * dim;
 }
 
 std::int32_t InputRows::find_in_vocabulary(std::string_view token, std::uint64_t hash) const {
@@ -211,8 +207,8 @@ std::int32_t InputRows::find_in_vocabulary(std::string_view token, std::uint64_t
 }
 
 bool InputRows::find_known(std::string_view token, std::uint64_t hash,
-                           TokenCache::Contribution& known) const {
-  const std::int32_t id = find_in_vocabulary(token, hash);
+                           TokenCache::Contribution& known, std::int32_t& id) const {
+  id = find_in_vocabulary(token, hash);
   if (id < 0) return false;
   const VocabularyEntry& entry = vocabulary_[static_cast<std::size_t>(id)];
   if (!entry.is_word) {  // a label: fastText reads it as the line's label, not as input
@@ -226,12 +222,11 @@ bool InputRows::find_known(std::string_view token, std::uint64_t hash,
   return true;
 }
 
-TokenCache::Contribution InputRows::compute(std::string_view token, std::uint64_t hash, float* sum,
+TokenCache::Contribution InputRows::compute(std::string_view token, std::int32_t id, float* sum,
                                             std::string& word,
                                             std::vector<KeptNgram>& ngrams) const {
   // Dictionary::getLine and addSubwords for one token.
   TokenCache::Contribution contribution;
-  const std::int32_t id = find_in_vocabulary(token, hash);
   const bool in_vocabulary = id >= 0;
   if (in_vocabulary ? !vocabulary_[static_cast<std::size_t>(id)].is_word
                     : token.starts_with(label_prefix_))

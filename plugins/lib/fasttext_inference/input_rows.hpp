@@ -8,6 +8,7 @@
 
 #include "char_ngrams.hpp"
 #include "fast_classifier_model.hpp"
+#include "huge_pages.hpp"
 #include "token_cache.hpp"
 
 #include <cstdint>
@@ -29,15 +30,15 @@ class InputRows {
   }
 
   // The contribution of `token` if it is in the vocabulary and its sum was computed at load
-  // (always, but for vocabularies too big to sum ahead); else false.
-  // `hash`: TokenCache::hash_token(token).
-  bool find_known(std::string_view token, std::uint64_t hash,
-                  TokenCache::Contribution& known) const;
+  // (always, but for vocabularies too big to sum ahead); else false. `id` is set to the
+  // token's vocabulary id, or -1. `hash`: TokenCache::hash_token(token).
+  bool find_known(std::string_view token, std::uint64_t hash, TokenCache::Contribution& known,
+                  std::int32_t& id) const;
 
   // Sums the token's rows into `sum` (dimension floats, zeroed by the caller) and returns its
-  // contribution (row_sum left null). `hash` is TokenCache::hash_token(token); `word` and
-  // `ngrams` are scratch space.
-  TokenCache::Contribution compute(std::string_view token, std::uint64_t hash, float* sum,
+  // contribution (row_sum left null). `id` is its vocabulary id as find_known() gave it; `word`
+  // and `ngrams` are scratch space.
+  TokenCache::Contribution compute(std::string_view token, std::int32_t id, float* sum,
                                    std::string& word, std::vector<KeptNgram>& ngrams) const;
 
   // The input row of word n-gram bucket `bucket`, or -1 when pruning removed it.
@@ -66,8 +67,9 @@ class InputRows {
 
   void add_char_ngrams(std::string_view token, float* sum, std::uint32_t& rows, std::string& word,
                        std::vector<KeptNgram>& ngrams) const;
-  // The values of a kept n-gram's row; only where the rows are decoded (rows_ set).
-  const float* ngram_row_values(std::uint32_t bucket) const;
+  // The values of the kept n-gram row of rank `rank` (KeptNgram::rank); only where the rows are
+  // decoded (rows_ set).
+  const float* ngram_row_values(std::uint32_t rank) const;
 
   int dimension_;
   std::int32_t words_;
@@ -92,7 +94,7 @@ class InputRows {
   std::vector<std::int32_t> kept_rows_;
   // The kept buckets' rows again, in the same order: a kept n-gram's values are one read away
   // from its rank (empty where the rows are not decoded).
-  std::vector<float> kept_row_values_;
+  std::vector<float, HugePageAllocator<float>> kept_row_values_;
   CharNgrams char_ngrams_;
   std::vector<float> dense_rows_;  // empty: rows too many to copy; use input_
   const float* rows_ = nullptr;    // dense rows (a copy, or the matrix's own)

@@ -1,15 +1,14 @@
 #include "token_cache.hpp"
 
+#include "huge_pages.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <cstring>
-#include <new>
-
-#include <sys/mman.h>
 
 namespace loom::fasttext_inference {
 
-void TokenCache::Unmap::operator()(char* p) const { munmap(p, bytes); }
+void TokenCache::Unmap::operator()(char* p) const { unmap_huge_pages(p, bytes); }
 
 TokenCache::TokenCache(int dimension, std::size_t capacity)
     : dimension_(dimension),
@@ -18,10 +17,8 @@ TokenCache::TokenCache(int dimension, std::size_t capacity)
       set_mask_(std::bit_ceil(std::max<std::size_t>(capacity, ways)) / ways - 1),
       entries_(nullptr, Unmap{0}) {
   const std::size_t bytes = (set_mask_ + 1) * ways * stride_;
-  void* memory = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (memory == MAP_FAILED) throw std::bad_alloc();
-  madvise(memory, bytes, MADV_HUGEPAGE);  // only a hint
-  entries_ = std::unique_ptr<char[], Unmap>(static_cast<char*>(memory), Unmap{bytes});
+  entries_ =
+      std::unique_ptr<char[], Unmap>(static_cast<char*>(map_huge_pages(bytes)), Unmap{bytes});
   scratch_sum_.resize(static_cast<std::size_t>(dimension_));
   hidden.resize(static_cast<std::size_t>(dimension_));
   token_sum.resize(static_cast<std::size_t>(dimension_));

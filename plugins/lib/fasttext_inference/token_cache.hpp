@@ -61,7 +61,8 @@ class TokenCache {
   struct PendingToken {
     std::string_view token;
     std::uint64_t hash;
-    bool known;  // a vocabulary entry, already in `contribution`
+    bool known;                  // a vocabulary entry, already in `contribution`
+    std::int32_t vocabulary_id;  // -1: not in the vocabulary
     Contribution contribution;
   };
   LineTokens line_tokens;
@@ -104,9 +105,8 @@ class TokenCache {
   int dimension_;
   std::size_t stride_;    // bytes per entry: the head, then the row sum padded to whole lines
   std::size_t set_mask_;  // sets - 1
-  // Anonymous memory, zero until written (no memset: a cold cache costs only the pages it
-  // touches) and backed by huge pages where the kernel allows: lookups land at random in tens
-  // of megabytes.
+  // map_huge_pages memory, zero until written (no memset: a cold cache costs only the pages it
+  // touches): lookups land at random in tens of megabytes.
   std::unique_ptr<char[], Unmap> entries_;
   std::vector<float> scratch_sum_;
 };

@@ -11,6 +11,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 using loom::fasttext_inference::CharNgrams;
@@ -28,15 +29,16 @@ std::vector<KeptNgram> kept(const CharNgrams& ngrams, const std::string& token) 
   return out;
 }
 
-std::vector<std::uint32_t> buckets_of(const std::vector<KeptNgram>& ngrams) {
-  std::vector<std::uint32_t> buckets;
-  for (const KeptNgram& ngram : ngrams) buckets.push_back(ngram.bucket);
-  return buckets;
+std::vector<std::pair<std::uint32_t, std::uint32_t>> buckets_and_ranks(
+    const std::vector<KeptNgram>& ngrams) {
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> out;
+  for (const KeptNgram& ngram : ngrams) out.emplace_back(ngram.bucket, ngram.rank);
+  return out;
 }
 
 }  // namespace
 
-TEST_CASE("CharNgrams: the vector path keeps the scalar path's buckets, in order") {
+TEST_CASE("CharNgrams: the vector path keeps the scalar path's buckets and ranks, in order") {
   std::mt19937 random(20261206);
   std::vector<std::string> tokens;
   const std::string alphabet =
@@ -65,12 +67,21 @@ TEST_CASE("CharNgrams: the vector path keeps the scalar path's buckets, in order
   std::size_t vector_words = 0;
   for (const Setting& setting : settings) {
     std::vector<std::uint64_t> kept_bits((std::uint64_t{setting.buckets} + 63) / 64);
+    std::vector<std::uint32_t> kept_before(kept_bits.size());
+    // The rank each kept bucket must get: its index among the kept, counted one by one.
+    std::vector<std::uint32_t> rank_of_kept;
     NgramBuckets model{setting.buckets, setting.min_n, setting.max_n};
     if (setting.kept_per_mille < 1000) {
-      for (std::uint64_t b = 0; b < setting.buckets; ++b)
-        if (random() % 1000 < setting.kept_per_mille)
-          kept_bits[b / 64] |= std::uint64_t{1} << (b % 64);
+      rank_of_kept.assign(setting.buckets, 0);
+      std::uint32_t kept = 0;
+      for (std::uint64_t b = 0; b < setting.buckets; ++b) {
+        if (b % 64 == 0) kept_before[b / 64] = kept;
+        if (random() % 1000 >= setting.kept_per_mille) continue;
+        kept_bits[b / 64] |= std::uint64_t{1} << (b % 64);
+        rank_of_kept[b] = kept++;
+      }
       model.kept_bits = kept_bits.data();
+      model.kept_before = kept_before.data();
     }
     const CharNgrams scalar(model, CharNgrams::Path::scalar);
     CHECK(scalar.path() == CharNgrams::Path::scalar);
@@ -85,8 +96,11 @@ TEST_CASE("CharNgrams: the vector path keeps the scalar path's buckets, in order
         INFO("path " << static_cast<int>(path) << ", buckets " << setting.buckets << ", n "
                      << setting.min_n << "-" << setting.max_n << ", token '" << token << "'");
         const std::vector<KeptNgram> expected = kept(scalar, token);
-        REQUIRE(buckets_of(kept(vector, token)) == buckets_of(expected));
-        for (const KeptNgram& ngram : expected) REQUIRE(ngram.bucket < setting.buckets);
+        REQUIRE(buckets_and_ranks(kept(vector, token)) == buckets_and_ranks(expected));
+        for (const KeptNgram& ngram : expected) {
+          REQUIRE(ngram.bucket < setting.buckets);
+          REQUIRE(ngram.rank == (rank_of_kept.empty() ? ngram.bucket : rank_of_kept[ngram.bucket]));
+        }
         ++vector_words;
       }
     }
