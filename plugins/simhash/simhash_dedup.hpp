@@ -11,7 +11,9 @@
 #include <loom/plugin.hpp>
 
 #include <cstdint>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "simhash.hpp"
 #include "simhash_index.hpp"
@@ -56,10 +58,35 @@ class SimhashDedup : public Deduper {
   explicit SimhashDedup(const Options& options);
   void process(Batch& batch) override;
 
+  // On more than one rank (docs/guides/scale-out.md): observe() fingerprints the rank's books
+  // and keeps them (8 bytes each) for process(); the exchange brings each rank every fingerprint
+  // of the lower ranks (whose books all come earlier), which enter the index before process()
+  // starts. So a book is dropped iff a near-duplicate came before it in the job, as on one
+  // process. Round 0: the books per shard (key: shard index); round 1: the fingerprints of the
+  // shards below this rank's, in chunks (simhash_exchange.cpp).
+  void observe(const Batch& batch) override;
+  void export_keys(std::uint32_t round, KeyExport& out);
+  void import_keys(std::uint32_t round, const MergedKeys& in);
+
  private:
+  Fingerprint fingerprint_of(std::string_view text, const Batch& batch, const Doc& doc,
+                             std::size_t index);
+
   Options options_;
   SimhashIndex index_;
   FeatureScratch scratch_;
+
+  // Across ranks only: this rank's fingerprints per shard, in input order, which process()
+  // takes in turn (it sees the same batches in the same order) instead of computing them again.
+  struct ShardFingerprints {
+    std::vector<std::uint64_t> values;
+    std::size_t next = 0;
+  };
+  bool exchanged_ = false;
+  std::map<std::uint64_t, ShardFingerprints> own_shards_;
+  // Round 0's questions (the shards below this rank's first) and their answers.
+  std::vector<std::uint64_t> lower_shards_;
+  std::vector<std::uint64_t> lower_counts_;
 };
 
 }  // namespace loom::simhash

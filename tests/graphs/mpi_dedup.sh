@@ -9,6 +9,10 @@
 #                 the job and in groups of 2 shards, exact_dedup) on 6 WET shards from
 #                 make_wet_shards.py (digests repeated across shards, a URL kept on one rank
 #                 coming back on another, a URL twice in one shard, lines shared across shards).
+#   books         graphs/redpajama/books.yaml (simhash_dedup) with one output file per shard on 5
+#                 shards of the reference's pg19 rows: the three near-duplicate editions placed
+#                 in shards after their originals' (on other ranks at -n 2 and 3), and two more
+#                 near-duplicates (upper-cased, punctuation changed) in the last shard.
 #   bad_input     the same graph with a truncated gzip shard on rank 2 of 3: one error naming it
 #                 and the rank, every rank exits 1, no output, no rank left waiting.
 #   kill_resume   kill -9 of rank 1 of 2 at random moments of that graph (several attempts), then
@@ -101,6 +105,44 @@ common_crawl)
   grep -q "Across groups: shards 0 and 2" "$tmp/cc_groups/r3t1/cc/part-0.wet.jsonl" ||
     fail "a line that only one document of group 0 has was removed"
   pass "common_crawl: groups of 2 shards deduplicate lines within each group only"
+  ;;
+books)
+  golden=$LOOM_SHARED_DIR/golden/books/pg19_000.jsonl.gz
+  [[ -f "$golden" ]] || skip "no $golden"
+  mkdir -p "$tmp/data/books"
+  # Rows 1/2, 3/4 and 6/7 are the golden's near-duplicate pairs (the second of each is dropped);
+  # 3 and 5 share fingerprint blocks without being near. At -n 3 the shards go 0 | 1 2 | 3 4.
+  "$PYTHON" - "$golden" "$tmp/data/books" <<'PY'
+import gzip, json, sys
+rows = [json.loads(l) for l in gzip.open(sys.argv[1], "rt", encoding="utf-8")]
+def variant(row, title):
+    return dict(row, short_book_title=title, text=row["text"].upper().replace(",", ";"))
+shards = [[rows[1], rows[3]], [rows[6], rows[5]], [rows[2]], [rows[7], rows[4]],
+          [variant(rows[5], "shouted angler"), rows[0], variant(rows[1], "shouted nowhere")]]
+for k, shard in enumerate(shards):
+    with gzip.open(f"{sys.argv[2]}/part-{k}.jsonl.gz", "wt", encoding="utf-8") as f:
+        f.write("".join(json.dumps(r) + "\n" for r in shard))
+PY
+  parity books "$LOOM_SOURCE_DIR/graphs/redpajama/books.yaml" books/stats.json \
+    --set "DATA=$tmp/data" --set "BOOK_FILE={shard}.jsonl"
+  drops=$(stat_value "$tmp/books/single/books/stats.json" near_dup docs_dropped)
+  [[ $drops == 5 ]] || fail "simhash_dedup dropped $drops books, expected the 5 planted"
+  for title in "shouted angler" "shouted nowhere"; do
+    ! cat "$tmp/books/r3t1/books/"*.jsonl | grep -q "\"short_book_title\": \"$title\"" ||
+      fail "the near-duplicate '$title' (last shard) survived on rank 2 of 3"
+  done
+  # One process writing one file: the per-shard files, in shard order, are its lines.
+  loom_run books_one_file run "$LOOM_SOURCE_DIR/graphs/redpajama/books.yaml" \
+    --set "DATA=$tmp/data" --set "OUT=$tmp/books/one_file" --quiet
+  expect_rc 0 "books.yaml writing one file"
+  for k in 0 1 2 3 4; do
+    # A shard whose books were all dropped has no file.
+    if [[ -f "$tmp/books/r3t2/books/part-$k.jsonl" ]]; then cat "$tmp/books/r3t2/books/part-$k.jsonl"; fi
+  done >"$tmp/books/joined.jsonl"
+  cmp -s "$tmp/books/joined.jsonl" "$tmp/books/one_file/books/book.jsonl" ||
+    fail "the per-shard files of -n 3 joined in shard order differ from book.jsonl"
+  [[ -f "$tmp/books/r3t1/books/part-4.jsonl" ]] || fail "the last rank's kept book was not written"
+  pass "books: 5 near-duplicates dropped across ranks; the per-shard files joined are book.jsonl"
   ;;
 bad_input)
   # The last shard (rank 2's) is cut inside its gzip stream: rank 2 fails while the others wait

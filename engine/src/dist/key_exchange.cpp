@@ -1,6 +1,7 @@
 #include "dist/key_exchange.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <stdexcept>
 
@@ -92,9 +93,7 @@ class MergeTable {
   std::vector<Merged> merged_;
 };
 
-}  // namespace
-
-int owner_of(std::string_view key, int ranks) {
+std::uint64_t key_hash(std::string_view key) {
   // FNV-1a, then a splitmix64 finalizer: keys are usually hashes already, but a key whose low
   // bytes are structured must still spread evenly.
   std::uint64_t h = 0xcbf29ce484222325ULL;
@@ -102,7 +101,41 @@ int owner_of(std::string_view key, int ranks) {
     h ^= static_cast<unsigned char>(c);
     h *= 0x100000001b3ULL;
   }
-  return static_cast<int>(mix(h) % static_cast<std::uint64_t>(ranks));
+  return mix(h);
+}
+
+// Bytes one record costs a rank during a pass: its copy in the owner's outbox and its index,
+// about one received record as owner with its merge-table entry (~64 bytes), and a reply each
+// way.
+std::size_t pass_bytes_per_record(const KeyLayout& layout) {
+  return 2 * layout.record_bytes() + sizeof(std::size_t) + 64 + 2 * layout.merged_bytes();
+}
+
+// Collective: how many passes keep every rank's exchange buffers within `memory_budget`, from
+// the largest record count over the ranks (owners receive about as many as the ranks send, keys
+// being spread by hash). The same on every rank.
+std::size_t pass_count(Job& job, std::size_t records, const KeyLayout& layout,
+                       std::size_t memory_budget) {
+  std::string mine(sizeof(std::uint64_t), '\0');
+  const std::uint64_t count = records;
+  std::memcpy(mine.data(), &count, sizeof count);
+  std::size_t largest = 0;
+  for (const std::string& theirs :
+       job.all_to_all(std::vector<std::string>(static_cast<std::size_t>(job.size()), mine))) {
+    if (theirs.size() != sizeof(std::uint64_t))
+      throw std::runtime_error("key exchange: a rank sent no record count");
+    largest = std::max<std::size_t>(largest, u64_at(theirs.data()));
+  }
+  const double bytes =
+      static_cast<double>(largest) * static_cast<double>(pass_bytes_per_record(layout));
+  const double budget = static_cast<double>(std::max<std::size_t>(memory_budget, 1));
+  return std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(bytes / budget)));
+}
+
+}  // namespace
+
+int owner_of(std::string_view key, int ranks) {
+  return static_cast<int>(key_hash(key) % static_cast<std::uint64_t>(ranks));
 }
 
 std::vector<std::string> merge_at_owner(const std::vector<std::string>& received,
@@ -150,33 +183,40 @@ std::vector<std::string> merge_at_owner(const std::vector<std::string>& received
   return replies;
 }
 
-std::string exchange_keys(Job& job, std::string_view records, const KeyLayout& layout) {
+std::string exchange_keys(Job& job, std::string_view records, const KeyLayout& layout,
+                          std::size_t memory_budget) {
   check_width(records.size(), layout, "key export");
   const std::size_t width = layout.record_bytes(), count = records.size() / width;
   const auto ranks = static_cast<std::size_t>(job.size());
-  std::vector<std::string> to(ranks);
-  std::vector<std::vector<std::size_t>> sent(ranks);  // record indexes, in the order sent
-  for (std::size_t i = 0; i < count; ++i) {
-    const std::string_view record = records.substr(i * width, width);
-    const auto owner =
-        static_cast<std::size_t>(owner_of(record.substr(0, layout.key_bytes), job.size()));
-    to[owner].append(record);
-    sent[owner].push_back(i);
-  }
-  std::vector<std::string> received = job.all_to_all(to);
-  to = {};
-  const std::vector<std::string> back = job.all_to_all(merge_at_owner(received, layout));
-  received = {};
+  const std::size_t passes = pass_count(job, count, layout, memory_budget);
   const std::size_t merged_width = layout.merged_bytes();
   std::string merged(count * merged_width, '\0');
-  for (std::size_t r = 0; r < ranks; ++r) {
-    if (back[r].size() != sent[r].size() * merged_width)
-      throw std::runtime_error("key exchange: rank " + std::to_string(r) + " answered " +
-                               std::to_string(back[r].size()) + " bytes for " +
-                               std::to_string(sent[r].size()) + " records");
-    for (std::size_t j = 0; j < sent[r].size(); ++j)
-      std::memcpy(merged.data() + sent[r][j] * merged_width, back[r].data() + j * merged_width,
-                  merged_width);
+  // Each pass takes the keys of one hash partition (the same on every rank, independent of the
+  // owner), so a key's records all meet in one pass and each pass holds about 1/passes of them.
+  for (std::size_t pass = 0; pass < passes; ++pass) {
+    std::vector<std::string> to(ranks);
+    std::vector<std::vector<std::size_t>> sent(ranks);  // record indexes, in the order sent
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::string_view record = records.substr(i * width, width);
+      const std::uint64_t h = key_hash(record.substr(0, layout.key_bytes));
+      if ((h / ranks) % passes != pass) continue;
+      const auto owner = static_cast<std::size_t>(h % ranks);
+      to[owner].append(record);
+      sent[owner].push_back(i);
+    }
+    std::vector<std::string> received = job.all_to_all(to);
+    to = {};
+    const std::vector<std::string> back = job.all_to_all(merge_at_owner(received, layout));
+    received = {};
+    for (std::size_t r = 0; r < ranks; ++r) {
+      if (back[r].size() != sent[r].size() * merged_width)
+        throw std::runtime_error("key exchange: rank " + std::to_string(r) + " answered " +
+                                 std::to_string(back[r].size()) + " bytes for " +
+                                 std::to_string(sent[r].size()) + " records");
+      for (std::size_t j = 0; j < sent[r].size(); ++j)
+        std::memcpy(merged.data() + sent[r][j] * merged_width, back[r].data() + j * merged_width,
+                    merged_width);
+    }
   }
   return merged;
 }

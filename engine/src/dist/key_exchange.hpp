@@ -33,7 +33,12 @@ std::vector<std::string> merge_at_owner(const std::vector<std::string>& received
                                         const KeyLayout& layout);
 
 // Collective over the job's ranks: `records` (this rank's, in its order) go to their owners;
-// returns the merged summary of each, in the same order. Throws std::runtime_error on failure.
-std::string exchange_keys(Job& job, std::string_view records, const KeyLayout& layout);
+// returns the merged summary of each, in the same order. The ranks first agree on a number of
+// passes such that the buffers of one pass (outbox, records received as owner and their merge
+// table, replies) take about `memory_budget` bytes on the busiest rank; each pass exchanges the
+// keys of one hash partition. `records` and the result stay whole in memory. Throws
+// std::runtime_error on failure.
+std::string exchange_keys(Job& job, std::string_view records, const KeyLayout& layout,
+                          std::size_t memory_budget = SIZE_MAX);
 
 }  // namespace loom::dist

@@ -5,6 +5,7 @@
 #include "dist/key_exchange.hpp"
 #include "runtime/host_table.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <memory>
@@ -12,6 +13,8 @@
 namespace loom::runtime {
 
 namespace {
+
+constexpr std::size_t kMinExchangePassBytes = std::size_t{16} << 20;
 
 struct BufferDeleter {
   void operator()(loom_buffer* buffer) const { host_table()->buffer_destroy(buffer); }
@@ -27,7 +30,7 @@ bool runs_whole_input(const ComponentInfo& info, int rank_count) {
   return info.whole_input() || exchanges_keys(info, rank_count);
 }
 
-KeyExchangeOutcome exchange_stage_keys(ComponentInstance& instance) {
+KeyExchangeOutcome exchange_stage_keys(ComponentInstance& instance, std::size_t memory_budget) {
   KeyExchangeOutcome outcome;
   dist::Job* job = dist::joined_job();
   if (job == nullptr) {
@@ -60,7 +63,8 @@ KeyExchangeOutcome exchange_stage_keys(ComponentInstance& instance) {
         }
         return outcome;
       }
-      const std::string merged = dist::exchange_keys(*job, {bytes.data, bytes.size}, layout);
+      const std::string merged = dist::exchange_keys(
+          *job, {bytes.data, bytes.size}, layout, std::max(memory_budget, kMinExchangePassBytes));
       host_table()->buffer_clear(records.get());
       if (const CallFailure failure = instance.import_keys(
               round, loom_str{merged.data(), merged.size()}, layout.payload_bytes)) {

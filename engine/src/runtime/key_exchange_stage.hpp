@@ -5,6 +5,7 @@
 
 #include "runtime/component_instance.hpp"
 
+#include <cstddef>
 #include <string>
 
 namespace loom::runtime {
@@ -19,7 +20,9 @@ struct KeyExchangeOutcome {
   bool peer_left = false;  // another rank's run failed, so the exchange could not happen
 };
 
-// Collective over the job's ranks (each calls it for the same stages, in the same order).
-KeyExchangeOutcome exchange_stage_keys(ComponentInstance& instance);
+// Collective over the job's ranks (each calls it for the same stages, in the same order). The
+// exchange's buffers take about `memory_budget` bytes per pass (at least 16 MB: passes cost a
+// round trip each), in as many passes as that needs.
+KeyExchangeOutcome exchange_stage_keys(ComponentInstance& instance, std::size_t memory_budget);
 
 }  // namespace loom::runtime

@@ -70,7 +70,8 @@ BatchPtr WholeInputStage::replay_next(oneapi::tbb::flow_control& fc) {
 
 bool WholeInputStage::exchange_keys() {
   if (!exchanges_keys(instance_.info(), run_.settings.rank_count)) return true;
-  const KeyExchangeOutcome outcome = exchange_stage_keys(instance_);
+  const KeyExchangeOutcome outcome =
+      exchange_stage_keys(instance_, run_.settings.buffer_memory_bytes);
   if (outcome.error.empty()) return true;
   if (outcome.peer_left) run_.interrupted = true;
   run_.failures.stop(node_, outcome.error);

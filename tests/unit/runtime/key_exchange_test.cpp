@@ -22,6 +22,7 @@ struct Network {
   int ranks;
   std::vector<std::string> mailbox;  // [from * ranks + to]
   std::barrier<> meet;
+  int calls = 0;  // all_to_all calls of rank 0
 };
 
 class ThreadRank final : public loom::dist::Job {
@@ -37,6 +38,7 @@ class ThreadRank final : public loom::dist::Job {
   bool begin_key_exchange(bool ready) override { return ready; }
   std::vector<std::string> all_to_all(const std::vector<std::string>& to) override {
     const auto n = static_cast<std::size_t>(net_.ranks), me = static_cast<std::size_t>(rank_);
+    if (rank_ == 0) ++net_.calls;
     for (std::size_t r = 0; r < n; ++r) net_.mailbox[me * n + r] = to[r];
     net_.meet.arrive_and_wait();
     std::vector<std::string> from(n);
@@ -92,48 +94,55 @@ std::vector<Summary> decode(const std::string& bytes) {
 TEST_CASE("key exchange: each rank gets, in its order, the job's merge of its keys") {
   const KeyLayout layout{8, 1};
   // Rank r holds keys r*3 .. r*3+40 (overlapping its neighbours'), positions 100*r + key, with
-  // its rank as payload; key 7 also appears on every rank with count 2.
-  for (const int ranks : {1, 2, 3, 5}) {
-    std::vector<std::vector<Record>> mine(static_cast<std::size_t>(ranks));
-    std::map<std::uint64_t, Summary> expected;
-    for (int r = 0; r < ranks; ++r) {
-      for (std::uint64_t k = 40; k-- > 0;) {  // descending: the order must come back as sent
-        const std::uint64_t key = static_cast<std::uint64_t>(r) * 3 + k;
-        const Record rec{key, 100 * static_cast<std::uint64_t>(r) + key, 1,
-                         static_cast<char>('a' + r)};
-        mine[static_cast<std::size_t>(r)].push_back(rec);
-        auto [it, added] = expected.try_emplace(key, Summary{rec.position, 1, rec.payload});
-        if (!added) {
-          it->second.count += 1;
-          if (rec.position < it->second.position)
-            it->second = {rec.position, it->second.count, rec.payload};
+  // its rank as payload; key 7 also appears on every rank with count 2. Without a memory budget
+  // the exchange is one pass (a count, the records, the replies: 3 calls); with a budget of 2000
+  // bytes (41 records of 25 bytes need about 6 KB) it takes several, with the same result.
+  for (const std::size_t budget : {std::size_t{SIZE_MAX}, std::size_t{2000}})
+    for (const int ranks : {1, 2, 3, 5}) {
+      std::vector<std::vector<Record>> mine(static_cast<std::size_t>(ranks));
+      std::map<std::uint64_t, Summary> expected;
+      for (int r = 0; r < ranks; ++r) {
+        for (std::uint64_t k = 40; k-- > 0;) {  // descending: the order must come back as sent
+          const std::uint64_t key = static_cast<std::uint64_t>(r) * 3 + k;
+          const Record rec{key, 100 * static_cast<std::uint64_t>(r) + key, 1,
+                           static_cast<char>('a' + r)};
+          mine[static_cast<std::size_t>(r)].push_back(rec);
+          auto [it, added] = expected.try_emplace(key, Summary{rec.position, 1, rec.payload});
+          if (!added) {
+            it->second.count += 1;
+            if (rec.position < it->second.position)
+              it->second = {rec.position, it->second.count, rec.payload};
+          }
+        }
+        mine[static_cast<std::size_t>(r)].push_back(Record{7, 5000, 2, 'z'});
+        expected[7].count += 2;
+      }
+      Network net(ranks);
+      std::vector<std::string> results(static_cast<std::size_t>(ranks));
+      std::vector<std::thread> threads;
+      for (int r = 0; r < ranks; ++r)
+        threads.emplace_back([&, r] {
+          ThreadRank job(net, r);
+          results[static_cast<std::size_t>(r)] = loom::dist::exchange_keys(
+              job, encode(mine[static_cast<std::size_t>(r)]), layout, budget);
+        });
+      for (std::thread& t : threads) t.join();
+      if (budget == SIZE_MAX)
+        CHECK(net.calls == 3);
+      else
+        CHECK(net.calls >= 1 + 2 * 3);
+      for (int r = 0; r < ranks; ++r) {
+        const auto& sent = mine[static_cast<std::size_t>(r)];
+        const std::vector<Summary> got = decode(results[static_cast<std::size_t>(r)]);
+        REQUIRE(got.size() == sent.size());
+        for (std::size_t i = 0; i < sent.size(); ++i) {
+          const Summary& want = expected.at(sent[i].key);
+          CHECK(got[i].position == want.position);
+          CHECK(got[i].count == want.count);
+          CHECK(got[i].payload == want.payload);
         }
       }
-      mine[static_cast<std::size_t>(r)].push_back(Record{7, 5000, 2, 'z'});
-      expected[7].count += 2;
     }
-    Network net(ranks);
-    std::vector<std::string> results(static_cast<std::size_t>(ranks));
-    std::vector<std::thread> threads;
-    for (int r = 0; r < ranks; ++r)
-      threads.emplace_back([&, r] {
-        ThreadRank job(net, r);
-        results[static_cast<std::size_t>(r)] =
-            loom::dist::exchange_keys(job, encode(mine[static_cast<std::size_t>(r)]), layout);
-      });
-    for (std::thread& t : threads) t.join();
-    for (int r = 0; r < ranks; ++r) {
-      const auto& sent = mine[static_cast<std::size_t>(r)];
-      const std::vector<Summary> got = decode(results[static_cast<std::size_t>(r)]);
-      REQUIRE(got.size() == sent.size());
-      for (std::size_t i = 0; i < sent.size(); ++i) {
-        const Summary& want = expected.at(sent[i].key);
-        CHECK(got[i].position == want.position);
-        CHECK(got[i].count == want.count);
-        CHECK(got[i].payload == want.payload);
-      }
-    }
-  }
 }
 
 TEST_CASE("key exchange: merge ties go to the lower rank; counts saturate") {
