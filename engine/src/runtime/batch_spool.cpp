@@ -141,6 +141,14 @@ void BatchSpool::push(BatchPtr batch) {
   batch->ticket.reset();
   Entry entry;
   entry.memory = batch->memory_bytes();
+  // A batch whose documents were mostly dropped upstream still holds all their bytes (arenas are
+  // append-only and shared): after a language filter, nearly all of a WET batch. Kept as the
+  // copy a spilled batch reads back as, it holds only what is left.
+  if (entry.memory > 2 * batch->text_bytes() + kCompactSlack) {
+    serialize_batch(*batch, scratch_);
+    batch = deserialize_batch(scratch_);
+    entry.memory = batch->memory_bytes();
+  }
   if (in_memory_ + entry.memory <= budget_) {
     in_memory_ += entry.memory;
     entry.batch = std::move(batch);

@@ -51,6 +51,8 @@ class BatchSpool {
     std::uint64_t length = 0;
     std::size_t memory = 0;
   };
+  // Bytes a kept batch may hold beyond twice its text before it is kept as a compact copy.
+  static constexpr std::size_t kCompactSlack = std::size_t{64} << 10;
   void spill(const Batch& batch, Entry& entry);
   void open_spill_file();
 
