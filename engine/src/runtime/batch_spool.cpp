@@ -87,6 +87,7 @@ void serialize_batch(const Batch& batch, std::string& out) {
 BatchPtr deserialize_batch(std::string_view bytes) {
   Reader in(bytes);
   auto batch = std::make_shared<Batch>();
+  batch->arena.reserve(bytes.size());  // its texts, keys and strings are fewer bytes than these
   batch->seq = in.get<std::uint64_t>();
   const auto shard_flags = in.get<std::uint8_t>();
   batch->ends_shard = (shard_flags & 2) != 0;

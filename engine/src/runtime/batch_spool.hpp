@@ -39,6 +39,8 @@ class BatchSpool {
 
   std::uint64_t batches() const { return entries_.size() + taken_; }
   std::uint64_t spilled_batches() const { return spilled_; }
+  // What the batches kept in memory hold (Batch::memory_bytes), within the budget.
+  std::size_t memory_bytes() const { return in_memory_; }
   // The spill folder, empty until the first batch is spilled.
   std::filesystem::path spill_folder() const {
     return folder_ ? folder_->path() : std::filesystem::path();
