@@ -12,7 +12,7 @@
 # /usr/bin/time -v, sampling the size of the spill folder (--spill-dir, a folder of its own) every
 # second, and prints one line:
 #   input_mb=... docs_written=... wall_s=... cpu_s=... mb_per_cpu_s=... peak_rss_mb=...
-#   extra_disk_peak_mb=... extra_disk_share=...% second_pass=...
+#   extra_disk_peak_mb=... extra_disk_share=...% output_sha256=... second_pass=...
 #
 # usage: bench/common_crawl_memory.sh BUILD_DIR [LABEL]
 #   BUILD_DIR: the build whose bin/loom and plugins run the graph (e.g. /work/main/build to
@@ -101,13 +101,17 @@ wall=$(field 'Elapsed (wall clock) time (h:mm:ss or m:ss)')
 stats=$out/common_crawl/stats.json
 written=$(tr ',{}' '\n\n\n' <"$stats" | awk -F': *' '/"id":/ { gsub(/[" ]/, "", $2); id = $2 }
   /"docs_in":/ { if (id == "write") print $2 + 0 }')
+# The output's bytes, to compare runs (e.g. two engines, or --spool-whole-input).
+digest=$(find "$out/common_crawl" -name '*.jsonl.zst' | LC_ALL=C sort | xargs -r zstdcat |
+  sha256sum | cut -c1-16)
 second_pass=$(sed -n 's/.*"second_pass": "\([a-z]*\)".*/\1/p' "$stats" | head -n 1)
 awk -v label="$label" -v bytes="$input_bytes" -v rss="$rss_kb" -v user="$user" -v sys="$sys" \
-  -v wall="$wall" -v disk="$(cat "$peak_file")" -v written="$written" \
+  -v wall="$wall" -v disk="$(cat "$peak_file")" -v written="$written" -v digest="$digest" \
   -v pass="${second_pass:-spool (no second_pass field: an engine before it)}" 'BEGIN {
     n = split(wall, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]
     cpu = user + sys; mb = bytes / 1e6
     printf "%s: input_mb=%.0f docs_written=%d wall_s=%.0f cpu_s=%.0f mb_per_cpu_s=%.2f " \
-      "peak_rss_mb=%.0f extra_disk_peak_mb=%.0f extra_disk_share=%.2f%% second_pass=%s\n",
-      label, mb, written, s, cpu, mb / cpu, rss / 1024, disk / 1e6, 100 * disk / bytes, pass
+      "peak_rss_mb=%.0f extra_disk_peak_mb=%.0f extra_disk_share=%.2f%% output_sha256=%s " \
+      "second_pass=%s\n", label, mb, written, s, cpu, mb / cpu, rss / 1024, disk / 1e6,
+      100 * disk / bytes, digest, pass
   }'
