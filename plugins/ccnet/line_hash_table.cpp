@@ -4,24 +4,34 @@
 
 namespace loom::ccnet {
 
-std::size_t DocumentLineCounts::slot(std::uint64_t hash) const {
-  const std::size_t mask = keys_.size() - 1;
-  std::size_t i = static_cast<std::size_t>(hash) & mask;
-  while (states_[i] != kEmpty && keys_[i] != hash) i = (i + 1) & mask;
+namespace {
+
+// The home slot of `hash` in `capacity` slots: the multiply-shift map of its low 56 bits (the
+// top 8 chose the part), uniform for SHA-1 bits at any capacity, so parts need not be powers
+// of two.
+std::size_t home(std::uint64_t hash, std::size_t capacity) {
+  __extension__ using u128 = unsigned __int128;
+  return static_cast<std::size_t>((static_cast<u128>(hash << 8) * capacity) >> 64);
+}
+
+}  // namespace
+
+std::size_t DocumentLineCounts::find(const Part& part, std::uint64_t hash) {
+  const std::size_t capacity = part.slots.size();
+  const std::uint64_t key = hash << 8;
+  std::size_t i = home(hash, capacity);
+  while (part.slots[i] != 0 && (part.slots[i] & ~kStateMask) != key)
+    i = i + 1 == capacity ? 0 : i + 1;
   return i;
 }
 
-void DocumentLineCounts::grow() {
-  std::vector<std::uint64_t> old_keys = std::move(keys_);
-  std::vector<std::uint8_t> old_states = std::move(states_);
-  const std::size_t capacity = old_keys.empty() ? 1024 : 2 * old_keys.size();
-  keys_.assign(capacity, 0);
-  states_.assign(capacity, kEmpty);
-  for (std::size_t i = 0; i < old_keys.size(); ++i) {
-    if (old_states[i] == kEmpty) continue;
-    const std::size_t at = slot(old_keys[i]);
-    keys_[at] = old_keys[i];
-    states_[at] = old_states[i];
+void DocumentLineCounts::grow(Part& part) {
+  std::vector<std::uint64_t> old = std::move(part.slots);
+  // At most 0.8 full, so at least 0.53 after growing by half.
+  part.slots.assign(old.empty() ? 64 : old.size() + old.size() / 2, 0);
+  for (const std::uint64_t slot : old) {
+    if (slot == 0) continue;
+    part.slots[find(part, slot >> 8)] = slot;
   }
 }
 
@@ -33,22 +43,24 @@ void DocumentLineCounts::add_document(std::vector<std::uint64_t>& hashes) {
       zero_state_ = zero_state_ == kEmpty ? kOnce : kDuplicated;
       continue;
     }
-    if (2 * (count_ + 1) > keys_.size()) grow();
-    const std::size_t at = slot(hash);
-    if (states_[at] == kEmpty) {
-      keys_[at] = hash;
-      states_[at] = kOnce;
+    Part& part = parts_[hash >> 56];
+    if (5 * (part.count + 1) > 4 * part.slots.size()) grow(part);
+    std::uint64_t& slot = part.slots[find(part, hash)];
+    if (slot == 0) {
+      slot = (hash << 8) | kOnce;
+      ++part.count;
       ++count_;
     } else {
-      states_[at] = kDuplicated;
+      slot = (slot & ~kStateMask) | kDuplicated;
     }
   }
 }
 
 bool DocumentLineCounts::duplicated(std::uint64_t hash) const {
   if (hash == 0) return zero_state_ == kDuplicated;
-  if (keys_.empty()) return false;
-  return states_[slot(hash)] == kDuplicated;
+  const Part& part = parts_[hash >> 56];
+  if (part.slots.empty()) return false;
+  return (part.slots[find(part, hash)] & kStateMask) == kDuplicated;
 }
 
 void DocumentLineCounts::mark_duplicated(std::uint64_t hash) {
@@ -56,9 +68,10 @@ void DocumentLineCounts::mark_duplicated(std::uint64_t hash) {
     if (zero_state_ != kEmpty) zero_state_ = kDuplicated;
     return;
   }
-  if (keys_.empty()) return;
-  const std::size_t at = slot(hash);
-  if (states_[at] != kEmpty) states_[at] = kDuplicated;
+  Part& part = parts_[hash >> 56];
+  if (part.slots.empty()) return;
+  std::uint64_t& slot = part.slots[find(part, hash)];
+  if (slot != 0) slot = (slot & ~kStateMask) | kDuplicated;
 }
 
 void SeenInDocument::start(std::size_t lines) {

@@ -15,7 +15,9 @@ mkdir -p "$spill"
 if [[ $which == spool ]]; then
   make_corpus "$tmp/gz" --shards 3 --docs-per-shard 300 --format gz
   graph=$tests_dir/data/spill_spool.yaml
-  vars=(--set "IN=$tmp/gz/*.json.gz" --buffer-memory-mb 0 --spill-dir "$spill" --batch-bytes 16384)
+  # --spool-whole-input: the stage could read its source again instead of spooling.
+  vars=(--set "IN=$tmp/gz/*.json.gz" --buffer-memory-mb 0 --spool-whole-input --spill-dir "$spill"
+    --batch-bytes 16384)
   delay=30
 else
   # A site of 3000 questions, most with answers, in an order no dump has (answers first).

@@ -94,6 +94,7 @@ RunResult run_and_record(const std::string& graph_path, const RunOptions& option
   settings.interrupt = options.interrupt;
   settings.buffer_memory_bytes = options.buffer_memory_mb << 20;
   settings.spill_dir = options.spill_dir;
+  settings.reread_sources = !options.spool_whole_input;
   settings.batch_timeout_seconds = options.batch_timeout_seconds;
   if (options.on_stall) {
     // The CLI's handler exits without unwinding: the lock file goes first.

@@ -95,6 +95,7 @@ std::string stats_to_json(const RunStats& stats) {
     reasons.close();
     node.field("bytes_in", n.bytes_in);
     node.field("busy_seconds", n.busy_seconds);
+    if (!n.second_pass.empty()) node.field("second_pass", n.second_pass);
     if (!n.meta_totals.empty()) {
       node.key("meta_totals");
       JsonObject totals(out, 6);

@@ -118,6 +118,7 @@ void register_run(CLI::App& app, Context& ctx) {
     double http_backoff = 0.5;
     std::size_t buffer_memory_mb = 1024;
     std::string spill_dir;
+    bool spool_whole_input = false;
     double batch_timeout = 0;
     double checkpoint_seconds = 30;
     std::string manifest;
@@ -160,6 +161,10 @@ void register_run(CLI::App& app, Context& ctx) {
   cmd->add_option("--spill-dir", args->spill_dir,
                   "Where whole-input stages spill (default: $TMPDIR or /tmp); spill folders "
                   "that killed runs left there are removed when a run starts");
+  cmd->add_flag("--spool-whole-input", args->spool_whole_input,
+                "Whole-input stages keep their input for their second pass even where they "
+                "could read their source again (default: read it again where the stages between "
+                "look only at the batch in hand; stats.json's second_pass says which)");
   cmd->add_option("--batch-timeout", args->batch_timeout,
                   "Seconds one plugin call on one batch may take before the run is cancelled "
                   "with an error naming the node and shard (default 0: no limit)")
@@ -193,6 +198,7 @@ void register_run(CLI::App& app, Context& ctx) {
     options.http_backoff_seconds = args->http_backoff;
     options.buffer_memory_mb = args->buffer_memory_mb;
     options.spill_dir = args->spill_dir;
+    options.spool_whole_input = args->spool_whole_input;
     options.batch_timeout_seconds = args->batch_timeout;
     options.checkpoint_seconds = args->checkpoint_seconds;
     options.manifest_path = args->manifest;

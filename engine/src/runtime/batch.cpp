@@ -24,6 +24,15 @@ char* Arena::allocate(std::size_t size) {
   return p;
 }
 
+void Arena::reserve(std::size_t size) {
+  if (size == 0 || (current_ != nullptr && current_->capacity - current_->used >= size)) return;
+  auto chunk = std::make_shared<Chunk>();
+  chunk->capacity = size;
+  chunk->data = std::make_unique_for_overwrite<char[]>(size);
+  current_ = chunk.get();
+  chunks_.push_back(std::move(chunk));
+}
+
 std::string_view Arena::store(std::string_view bytes) {
   if (bytes.empty()) return {};
   char* p = allocate(bytes.size());

@@ -22,6 +22,9 @@ class Arena {
  public:
   char* allocate(std::size_t size);
   std::string_view store(std::string_view bytes);
+  // The next `size` bytes allocated fit in one chunk of just that size, not a standard chunk
+  // (a batch read back from its serialized form, which bounds its bytes).
+  void reserve(std::size_t size);
   // Whether `p` points into a chunk this arena can see (bytes from batch_alloc need no copy).
   bool contains(const char* p) const;
   // Makes `other`'s bytes readable from this arena (used when a batch is split or copied).

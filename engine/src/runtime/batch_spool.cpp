@@ -87,6 +87,7 @@ void serialize_batch(const Batch& batch, std::string& out) {
 BatchPtr deserialize_batch(std::string_view bytes) {
   Reader in(bytes);
   auto batch = std::make_shared<Batch>();
+  batch->arena.reserve(bytes.size());  // its texts, keys and strings are fewer bytes than these
   batch->seq = in.get<std::uint64_t>();
   const auto shard_flags = in.get<std::uint8_t>();
   batch->ends_shard = (shard_flags & 2) != 0;
@@ -141,6 +142,14 @@ void BatchSpool::push(BatchPtr batch) {
   batch->ticket.reset();
   Entry entry;
   entry.memory = batch->memory_bytes();
+  // A batch whose documents were mostly dropped upstream still holds all their bytes (arenas are
+  // append-only and shared): after a language filter, nearly all of a WET batch. Kept as the
+  // copy a spilled batch reads back as, it holds only what is left.
+  if (entry.memory > 2 * batch->text_bytes() + kCompactSlack) {
+    serialize_batch(*batch, scratch_);
+    batch = deserialize_batch(scratch_);
+    entry.memory = batch->memory_bytes();
+  }
   if (in_memory_ + entry.memory <= budget_) {
     in_memory_ += entry.memory;
     entry.batch = std::move(batch);

@@ -39,6 +39,8 @@ class BatchSpool {
 
   std::uint64_t batches() const { return entries_.size() + taken_; }
   std::uint64_t spilled_batches() const { return spilled_; }
+  // What the batches kept in memory hold (Batch::memory_bytes), within the budget.
+  std::size_t memory_bytes() const { return in_memory_; }
   // The spill folder, empty until the first batch is spilled.
   std::filesystem::path spill_folder() const {
     return folder_ ? folder_->path() : std::filesystem::path();
@@ -51,6 +53,8 @@ class BatchSpool {
     std::uint64_t length = 0;
     std::size_t memory = 0;
   };
+  // Bytes a kept batch may hold beyond twice its text before it is kept as a compact copy.
+  static constexpr std::size_t kCompactSlack = std::size_t{64} << 10;
   void spill(const Batch& batch, Entry& entry);
   void open_spill_file();
 

@@ -130,6 +130,7 @@ class Run {
 
   void build_graph() {
     const std::size_t in_flight = std::max<std::size_t>(1, settings_.max_batches_in_flight);
+    std::vector<bool> source_reread(nodes_.size(), false);
     for (std::size_t i = 0; i < nodes_.size(); ++i) {
       NodeRuntime& n = nodes_[i];
       const ComponentInfo& info = n.instance->info();
@@ -142,6 +143,7 @@ class Run {
         n.whole = std::make_unique<WholeInputStage>(
             context_, *n.bound, *n.instance, n.counters,
             WholeInputStage::upstream_of(graph_, i, settings_.rank_count));
+        if (settings_.reread_sources) plan_reread(i, source_reread);
         n.whole->build(in_flight, [this, &n](BatchPtr batch) { route(n, std::move(batch)); });
         n.reorder = std::make_unique<Reorderer<Delivery>>(n.input_edges);
         add_work(n, flow::serial, [&n](Delivery d) { n.whole->observe(std::move(d.batch)); });
@@ -164,6 +166,19 @@ class Run {
                  [this, &n](Delivery d) { process(n, std::move(d)); });
       }
     }
+  }
+
+  // The whole-input stage `index` rereads its source for the second pass when it can. Two
+  // stages never reread one source: its component would read two shards at once.
+  void plan_reread(std::size_t index, std::vector<bool>& source_reread) {
+    const std::vector<std::size_t> chain =
+        WholeInputStage::reread_chain(graph_, index, settings_.rank_count);
+    if (chain.empty() || source_reread[chain.front()]) return;
+    source_reread[chain.front()] = true;
+    std::vector<WholeInputStage::UpstreamStage> stages;
+    for (std::size_t k = 1; k < chain.size(); ++k)
+      stages.push_back({nodes_[chain[k]].bound, nodes_[chain[k]].instance.get()});
+    nodes_[index].whole->reread_from(*nodes_[chain.front()].source, std::move(stages));
   }
 
   template <class Body>
@@ -359,6 +374,7 @@ class Run {
                             (input.dropped_port ? ".dropped" : ""));
       ns.meta_fields = n.meta_sampler.results();
       ns.meta_totals = n.meta_sampler.integer_totals();
+      if (n.whole) ns.second_pass = n.whole->second_pass();
       stats.nodes.push_back(std::move(ns));
     }
   }

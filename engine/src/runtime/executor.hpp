@@ -27,6 +27,10 @@ struct ExecutionSettings {
   // spill it to a private folder made in spill_dir ("" = the system's temporary folder).
   std::size_t buffer_memory_bytes = std::size_t{1024} << 20;
   std::string spill_dir;
+  // A whole-input stage fed by a source through stages that only look at the batch in hand
+  // reads that source again for its second pass instead of keeping its input (whole_input.hpp);
+  // false: every such stage spools.
+  bool reread_sources = true;
   int task_index = 0;
   int task_count = 1;
   // A distributed run (docs/guides/scale-out.md): this rank's part of the task's share.

@@ -46,14 +46,20 @@ bool SourceStage::list_shards() {
   return true;
 }
 
+SourceStage::~SourceStage() {
+  close_reader(first_);
+  close_reader(second_);
+}
+
 void SourceStage::start_at(const SourceStart& start) {
-  next_shard_ = start.position;
-  next_seq_ = start.seq;
+  start_ = start;
+  first_.next_shard = second_.next_shard = start.position;
+  first_.next_seq = second_.next_seq = start.seq;
   discard_through_ = start.discard_through;
 }
 
 std::int64_t SourceStage::first_sent() const {
-  return std::max<std::int64_t>(static_cast<std::int64_t>(next_seq_), discard_through_ + 1);
+  return std::max<std::int64_t>(static_cast<std::int64_t>(start_.seq), discard_through_ + 1);
 }
 
 void SourceStage::build(std::size_t in_flight, std::function<void(BatchPtr)> deliver) {
@@ -72,70 +78,78 @@ void SourceStage::build(std::size_t in_flight, std::function<void(BatchPtr)> del
 // Batches leave one read behind, so that the last batch of each shard is marked (ends_shard)
 // before it goes: sinks learn that a shard is complete right after writing it.
 BatchPtr SourceStage::read_next(oneapi::tbb::flow_control& fc) {
-  BatchPtr out = ahead_ ? std::move(ahead_) : read_batch();
-  if (out && !out->ends_shard) {
-    ahead_ = read_batch();
-    if (!ahead_ && !input_ended_) out.reset();  // failed or interrupted: nothing ends
-    if (out && (!ahead_ || ahead_->shard != out->shard)) out->ends_shard = true;
-  }
+  BatchPtr out = next_batch(first_, true);
   if (!out) fc.stop();
   return out;
 }
 
-// The next non-empty batch, or null at the end of the input (input_ended_) or when the run failed
+BatchPtr SourceStage::reread_next() { return next_batch(second_, false); }
+
+BatchPtr SourceStage::next_batch(Cursor& cursor, bool first_reading) {
+  BatchPtr out = cursor.ahead ? std::move(cursor.ahead) : read_batch(cursor, first_reading);
+  if (out && !out->ends_shard) {
+    cursor.ahead = read_batch(cursor, first_reading);
+    if (!cursor.ahead && !cursor.input_ended) out.reset();  // failed or interrupted: nothing ends
+    if (out && (!cursor.ahead || cursor.ahead->shard != out->shard)) out->ends_shard = true;
+  }
+  return out;
+}
+
+// The next non-empty batch, or null at the end of the input (input_ended) or when the run failed
 // or was interrupted.
-BatchPtr SourceStage::read_batch() {
+BatchPtr SourceStage::read_batch(Cursor& cursor, bool first_reading) {
   while (true) {
     if (run_.failures.failed() || run_.interrupt_requested()) {
       if (!run_.failures.failed()) {
         run_.interrupted = true;
         run_.failures.stop(node_, "was interrupted");
       }
-      close_reader();
+      close_reader(cursor);
       return {};
     }
-    if (reader_ == nullptr) {
-      if (next_shard_ >= shards_.size()) {
-        input_ended_ = true;
+    if (cursor.reader == nullptr) {
+      if (cursor.next_shard >= shards_.size()) {
+        cursor.input_ended = true;
         return {};
       }
-      const ShardRef& shard = *shards_[next_shard_];
-      if (const CallFailure failure = instance_.open_shard(shard, reader_)) {
+      const ShardRef& shard = *shards_[cursor.next_shard];
+      if (const CallFailure failure = instance_.open_shard(shard, cursor.reader)) {
         run_.failures.fail(node_, *failure, &shard, nullptr);
         return {};
       }
-      run_.resume.on_shard_open(index_, shard.index, next_seq_);
+      if (first_reading) run_.resume.on_shard_open(index_, shard.index, cursor.next_seq);
     }
     auto batch = std::make_shared<Batch>();
-    batch->shard = shards_[next_shard_];
+    batch->shard = shards_[cursor.next_shard];
     bool done = false;
     if (const CallFailure failure =
-            instance_.read(reader_, *batch, run_.settings.batch_bytes, done)) {
+            instance_.read(cursor.reader, *batch, run_.settings.batch_bytes, done)) {
       run_.failures.fail(node_, *failure, batch->shard.get(), batch.get());
-      close_reader();
+      close_reader(cursor);
       return {};
     }
     std::uint64_t skipped = 0;
     for (const auto& [reason, count] : batch->skipped) skipped += count;
-    if (skipped > 0) {
+    if (skipped > 0 && first_reading) {
       counters_.add_batch(skipped, 0, 0);  // skipped records entered the source too
       counters_.add_dropped(batch->skipped);
       if (std::string undeclared = undeclared_drop_reason(*node_.component, batch->skipped);
           !undeclared.empty()) {
         run_.failures.stop(node_, undeclared);
-        close_reader();
+        close_reader(cursor);
         return {};
       }
     }
     if (done) {
-      close_reader();
-      ++next_shard_;
-      run_.meter.shard_done();
+      close_reader(cursor);
+      ++cursor.next_shard;
+      if (first_reading) run_.meter.shard_done();
       batch->ends_shard = true;
     }
     if (batch->docs.empty()) continue;
-    batch->seq = next_seq_++;
+    batch->seq = cursor.next_seq++;
     if (static_cast<std::int64_t>(batch->seq) <= discard_through_) continue;  // resumed
+    if (!first_reading) return batch;
     batch->ticket = run_.ticket(*limiter_);
     const std::uint64_t bytes = batch->text_bytes();
     counters_.add_batch(batch->docs.size(), bytes, 1);
@@ -145,9 +159,9 @@ BatchPtr SourceStage::read_batch() {
   }
 }
 
-void SourceStage::close_reader() {
-  instance_.close_shard(reader_);
-  reader_ = nullptr;
+void SourceStage::close_reader(Cursor& cursor) {
+  instance_.close_shard(cursor.reader);
+  cursor.reader = nullptr;
 }
 
 }  // namespace loom::runtime

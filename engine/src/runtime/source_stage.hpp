@@ -1,6 +1,7 @@
 // A source in the flow graph: an input node that reads this task's (and rank's) shards in order,
 // one batch at a time, behind a limiter (the in-flight budget), then a dispatch node that hands
-// each batch to the source's consumers.
+// each batch to the source's consumers. A whole-input stage downstream may read the same shards
+// a second time (reread_next): same batches, same sequence numbers, nothing counted twice.
 #pragma once
 
 #include "runtime/component_instance.hpp"
@@ -22,6 +23,7 @@ class SourceStage {
       : run_(run), index_(index), node_(node), instance_(instance), counters_(counters) {}
   SourceStage(const SourceStage&) = delete;
   SourceStage& operator=(const SourceStage&) = delete;
+  ~SourceStage();
 
   // Asks the component for its input: every shard goes to the input guard, this task's and
   // rank's share is kept. False (a failure recorded) when it cannot.
@@ -36,10 +38,25 @@ class SourceStage {
   void build(std::size_t in_flight, std::function<void(BatchPtr)> deliver);
   void activate() { input_->activate(); }
 
+  // The second reading of this run's shards, from where the first started, batch by batch as
+  // the first produced them (sequence numbers, shard ends, skipped counts), without ticket,
+  // counters, progress or resume checkpoints (the first reading did those). Null at the end,
+  // and when the run failed or was interrupted (a failure is then recorded).
+  BatchPtr reread_next();
+
  private:
+  // Where one reading of the shards is.
+  struct Cursor {
+    std::size_t next_shard = 0;
+    void* reader = nullptr;
+    std::uint64_t next_seq = 0;
+    BatchPtr ahead;            // read, not sent yet: tells whether the one before ends a shard
+    bool input_ended = false;  // every shard was read (not failed, not interrupted)
+  };
   BatchPtr read_next(oneapi::tbb::flow_control& fc);
-  BatchPtr read_batch();
-  void close_reader();
+  BatchPtr next_batch(Cursor& cursor, bool first_reading);
+  BatchPtr read_batch(Cursor& cursor, bool first_reading);
+  void close_reader(Cursor& cursor);
 
   RunContext& run_;
   std::size_t index_;
@@ -47,12 +64,10 @@ class SourceStage {
   ComponentInstance& instance_;
   NodeCounters& counters_;
   std::vector<std::shared_ptr<const ShardRef>> shards_;
-  std::size_t next_shard_ = 0;
-  void* reader_ = nullptr;
-  std::uint64_t next_seq_ = 0;
+  Cursor first_;
+  Cursor second_;
+  SourceStart start_;
   std::int64_t discard_through_ = -1;  // resumed: batches already written by every sink
-  BatchPtr ahead_;            // read, not sent yet: tells whether the one before ends a shard
-  bool input_ended_ = false;  // every shard was read (not failed, not interrupted)
   std::unique_ptr<flow::input_node<BatchPtr>> input_;
   std::unique_ptr<InFlightLimit> limiter_;
   std::unique_ptr<flow::function_node<BatchPtr, flow::continue_msg>> dispatch_;

@@ -1,5 +1,6 @@
 #include "runtime/whole_input.hpp"
 
+#include "runtime/exclusions.hpp"
 #include "runtime/key_exchange_stage.hpp"
 
 #include <exception>
@@ -15,6 +16,30 @@ WholeInputStage::WholeInputStage(RunContext& run, const BoundNode& node,
       counters_(counters),
       upstream_(std::move(upstream)),
       spool_(run.settings.buffer_memory_bytes, run.settings.spill_dir, node.spec->id) {}
+
+void WholeInputStage::reread_from(SourceStage& source, std::vector<UpstreamStage> chain) {
+  reread_source_ = &source;
+  reread_chain_ = std::move(chain);
+}
+
+std::vector<std::size_t> WholeInputStage::reread_chain(const BoundGraph& graph, std::size_t index,
+                                                       int rank_count) {
+  std::vector<std::size_t> chain;
+  std::size_t at = index;
+  while (true) {
+    const auto& inputs = graph.nodes[at].inputs;
+    // Several inputs would need their merge order rebuilt; a dropped port, the exclusions.
+    if (inputs.size() != 1 || inputs[0].dropped_port) return {};
+    at = inputs[0].from;
+    const BoundNode& node = graph.nodes[at];
+    chain.push_back(at);
+    if (node.component->kind == NodeKind::source) break;
+    // Such a stage's output depends on the batches before: running it again would change it.
+    if (node.component->order_sensitive() || runs_whole_input(*node.component, rank_count))
+      return {};
+  }
+  return {chain.rbegin(), chain.rend()};
+}
 
 void WholeInputStage::build(std::size_t in_flight, std::function<void(BatchPtr)> route) {
   replay_ = std::make_unique<flow::input_node<BatchPtr>>(
@@ -36,6 +61,7 @@ void WholeInputStage::observe(BatchPtr batch) {
     run_.failures.fail(node_, *failure, batch->shard.get(), batch.get());
     return;
   }
+  if (reread_source_ != nullptr) return;  // the batch goes; the second pass reads it again
   try {
     spool_.push(std::move(batch));
   } catch (const std::exception& e) {
@@ -49,12 +75,7 @@ BatchPtr WholeInputStage::replay_next(oneapi::tbb::flow_control& fc) {
     fc.stop();
     return {};
   }
-  BatchPtr batch;
-  try {
-    batch = spool_.next();
-  } catch (const std::exception& e) {
-    run_.failures.stop(node_, std::string("could not read back its input: ") + e.what());
-  }
+  BatchPtr batch = next_input();
   if (!batch) {
     fc.stop();
     return {};
@@ -65,6 +86,31 @@ BatchPtr WholeInputStage::replay_next(oneapi::tbb::flow_control& fc) {
     return {};
   }
   batch->ticket = run_.ticket(*limiter_);
+  return batch;
+}
+
+BatchPtr WholeInputStage::next_input() {
+  if (reread_source_ != nullptr) return reread();
+  try {
+    return spool_.next();
+  } catch (const std::exception& e) {
+    run_.failures.stop(node_, std::string("could not read back its input: ") + e.what());
+  }
+  return {};
+}
+
+// The batch as the first pass observed it: the source's, through each upstream stage's process()
+// and without what that stage dropped (as the executor's route() hands it on).
+BatchPtr WholeInputStage::reread() {
+  BatchPtr batch = reread_source_->reread_next();
+  if (!batch) return {};  // the end, or a failure the source recorded
+  for (const UpstreamStage& stage : reread_chain_) {
+    if (const CallFailure failure = stage.instance->process(*batch)) {
+      run_.failures.fail(*stage.node, *failure, batch->shard.get(), batch.get());
+      return {};
+    }
+    batch->erase_if(is_dropped);
+  }
   return batch;
 }
 

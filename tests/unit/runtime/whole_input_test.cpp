@@ -129,6 +129,38 @@ class Rank : public loom::Deduper {
   bool processing_ = false;
 };
 
+// Stateless: marks each document and drops multiples of 7 (so the stage after it sees less).
+class Tag : public loom::Filter {
+ public:
+  static constexpr const char* name = "wi_tag";
+  static constexpr const char* summary = "tags documents, drops multiples of 7";
+  static constexpr loom::Declared drop_reasons[] = {{"seventh", "a multiple of 7"}};
+  using Options = loom::NoOptions;
+  explicit Tag(const Options&) {}
+  void process(loom::Batch& batch) override {
+    for (loom::Doc doc : batch) {
+      doc.set_meta("tagged", true);
+      if (std::stol(std::string(doc.text())) % 7 == 0) doc.drop("seventh");
+    }
+  }
+};
+
+// Order-sensitive, not whole-input: numbers the documents in arrival order.
+class Running : public loom::Deduper {
+ public:
+  static constexpr const char* name = "wi_running";
+  static constexpr const char* summary = "numbers documents in order";
+  static constexpr std::uint32_t flags = loom::order_sensitive;
+  using Options = loom::NoOptions;
+  explicit Running(const Options&) {}
+  void process(loom::Batch& batch) override {
+    for (loom::Doc doc : batch) doc.set_meta("running", next_++);
+  }
+
+ private:
+  std::int64_t next_ = 0;
+};
+
 class Collect : public loom::Sink {
  public:
   static constexpr const char* name = "wi_collect";
@@ -181,8 +213,8 @@ struct Result {
 
 loom::Registry& registry() {
   static loom::Registry instance;
-  static const loom::detail::PluginDescriptor<Numbers, Rank, Collect, ShardEnds> plugin(
-      "whole_input_test", "1.0", "Apache-2.0");
+  static const loom::detail::PluginDescriptor<Numbers, Rank, Tag, Running, Collect, ShardEnds>
+      plugin("whole_input_test", "1.0", "Apache-2.0");
   static bool added = false;
   if (!added) {
     std::vector<loom::Diagnostic> diagnostics;
@@ -192,8 +224,13 @@ loom::Registry& registry() {
   return instance;
 }
 
+enum class SecondPass { spool, reread };
+
+// `second_pass`: spool makes every whole-input stage keep its input (the spool is what most
+// tests here look at); reread lets those that can read their source again.
 Result run(const std::string& yaml, int threads, std::size_t budget_bytes,
-           const fs::path& spill_dir, const std::atomic<bool>* interrupt = nullptr) {
+           const fs::path& spill_dir, const std::atomic<bool>* interrupt = nullptr,
+           SecondPass second_pass = SecondPass::spool) {
   {
     std::lock_guard lock(sink_mutex);
     sink_lines.clear();
@@ -211,6 +248,7 @@ Result run(const std::string& yaml, int threads, std::size_t budget_bytes,
   settings.buffer_memory_bytes = budget_bytes;
   settings.spill_dir = spill_dir.string();
   settings.interrupt = interrupt;
+  settings.reread_sources = second_pass == SecondPass::reread;
   result.ok = loom::runtime::execute(bound, settings, result.stats, result.diagnostics);
   std::lock_guard lock(sink_mutex);
   result.lines = sink_lines;
@@ -299,9 +337,12 @@ TEST_CASE("end_shard: a sink hears of each shard right after its last document, 
         CAPTURE(through_rank);
         CAPTURE(empty_last_read);
         CAPTURE(threads);
-        Result r = run(graph, threads, through_rank ? 1 : kPlenty, spill_dir.path());
-        REQUIRE(r.ok);
-        CHECK(r.lines == expected);
+        for (const SecondPass pass : {SecondPass::spool, SecondPass::reread}) {
+          Result r =
+              run(graph, threads, through_rank ? 1 : kPlenty, spill_dir.path(), nullptr, pass);
+          REQUIRE(r.ok);
+          CHECK(r.lines == expected);
+        }
       }
     }
   }
@@ -396,6 +437,154 @@ sinks:
     REQUIRE(r.diagnostics.size() == 1);
     CHECK(r.diagnostics[0].message.find("could not keep its input") != std::string::npos);
     fs::remove(not_a_folder);
+  }
+  CHECK(entries(spill) == 0);
+}
+
+namespace {
+
+std::string second_pass_of(const Result& r, const std::string& id) {
+  for (const auto& node : r.stats.nodes)
+    if (node.id == id) return node.second_pass;
+  return "(no node " + id + ")";
+}
+
+const loom::NodeStats* node_stats(const Result& r, const std::string& id) {
+  for (const auto& node : r.stats.nodes)
+    if (node.id == id) return &node;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("whole input: rereading the source gives the spool's output and keeps nothing") {
+  const loom::testing::TempDir spill_dir("whole_input_reread");
+  const fs::path& spill = spill_dir.path();
+  // Straight from the source, and through a stateless filter that drops some documents.
+  const std::string through_tag = R"(
+version: 1
+sources:
+  numbers: { type: wi_numbers, with: { shards: 3, docs_per_shard: 200 } }
+filters:
+  tag: { type: wi_tag, inputs: [numbers] }
+dedupers:
+  rank: { type: wi_rank, inputs: [tag] }
+sinks:
+  out: { type: wi_collect, inputs: [rank] }
+)";
+  for (const std::string& graph : {std::string(kGraph), through_tag}) {
+    const Result spooled = run(graph, 1, 1, spill);
+    REQUIRE(spooled.ok);
+    CHECK(second_pass_of(spooled, "rank") == "spool");
+    REQUIRE_FALSE(spooled.lines.empty());
+    for (const int threads : {1, 2}) {
+      CAPTURE(graph);
+      CAPTURE(threads);
+      // A budget of one byte: a spooling stage would spill every batch.
+      Result reread = run(graph, threads, 1, spill, nullptr, SecondPass::reread);
+      REQUIRE(reread.ok);
+      CHECK(second_pass_of(reread, "rank") == "reread");
+      CHECK(second_pass_of(reread, "out").empty());
+      CHECK(reread.lines == spooled.lines);
+      CHECK_FALSE(saw_spill_folder.load());
+      // Each node counts its input once, as with the spool.
+      for (const char* id : {"numbers", "tag", "rank", "out"}) {
+        const loom::NodeStats* a = node_stats(spooled, id);
+        const loom::NodeStats* b = node_stats(reread, id);
+        if (a == nullptr) continue;
+        REQUIRE(b != nullptr);
+        CHECK(a->docs_in == b->docs_in);
+        CHECK(a->docs_kept == b->docs_kept);
+        CHECK(a->batches == b->batches);
+      }
+      CHECK(reread.stats.docs_read == spooled.stats.docs_read);
+      CHECK(reread.stats.shards_done == 3);
+    }
+  }
+  CHECK(entries(spill) == 0);
+}
+
+TEST_CASE("whole input: a stage after an order-sensitive or whole-input one spools") {
+  const loom::testing::TempDir spill_dir("whole_input_reread_fallback");
+  const fs::path& spill = spill_dir.path();
+  SUBCASE("an order-sensitive stage upstream") {
+    const char* graph = R"(
+version: 1
+sources:
+  numbers: { type: wi_numbers, with: { shards: 2, docs_per_shard: 100 } }
+dedupers:
+  running: { type: wi_running, inputs: [numbers] }
+  rank: { type: wi_rank, inputs: [running] }
+sinks:
+  out: { type: wi_collect, inputs: [rank] }
+)";
+    const Result spooled = run(graph, 2, 1, spill);
+    Result r = run(graph, 2, 1, spill, nullptr, SecondPass::reread);
+    REQUIRE(r.ok);
+    CHECK(second_pass_of(r, "rank") == "spool");
+    CHECK(saw_spill_folder.load());
+    CHECK(r.lines == spooled.lines);
+    REQUIRE(r.lines.size() == 160);
+    CHECK(r.lines.front().find("|running=1|total=200|rank=1") != std::string::npos);
+  }
+  SUBCASE("a whole-input stage upstream: the first rereads, the second spools") {
+    Result r = run(R"(
+version: 1
+sources:
+  numbers: { type: wi_numbers, with: { shards: 2, docs_per_shard: 100 } }
+dedupers:
+  first: { type: wi_rank, inputs: [numbers] }
+  second: { type: wi_rank, inputs: [first] }
+sinks:
+  out: { type: wi_collect, inputs: [second] }
+)",
+                   2, 1, spill, nullptr, SecondPass::reread);
+    REQUIRE(r.ok);
+    CHECK(second_pass_of(r, "first") == "reread");
+    CHECK(second_pass_of(r, "second") == "spool");
+    REQUIRE(r.lines.size() == 160);
+    CHECK(r.lines.back().find("|total=160|rank=159") != std::string::npos);
+  }
+  SUBCASE("two stages on one source: the first rereads it, the second spools") {
+    Result r = run(R"(
+version: 1
+sources:
+  numbers: { type: wi_numbers, with: { shards: 2, docs_per_shard: 100 } }
+dedupers:
+  a: { type: wi_rank, inputs: [numbers] }
+  b: { type: wi_rank, inputs: [numbers] }
+sinks:
+  out_a: { type: wi_collect, inputs: [a] }
+  out_b: { type: wi_collect, inputs: [b] }
+)",
+                   2, kPlenty, spill, nullptr, SecondPass::reread);
+    REQUIRE(r.ok);
+    CHECK(second_pass_of(r, "a") == "reread");
+    CHECK(second_pass_of(r, "b") == "spool");
+    CHECK(r.lines.size() == 320);
+  }
+  CHECK(entries(spill) == 0);
+}
+
+TEST_CASE("whole input: a failure while rereading names the node and leaves nothing") {
+  const loom::testing::TempDir spill_dir("whole_input_reread_errors");
+  const fs::path& spill = spill_dir.path();
+  SUBCASE("process() fails during the second pass") {
+    stop_requested = true;
+    Result r = run(kGraph, 2, 1, spill, nullptr, SecondPass::reread);
+    stop_requested = false;
+    CHECK_FALSE(r.ok);
+    REQUIRE(r.diagnostics.size() == 1);
+    CHECK(r.diagnostics[0].message.find("node 'rank' (wi_rank") != std::string::npos);
+  }
+  SUBCASE("an interrupt during the second pass") {
+    replay_interrupt = false;
+    interrupt_in_replay = true;
+    Result r = run(kGraph, 2, 1, spill, &replay_interrupt, SecondPass::reread);
+    interrupt_in_replay = false;
+    CHECK_FALSE(r.ok);
+    REQUIRE(r.diagnostics.size() == 1);
+    CHECK(r.diagnostics[0].message.find("was interrupted") != std::string::npos);
   }
   CHECK(entries(spill) == 0);
 }

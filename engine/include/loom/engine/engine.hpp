@@ -38,6 +38,9 @@ struct NodeStats {
   std::vector<MetaFieldSample> meta_fields;  // only when the run collects a report
   // Exact sums of the integer meta fields the node added (e.g. token_count's), every run.
   std::map<std::string, std::int64_t> meta_totals;
+  // A whole-input stage's second pass: "reread" (its source read again) or "spool" (its input
+  // kept); empty for other nodes (docs/runtime.md).
+  std::string second_pass;
 };
 
 // One rank of a distributed run (docs/guides/scale-out.md).
@@ -98,6 +101,9 @@ struct RunOptions {
   // /tmp), removed when the run ends; folders that killed runs left there go when a run starts.
   std::size_t buffer_memory_mb = 1024;
   std::string spill_dir;
+  // Such a stage fed by a source through stages that look only at the batch in hand reads the
+  // source again for its second pass instead of keeping its input; true: always keep it.
+  bool spool_whole_input = false;
   double batch_timeout_seconds = 0;  // a plugin call on one batch longer than this fails the run
   // Called when a timed-out call still has not returned 2 s after the run was cancelled (a stuck
   // plugin cannot be interrupted); the CLI prints the error and exits. Unset: the run waits.
