@@ -3,6 +3,7 @@
 // each batch to the source's consumers.
 #pragma once
 
+#include "base/tsan_annotations.hpp"
 #include "runtime/component_instance.hpp"
 #include "runtime/resume_plan.hpp"
 #include "runtime/run_context.hpp"
@@ -34,7 +35,11 @@ class SourceStage {
 
   // Adds the input, limiter and dispatch nodes; `deliver` gets each batch read.
   void build(std::size_t in_flight, std::function<void(BatchPtr)> deliver);
-  void activate() { input_->activate(); }
+  // The first read_next() takes over the set-up (shards, resume start) from this thread.
+  void activate() {
+    tsan::release(input_.get());
+    input_->activate();
+  }
 
  private:
   BatchPtr read_next(oneapi::tbb::flow_control& fc);
