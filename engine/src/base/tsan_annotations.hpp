@@ -2,13 +2,13 @@
 //
 // Why: TSan only sees synchronization in code built with -fsanitize=thread. Debian's libtbb is
 // not, so when oneTBB spawns the task that carries a batch to the next flow-graph node, runs a
-// serial node's bodies one after the other on different workers, or returns from wait_for_all
-// or parallel_for, the ordering it guarantees is invisible and TSan reports our own data as
-// racing. Each call below restates one guarantee oneTBB documents, at the exact point where it
-// holds: release() where one side hands over, acquire() where the other side takes over, on the
-// same address. A matching pair must describe a real edge (the flow graph's message passing, a
-// serial node's mutual exclusion, a wait's completion); never pair calls merely to silence a
-// report, or TSan stops finding real races there. Without TSan both compile to nothing.
+// serial node's bodies one after the other on different workers, or returns from wait_for_all,
+// the ordering it guarantees is invisible and TSan reports our own data as racing. Each call below
+// restates one guarantee oneTBB documents, at the exact point where it holds: release() where one
+// side hands over, acquire() where the other side takes over, on the same address. A matching pair
+// must describe a real edge (the flow graph's message passing, a serial node's mutual exclusion, a
+// wait's completion); never pair calls merely to silence a report, or TSan stops finding real races
+// there. Without TSan both compile to nothing.
 #pragma once
 
 #if defined(__SANITIZE_THREAD__)
@@ -58,25 +58,6 @@ class SerialBody {
 
  private:
   const void* node_;
-};
-
-// A parallel_for (or task_group) whose fork and join happen inside libtbb: what the caller did
-// before it happens before each iteration (enter(), through `input`), and each iteration before
-// what the caller does after it returns (join(), through `output`). Both must be heap objects
-// that outlive the loop (its input and its results, say): TSan forgets a heap address's history
-// when it is freed, never a stack address's, so a reused stack slot could pair unrelated calls.
-class ForkJoin {
- public:
-  ForkJoin(const void* input, const void* output) noexcept : input_(input), output_(output) {
-    release(input_);
-  }
-  void enter() const noexcept { acquire(input_); }
-  void leave() const noexcept { release(output_); }
-  void join() const noexcept { acquire(output_); }
-
- private:
-  const void* input_;
-  const void* output_;
 };
 
 }  // namespace loom::tsan

@@ -4,7 +4,6 @@
 // over in order; each stream's combined CRC is checked against its blocks'. Single-stream and
 // multistream files (Wikipedia's dumps) alike. Same bytes as the sequential decoder, which a
 // one-thread run keeps (bzip2_decoder.cpp).
-#include "base/tsan_annotations.hpp"
 #include "io/bzip2_blocks.hpp"
 #include "io/compressed_source.hpp"
 
@@ -186,14 +185,10 @@ class Bzip2BlockDecoder final : public Input {
     collect(round);
     const std::vector<Block>& blocks = round.blocks;
     std::vector<bb::Decoded> decoded(blocks.size());
-    const tsan::ForkJoin fork(blocks.data(), decoded.data());
     oneapi::tbb::parallel_for(std::size_t{0}, blocks.size(), [&](std::size_t i) {
-      fork.enter();
       decoded[i] = bb::decode_stream(
           bb::wrap_block(window_, blocks[i].start, blocks[i].end, blocks[i].level));
-      fork.leave();
     });
-    fork.join();
     for (std::size_t i = 0; i < blocks.size(); ++i) {
       std::size_t last = i;  // the block's data may run to the end of block `last`
       if (decoded[i].status != BZ_STREAM_END) {
