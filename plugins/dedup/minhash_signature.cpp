@@ -34,8 +34,10 @@ MinhashSignature::MinhashSignature(const MinhashShape& shape) : shape_(shape) {
 
 // Most of the time of the whole deduper is this loop (112 hashes per shingle): compiled also for
 // AVX2 and AVX-512 (chosen at load time), where it runs 4 or 8 hashes per instruction. Same
-// integer arithmetic on every path, so the same signatures on every machine.
-#if defined(__x86_64__) && defined(__GNUC__)
+// integer arithmetic on every path, so the same signatures on every machine. Not under
+// ThreadSanitizer: the clones' ifunc resolver runs while the plugin is being relocated, and TSan's
+// instrumentation of it calls into the runtime through a GOT entry not yet bound (a crash at load).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_THREAD__)
 __attribute__((target_clones("arch=skylake-avx512", "avx2", "default"),
                optimize("vect-cost-model=dynamic")))
 #endif

@@ -4,6 +4,7 @@
 // RunMeter and resume through Resume and plan_resume.
 #include "runtime/executor.hpp"
 
+#include "base/tsan_annotations.hpp"
 #include "io/io.hpp"
 #include "runtime/declared_drops.hpp"
 #include "runtime/exclusions.hpp"
@@ -14,17 +15,36 @@
 
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/task_arena.h>
+#include <oneapi/tbb/task_scheduler_observer.h>
 
 #include <chrono>
 #include <cstdio>
 #include <exception>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
 
 namespace loom::runtime {
 
 namespace {
+
+// Under ThreadSanitizer: oneTBB's own code in a worker reads the flow-graph nodes (their bodies,
+// mutexes, settings) before any body of ours can acquire a batch, and the thread that built them
+// reaches the worker only through a spawn inside libtbb. A worker joins the run's arena only once
+// the graph holds work, so each worker, as it joins, takes over what run_graph() released once
+// the graph was built. The address is a static one: oneTBB calls the observer from libtbb, so
+// even reading a member of the observer would be a hand-off TSan cannot see.
+class ArenaEntry final : public oneapi::tbb::task_scheduler_observer {
+ public:
+  ArenaEntry() { observe(true); }
+  ~ArenaEntry() override { observe(false); }
+  void on_scheduler_entry(bool) override { tsan::acquire(&graph_built); }
+  static void built() { tsan::release(&graph_built); }
+
+ private:
+  static inline const char graph_built = 0;
+};
 
 class Run {
  public:
@@ -40,7 +60,9 @@ class Run {
         watchdog_(
             settings.batch_timeout_seconds, [this](const void* node, const void* shard, double) {
               on_stall(*static_cast<const BoundNode*>(node), static_cast<const ShardRef*>(shard));
-            }) {}
+            }) {
+    if constexpr (tsan::enabled) arena_entry_.emplace();
+  }
 
   ~Run() {
     // Tickets released while nodes are torn down must not touch the limiters any more.
@@ -156,10 +178,8 @@ class Run {
       }
       if (n.kind == NodeKind::sink) {
         add_work(n, flow::unlimited, [this, &n](Delivery d) { prepare(n, std::move(d)); });
-        n.writer = std::make_unique<WorkNode>(flow_, flow::serial, [this, &n](Delivery d) {
-          write(n, std::move(d));
-          return flow::continue_msg();
-        });
+        n.writer =
+            work_node(n.writer, flow::serial, [this, &n](Delivery d) { write(n, std::move(d)); });
       } else {
         const bool concurrent = info.thread_safe() && !info.order_sensitive();
         add_work(n, concurrent ? flow::unlimited : flow::serial,
@@ -183,10 +203,32 @@ class Run {
 
   template <class Body>
   void add_work(NodeRuntime& n, std::size_t concurrency, Body body) {
-    n.work = std::make_unique<WorkNode>(flow_, concurrency, [body](Delivery d) {
-      body(std::move(d));
-      return flow::continue_msg();
-    });
+    n.work = work_node(n.work, concurrency, std::move(body));
+  }
+
+  // The flow-graph node (kept in `slot`) that runs `body` on each delivery, with the handoffs
+  // oneTBB makes inside libtbb stated for ThreadSanitizer (base/tsan_annotations.hpp): the
+  // delivery's batch, from the thread that put it (put()), before the delivery is even copied;
+  // and a serial node's previous call, through the node's address.
+  template <class Body>
+  std::unique_ptr<WorkNode> work_node(const std::unique_ptr<WorkNode>& slot,
+                                      std::size_t concurrency, Body body) {
+    const bool serial = concurrency == flow::serial;
+    return std::make_unique<WorkNode>(flow_, concurrency,
+                                      [&slot, serial, body](const Delivery& delivered) {
+                                        tsan::acquire(delivered.batch.get());
+                                        if (serial) tsan::acquire(slot.get());
+                                        body(Delivery(delivered));
+                                        if (serial) tsan::release(slot.get());
+                                        return flow::continue_msg();
+                                      });
+  }
+
+  // Every delivery enters a node here: the batch's own address carries what the sender did to it
+  // (and everything before) to the node's body.
+  static void put(WorkNode& node, Delivery&& d) {
+    tsan::release(d.batch.get());
+    node.try_put(std::move(d));
   }
 
   // -- the data path -------------------------------------------------------------------------
@@ -208,9 +250,9 @@ class Run {
     if (n.reorder && n.kind != NodeKind::sink) {
       const std::uint64_t seq = d.batch->seq;
       n.reorder->push(seq, consumer.edge, std::move(d),
-                      [&n](Delivery&& ready) { n.work->try_put(std::move(ready)); });
+                      [&n](Delivery&& ready) { put(*n.work, std::move(ready)); });
     } else {
-      n.work->try_put(std::move(d));
+      put(*n.work, std::move(d));
     }
   }
 
@@ -261,7 +303,7 @@ class Run {
     const std::uint64_t seq = d.batch->seq;
     const std::uint32_t edge = d.edge;
     n.reorder->push(seq, edge, std::move(d),
-                    [&n](Delivery&& ready) { n.writer->try_put(std::move(ready)); });
+                    [&n](Delivery&& ready) { put(*n.writer, std::move(ready)); });
   }
 
   void write(NodeRuntime& n, Delivery d) {
@@ -302,10 +344,11 @@ class Run {
     meter_.start_sampling(std::move(counters));
     bool ok = true;
     try {
+      ArenaEntry::built();
       for (NodeRuntime& n : nodes_)
         if (n.source) n.source->activate();
-      flow_.wait_for_all();
-      while (!failures_.failed() && WholeInputStage::start_ready(whole_input)) flow_.wait_for_all();
+      wait_for_graph();
+      while (!failures_.failed() && WholeInputStage::start_ready(whole_input)) wait_for_graph();
       graph_done_ = true;
       check_drained();
     } catch (const std::exception& e) {
@@ -315,6 +358,19 @@ class Run {
     }
     meter_.stop_sampling();
     return ok && !failures_.failed();
+  }
+
+  // Every task of the graph (our bodies and oneTBB's own, which touch the nodes) ends by
+  // releasing its hold on the graph's wait count, an atomic read-modify-write in oneTBB's headers
+  // that TSan sees; only the waiter's final read of that count happens inside libtbb. Taking and
+  // dropping a hold once more reads it again where TSan sees it, so all their work happens before
+  // what this thread does next: read counters, check reorderers, tear the nodes down.
+  void wait_for_graph() {
+    flow_.wait_for_all();
+    if constexpr (tsan::enabled) {
+      flow_.reserve_wait();
+      flow_.release_wait();
+    }
   }
 
   // A batch left in a reorderer means one it waits for never came: the output would be
@@ -412,6 +468,7 @@ class Run {
   RunContext context_;
   // Last: stopped (its thread joined) before anything it may look at is destroyed.
   Watchdog watchdog_;
+  std::optional<ArenaEntry> arena_entry_;  // only under ThreadSanitizer
 };
 
 }  // namespace

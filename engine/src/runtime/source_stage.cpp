@@ -67,8 +67,9 @@ void SourceStage::build(std::size_t in_flight, std::function<void(BatchPtr)> del
       run_.flow, [this](oneapi::tbb::flow_control& fc) { return read_next(fc); });
   limiter_ = std::make_unique<InFlightLimit>(run_.flow, in_flight);
   dispatch_ = std::make_unique<flow::function_node<BatchPtr, flow::continue_msg>>(
-      run_.flow, flow::unlimited, [deliver = std::move(deliver)](BatchPtr batch) {
-        deliver(std::move(batch));
+      run_.flow, flow::unlimited, [deliver = std::move(deliver)](const BatchPtr& batch) {
+        tsan::acquire(batch.get());  // released by read_next(), before the pointer is copied
+        deliver(BatchPtr(batch));
         return flow::continue_msg();
       });
   flow::make_edge(*input_, *limiter_);
@@ -78,8 +79,10 @@ void SourceStage::build(std::size_t in_flight, std::function<void(BatchPtr)> del
 // Batches leave one read behind, so that the last batch of each shard is marked (ends_shard)
 // before it goes: sinks learn that a shard is complete right after writing it.
 BatchPtr SourceStage::read_next(oneapi::tbb::flow_control& fc) {
+  const tsan::SerialBody serial(input_.get());  // the reader's state, from the previous call
   BatchPtr out = next_batch(first_, true);
   if (!out) fc.stop();
+  tsan::release(out.get());  // to the dispatch node's body
   return out;
 }
 

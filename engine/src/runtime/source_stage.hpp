@@ -4,6 +4,7 @@
 // a second time (reread_next): same batches, same sequence numbers, nothing counted twice.
 #pragma once
 
+#include "base/tsan_annotations.hpp"
 #include "runtime/component_instance.hpp"
 #include "runtime/resume_plan.hpp"
 #include "runtime/run_context.hpp"
@@ -36,7 +37,11 @@ class SourceStage {
 
   // Adds the input, limiter and dispatch nodes; `deliver` gets each batch read.
   void build(std::size_t in_flight, std::function<void(BatchPtr)> deliver);
-  void activate() { input_->activate(); }
+  // The first read_next() takes over the set-up (shards, resume start) from this thread.
+  void activate() {
+    tsan::release(input_.get());
+    input_->activate();
+  }
 
   // The second reading of this run's shards, from where the first started, batch by batch as
   // the first produced them (sequence numbers, shard ends, skipped counts), without ticket,

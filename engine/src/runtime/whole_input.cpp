@@ -1,5 +1,6 @@
 #include "runtime/whole_input.hpp"
 
+#include "base/tsan_annotations.hpp"
 #include "runtime/exclusions.hpp"
 #include "runtime/key_exchange_stage.hpp"
 
@@ -46,8 +47,9 @@ void WholeInputStage::build(std::size_t in_flight, std::function<void(BatchPtr)>
       run_.flow, [this](oneapi::tbb::flow_control& fc) { return replay_next(fc); });
   limiter_ = std::make_unique<InFlightLimit>(run_.flow, in_flight);
   dispatch_ = std::make_unique<flow::function_node<BatchPtr, flow::continue_msg>>(
-      run_.flow, flow::unlimited, [route = std::move(route)](BatchPtr batch) {
-        route(std::move(batch));
+      run_.flow, flow::unlimited, [route = std::move(route)](const BatchPtr& batch) {
+        tsan::acquire(batch.get());  // released by replay_next(), before the pointer is copied
+        route(BatchPtr(batch));
         return flow::continue_msg();
       });
   flow::make_edge(*replay_, *limiter_);
@@ -70,6 +72,8 @@ void WholeInputStage::observe(BatchPtr batch) {
 }
 
 BatchPtr WholeInputStage::replay_next(oneapi::tbb::flow_control& fc) {
+  // The spool and the component, from the previous call or from start_ready().
+  const tsan::SerialBody serial(replay_.get());
   if (run_.failures.failed() || run_.interrupt_requested()) {
     if (!run_.failures.failed()) run_.failures.stop(node_, "was interrupted");
     fc.stop();
@@ -86,6 +90,7 @@ BatchPtr WholeInputStage::replay_next(oneapi::tbb::flow_control& fc) {
     return {};
   }
   batch->ticket = run_.ticket(*limiter_);
+  tsan::release(batch.get());  // to the dispatch node's body
   return batch;
 }
 
@@ -154,7 +159,10 @@ bool WholeInputStage::start_ready(const std::vector<WholeInputStage*>& stages) {
   for (WholeInputStage* stage : ready) stage->started_ = true;
   for (WholeInputStage* stage : ready)
     if (!stage->exchange_keys()) return false;
-  for (WholeInputStage* stage : ready) stage->replay_->activate();
+  for (WholeInputStage* stage : ready) {
+    tsan::release(stage->replay_.get());  // the first replay_next() takes over from here
+    stage->replay_->activate();
+  }
   return !ready.empty();
 }
 
