@@ -111,11 +111,41 @@ bool is_word(char32_t c) {
 
 using textlib::append_utf8;
 
-void keep_if_word(char32_t c, FeatureScratch& scratch) {
+void keep_if_word(char32_t c, std::string& out, std::size_t& chars) {
   if (!is_word(c)) return;
-  ++scratch.chars;
-  append_utf8(scratch.word_chars, c);
+  ++chars;
+  append_utf8(out, c);
 }
+
+// Lowers text[begin, end) (begin and end on code point starts) and appends its word characters
+// to `out`, counting them in `chars`. Reads the whole text around a capital sigma.
+void lower_words(std::string_view text, std::size_t begin, std::size_t end, std::string& out,
+                 std::size_t& chars) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  for (std::size_t i = begin; i < end;) {
+    char32_t c = 0;
+    const std::size_t length = decode_at(p, i, c);
+    if (c < 0x80) {
+      keep_if_word(c >= 'A' && c <= 'Z' ? c + 32 : c, out, chars);
+    } else if (c == capital_sigma) {
+      keep_if_word(lower_sigma(text, i, i + length), out, chars);
+    } else if (c == capital_i_with_dot) {
+      keep_if_word('i', out, chars);  // then U+0307, which is not a word character
+    } else {
+      keep_if_word(static_cast<char32_t>(u_tolower(static_cast<UChar32>(c))), out, chars);
+    }
+    i += length;
+  }
+}
+
+std::size_t text_threads(const FeatureScratch& scratch) {
+  const auto run = static_cast<std::size_t>(std::max(1, tbb::this_task_arena::max_concurrency()));
+  return scratch.max_threads == 0 ? run : std::min(run, scratch.max_threads);
+}
+
+// A text is lowered in one piece per thread of the run when it has this many bytes per thread:
+// a book in a batch of its own (one file per book) would otherwise leave the other threads idle.
+constexpr std::size_t kMinBytesPerPiece = std::size_t{1} << 17;
 
 // One shingle's byte range in word_chars; next() moves both ends on by one code point.
 struct ShingleWalker {
@@ -159,24 +189,33 @@ void word_characters(std::string_view utf8, std::size_t max_chars, FeatureScratc
   std::size_t count = 0;
   const std::string_view text = utf8.substr(0, validated_prefix(utf8, max_chars, count));
   if (count >= UINT32_MAX / 4) throw std::length_error("text too long to fingerprint");
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   scratch.word_chars.clear();
   scratch.word_chars.reserve(text.size());
   scratch.chars = 0;
-  for (std::size_t i = 0; i < text.size();) {
-    char32_t c = 0;
-    const std::size_t length = decode_at(p, i, c);
-    if (c < 0x80) {
-      keep_if_word(c >= 'A' && c <= 'Z' ? c + 32 : c, scratch);
-    } else if (c == capital_sigma) {
-      keep_if_word(lower_sigma(text, i, i + length), scratch);
-    } else if (c == capital_i_with_dot) {
-      keep_if_word('i', scratch);  // then U+0307, which is not a word character
-    } else {
-      keep_if_word(static_cast<char32_t>(u_tolower(static_cast<UChar32>(c))), scratch);
-    }
-    i += length;
+  const std::size_t pieces =
+      std::clamp<std::size_t>(text.size() / kMinBytesPerPiece, 1, text_threads(scratch));
+  if (pieces == 1) {
+    lower_words(text, 0, text.size(), scratch.word_chars, scratch.chars);
+    return;
   }
+  // Piece k starts at the first code point at or after byte k * size / pieces; the pieces'
+  // word characters, joined in order, are the whole text's.
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  std::vector<std::size_t> starts(pieces + 1, text.size());
+  for (std::size_t k = 0; k < pieces; ++k) {
+    std::size_t at = k * text.size() / pieces;
+    while (at < text.size() && (p[at] & 0xC0) == 0x80) ++at;
+    starts[k] = at;
+  }
+  scratch.piece_chars.resize(pieces - 1);
+  std::vector<std::size_t> piece_counts(pieces, 0);
+  tbb::parallel_for(std::size_t{0}, pieces, [&](std::size_t k) {
+    std::string& out = k == 0 ? scratch.word_chars : scratch.piece_chars[k - 1];
+    if (k > 0) out.clear();
+    lower_words(text, starts[k], starts[k + 1], out, piece_counts[k]);
+  });
+  for (const std::string& piece : scratch.piece_chars) scratch.word_chars += piece;
+  for (const std::size_t piece_count : piece_counts) scratch.chars += piece_count;
 }
 
 namespace {
@@ -217,10 +256,8 @@ void vote_features(const std::string& word_chars, std::size_t width, std::uint32
 // thread or more; a shingle both parts hold is hashed twice, so shorter texts stay in one.
 constexpr std::size_t kMinFeaturesPerPart = std::size_t{1} << 16;
 
-std::size_t feature_parts(std::size_t features) {
-  const auto threads =
-      static_cast<std::size_t>(std::max(1, tbb::this_task_arena::max_concurrency()));
-  return std::clamp<std::size_t>(features / kMinFeaturesPerPart, 1, threads);
+std::size_t feature_parts(std::size_t features, const FeatureScratch& scratch) {
+  return std::clamp<std::size_t>(features / kMinFeaturesPerPart, 1, text_threads(scratch));
 }
 
 // Byte offset in word_chars of each part's first feature, part k starting at feature
@@ -254,7 +291,7 @@ Fingerprint simhash(std::string_view utf8, int shingle_width, std::size_t max_ch
   // several threads), give the same sums as one big table: the fingerprint does not depend on
   // the thread count.
   std::array<std::uint64_t, 64> ones{};
-  const std::size_t parts = feature_parts(features);
+  const std::size_t parts = feature_parts(features, scratch);
   if (parts == 1) {
     vote_features(scratch.word_chars, std::min(width, chars), 0, features, scratch.shingles, ones);
   } else {

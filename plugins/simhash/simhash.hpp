@@ -21,14 +21,19 @@ struct Fingerprint {
 };
 
 // Working memory reused between documents so fingerprinting a book allocates nothing in steady
-// state. It holds about one copy of the text plus a shingle table of at most the same size, never
-// a per-character array: a 300 MB book needs well under 1 GB.
+// state. It holds about two copies of the text (one when the run has one thread) plus a shingle
+// table of at most the same size, never a per-character array: a 300 MB book needs well under 1 GB.
 struct FeatureScratch {
   std::string word_chars;  // lowered word characters, UTF-8
   std::size_t chars = 0;   // code points in word_chars
   ShingleCounts shingles;  // distinct shingles of word_chars and their counts (flushed when full)
   // The tables of the other parts when a long text's features are counted on several threads.
   std::vector<ShingleCounts> part_shingles;
+  // The word characters of the other pieces when a long text is lowered on several threads.
+  std::vector<std::string> piece_chars;
+  // The most threads one text may use (0: all of the run's); one when several texts are
+  // fingerprinted side by side, whose parts would hash the shingles they share twice.
+  std::size_t max_threads = 0;
 };
 
 // Python's `s.lower()` followed by deleting every non-`\w` character, as UTF-8 (and its code point

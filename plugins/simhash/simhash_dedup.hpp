@@ -12,6 +12,8 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -69,12 +71,19 @@ class SimhashDedup : public Deduper {
   void import_keys(std::uint32_t round, const MergedKeys& in);
 
  private:
+  // max_threads: as FeatureScratch's.
   Fingerprint fingerprint_of(std::string_view text, const Batch& batch, const Doc& doc,
-                             std::size_t index);
+                             std::size_t index, std::size_t max_threads);
+  // The fingerprints of the batch's documents that are not dropped, in order, computed in
+  // parallel.
+  std::vector<std::uint64_t> fingerprints_of(const Batch& batch);
+  std::unique_ptr<FeatureScratch> take_scratch();
+  void give_back(std::unique_ptr<FeatureScratch> scratch);
 
   Options options_;
   SimhashIndex index_;
-  FeatureScratch scratch_;
+  std::mutex scratch_mutex_;
+  std::vector<std::unique_ptr<FeatureScratch>> free_scratch_;
 
   // Across ranks only: this rank's fingerprints per shard, in input order, which process()
   // takes in turn (it sees the same batches in the same order) instead of computing them again.

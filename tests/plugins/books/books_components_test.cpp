@@ -1,6 +1,7 @@
 // text_files_source and simhash_dedup, loaded from libloom_books.so through the SDK harness.
 #include <doctest/doctest.h>
 
+#include <oneapi/tbb/task_arena.h>
 #include <algorithm>
 #include <filesystem>
 #include <loom/testing/harness.hpp>
@@ -191,4 +192,51 @@ TEST_CASE("simhash_dedup: identical texts are near-duplicates; max_distance 0 ne
   CHECK_FALSE(out[0].dropped);
   CHECK(out[1].dropped);
   CHECK_FALSE(out[2].dropped);
+}
+
+// process() fingerprints a batch's books side by side on the run's threads and decides in order:
+// the verdicts, the fingerprints and the error reported must not depend on the thread count.
+TEST_CASE("simhash_dedup: same fingerprints, verdicts and first error on 1, 2 and 3 threads") {
+  if (!std::filesystem::exists(shared / "corpus/books")) {
+    MESSAGE("SKIPPED: ../shared not found");
+    return;
+  }
+  const std::vector<Document> books = shared_books();
+  REQUIRE(books.size() == 8);
+  const auto run = [&](int threads) {
+    oneapi::tbb::task_arena arena(threads);
+    return arena.execute([&] {
+      Instance dedup(component("simhash_dedup"), {{"fingerprint_field", "simhash"}});
+      std::vector<std::string> verdicts;
+      for (const Document& d : dedup.process(books))
+        verdicts.push_back(d.find("simhash")->s + (d.dropped ? " dropped" : " kept"));
+      return verdicts;
+    });
+  };
+  const std::vector<std::string> one = run(1);
+  REQUIRE(one.size() == 8);
+  CHECK(std::count_if(one.begin(), one.end(),
+                      [](const std::string& v) { return v.ends_with("dropped"); }) == 3);
+  for (const int threads : {2, 3}) {
+    CAPTURE(threads);
+    CHECK(run(threads) == one);
+  }
+
+  // Two bad texts in one batch: the earlier one is named, whichever thread failed first.
+  std::vector<Document> bad(books.begin(), books.begin() + 4);
+  bad[1].text = "ok \xff";
+  bad[3].text = "\xfe";
+  for (const int threads : {1, 2, 3}) {
+    CAPTURE(threads);
+    oneapi::tbb::task_arena arena(threads);
+    arena.execute([&] {
+      Instance dedup(component("simhash_dedup"), {});
+      try {
+        dedup.process(bad);
+        FAIL("expected an error");
+      } catch (const std::exception& e) {
+        CHECK(std::string(e.what()).find("invalid UTF-8 at byte 3") != std::string::npos);
+      }
+    });
+  }
 }
