@@ -146,6 +146,10 @@ std::size_t text_threads(const FeatureScratch& scratch) {
 // A text is lowered in one piece per thread of the run when it has this many bytes per thread:
 // a book in a batch of its own (one file per book) would otherwise leave the other threads idle.
 constexpr std::size_t kMinBytesPerPiece = std::size_t{1} << 17;
+// Past this size a text is lowered in one piece: the other pieces are held apart until joined,
+// half a text more at two threads, and a giant document's memory is held to about 3x its size
+// (tests/graphs/memory_per_document.sh). Books are far smaller, so they still use every thread.
+constexpr std::size_t kMaxBytesSplit = std::size_t{16} << 20;
 
 // One shingle's byte range in word_chars; next() moves both ends on by one code point.
 struct ShingleWalker {
@@ -193,7 +197,9 @@ void word_characters(std::string_view utf8, std::size_t max_chars, FeatureScratc
   scratch.word_chars.reserve(text.size());
   scratch.chars = 0;
   const std::size_t pieces =
-      std::clamp<std::size_t>(text.size() / kMinBytesPerPiece, 1, text_threads(scratch));
+      text.size() > kMaxBytesSplit
+          ? 1
+          : std::clamp<std::size_t>(text.size() / kMinBytesPerPiece, 1, text_threads(scratch));
   if (pieces == 1) {
     lower_words(text, 0, text.size(), scratch.word_chars, scratch.chars);
     return;
