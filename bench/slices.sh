@@ -67,8 +67,12 @@ stats_summary() {
 # slice_args SLICE: extra `loom run` arguments a slice needs besides DATA and OUT. The Common
 # Crawl slice needs its models; the demo stand-ins (scripts/cc_demo_models.sh) have cc_net's
 # shapes (SentencePiece unigram, KenLM binary probing n-gram, fastText classifier) but are smaller,
-# so perplexity and wikiref cost less per document than with the real 5-gram and model.bin.
+# so perplexity and wikiref cost less per document than with the real 5-gram and model.bin. The
+# GitHub slice's token filter needs GPT-NeoX-20B's tokenizer (NEOX_TOKENIZER, else the shared copy).
 slice_args() {
+  if [[ "$1" == github ]]; then
+    echo "--set NEOX_TOKENIZER=${NEOX_TOKENIZER:-$repo/../shared/tokenizers/gpt-neox-20b/tokenizer.json}"
+  fi
   if [[ "$1" == common_crawl ]]; then
     local models=$build/cc-demo-models
     bash "$repo/scripts/cc_demo_models.sh" "$models" >&2 || return 1
