@@ -1,6 +1,7 @@
 #include "line_dedup.hpp"
 
 #include <ccnet_text/normalizer.hpp>
+#include <text/python_whitespace.hpp>
 
 #include <charconv>
 #include <string_view>
@@ -18,13 +19,6 @@ void line_hashes(std::string_view text, std::vector<std::uint64_t>& out) {
     if (end == std::string_view::npos) return;
     text.remove_prefix(end + 1);
   }
-}
-
-// Python's len() of valid UTF-8: every byte that does not continue a sequence.
-std::int64_t code_points(std::string_view text) {
-  std::int64_t n = 0;
-  for (const char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
 }
 
 Error bad_line_ids(std::string_view json, std::size_t index) {
@@ -166,7 +160,10 @@ void LineDedup::dedup_document(Doc doc, std::size_t index, const DocumentLineCou
   }
   if (!doc.meta("original_length")) {
     const std::optional<Value> length = doc.meta("length");
-    doc.set_meta("original_length", length ? *length : Value::integer(code_points(content)));
+    doc.set_meta(
+        "original_length",
+        length ? *length
+               : Value::integer(static_cast<std::int64_t>(textlib::count_code_points(content))));
   }
   // An earlier pass's line_ids maps this text's lines to the original's.
   std::vector<std::int64_t> incoming_ids;
@@ -200,7 +197,7 @@ void LineDedup::dedup_document(Doc doc, std::size_t index, const DocumentLineCou
   ids_json_.push_back(']');
   doc.set_text(text_);
   doc.set_meta("nlines", static_cast<std::int64_t>(line_ids_.size()));
-  doc.set_meta("length", code_points(text_));
+  doc.set_meta("length", static_cast<std::int64_t>(textlib::count_code_points(text_)));
   doc.set_meta("line_ids", Value::json(ids_json_));
 }
 

@@ -1,12 +1,8 @@
 #include "length_filter.hpp"
 
-namespace loom::text {
+#include <text/python_whitespace.hpp>
 
-std::size_t count_code_points(std::string_view text) {
-  std::size_t continuation = 0;
-  for (char c : text) continuation += (static_cast<unsigned char>(c) & 0xc0) == 0x80 ? 1 : 0;
-  return text.size() - continuation;
-}
+namespace loom::text {
 
 void LengthFilterOptions::validate() const {
   if (max_chars > 0 && min_chars > max_chars)
@@ -27,7 +23,7 @@ void LengthFilter::process(Batch& batch) {
     }
     // Every code point takes 1 to 4 bytes, so many texts need no counting at all.
     if ((text.size() + 3) / 4 >= min && (max == 0 || text.size() <= max)) continue;
-    std::size_t chars = count_code_points(text);
+    const std::size_t chars = textlib::count_code_points(text);
     if (chars < min) {
       doc.drop("too_short");
     } else if (max > 0 && chars > max) {

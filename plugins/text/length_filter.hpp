@@ -39,7 +39,4 @@ class LengthFilter : public Filter {
   Options options_;
 };
 
-// Code points in UTF-8 text: every byte that does not continue a sequence starts one.
-std::size_t count_code_points(std::string_view text);
-
 }  // namespace loom::text
