@@ -28,9 +28,26 @@ void MinhashDedup::observe(const Batch& batch) {
         index_.add(band_keys_.data());
       else
         index_.add_without_keys();
+      exchange_.note_document(batch.shard_index(), batch.shard(), doc.origin().first);
     } catch (const std::runtime_error& e) {
       throw Error(e.what(), LOOM_ERR_IO);
     }
+  }
+}
+
+void MinhashDedup::export_keys(std::uint32_t round, KeyExport& out) {
+  try {
+    exchange_.export_keys(round, out);
+  } catch (const std::runtime_error& e) {
+    throw Error(e.what(), LOOM_ERR_IO);
+  }
+}
+
+void MinhashDedup::import_keys(std::uint32_t round, const MergedKeys& in) {
+  try {
+    exchange_.import_keys(round, in);
+  } catch (const std::runtime_error& e) {
+    throw Error(e.what(), LOOM_ERR_IO);
   }
 }
 
@@ -57,6 +74,12 @@ void MinhashDedup::process(Batch& batch) {
     const std::uint32_t at = next_doc_++;
     if (doc.dropped()) continue;
     const std::uint32_t first = index_.survivor(at);
+    if (const MinhashExchange::RemoteSurvivor* remote = exchange_.remote_survivor(first)) {
+      doc.drop("near_duplicate");  // the cluster's first document is on a lower rank
+      doc.set_meta("near_duplicate_of_shard", std::string_view(*remote->shard));
+      doc.set_meta("near_duplicate_of_record", static_cast<std::int64_t>(remote->record));
+      continue;
+    }
     if (first == at) {
       if (index_.has_duplicates(at)) survivors_.emplace(at, Survivor{shard, doc.origin().first});
       continue;

@@ -3,8 +3,10 @@
 // files its band keys (MinhashSignature, MinhashIndex); the first process() call builds the
 // clusters; then every document whose cluster's first document (input order: shard, then
 // record) is another one is dropped as `near_duplicate`, with meta naming that survivor.
+// On more than one rank the clusters span the job (MinhashExchange, minhash_exchange.hpp).
 #pragma once
 
+#include "minhash_exchange.hpp"
 #include "minhash_index.hpp"
 #include "minhash_signature.hpp"
 
@@ -58,6 +60,8 @@ class MinhashDedup : public Deduper {
   explicit MinhashDedup(const Options& options);
   void observe(const Batch& batch) override;
   void process(Batch& batch) override;
+  void export_keys(std::uint32_t round, KeyExport& out);
+  void import_keys(std::uint32_t round, const MergedKeys& in);
 
  private:
   struct Survivor {
@@ -67,6 +71,7 @@ class MinhashDedup : public Deduper {
 
   MinhashSignature signature_;
   MinhashIndex index_;
+  MinhashExchange exchange_{index_};
   std::vector<std::uint64_t> band_keys_;
   std::uint32_t next_doc_ = 0;  // in process()
   std::vector<std::string> shards_;

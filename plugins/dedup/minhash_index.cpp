@@ -129,7 +129,7 @@ void MinhashIndex::unite(std::uint32_t a, std::uint32_t b) {
 
 // Streams the band's records in (key, doc) order, from its runs and what is still in memory, and
 // unites each document with the first document of its bucket.
-void MinhashIndex::unite_band(std::size_t band) {
+void MinhashIndex::unite_band(std::size_t band, const BucketVisitor& visit) {
   std::vector<Record>& in_memory = buffers_[band];
   std::sort(in_memory.begin(), in_memory.end());
   std::vector<RunReader> runs;
@@ -159,6 +159,7 @@ void MinhashIndex::unite_band(std::size_t band) {
     } else {
       first = record;
       have_bucket = true;
+      if (visit) visit(record.key, record.doc);
     }
   }
   in_memory.clear();
@@ -170,6 +171,11 @@ void MinhashIndex::unite_band(std::size_t band) {
 void MinhashIndex::resolve() {
   if (resolved_) return;
   for (std::size_t band = 0; band < buffers_.size(); ++band) unite_band(band);
+  settle();
+}
+
+void MinhashIndex::settle() {
+  if (resolved_) return;
   has_members_.assign(parent_.size(), false);
   for (std::uint32_t doc = 0; doc < parent_.size(); ++doc) {
     parent_[doc] = find(doc);

@@ -8,9 +8,9 @@
 // when the index is destroyed), and resolve() merges each band's runs. After resolve(), 4 bytes
 // per document (its cluster root) and one bit (whether it is a root with members).
 //
-// Bands are independent: resolve() walks them one at a time, the point where a distributed run
-// would split the work (band b's records to task b mod T; only the resulting edges, (first
-// index, index) pairs, need to meet in one union-find).
+// Bands are independent: resolve() walks them one at a time. A distributed run
+// (MinhashExchange) walks them itself, one exchange round per band, visiting each bucket's
+// first document, then joins clusters across ranks before settle().
 #pragma once
 
 #include <loom/sdk/spill_folder.hpp>
@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -43,9 +44,21 @@ class MinhashIndex {
   std::uint32_t add(const std::uint64_t* band_keys);
   std::uint32_t add_without_keys();
 
-  // Builds the clusters; call once, after the last add().
+  // Builds the clusters; call once, after the last add(): unite_band() of every band, then
+  // settle().
   void resolve();
   bool resolved() const { return resolved_; }
+
+  // The steps of resolve(), for a distributed run. unite_band() unites each document of the
+  // band with the first document of its bucket, once per band, calling `visit` (if set) with
+  // each bucket's key and first document, in key order. find() and unite() work on the clusters
+  // so far (a union makes the smaller index the root); settle() fixes them.
+  using BucketVisitor = std::function<void(std::uint64_t key, std::uint32_t first_doc)>;
+  void unite_band(std::size_t band, const BucketVisitor& visit = {});
+  std::uint32_t find(std::uint32_t doc);
+  void unite(std::uint32_t a, std::uint32_t b);
+  void settle();
+  std::size_t bands() const { return buffers_.size(); }
   // After resolve(): the first document of `doc`'s cluster (doc itself when it survives), and
   // whether a surviving document has near-duplicates.
   std::uint32_t survivor(std::uint32_t doc) const { return parent_[doc]; }
@@ -57,9 +70,6 @@ class MinhashIndex {
  private:
   std::uint32_t next_index();
   void spill();
-  void unite_band(std::size_t band);
-  std::uint32_t find(std::uint32_t doc);
-  void unite(std::uint32_t a, std::uint32_t b);
   std::filesystem::path run_path(std::size_t band, std::size_t run) const;
 
   std::size_t memory_budget_records_;

@@ -1,0 +1,280 @@
+#include "minhash_exchange.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+
+namespace loom::dedup {
+namespace {
+
+// A position: the shard index above kDocBits bits of the document's index on its rank.
+constexpr int kDocBits = 40;
+constexpr std::uint64_t kDocMask = (std::uint64_t{1} << kDocBits) - 1;
+// The label rounds' key: a bucket key and its band; the flag record has a band no band has.
+constexpr std::uint32_t kLabelKeyBytes = 12;
+constexpr std::uint32_t kFlagBand = std::numeric_limits<std::uint32_t>::max();
+constexpr std::size_t kNameChunk = 64;
+constexpr std::uint64_t kHolder = 0, kAsker = 1;
+
+struct LabelKey {
+  char bytes[kLabelKeyBytes];
+  LabelKey(std::uint64_t key, std::uint32_t band) {
+    std::memcpy(bytes, &key, sizeof key);
+    std::memcpy(bytes + sizeof key, &band, sizeof band);
+  }
+};
+
+struct ChunkKey {
+  std::uint64_t shard;
+  std::uint64_t chunk;
+};
+
+std::string_view u64_bytes(const std::uint64_t& value) {
+  return {reinterpret_cast<const char*>(&value), sizeof value};
+}
+
+std::uint64_t u64_of(std::string_view bytes) {
+  std::uint64_t value = 0;
+  std::memcpy(&value, bytes.data(), sizeof value);
+  return value;
+}
+
+std::size_t chunks_of(std::uint64_t length) {
+  return static_cast<std::size_t>((length + kNameChunk - 1) / kNameChunk);
+}
+
+void check_count(const MergedKeys& in, std::size_t exported, const char* round) {
+  if (in.size() != exported)
+    throw std::runtime_error("minhash_dedup: " + std::to_string(in.size()) +
+                             " merged records for " + std::to_string(exported) + " exported (" +
+                             round + " round)");
+}
+
+}  // namespace
+
+void MinhashExchange::note_document(std::uint64_t shard_index, std::string_view shard,
+                                    std::uint64_t record) {
+  if (record > std::numeric_limits<std::uint32_t>::max())
+    throw std::runtime_error("minhash_dedup: record " + std::to_string(record) + " of shard " +
+                             std::string(shard) + " is past the 4294967295 records per shard " +
+                             "it can order across ranks");
+  if (spans_.empty() || spans_.back().shard_index != shard_index) {
+    if (!spans_.empty() && shard_index < spans_.back().shard_index)
+      throw std::runtime_error("minhash_dedup: shard " + std::string(shard) +
+                               " came after a later shard (input out of order)");
+    if (shard_index >= (std::uint64_t{1} << (64 - kDocBits)))
+      throw std::runtime_error("minhash_dedup: shard index " + std::to_string(shard_index) +
+                               " is too large to order across ranks");
+    spans_.push_back(
+        ShardSpan{static_cast<std::uint32_t>(records_.size()), shard_index, std::string(shard)});
+  }
+  records_.push_back(static_cast<std::uint32_t>(record));
+}
+
+const MinhashExchange::ShardSpan& MinhashExchange::span_of(std::uint32_t doc) const {
+  const auto after =
+      std::upper_bound(spans_.begin(), spans_.end(), doc,
+                       [](std::uint32_t d, const ShardSpan& span) { return d < span.first_doc; });
+  return *(after - 1);  // the first span starts at document 0
+}
+
+const MinhashExchange::ShardSpan* MinhashExchange::held_shard(std::uint64_t shard_index) const {
+  const auto at =
+      std::lower_bound(spans_.begin(), spans_.end(), shard_index,
+                       [](const ShardSpan& span, std::uint64_t s) { return span.shard_index < s; });
+  return at != spans_.end() && at->shard_index == shard_index ? &*at : nullptr;
+}
+
+std::uint64_t MinhashExchange::position_of(std::uint32_t doc) const {
+  return span_of(doc).shard_index << kDocBits | doc;
+}
+
+const MinhashExchange::RemoteSurvivor* MinhashExchange::remote_survivor(std::uint32_t root) const {
+  const auto it = remote_.find(root);
+  return it == remote_.end() ? nullptr : &it->second;
+}
+
+void MinhashExchange::export_keys(std::uint32_t round, KeyExport& out) {
+  (void)round;  // the phase says where the rounds are: their number depends on the data
+  switch (phase_) {
+    case Phase::bands: return export_band(out);
+    case Phase::labels: return export_labels(out);
+    case Phase::lengths: return export_lengths(out);
+    case Phase::names: return export_names(out);
+    case Phase::done: break;
+  }
+  throw std::logic_error("minhash_dedup: a key exchange round after the last one");
+}
+
+void MinhashExchange::import_keys(std::uint32_t round, const MergedKeys& in) {
+  (void)round;
+  switch (phase_) {
+    case Phase::bands: return import_band(in);
+    case Phase::labels: return import_labels(in);
+    case Phase::lengths: return import_lengths(in);
+    case Phase::names: return import_names(in);
+    case Phase::done: break;
+  }
+  throw std::logic_error("minhash_dedup: a key exchange round after the last one");
+}
+
+void MinhashExchange::export_band(KeyExport& out) {
+  if (records_.size() != index_.documents())
+    throw std::logic_error("minhash_dedup: documents noted and indexed differ");
+  out.layout(sizeof(std::uint64_t), 0, false);
+  exported_.clear();
+  index_.unite_band(band_, [&](std::uint64_t key, std::uint32_t first_doc) {
+    out.add(&key, position_of(first_doc), 1);
+    exported_.emplace_back(key, first_doc);
+  });
+}
+
+void MinhashExchange::import_band(const MergedKeys& in) {
+  check_count(in, exported_.size(), "band");
+  for (std::size_t i = 0; i < in.size(); ++i)
+    if (in.count(i) > 1)  // another rank has the bucket too
+      cross_.push_back(
+          CrossKey{exported_[i].first, static_cast<std::uint32_t>(band_), exported_[i].second});
+  exported_ = {};
+  if (++band_ == index_.bands()) start_labels();
+}
+
+void MinhashExchange::start_labels() {
+  phase_ = Phase::labels;
+  for (const CrossKey& cross : cross_) {
+    const std::uint32_t root = index_.find(cross.doc);
+    labels_.try_emplace(root, Label{position_of(root), records_[root]});
+  }
+  changed_ = !cross_.empty();  // nothing sent yet
+}
+
+void MinhashExchange::export_labels(KeyExport& out) {
+  out.layout(kLabelKeyBytes, sizeof(std::uint64_t), false);
+  for (const CrossKey& cross : cross_) {
+    const Label& label = labels_.at(index_.find(cross.doc));
+    out.add(LabelKey(cross.key, cross.band).bytes, label.position, 0, u64_bytes(label.record));
+  }
+  const std::uint64_t none = 0;
+  out.add(LabelKey(0, kFlagBand).bytes, 0, changed_ ? 1 : 0, u64_bytes(none));
+}
+
+void MinhashExchange::import_labels(const MergedKeys& in) {
+  check_count(in, cross_.size() + 1, "label");
+  ++label_rounds_;
+  const bool any_changed = in.count(cross_.size()) != 0;  // in the previous round, on any rank
+  changed_ = false;
+  for (std::size_t i = 0; i < cross_.size(); ++i) {
+    Label& label = labels_.at(index_.find(cross_[i].doc));
+    if (in.position(i) < label.position) {
+      label = Label{in.position(i), u64_of(in.payload(i))};
+      changed_ = true;
+    }
+  }
+  unite_equal_labels();
+  if (any_changed) return;
+  // Nothing changed anywhere last round, so this round's labels were last round's: final.
+  place_survivors();
+  phase_ = Phase::lengths;
+}
+
+// Local clusters with the same label are one cluster of the job: united here, a smaller label
+// reaching either reaches both at once.
+void MinhashExchange::unite_equal_labels() {
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> by_label;
+  by_label.reserve(labels_.size());
+  for (const auto& [root, label] : labels_) by_label.emplace_back(label.position, root);
+  std::sort(by_label.begin(), by_label.end());
+  bool united = false;
+  for (std::size_t i = 1; i < by_label.size(); ++i)
+    if (by_label[i].first == by_label[i - 1].first) {
+      index_.unite(by_label[i - 1].second, by_label[i].second);
+      united = true;
+    }
+  if (!united) return;
+  std::unordered_map<std::uint32_t, Label> by_root;
+  for (const auto& [root, label] : labels_) by_root.try_emplace(index_.find(root), label);
+  labels_ = std::move(by_root);
+}
+
+// A cluster whose first document is on this rank joins it (a smaller index: the root); one
+// whose first document is elsewhere keeps that document's shard and record.
+void MinhashExchange::place_survivors() {
+  std::vector<std::pair<std::uint32_t, Label>> remote;
+  for (const auto& [root, label] : labels_) {
+    const std::uint64_t shard = label.position >> kDocBits;
+    if (held_shard(shard) != nullptr)
+      index_.unite(root, static_cast<std::uint32_t>(label.position & kDocMask));
+    else
+      remote.emplace_back(root, label);
+  }
+  for (const auto& [root, label] : remote) {
+    const std::uint64_t shard = label.position >> kDocBits;
+    remote_.emplace(index_.find(root), RemoteSurvivor{shard, label.record, nullptr});
+    asked_shards_.push_back(shard);
+  }
+  std::sort(asked_shards_.begin(), asked_shards_.end());
+  asked_shards_.erase(std::unique(asked_shards_.begin(), asked_shards_.end()), asked_shards_.end());
+  labels_ = {};
+  cross_ = {};
+  index_.settle();
+}
+
+void MinhashExchange::export_lengths(KeyExport& out) {
+  out.layout(sizeof(std::uint64_t), 0, false);
+  for (const ShardSpan& span : spans_) out.add(&span.shard_index, kHolder, span.name.size());
+  for (const std::uint64_t shard : asked_shards_) out.add(&shard, kAsker, 0);
+}
+
+void MinhashExchange::import_lengths(const MergedKeys& in) {
+  check_count(in, spans_.size() + asked_shards_.size(), "shard name length");
+  for (std::size_t i = 0; i < asked_shards_.size(); ++i) {
+    const std::size_t at = spans_.size() + i;
+    if (in.position(at) != kHolder)
+      throw std::runtime_error("minhash_dedup: no rank holds shard " +
+                               std::to_string(asked_shards_[i]) + ", named by a cluster");
+    asked_lengths_.push_back(in.count(at));
+  }
+  phase_ = Phase::names;
+}
+
+void MinhashExchange::export_names(KeyExport& out) {
+  out.layout(sizeof(ChunkKey), kNameChunk, true);
+  std::string chunk;
+  for (const ShardSpan& span : spans_)
+    for (std::size_t c = 0; c < chunks_of(span.name.size()); ++c) {
+      chunk.assign(kNameChunk, '\0');
+      span.name.copy(chunk.data(), kNameChunk, c * kNameChunk);
+      const ChunkKey key{span.shard_index, c};
+      out.add(&key, kHolder, 0, chunk);
+    }
+  const std::string empty(kNameChunk, '\0');
+  for (std::size_t i = 0; i < asked_shards_.size(); ++i)
+    for (std::size_t c = 0; c < chunks_of(asked_lengths_[i]); ++c) {
+      const ChunkKey key{asked_shards_[i], c};
+      out.add(&key, kAsker, 0, empty);
+    }
+}
+
+void MinhashExchange::import_names(const MergedKeys& in) {
+  std::size_t at = 0;
+  for (const ShardSpan& span : spans_) at += chunks_of(span.name.size());
+  for (std::size_t i = 0; i < asked_shards_.size(); ++i) {
+    std::string name;
+    for (std::size_t c = 0; c < chunks_of(asked_lengths_[i]); ++c, ++at) {
+      if (at >= in.size() || in.position(at) != kHolder)
+        throw std::runtime_error("minhash_dedup: no rank sent the name of shard " +
+                                 std::to_string(asked_shards_[i]));
+      name.append(in.payload(at));
+    }
+    name.resize(static_cast<std::size_t>(asked_lengths_[i]));
+    remote_names_.emplace(asked_shards_[i], std::move(name));
+  }
+  check_count(in, at, "shard name");
+  for (auto& [root, survivor] : remote_) survivor.shard = &remote_names_.at(survivor.shard_index);
+  asked_shards_ = {};
+  asked_lengths_ = {};
+  phase_ = Phase::done;
+}
+
+}  // namespace loom::dedup

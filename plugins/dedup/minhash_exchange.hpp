@@ -1,0 +1,106 @@
+// minhash_dedup across the ranks of a distributed run (docs/guides/scale-out.md): the clusters
+// of one process, resolved over the whole job through the engine's key exchange (per key: the
+// smallest position with its payload, and the counts summed).
+//
+// A document's position is its global order: its shard index, then its index on its rank (each
+// shard is on one rank, observed in input order). The rounds, the same on every rank:
+//   bands     one round per band: each distinct bucket key of the band on this rank, once,
+//             while the band is united locally as in one process. A key some other rank also
+//             has (summed count > 1) is kept as a cross key, with a document of its bucket.
+//   labels    label propagation over the cross keys: each local cluster's label is the smallest
+//             position (and that document's record) known in its job-wide cluster; a round
+//             exports (cross key, label) and takes the smallest label per key; local clusters
+//             given the same label are united. One extra record (a key no band has) sums the
+//             ranks that changed a label in the previous round: when it comes back 0, labels
+//             are final (every rank learns it in the same round).
+//   lengths   the shards named by a label from another rank: their holders send the name's
+//   names     length, then the name in 64-byte chunks (a gather keyed by shard and chunk).
+// Exchanged, per document and band: 24 bytes out and 16 back in its band's round (one band in
+// memory at a time); the label rounds carry only keys that span ranks.
+#pragma once
+
+#include "minhash_index.hpp"
+
+#include <loom/sdk/key_exchange.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace loom::dedup {
+
+class MinhashExchange {
+ public:
+  // The first document of a cluster when it is on another rank.
+  struct RemoteSurvivor {
+    std::uint64_t shard_index;
+    std::uint64_t record;
+    const std::string* shard;  // its name, once the names round is in
+  };
+
+  explicit MinhashExchange(MinhashIndex& index) : index_(index) {}
+
+  // Called for every document in input order, right after the index's add(): its shard and
+  // its record in that shard.
+  void note_document(std::uint64_t shard_index, std::string_view shard, std::uint64_t record);
+
+  void export_keys(std::uint32_t round, KeyExport& out);
+  void import_keys(std::uint32_t round, const MergedKeys& in);
+
+  // Once the last round is in (the index is then settled): for a cluster root
+  // (MinhashIndex::survivor), the remote survivor, or null when it is this rank's; and how many
+  // label rounds it took.
+  const RemoteSurvivor* remote_survivor(std::uint32_t root) const;
+  std::uint32_t label_rounds() const { return label_rounds_; }
+
+ private:
+  enum class Phase { bands, labels, lengths, names, done };
+  struct ShardSpan {
+    std::uint32_t first_doc;
+    std::uint64_t shard_index;
+    std::string name;
+  };
+  struct CrossKey {
+    std::uint64_t key;
+    std::uint32_t band;
+    std::uint32_t doc;
+  };
+  struct Label {
+    std::uint64_t position;
+    std::uint64_t record;
+  };
+
+  const ShardSpan& span_of(std::uint32_t doc) const;
+  const ShardSpan* held_shard(std::uint64_t shard_index) const;
+  std::uint64_t position_of(std::uint32_t doc) const;
+  void export_band(KeyExport& out);
+  void import_band(const MergedKeys& in);
+  void start_labels();
+  void export_labels(KeyExport& out);
+  void import_labels(const MergedKeys& in);
+  void unite_equal_labels();
+  void place_survivors();
+  void export_lengths(KeyExport& out);
+  void import_lengths(const MergedKeys& in);
+  void export_names(KeyExport& out);
+  void import_names(const MergedKeys& in);
+
+  MinhashIndex& index_;
+  std::vector<ShardSpan> spans_;        // in input order
+  std::vector<std::uint32_t> records_;  // per document
+  Phase phase_ = Phase::bands;
+  std::size_t band_ = 0;
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> exported_;  // the band round's buckets
+  std::vector<CrossKey> cross_;
+  std::unordered_map<std::uint32_t, Label> labels_;  // by local cluster root
+  bool changed_ = false;
+  std::uint32_t label_rounds_ = 0;
+  std::unordered_map<std::uint32_t, RemoteSurvivor> remote_;  // by local cluster root
+  std::vector<std::uint64_t> asked_shards_;                   // sorted
+  std::vector<std::uint64_t> asked_lengths_;
+  std::unordered_map<std::uint64_t, std::string> remote_names_;
+};
+
+}  // namespace loom::dedup
