@@ -41,6 +41,20 @@ class FaultFilter : public loom::Filter {
   Options options_;
 };
 
+// A deduper without export_keys/import_keys: what a distributed run must refuse
+// (tests/graphs/mpi_scale_out.sh refuse_dedup), now that every shipped deduper exchanges keys.
+class LocalOnlyDedup : public loom::Deduper {
+ public:
+  static constexpr const char* name = "local_only_dedup";
+  static constexpr const char* summary =
+      "a deduper that cannot exchange keys across ranks and drops nothing (test fixture)";
+  struct Options {
+    static constexpr auto fields = std::tuple();
+  };
+  explicit LocalOnlyDedup(const Options&) {}
+  void process(loom::Batch&) override {}
+};
+
 }  // namespace faults
 
-LOOM_PLUGIN("faults", "0.1.0", "Apache-2.0", faults::FaultFilter)
+LOOM_PLUGIN("faults", "0.1.0", "Apache-2.0", faults::FaultFilter, faults::LocalOnlyDedup)

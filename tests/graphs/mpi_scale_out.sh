@@ -11,8 +11,8 @@
 #   kill_resume   kill -9 of rank 1 at random moments (several attempts): mpirun ends the job naming
 #                 the rank and host; rerunning resumes each rank from its own manifest to output
 #                 byte-identical to one process, leaving no manifest or temporary file.
-#   refuse_dedup  a graph with minhash_dedup (which cannot exchange its keys across ranks) on 2
-#                 ranks is refused (exit 78 on every rank, one error naming the node), writing
+#   refuse_dedup  a graph with a deduper that cannot exchange its keys across ranks (the faults
+#                 plugin's local_only_dedup) on 2 ranks is refused (exit 78 on every rank, one error naming the node), writing
 #                 nothing, and so is a sink writing one file for all shards; on 1 rank the dedup
 #                 graph runs as one process. (Dedup across ranks: mpi_dedup.sh.)
 # Skips, saying what is missing, without mpirun or when loom was built without MPI.
@@ -164,17 +164,17 @@ refuse_dedup)
   make_corpus "$data/c4" --shards 2 --docs-per-shard 20 --format gz
   cat >"$tmp/dedup.yaml" <<YAML
 version: 1
-plugins: [io, dedup]
+plugins: [io, faults]
 sources:
   read: { type: jsonl_source, with: { paths: ["$data/c4/*.json.gz"] } }
 dedupers:
-  same_text: { type: minhash_dedup, inputs: [read] }
+  same_text: { type: local_only_dedup, inputs: [read] }
 sinks:
   write: { type: jsonl_sink, inputs: [same_text], with: { path: "$tmp/out/{shard}.jsonl" } }
 YAML
-  mpi_run refused 2 run "$tmp/dedup.yaml"
-  expect_rank_codes 2 78 "minhash_dedup on 2 ranks"
-  [[ $(count_matches "error: node 'same_text' \(minhash_dedup\) is a deduper" "$last_err") == 1 ]] ||
+  mpi_run refused 2 run "$tmp/dedup.yaml" --plugin-path "$LOOM_FAULTS_PLUGIN_DIR"
+  expect_rank_codes 2 78 "local_only_dedup on 2 ranks"
+  [[ $(count_matches "error: node 'same_text' \(local_only_dedup\) is a deduper" "$last_err") == 1 ]] ||
     { cat "$last_err" >&2; fail "the refusal is not printed exactly once"; }
   pass "the refusal names the node, once"
   [[ ! -e "$tmp/out" ]] || fail "a refused run wrote $(ls "$tmp/out")"
@@ -182,14 +182,14 @@ YAML
   # A sink writing one file whatever the shard: every rank would replace the others' file.
   sed -e 's/same_text: .*//' -e 's/inputs: \[same_text\]/inputs: [read]/' \
     -e 's|{shard}.jsonl|all.jsonl|' "$tmp/dedup.yaml" >"$tmp/one_file.yaml"
-  mpi_run one_file 2 run "$tmp/one_file.yaml"
+  mpi_run one_file 2 run "$tmp/one_file.yaml" --plugin-path "$LOOM_FAULTS_PLUGIN_DIR"
   expect_rank_codes 2 78 "a sink without {shard} on 2 ranks"
   [[ $(count_matches "error: node 'write' \(jsonl_sink\) does not name its outputs by input shard" "$last_err") == 1 ]] ||
     { cat "$last_err" >&2; fail "the sink's refusal is not printed exactly once"; }
   [[ ! -e "$tmp/out" ]] || fail "a refused run wrote $(ls "$tmp/out")"
   pass "a sink writing one file for all shards is refused, once, writing nothing"
-  mpi_run one_rank 1 run "$tmp/dedup.yaml"
-  expect_rc 0 "minhash_dedup on 1 rank"
+  mpi_run one_rank 1 run "$tmp/dedup.yaml" --plugin-path "$LOOM_FAULTS_PLUGIN_DIR"
+  expect_rc 0 "local_only_dedup on 1 rank"
   [[ -n "$(ls "$tmp/out")" ]] || fail "one rank wrote nothing"
   pass "on 1 rank the graph runs"
   ;;
