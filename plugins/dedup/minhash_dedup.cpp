@@ -19,7 +19,8 @@ MinhashShape shape_of(const MinhashDedupOptions& options) {
 MinhashDedup::MinhashDedup(const Options& options)
     : signature_(shape_of(options)),
       index_(static_cast<std::size_t>(options.bands),
-             static_cast<std::size_t>(options.memory_budget_mb * 1024 * 1024), options.spill_dir) {}
+             static_cast<std::size_t>(options.memory_budget_mb * 1024 * 1024), options.spill_dir),
+      exchange_(index_, static_cast<std::size_t>(options.memory_budget_mb * 1024 * 1024)) {}
 
 void MinhashDedup::observe(const Batch& batch) {
   for (const Doc doc : batch) {

@@ -37,7 +37,8 @@ struct MinhashDedupOptions {
       field("seed", &MinhashDedupOptions::seed, "seed of the word hash and the permutations"),
       field("memory_budget_mb", &MinhashDedupOptions::memory_budget_mb,
             "band records (16 bytes per document and band) held in memory before sorted runs "
-            "are spilled to disk")
+            "are spilled to disk; on more than one rank, also what one exchange round's bucket "
+            "keys may take (56 bytes per key)")
           .min(0.001),
       field("spill_dir", &MinhashDedupOptions::spill_dir,
             "parent folder of the spill folder; empty: $TMPDIR, else /tmp"));
@@ -71,7 +72,7 @@ class MinhashDedup : public Deduper {
 
   MinhashSignature signature_;
   MinhashIndex index_;
-  MinhashExchange exchange_{index_};
+  MinhashExchange exchange_;
   std::vector<std::uint64_t> band_keys_;
   std::uint32_t next_doc_ = 0;  // in process()
   std::vector<std::string> shards_;

@@ -98,6 +98,7 @@ const MinhashExchange::RemoteSurvivor* MinhashExchange::remote_survivor(std::uin
 void MinhashExchange::export_keys(std::uint32_t round, KeyExport& out) {
   (void)round;  // the phase says where the rounds are: their number depends on the data
   switch (phase_) {
+    case Phase::size: return export_size(out);
     case Phase::bands: return export_band(out);
     case Phase::labels: return export_labels(out);
     case Phase::lengths: return export_lengths(out);
@@ -110,6 +111,7 @@ void MinhashExchange::export_keys(std::uint32_t round, KeyExport& out) {
 void MinhashExchange::import_keys(std::uint32_t round, const MergedKeys& in) {
   (void)round;
   switch (phase_) {
+    case Phase::size: return import_size(in);
     case Phase::bands: return import_band(in);
     case Phase::labels: return import_labels(in);
     case Phase::lengths: return import_lengths(in);
@@ -119,12 +121,33 @@ void MinhashExchange::import_keys(std::uint32_t round, const MergedKeys& in) {
   throw std::logic_error("minhash_dedup: a key exchange round after the last one");
 }
 
-void MinhashExchange::export_band(KeyExport& out) {
+void MinhashExchange::export_size(KeyExport& out) {
   if (records_.size() != index_.documents())
     throw std::logic_error("minhash_dedup: documents noted and indexed differ");
   out.layout(sizeof(std::uint64_t), 0, false);
+  const std::uint64_t key = 0, documents = records_.size();
+  out.add(&key, ~documents, documents);  // the smallest position: the most documents
+}
+
+void MinhashExchange::import_size(const MergedKeys& in) {
+  check_count(in, 1, "size");
+  const std::uint64_t most = ~in.position(0);
+  if (memory_budget_bytes_ != 0) {
+    const std::uint64_t bytes = most * kBandRoundBytes;
+    parts_ = std::max<std::size_t>(1, (bytes + memory_budget_bytes_ - 1) / memory_budget_bytes_);
+  }
+  phase_ = Phase::bands;
+}
+
+void MinhashExchange::export_band(KeyExport& out) {
+  out.layout(sizeof(std::uint64_t), 0, false);
   exported_.clear();
-  index_.unite_band(band_, [&](std::uint64_t key, std::uint32_t first_doc) {
+  // Part p of P: keys up to the (p+1)-th P-quantile of the 64-bit range (a band's keys are
+  // hashes, so spread evenly).
+  const std::uint64_t last_key =
+      part_ + 1 == parts_ ? std::numeric_limits<std::uint64_t>::max()
+                          : std::numeric_limits<std::uint64_t>::max() / parts_ * (part_ + 1);
+  index_.unite_band_until(band_, last_key, [&](std::uint64_t key, std::uint32_t first_doc) {
     out.add(&key, position_of(first_doc), 1);
     exported_.emplace_back(key, first_doc);
   });
@@ -137,6 +160,8 @@ void MinhashExchange::import_band(const MergedKeys& in) {
       cross_.push_back(
           CrossKey{exported_[i].first, static_cast<std::uint32_t>(band_), exported_[i].second});
   exported_ = {};
+  if (++part_ < parts_) return;
+  part_ = 0;
   if (++band_ == index_.bands()) start_labels();
 }
 

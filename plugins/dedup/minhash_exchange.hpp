@@ -15,8 +15,8 @@
 //             are final (every rank learns it in the same round).
 //   lengths   the shards named by a label from another rank: their holders send the name's
 //   names     length, then the name in 64-byte chunks (a gather keyed by shard and chunk).
-// Exchanged, per document and band: 24 bytes out and 16 back in its band's round (one band in
-// memory at a time); the label rounds carry only keys that span ranks.
+// Exchanged, per document and band: 24 bytes out and 16 back in its band's rounds (one part of
+// one band in memory at a time); the label rounds carry only keys that span ranks.
 #pragma once
 
 #include "minhash_index.hpp"
@@ -40,7 +40,13 @@ class MinhashExchange {
     const std::string* shard;  // its name, once the names round is in
   };
 
-  explicit MinhashExchange(MinhashIndex& index) : index_(index) {}
+  // A band round's bytes per bucket key: its exported record (24), the bucket remembered here
+  // (16) and its merged summary (16).
+  static constexpr std::size_t kBandRoundBytes = 56;
+
+  // `memory_budget_bytes`: what a band round's records may take (0: one round per band).
+  MinhashExchange(MinhashIndex& index, std::size_t memory_budget_bytes)
+      : index_(index), memory_budget_bytes_(memory_budget_bytes) {}
 
   // Called for every document in input order, right after the index's add(): its shard and
   // its record in that shard.
@@ -54,9 +60,10 @@ class MinhashExchange {
   // label rounds it took.
   const RemoteSurvivor* remote_survivor(std::uint32_t root) const;
   std::uint32_t label_rounds() const { return label_rounds_; }
+  std::size_t band_parts() const { return parts_; }
 
  private:
-  enum class Phase { bands, labels, lengths, names, done };
+  enum class Phase { size, bands, labels, lengths, names, done };
   struct ShardSpan {
     std::uint32_t first_doc;
     std::uint64_t shard_index;
@@ -75,6 +82,8 @@ class MinhashExchange {
   const ShardSpan& span_of(std::uint32_t doc) const;
   const ShardSpan* held_shard(std::uint64_t shard_index) const;
   std::uint64_t position_of(std::uint32_t doc) const;
+  void export_size(KeyExport& out);
+  void import_size(const MergedKeys& in);
   void export_band(KeyExport& out);
   void import_band(const MergedKeys& in);
   void start_labels();
@@ -88,10 +97,12 @@ class MinhashExchange {
   void import_names(const MergedKeys& in);
 
   MinhashIndex& index_;
+  std::size_t memory_budget_bytes_;
   std::vector<ShardSpan> spans_;        // in input order
   std::vector<std::uint32_t> records_;  // per document
-  Phase phase_ = Phase::bands;
-  std::size_t band_ = 0;
+  Phase phase_ = Phase::size;
+  std::size_t parts_ = 1;  // per band
+  std::size_t band_ = 0, part_ = 0;
   std::vector<std::pair<std::uint64_t, std::uint32_t>> exported_;  // the band round's buckets
   std::vector<CrossKey> cross_;
   std::unordered_map<std::uint32_t, Label> labels_;  // by local cluster root

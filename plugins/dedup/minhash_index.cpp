@@ -8,6 +8,7 @@
 #include <queue>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 
 namespace loom::dedup {
 namespace {
@@ -127,43 +128,79 @@ void MinhashIndex::unite(std::uint32_t a, std::uint32_t b) {
     parent_[a] = b;
 }
 
-// Streams the band's records in (key, doc) order, from its runs and what is still in memory, and
-// unites each document with the first document of its bucket.
-void MinhashIndex::unite_band(std::size_t band, const BucketVisitor& visit) {
-  std::vector<Record>& in_memory = buffers_[band];
-  std::sort(in_memory.begin(), in_memory.end());
-  std::vector<RunReader> runs;
-  runs.reserve(runs_);
-  for (std::size_t run = 0; run < runs_; ++run) runs.emplace_back(run_path(band, run));
-  // Heap entries: (record, source); source runs_ is the in-memory buffer.
-  using Entry = std::pair<Record, std::size_t>;
-  auto later = [](const Entry& x, const Entry& y) { return y.first < x.first; };
-  std::priority_queue<Entry, std::vector<Entry>, decltype(later)> heap(later);
-  std::size_t memory_at = 0;
-  for (std::size_t run = 0; run < runs.size(); ++run)
-    if (!runs[run].done()) heap.emplace(runs[run].current(), run);
-  if (memory_at < in_memory.size()) heap.emplace(in_memory[memory_at], runs_);
-  bool have_bucket = false;
-  Record first{};
-  while (!heap.empty()) {
-    const auto [record, source] = heap.top();
-    heap.pop();
-    if (source == runs_) {
-      if (++memory_at < in_memory.size()) heap.emplace(in_memory[memory_at], source);
+// One band's records in (key, doc) order, merged from its sorted runs and its in-memory buffer
+// (sorted here), read a key range at a time.
+class MinhashIndex::BandMerge {
+ public:
+  BandMerge(std::vector<Record>& in_memory, std::vector<RunReader> runs)
+      : in_memory_(in_memory), runs_(std::move(runs)) {
+    std::sort(in_memory_.begin(), in_memory_.end());
+    for (std::size_t run = 0; run < runs_.size(); ++run)
+      if (!runs_[run].done()) heap_.emplace(runs_[run].current(), run);
+    if (!in_memory_.empty()) heap_.emplace(in_memory_[0], kMemory);
+  }
+  // The next record if its key is at most `last_key`.
+  bool next(std::uint64_t last_key, Record& record) {
+    if (heap_.empty() || heap_.top().first.key > last_key) return false;
+    std::size_t source;
+    std::tie(record, source) = heap_.top();
+    heap_.pop();
+    if (source == kMemory) {
+      if (++memory_at_ < in_memory_.size()) heap_.emplace(in_memory_[memory_at_], source);
     } else {
-      runs[source].next();
-      if (!runs[source].done()) heap.emplace(runs[source].current(), source);
+      runs_[source].next();
+      if (!runs_[source].done()) heap_.emplace(runs_[source].current(), source);
     }
-    if (have_bucket && record.key == first.key) {
-      unite(first.doc, record.doc);
+    return true;
+  }
+  bool have_bucket = false;
+  Record first{};  // of the current bucket
+
+ private:
+  static constexpr std::size_t kMemory = ~std::size_t{0};
+  using Entry = std::pair<Record, std::size_t>;  // (record, run or kMemory)
+  struct Later {
+    bool operator()(const Entry& x, const Entry& y) const { return y.first < x.first; }
+  };
+  std::vector<Record>& in_memory_;
+  std::vector<RunReader> runs_;
+  std::priority_queue<Entry, std::vector<Entry>, Later> heap_;
+  std::size_t memory_at_ = 0;
+};
+
+MinhashIndex::~MinhashIndex() = default;
+
+void MinhashIndex::unite_band(std::size_t band, const BucketVisitor& visit) {
+  unite_band_until(band, std::numeric_limits<std::uint64_t>::max(), visit);
+}
+
+// Unites each document with the first document of its bucket, bucket by bucket in key order.
+void MinhashIndex::unite_band_until(std::size_t band, std::uint64_t last_key,
+                                    const BucketVisitor& visit) {
+  if (merge_ && merge_band_ != band)
+    throw std::logic_error("minhash_dedup: a band left before its last key");
+  if (!merge_) {
+    std::vector<RunReader> runs;
+    runs.reserve(runs_);
+    for (std::size_t run = 0; run < runs_; ++run) runs.emplace_back(run_path(band, run));
+    merge_ = std::make_unique<BandMerge>(buffers_[band], std::move(runs));
+    merge_band_ = band;
+  }
+  BandMerge& merge = *merge_;
+  Record record;
+  while (merge.next(last_key, record)) {
+    if (merge.have_bucket && record.key == merge.first.key) {
+      unite(merge.first.doc, record.doc);
     } else {
-      first = record;
-      have_bucket = true;
+      merge.first = record;
+      merge.have_bucket = true;
       if (visit) visit(record.key, record.doc);
     }
   }
-  in_memory.clear();
-  in_memory.shrink_to_fit();
+  if (last_key != std::numeric_limits<std::uint64_t>::max()) return;
+  merge_.reset();
+  buffers_[band].clear();
+  buffers_[band].shrink_to_fit();
   if (spill_folder_)
     for (std::size_t run = 0; run < runs_; ++run) std::filesystem::remove(run_path(band, run));
 }

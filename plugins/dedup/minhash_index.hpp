@@ -38,6 +38,7 @@ class MinhashIndex {
   // the spill folder goes ("" = $TMPDIR, else /tmp).
   MinhashIndex(std::size_t bands, std::size_t memory_budget_bytes,
                std::filesystem::path spill_parent);
+  ~MinhashIndex();
 
   // The next document in input order; returns its index. Its band keys (bands() of them), or
   // none: a document never a candidate (no words, or dropped upstream).
@@ -51,10 +52,13 @@ class MinhashIndex {
 
   // The steps of resolve(), for a distributed run. unite_band() unites each document of the
   // band with the first document of its bucket, once per band, calling `visit` (if set) with
-  // each bucket's key and first document, in key order. find() and unite() work on the clusters
-  // so far (a union makes the smaller index the root); settle() fixes them.
+  // each bucket's key and first document, in key order; unite_band_until() does the buckets of
+  // keys up to `last_key` and the next call goes on from there (the band is done, its memory
+  // and runs freed, at the largest key). One band at a time. find() and unite() work on the
+  // clusters so far (a union makes the smaller index the root); settle() fixes them.
   using BucketVisitor = std::function<void(std::uint64_t key, std::uint32_t first_doc)>;
   void unite_band(std::size_t band, const BucketVisitor& visit = {});
+  void unite_band_until(std::size_t band, std::uint64_t last_key, const BucketVisitor& visit);
   std::uint32_t find(std::uint32_t doc);
   void unite(std::uint32_t a, std::uint32_t b);
   void settle();
@@ -81,6 +85,9 @@ class MinhashIndex {
   std::vector<std::uint32_t> parent_;
   std::vector<bool> has_members_;
   bool resolved_ = false;
+  class BandMerge;
+  std::unique_ptr<BandMerge> merge_;  // the band unite_band_until() is in
+  std::size_t merge_band_ = 0;
 };
 
 }  // namespace loom::dedup

@@ -8,6 +8,7 @@
 #include <minhash_exchange.hpp>
 #include <minhash_index.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -112,12 +113,17 @@ std::vector<std::string> merge(const std::vector<KeyExport>& exports) {
   return replies;
 }
 
-Outcome ranks(const Corpus& c, std::size_t rank_count, std::size_t budget_bytes,
-              std::uint32_t& label_rounds) {
+struct Rounds {
+  std::uint32_t labels = 0;
+  std::size_t band_parts = 0;
+};
+
+// `budget_bytes`: the spill budget of each rank's index and the exchange's round budget.
+Outcome ranks(const Corpus& c, std::size_t rank_count, std::size_t budget_bytes, Rounds& rounds) {
   std::vector<Rank> ranks(rank_count);
   for (std::size_t r = 0; r < rank_count; ++r) {
     ranks[r].index = std::make_unique<MinhashIndex>(c.bands, budget_bytes, "");
-    ranks[r].exchange = std::make_unique<MinhashExchange>(*ranks[r].index);
+    ranks[r].exchange = std::make_unique<MinhashExchange>(*ranks[r].index, budget_bytes);
   }
   for (std::uint32_t d = 0; d < c.keys.size(); ++d) {
     Rank& rank = ranks[c.shard_of[d] * rank_count / c.shards];  // rank_share's contiguous runs
@@ -139,7 +145,8 @@ Outcome ranks(const Corpus& c, std::size_t rank_count, std::size_t budget_bytes,
       ranks[r].exchange->import_keys(round, MergedKeys(replies[r], exports[r].payload_bytes()));
     if (exports[0].last()) break;
   }
-  label_rounds = ranks[0].exchange->label_rounds();
+  rounds.labels = ranks[0].exchange->label_rounds();
+  rounds.band_parts = ranks[0].exchange->band_parts();
   Outcome out(c.keys.size());
   for (const Rank& rank : ranks) {
     REQUIRE(rank.index->resolved());
@@ -174,9 +181,9 @@ TEST_CASE("minhash clusters across 2 to 5 simulated ranks are one process's") {
     for (std::size_t r = 2; r <= 5; ++r) {
       CAPTURE(seed);
       CAPTURE(r);
-      std::uint32_t label_rounds = 0;
-      CHECK(ranks(c, r, 0, label_rounds) == expected);
-      CHECK(label_rounds >= 2);  // clusters span ranks: a change, then a round to learn the end
+      Rounds rounds;
+      CHECK(ranks(c, r, 0, rounds) == expected);
+      CHECK(rounds.labels >= 2);  // clusters span ranks: a change, then a round to learn the end
     }
   }
 }
@@ -189,27 +196,36 @@ TEST_CASE("a chain through a document on a third rank joins clusters the first t
   const Outcome apart = one_process(c);
   CHECK(apart[1].first.empty());
   CHECK(apart[2] == std::pair<std::string, std::uint64_t>{shard_name(1), 0});
-  std::uint32_t label_rounds = 0;
-  CHECK(ranks(c, 3, 0, label_rounds) == apart);
+  Rounds rounds;
+  CHECK(ranks(c, 3, 0, rounds) == apart);
   // Two bands: D shares band 0 with A and band 1 with C: C and E now follow A, on rank 0.
   Corpus chained{2, {0, 1, 1, 2}, {5, 0, 1, 3}, {{1, 10}, {20, 2}, {30, 2}, {1, 2}}, 3};
   const Outcome joined = one_process(chained);
   for (std::size_t d = 1; d < 4; ++d)
     CHECK(joined[d] == std::pair<std::string, std::uint64_t>{shard_name(0), 5});
-  CHECK(ranks(chained, 3, 0, label_rounds) == joined);
-  CHECK(label_rounds == 4);  // C learns A's label a round after D does, then two to see no change
+  CHECK(ranks(chained, 3, 0, rounds) == joined);
+  CHECK(rounds.labels == 4);  // C learns A's label a round after D does, then two to see no change
 }
 
-TEST_CASE("spilled band runs on every rank give the same clusters") {
+TEST_CASE("spilled band runs, and bands exchanged in parts, give the same clusters") {
   const Corpus c = make_corpus(7, 800, 8, 4, 2000);
   const Outcome expected = one_process(c);
-  std::uint32_t label_rounds = 0;
-  CHECK(ranks(c, 3, 16 * 4 * 30, label_rounds) == expected);  // a run per ~30 documents
+  Rounds rounds;
+  // A run per ~30 documents; a band round's keys within 1920 bytes: about 35 keys per part.
+  CHECK(ranks(c, 3, 16 * 4 * 30, rounds) == expected);
+  std::vector<std::size_t> per_rank(3, 0);
+  for (const std::uint64_t shard : c.shard_of) per_rank[shard * 3 / c.shards]++;
+  const std::size_t most = *std::max_element(per_rank.begin(), per_rank.end());
+  const std::size_t budget = 16 * 4 * 30;
+  CHECK(rounds.band_parts == (most * MinhashExchange::kBandRoundBytes + budget - 1) / budget);
+  CHECK(rounds.band_parts > 5);
+  CHECK(ranks(c, 3, 0, rounds) == expected);
+  CHECK(rounds.band_parts == 1);  // no budget: one round per band
 }
 
 TEST_CASE("ranks without documents take part in every round") {
   const Corpus c = make_corpus(9, 50, 2, 2, 20);
   const Outcome expected = one_process(c);
-  std::uint32_t label_rounds = 0;
-  CHECK(ranks(c, 4, 0, label_rounds) == expected);  // 2 shards on 4 ranks: two hold nothing
+  Rounds rounds;
+  CHECK(ranks(c, 4, 0, rounds) == expected);  // 2 shards on 4 ranks: two hold nothing
 }
