@@ -4,7 +4,8 @@
 # lines: `mpirun -n 2 loom run --threads 1` against `loom run --threads 2` on the same input
 # (throughput ratio, best of BENCH_REPEAT runs each, target >= 0.9), then each deduper alone on
 # 2 ranks: bytes exchanged per document (stats.json's ranks[].bytes_exchanged, summed over both
-# ranks: each byte counts once sent and once received) and per distinct key.
+# ranks: each byte counts once sent and once received) and per distinct key; minhash_dedup too
+# (not in the timed graph: it is a near-dedup, not part of the Common Crawl recipe).
 # The input: BENCH_MPI_DOCS documents (~1 KB: 10 lines of which 2 boilerplate from a pool of 500,
 # a url and a digest), 10% exact copies of an earlier one under a new URL, in 8 shards. Large
 # enough (2 GB, about 20 s on an idle 2-core machine) that the fixed cost of a run, mpirun's start
@@ -113,7 +114,7 @@ awk -v one="$one" -v two="$two" -v one_fixed="$one_fixed" -v two_fixed="$two_fix
 }'
 
 # Each deduper alone on 2 ranks: the bytes its exchange moved.
-for stage in ccnet_line_dedup url_digest_dedup exact_dedup; do
+for stage in ccnet_line_dedup url_digest_dedup exact_dedup minhash_dedup; do
   rm -rf "${out:?}/only_$stage"
   "${mpi[@]}" "$loom" run "$repo/bench/mpi_dedup_one.yaml" --set "DEDUPER=$stage" \
     --set "DATA=$data" --set "OUT=$out/only_$stage" \
