@@ -55,17 +55,16 @@ void check_count(const MergedKeys& in, std::size_t exported, const char* round) 
 
 void MinhashExchange::note_document(std::uint64_t shard_index, std::string_view shard,
                                     std::uint64_t record) {
-  if (record > std::numeric_limits<std::uint32_t>::max())
-    throw std::runtime_error("minhash_dedup: record " + std::to_string(record) + " of shard " +
-                             std::string(shard) + " is past the 4294967295 records per shard " +
-                             "it can order across ranks");
+  // Limits of the positions across ranks only: one process never exchanges, so it must not
+  // fail on them; export_size() does.
+  if (record > std::numeric_limits<std::uint32_t>::max() && unorderable_.empty())
+    unorderable_ = "record " + std::to_string(record) + " of shard " + std::string(shard) +
+                   " is past the 4294967295 records per shard it can order across ranks";
   if (spans_.empty() || spans_.back().shard_index != shard_index) {
-    if (!spans_.empty() && shard_index < spans_.back().shard_index)
-      throw std::runtime_error("minhash_dedup: shard " + std::string(shard) +
-                               " came after a later shard (input out of order)");
-    if (shard_index >= (std::uint64_t{1} << (64 - kDocBits)))
-      throw std::runtime_error("minhash_dedup: shard index " + std::to_string(shard_index) +
-                               " is too large to order across ranks");
+    if (!spans_.empty() && shard_index < spans_.back().shard_index && unorderable_.empty())
+      unorderable_ = "shard " + std::string(shard) + " came after a later shard";
+    if (shard_index >= (std::uint64_t{1} << (64 - kDocBits)) && unorderable_.empty())
+      unorderable_ = "shard index " + std::to_string(shard_index) + " is too large";
     spans_.push_back(
         ShardSpan{static_cast<std::uint32_t>(records_.size()), shard_index, std::string(shard)});
   }
@@ -124,6 +123,9 @@ void MinhashExchange::import_keys(std::uint32_t round, const MergedKeys& in) {
 void MinhashExchange::export_size(KeyExport& out) {
   if (records_.size() != index_.documents())
     throw std::logic_error("minhash_dedup: documents noted and indexed differ");
+  if (!unorderable_.empty())
+    throw std::runtime_error("minhash_dedup cannot order its documents across ranks: " +
+                             unorderable_);
   out.layout(sizeof(std::uint64_t), 0, false);
   const std::uint64_t key = 0, documents = records_.size();
   out.add(&key, ~documents, documents);  // the smallest position: the most documents

@@ -49,7 +49,7 @@ class MinhashExchange {
       : index_(index), memory_budget_bytes_(memory_budget_bytes) {}
 
   // Called for every document in input order, right after the index's add(): its shard and
-  // its record in that shard.
+  // its record in that shard. 4 bytes per document.
   void note_document(std::uint64_t shard_index, std::string_view shard, std::uint64_t record);
 
   void export_keys(std::uint32_t round, KeyExport& out);
@@ -100,6 +100,7 @@ class MinhashExchange {
   std::size_t memory_budget_bytes_;
   std::vector<ShardSpan> spans_;        // in input order
   std::vector<std::uint32_t> records_;  // per document
+  std::string unorderable_;             // why positions would not order the job, if they would not
   Phase phase_ = Phase::size;
   std::size_t parts_ = 1;  // per band
   std::size_t band_ = 0, part_ = 0;

@@ -9,8 +9,8 @@
 // per document (its cluster root) and one bit (whether it is a root with members).
 //
 // Bands are independent: resolve() walks them one at a time. A distributed run
-// (MinhashExchange) walks them itself, one exchange round per band, visiting each bucket's
-// first document, then joins clusters across ranks before settle().
+// (MinhashExchange) walks them itself, one key range of a band per exchange round, visiting each
+// bucket's first document, then joins clusters across ranks before settle().
 #pragma once
 
 #include <loom/sdk/spill_folder.hpp>

@@ -229,3 +229,19 @@ TEST_CASE("ranks without documents take part in every round") {
   Rounds rounds;
   CHECK(ranks(c, 4, 0, rounds) == expected);  // 2 shards on 4 ranks: two hold nothing
 }
+
+TEST_CASE("documents it cannot order across ranks fail the exchange, not the first pass") {
+  MinhashIndex index(1, 0, "");
+  MinhashExchange exchange(index, 0);
+  const std::uint64_t key = 1;
+  index.add(&key);
+  exchange.note_document(3, "part-3", 0);
+  index.add(&key);
+  exchange.note_document(2, "part-2", 0);  // one process never needs the order: no error yet
+  KeyExport out;
+  CHECK_THROWS_WITH_AS(exchange.export_keys(0, out),
+                       doctest::Contains("shard part-2 came after a later shard"),
+                       std::runtime_error);
+  index.resolve();  // as one process resolves: the first document survives
+  CHECK(index.survivor(1) == 0);
+}
