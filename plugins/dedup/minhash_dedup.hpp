@@ -38,7 +38,7 @@ struct MinhashDedupOptions {
       field("memory_budget_mb", &MinhashDedupOptions::memory_budget_mb,
             "band records (16 bytes per document and band) held in memory before sorted runs "
             "are spilled to disk; on more than one rank, also what one exchange round's bucket "
-            "keys may take (56 bytes per key)")
+            "keys may take (80 bytes per key)")
           .min(0.001),
       field("spill_dir", &MinhashDedupOptions::spill_dir,
             "parent folder of the spill folder; empty: $TMPDIR, else /tmp"));

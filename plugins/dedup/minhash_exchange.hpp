@@ -40,9 +40,9 @@ class MinhashExchange {
     const std::string* shard;  // its name, once the names round is in
   };
 
-  // A band round's bytes per bucket key: its exported record (24), the bucket remembered here
-  // (16) and its merged summary (16).
-  static constexpr std::size_t kBandRoundBytes = 56;
+  // A band round's bytes per bucket key: its exported record (24) in the SDK's KeyExport and
+  // again in the engine's buffer, the bucket remembered here (16) and its merged summary (16).
+  static constexpr std::size_t kBandRoundBytes = 80;
 
   // `memory_budget_bytes`: what a band round's records may take (0: one round per band).
   MinhashExchange(MinhashIndex& index, std::size_t memory_budget_bytes)

@@ -75,7 +75,7 @@ for ranks in 1 2 3 4; do
   done
 done
 # A 0.002 MB budget on 3 ranks: band records spilled every 9 documents, and each band exchanged
-# in 4 rounds of a key range (56 bytes per key of a rank's ~120 documents): the same.
+# in 5 rounds of a key range (80 bytes per key of a rank's ~120 documents): the same.
 mpi_run spilled 3 run "$graph" --set "DATA=$data" --set "OUT=$tmp/spilled" --set BUDGET=0.002 \
   --threads 2 --batch-bytes 8000
 expect_rank_codes 3 0 "-n 3 with spilled band records and bands in parts"
