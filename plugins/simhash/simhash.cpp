@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "md5.hpp"
+#include "md5_votes.hpp"
 
 #include <text/utf8.hpp>
 
@@ -171,22 +172,6 @@ struct ShingleWalker {
   }
 };
 
-// Adds the votes of the table's distinct shingles, each weighted by its count.
-void tally(const ShingleCounts& counts, std::array<std::uint64_t, 64>& ones) {
-  for (const ShingleCounts::Entry& entry : counts.slots()) {
-    if (entry.count == 0) continue;
-    for (std::uint64_t h = md5_low64_big_endian(counts.shingle(entry)); h != 0; h &= h - 1)
-      ones[static_cast<std::size_t>(std::countr_zero(h))] += entry.count;
-  }
-}
-
-// The shingle table never outgrows the normalized text (16-byte slots, one per 16 bytes), with a
-// floor that leaves ordinary books untouched; a bigger text flushes a full table into the votes.
-constexpr std::size_t kMinTableSlots = std::size_t{1} << 20;
-std::size_t table_slot_limit(std::size_t text_bytes) {
-  return std::max(kMinTableSlots, std::bit_floor(std::max<std::size_t>(1, text_bytes / 16)));
-}
-
 }  // namespace
 
 void word_characters(std::string_view utf8, std::size_t max_chars, FeatureScratch& scratch) {
@@ -227,40 +212,23 @@ void word_characters(std::string_view utf8, std::size_t max_chars, FeatureScratc
 namespace {
 
 // Adds the votes of features [first, first + count) (shingles of `width` code points, the first
-// starting at byte first_byte of word_chars) to `ones`, counting them in `counts`.
+// starting at byte first_byte of word_chars) to `ones`. Every occurrence is hashed: 32 MD5s
+// side by side cost less than finding the repeated shingles in a table (a cache miss each).
 void vote_features(const std::string& word_chars, std::size_t width, std::uint32_t first_byte,
-                   std::size_t count, ShingleCounts& counts, std::array<std::uint64_t, 64>& ones) {
-  // Prose repeats most of its 6-character shingles; half the feature count is a fair first guess.
-  counts.reset(word_chars, count / 2, table_slot_limit(word_chars.size()));
-  // Hash `lookahead` shingles ahead and prefetch their slots so the cache misses overlap.
-  constexpr std::size_t lookahead = 16;
-  std::array<std::uint32_t, lookahead> hashes{};
-  ShingleWalker current(word_chars, width, first_byte);
-  ShingleWalker ahead = current;
-  for (std::size_t i = 0; i < std::min(lookahead, count); ++i) {
-    hashes[i] = counts.hash(ahead.start, ahead.length());
-    counts.prefetch(hashes[i]);
-    if (i + 1 < count) ahead.next();
-  }
+                   std::size_t count, std::array<std::uint64_t, 64>& ones) {
+  Md5Votes votes;
+  ShingleWalker shingle(word_chars, width, first_byte);
   for (std::size_t i = 0; i < count; ++i) {
-    const std::uint32_t hash = hashes[i % lookahead];
-    if (i + lookahead < count) {
-      hashes[i % lookahead] = counts.hash(ahead.start, ahead.length());
-      counts.prefetch(hashes[i % lookahead]);
-      ahead.next();
-    }
-    if (counts.add(current.start, current.length(), hash)) {
-      tally(counts, ones);
-      counts.clear();
-    }
-    current.next();
+    votes.add(word_chars.data() + shingle.start, shingle.length(),
+              word_chars.size() - shingle.start);
+    shingle.next();
   }
-  tally(counts, ones);
+  votes.take(ones);
 }
 
 // A book's features are split among the threads the run allows when there are this many per
-// thread or more; a shingle both parts hold is hashed twice, so shorter texts stay in one.
-constexpr std::size_t kMinFeaturesPerPart = std::size_t{1} << 16;
+// thread or more (each part hashes its own features, none twice): fewer are not worth a task.
+constexpr std::size_t kMinFeaturesPerPart = std::size_t{1} << 15;
 
 std::size_t feature_parts(std::size_t features, const FeatureScratch& scratch) {
   return std::clamp<std::size_t>(features / kMinFeaturesPerPart, 1, text_threads(scratch));
@@ -291,23 +259,21 @@ Fingerprint simhash(std::string_view utf8, int shingle_width, std::size_t max_ch
   const std::size_t chars = scratch.chars;
   const auto width = static_cast<std::size_t>(shingle_width);
   const std::size_t features = chars >= width ? chars - width + 1 : 1;
-  // Bit b is set iff the features with bit b set outweigh half of all features, each distinct
-  // shingle voting with its count; only the set bits of each hash are visited. Votes add up, so
-  // a table flushed when full, or the features split into parts counted apart (a long book on
-  // several threads), give the same sums as one big table: the fingerprint does not depend on
+  // Bit b is set iff the features with bit b set outweigh half of all features, every
+  // occurrence voting (as the reference's Counter of features does, by count). Votes add up, so
+  // the features split into parts counted apart (a long book on several threads) give the same
+  // sums as one pass: the fingerprint does not depend on
   // the thread count.
   std::array<std::uint64_t, 64> ones{};
   const std::size_t parts = feature_parts(features, scratch);
   if (parts == 1) {
-    vote_features(scratch.word_chars, std::min(width, chars), 0, features, scratch.shingles, ones);
+    vote_features(scratch.word_chars, std::min(width, chars), 0, features, ones);
   } else {
     const std::vector<std::uint32_t> starts = part_starts(scratch.word_chars, features, parts);
-    scratch.part_shingles.resize(parts - 1);
     std::vector<std::array<std::uint64_t, 64>> part_ones(parts);
     tbb::parallel_for(std::size_t{0}, parts, [&](std::size_t k) {
       const std::size_t count = (k + 1) * features / parts - k * features / parts;
-      ShingleCounts& counts = k == 0 ? scratch.shingles : scratch.part_shingles[k - 1];
-      vote_features(scratch.word_chars, width, starts[k], count, counts, part_ones[k]);
+      vote_features(scratch.word_chars, width, starts[k], count, part_ones[k]);
     });
     for (const auto& part : part_ones)
       for (std::size_t bit = 0; bit < 64; ++bit) ones[bit] += part[bit];
