@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cstring>
 #include <stdexcept>
 #include <vector>
 
@@ -118,17 +119,54 @@ void keep_if_word(char32_t c, std::string& out, std::size_t& chars) {
   append_utf8(out, c);
 }
 
+// Each ASCII byte lowered if it is a word character (letters, digits, '_'), else 0.
+constexpr std::array<char, 128> ascii_word_table() {
+  std::array<char, 128> table{};
+  for (int c = 0; c < 128; ++c) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')
+      table[c] = static_cast<char>(c);
+    if (c >= 'A' && c <= 'Z') table[c] = static_cast<char>(c + 32);
+  }
+  return table;
+}
+constexpr std::array<char, 128> ascii_word = ascii_word_table();
+
+// The end of the run of ASCII bytes starting at p[i] (before `end`), 8 bytes at a time.
+std::size_t ascii_run_end(const unsigned char* p, std::size_t i, std::size_t end) {
+  for (; i + 8 <= end; i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, p + i, 8);
+    if ((word & 0x8080808080808080ULL) != 0) break;
+  }
+  while (i < end && p[i] < 0x80) ++i;
+  return i;
+}
+
 // Lowers text[begin, end) (begin and end on code point starts) and appends its word characters
-// to `out`, counting them in `chars`. Reads the whole text around a capital sigma.
+// to `out`, counting them in `chars`. Reads the whole text around a capital sigma. Runs of ASCII
+// (most of an English book) go through a table, one branch-free step per byte.
 void lower_words(std::string_view text, std::size_t begin, std::size_t end, std::string& out,
                  std::size_t& chars) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   for (std::size_t i = begin; i < end;) {
+    if (p[i] < 0x80) {
+      const std::size_t run_end = ascii_run_end(p, i, end);
+      const std::size_t old_size = out.size();
+      out.resize(old_size + (run_end - i));
+      char* const first = out.data() + old_size;
+      char* kept = first;
+      for (; i < run_end; ++i) {
+        const char lowered = ascii_word[p[i]];
+        *kept = lowered;
+        kept += lowered != 0;
+      }
+      chars += static_cast<std::size_t>(kept - first);
+      out.resize(static_cast<std::size_t>(kept - out.data()));
+      continue;
+    }
     char32_t c = 0;
     const std::size_t length = decode_at(p, i, c);
-    if (c < 0x80) {
-      keep_if_word(c >= 'A' && c <= 'Z' ? c + 32 : c, out, chars);
-    } else if (c == capital_sigma) {
+    if (c == capital_sigma) {
       keep_if_word(lower_sigma(text, i, i + length), out, chars);
     } else if (c == capital_i_with_dot) {
       keep_if_word('i', out, chars);  // then U+0307, which is not a word character

@@ -32,9 +32,14 @@ std::string hex_of(const std::array<std::uint8_t, 16>& digest) {
   return out;
 }
 
+// The word characters of `text`, after checking their count is their code points'.
 std::string normalized(std::string_view text) {
   FeatureScratch scratch;
   word_characters(text, 0, scratch);
+  const auto code_points = static_cast<std::size_t>(
+      std::count_if(scratch.word_chars.begin(), scratch.word_chars.end(),
+                    [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  CHECK(scratch.chars == code_points);
   return scratch.word_chars;
 }
 
@@ -123,6 +128,36 @@ TEST_CASE("features follow Python: lower(), then every non-\\w character deleted
   CHECK_THROWS_AS(normalized("ab\xff"), std::invalid_argument);
   CHECK_THROWS_AS(normalized("\xed\xa0\x80"), std::invalid_argument);  // a surrogate
   CHECK_THROWS_AS(normalized("\xc0\xaf"), std::invalid_argument);      // overlong
+}
+
+TEST_CASE("ASCII runs of every length between other characters lower as each character alone") {
+  // Without a capital sigma lowering has no context, so the whole text's word characters are
+  // each character's own, joined: this checks the 8-byte ASCII runs against the code point path.
+  const std::vector<std::string> pieces = {"A",
+                                           "z",
+                                           "0",
+                                           "_",
+                                           " ",
+                                           ".",
+                                           "\xc3\x89",
+                                           "\xc4\xb0",
+                                           "\xe4\xb8\xad",
+                                           "\xf0\x9d\x90\x80",
+                                           "\xc2\xab"};
+  std::mt19937_64 random(23);
+  for (int round = 0; round < 300; ++round) {
+    std::string text, expected;
+    const int length = static_cast<int>(random() % 80);
+    for (int i = 0; i < length; ++i) {
+      // Mostly ASCII letters, so runs of 0 to dozens of bytes occur.
+      const std::string& piece =
+          pieces[random() % 4 == 0 ? random() % pieces.size() : random() % 4];
+      text += piece;
+      expected += normalized(piece);
+    }
+    CAPTURE(text);
+    CHECK(normalized(text) == expected);
+  }
 }
 
 TEST_CASE("a text shorter than the shingle is one feature: the fingerprint is its hash") {
