@@ -38,6 +38,17 @@ std::size_t decode_at(const unsigned char* p, std::size_t i, char32_t& cp) {
   return length;
 }
 
+// The end of the run of ASCII bytes starting at p[i] (before `end`), 8 bytes at a time.
+std::size_t ascii_run_end(const unsigned char* p, std::size_t i, std::size_t end) {
+  for (; i + 8 <= end; i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, p + i, 8);
+    if ((word & 0x8080808080808080ULL) != 0) break;
+  }
+  while (i < end && p[i] < 0x80) ++i;
+  return i;
+}
+
 // Checks strict UTF-8 (no surrogates, no overlongs) up to max_chars code points (0: all) and
 // returns the byte length of that prefix; `count` receives its code points.
 std::size_t validated_prefix(std::string_view utf8, std::size_t max_chars, std::size_t& count) {
@@ -47,11 +58,14 @@ std::size_t validated_prefix(std::string_view utf8, std::size_t max_chars, std::
   count = 0;
   while (i < n && (max_chars == 0 || count < max_chars)) {
     const unsigned char lead = p[i];
-    ++count;
     if (lead < 0x80) {
-      ++i;
+      const std::size_t end = max_chars == 0 ? n : std::min(n, i + (max_chars - count));
+      const std::size_t run_end = ascii_run_end(p, i, end);
+      count += run_end - i;
+      i = run_end;
       continue;
     }
+    ++count;
     std::size_t length = 0;
     char32_t cp = 0, min = 0;
     if (lead >= 0xC2 && lead <= 0xDF) {
@@ -130,17 +144,6 @@ constexpr std::array<char, 128> ascii_word_table() {
   return table;
 }
 constexpr std::array<char, 128> ascii_word = ascii_word_table();
-
-// The end of the run of ASCII bytes starting at p[i] (before `end`), 8 bytes at a time.
-std::size_t ascii_run_end(const unsigned char* p, std::size_t i, std::size_t end) {
-  for (; i + 8 <= end; i += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, p + i, 8);
-    if ((word & 0x8080808080808080ULL) != 0) break;
-  }
-  while (i < end && p[i] < 0x80) ++i;
-  return i;
-}
 
 // Lowers text[begin, end) (begin and end on code point starts) and appends its word characters
 // to `out`, counting them in `chars`. Reads the whole text around a capital sigma. Runs of ASCII
@@ -277,12 +280,24 @@ std::size_t feature_parts(std::size_t features, const FeatureScratch& scratch) {
 std::vector<std::uint32_t> part_starts(const std::string& word_chars, std::size_t features,
                                        std::size_t parts) {
   std::vector<std::uint32_t> starts(parts, 0);
-  std::size_t part = 1;
-  std::size_t feature = 0;
-  for (std::size_t i = 0; i < word_chars.size() && part < parts; ++i) {
-    if ((static_cast<unsigned char>(word_chars[i]) & 0xC0) == 0x80) continue;  // not a lead byte
-    if (feature == part * features / parts) starts[part++] = static_cast<std::uint32_t>(i);
-    ++feature;
+  std::size_t feature = 0;  // lead bytes before word_chars[i]
+  std::size_t i = 0;
+  for (std::size_t part = 1; part < parts; ++part) {
+    const std::size_t target = part * features / parts;
+    // Whole 8-byte words first: a byte is a lead byte unless its top bits are 10.
+    for (; i + 8 <= word_chars.size(); i += 8) {
+      std::uint64_t word;
+      std::memcpy(&word, word_chars.data() + i, 8);
+      const auto leads = 8 - std::popcount(word & ~(word << 1) & 0x8080808080808080ULL);
+      if (feature + static_cast<std::size_t>(leads) > target) break;
+      feature += static_cast<std::size_t>(leads);
+    }
+    for (;; ++i) {
+      if ((static_cast<unsigned char>(word_chars[i]) & 0xC0) == 0x80) continue;
+      if (feature == target) break;
+      ++feature;
+    }
+    starts[part] = static_cast<std::uint32_t>(i);
   }
   return starts;
 }
