@@ -11,13 +11,6 @@ namespace {
 
 using Lanes = std::uint32_t __attribute__((vector_size(4 * Md5Votes::lanes)));  // a message each
 
-std::uint64_t load_le64(const char* data) {
-  std::uint64_t word;
-  std::memcpy(&word, data, 8);
-  if constexpr (std::endian::native == std::endian::big) word = __builtin_bswap64(word);
-  return word;
-}
-
 // One MD5 step on every lane: a = b + rotl(a + mixed + constant + word, shift). A macro, not a
 // function, so no vector crosses a call (whose ABI would differ between the clones below).
 #define LOOM_MD5_STEP(mixed, i, word)                                                          \
@@ -77,31 +70,6 @@ void hash_and_count(const std::uint32_t (*words)[Md5Votes::lanes],
 #undef LOOM_MD5_STEP
 
 }  // namespace
-
-void Md5Votes::add(const char* data, std::size_t length, std::size_t readable) {
-  if (length > md5_max_short_message) throw std::length_error("md5: message longer than 55 bytes");
-  const std::size_t lane = filled_;
-  const auto store_chunk = [&](std::size_t chunk, std::uint64_t bytes) {
-    words_[2 * chunk][lane] = static_cast<std::uint32_t>(bytes);
-    words_[2 * chunk + 1][lane] = static_cast<std::uint32_t>(bytes >> 32);
-  };
-  const std::size_t last = length / 8;  // the chunk that ends the message with the 0x80 byte
-  for (std::size_t chunk = 0; chunk < last; ++chunk)
-    store_chunk(chunk, load_le64(data + 8 * chunk));
-  const std::size_t rest = length % 8;
-  std::uint64_t tail = 0;
-  if (readable >= 8 * last + 8) {
-    tail = load_le64(data + 8 * last) & ((std::uint64_t{1} << (8 * rest)) - 1);
-  } else {
-    for (std::size_t i = 0; i < rest; ++i)
-      tail |= std::uint64_t{static_cast<unsigned char>(data[8 * last + i])} << (8 * i);
-  }
-  store_chunk(last, tail | std::uint64_t{0x80} << (8 * rest));
-  for (std::size_t chunk = last + 1; chunk < lane_chunks_[lane]; ++chunk) store_chunk(chunk, 0);
-  lane_chunks_[lane] = static_cast<std::uint8_t>(last + 1);
-  words_[14][lane] = static_cast<std::uint32_t>(length * 8);  // the bit length; word 15 stays 0
-  if (++filled_ == lanes) hash_batch();
-}
 
 void Md5Votes::hash_batch() {
   hash_and_count(words_, counters_, filled_);

@@ -288,9 +288,11 @@ std::vector<std::uint32_t> part_starts(const std::string& word_chars, std::size_
     for (; i + 8 <= word_chars.size(); i += 8) {
       std::uint64_t word;
       std::memcpy(&word, word_chars.data() + i, 8);
-      const auto leads = 8 - std::popcount(word & ~(word << 1) & 0x8080808080808080ULL);
-      if (feature + static_cast<std::size_t>(leads) > target) break;
-      feature += static_cast<std::size_t>(leads);
+      const std::uint64_t continuations = (word & ~(word << 1) & 0x8080808080808080ULL) >> 7;
+      // The bytes' sum (0 or 1 each) lands in the top byte; no popcnt on a baseline x86-64.
+      const std::size_t leads = 8 - ((continuations * 0x0101010101010101ULL) >> 56);
+      if (feature + leads > target) break;
+      feature += leads;
     }
     for (;; ++i) {
       if ((static_cast<unsigned char>(word_chars[i]) & 0xC0) == 0x80) continue;

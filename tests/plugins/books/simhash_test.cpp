@@ -240,9 +240,10 @@ TEST_CASE("md5 votes in lanes equal the scalar md5's bits, for every length and 
   std::mt19937_64 random(17);
   std::string bytes(4096, '\0');
   for (char& c : bytes) c = static_cast<char>(random());
-  for (const std::size_t messages :
-       {std::size_t{1}, Md5Votes::lanes - 1, Md5Votes::lanes, Md5Votes::lanes + 1,
-        255 * Md5Votes::lanes + 3, std::size_t{20000}}) {
+  // Past one and two periodic flushes of the vote counters.
+  constexpr std::size_t flush_every = ((std::size_t{1} << Md5Votes::levels) - 1) * Md5Votes::lanes;
+  for (const std::size_t messages : {std::size_t{1}, Md5Votes::lanes - 1, Md5Votes::lanes,
+                                     Md5Votes::lanes + 1, flush_every + 3, 2 * flush_every + 5}) {
     Md5Votes votes;
     std::array<std::uint64_t, 64> expected{};
     for (std::size_t i = 0; i < messages; ++i) {
@@ -263,7 +264,17 @@ TEST_CASE("md5 votes in lanes equal the scalar md5's bits, for every length and 
     votes.take(after);  // take() started afresh
     CHECK(after == std::array<std::uint64_t, 64>{});
   }
+  // One message over and over sets the same bits in every lane: counters that missed a flush
+  // would overflow and lose the carry.
   Md5Votes votes;
+  const std::string message = "abcdef";
+  for (std::size_t i = 0; i < 2 * flush_every + 5; ++i)
+    votes.add(message.data(), message.size(), message.size());
+  std::array<std::uint64_t, 64> repeated{};
+  votes.take(repeated);
+  const std::uint64_t h = md5_low64_big_endian(message);
+  for (int bit = 0; bit < 64; ++bit)
+    CHECK(repeated[bit] == ((h >> bit) & 1U) * (2 * flush_every + 5));
   CHECK_THROWS_AS(votes.add(bytes.data(), md5_max_short_message + 1, bytes.size()),
                   std::length_error);
 }
