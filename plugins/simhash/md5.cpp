@@ -16,8 +16,8 @@ constexpr std::uint32_t step(std::uint32_t a, std::uint32_t b, std::uint32_t mix
 }
 
 // One compression of the padded block; returns the four state words (little-endian digest). The
-// four rounds are separate loops so no iteration branches on its round (the hot path: one call
-// per distinct shingle).
+// four rounds are separate loops so no iteration branches on its round. The definition the lanes
+// of md5_votes.cpp are tested against.
 std::array<std::uint32_t, 4> compress(const std::uint8_t* block) {
   std::uint32_t words[16];
   if constexpr (std::endian::native == std::endian::little) {

@@ -1,5 +1,6 @@
 // MD5 of short messages (one 64-byte block, at most 55 bytes), as SimHash features need: the
-// reference hashes every 6-character shingle with md5, so this sits on the hottest path.
+// reference hashes every 6-character shingle with md5. The hot path hashes 32 at a time
+// (md5_votes.hpp); this one-at-a-time version is the definition it is tested against.
 #pragma once
 
 #include <array>

@@ -27,7 +27,7 @@ struct FeatureScratch {
   // The word characters of the other pieces when a long text is lowered on several threads.
   std::vector<std::string> piece_chars;
   // The most threads one text may use (0: all of the run's); one when several texts are
-  // fingerprinted side by side, whose parts would hash the shingles they share twice.
+  // fingerprinted side by side and already keep the threads busy.
   std::size_t max_threads = 0;
 };
 
