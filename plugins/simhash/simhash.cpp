@@ -267,12 +267,17 @@ void vote_features(const std::string& word_chars, std::size_t width, std::uint32
   votes.take(ones);
 }
 
-// A book's features are split among the threads the run allows when there are this many per
-// thread or more (each part hashes its own features, none twice): fewer are not worth a task.
+// A book's features are split into parts of at least this many (fewer are not worth a task),
+// up to kPartsPerThread per thread the run allows: each part hashes its own features, none twice,
+// so several per thread cost little and let a thread that was busy elsewhere (reading the next
+// book) take a share when it comes back, instead of leaving one thread to hash a half alone.
 constexpr std::size_t kMinFeaturesPerPart = std::size_t{1} << 15;
+constexpr std::size_t kPartsPerThread = 4;
 
 std::size_t feature_parts(std::size_t features, const FeatureScratch& scratch) {
-  return std::clamp<std::size_t>(features / kMinFeaturesPerPart, 1, text_threads(scratch));
+  const std::size_t threads = text_threads(scratch);
+  if (threads == 1) return 1;
+  return std::clamp<std::size_t>(features / kMinFeaturesPerPart, 1, kPartsPerThread * threads);
 }
 
 // Byte offset in word_chars of each part's first feature, part k starting at feature
