@@ -2,7 +2,6 @@
 
 #include <bit>
 #include <cstring>
-#include <stdexcept>
 
 #include "md5.hpp"
 

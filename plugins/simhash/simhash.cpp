@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <cstring>
 #include <stdexcept>
 #include <vector>
@@ -322,8 +321,7 @@ Fingerprint simhash(std::string_view utf8, int shingle_width, std::size_t max_ch
   // Bit b is set iff the features with bit b set outweigh half of all features, every
   // occurrence voting (as the reference's Counter of features does, by count). Votes add up, so
   // the features split into parts counted apart (a long book on several threads) give the same
-  // sums as one pass: the fingerprint does not depend on
-  // the thread count.
+  // sums as one pass: the fingerprint does not depend on the thread count.
   std::array<std::uint64_t, 64> ones{};
   const std::size_t parts = feature_parts(features, scratch);
   if (parts == 1) {
