@@ -6,11 +6,12 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
+#include <cstring>
 #include <stdexcept>
 #include <vector>
 
 #include "md5.hpp"
+#include "md5_votes.hpp"
 
 #include <text/utf8.hpp>
 
@@ -36,6 +37,17 @@ std::size_t decode_at(const unsigned char* p, std::size_t i, char32_t& cp) {
   return length;
 }
 
+// The end of the run of ASCII bytes starting at p[i] (before `end`), 8 bytes at a time.
+std::size_t ascii_run_end(const unsigned char* p, std::size_t i, std::size_t end) {
+  for (; i + 8 <= end; i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, p + i, 8);
+    if ((word & 0x8080808080808080ULL) != 0) break;
+  }
+  while (i < end && p[i] < 0x80) ++i;
+  return i;
+}
+
 // Checks strict UTF-8 (no surrogates, no overlongs) up to max_chars code points (0: all) and
 // returns the byte length of that prefix; `count` receives its code points.
 std::size_t validated_prefix(std::string_view utf8, std::size_t max_chars, std::size_t& count) {
@@ -45,11 +57,14 @@ std::size_t validated_prefix(std::string_view utf8, std::size_t max_chars, std::
   count = 0;
   while (i < n && (max_chars == 0 || count < max_chars)) {
     const unsigned char lead = p[i];
-    ++count;
     if (lead < 0x80) {
-      ++i;
+      const std::size_t end = max_chars == 0 ? n : std::min(n, i + (max_chars - count));
+      const std::size_t run_end = ascii_run_end(p, i, end);
+      count += run_end - i;
+      i = run_end;
       continue;
     }
+    ++count;
     std::size_t length = 0;
     char32_t cp = 0, min = 0;
     if (lead >= 0xC2 && lead <= 0xDF) {
@@ -117,17 +132,43 @@ void keep_if_word(char32_t c, std::string& out, std::size_t& chars) {
   append_utf8(out, c);
 }
 
+// Each ASCII byte lowered if it is a word character (letters, digits, '_'), else 0.
+constexpr std::array<char, 128> ascii_word_table() {
+  std::array<char, 128> table{};
+  for (int c = 0; c < 128; ++c) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')
+      table[c] = static_cast<char>(c);
+    if (c >= 'A' && c <= 'Z') table[c] = static_cast<char>(c + 32);
+  }
+  return table;
+}
+constexpr std::array<char, 128> ascii_word = ascii_word_table();
+
 // Lowers text[begin, end) (begin and end on code point starts) and appends its word characters
-// to `out`, counting them in `chars`. Reads the whole text around a capital sigma.
+// to `out`, counting them in `chars`. Reads the whole text around a capital sigma. Runs of ASCII
+// (most of an English book) go through a table, one branch-free step per byte.
 void lower_words(std::string_view text, std::size_t begin, std::size_t end, std::string& out,
                  std::size_t& chars) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   for (std::size_t i = begin; i < end;) {
+    if (p[i] < 0x80) {
+      const std::size_t run_end = ascii_run_end(p, i, end);
+      const std::size_t old_size = out.size();
+      out.resize(old_size + (run_end - i));
+      char* const first = out.data() + old_size;
+      char* kept = first;
+      for (; i < run_end; ++i) {
+        const char lowered = ascii_word[p[i]];
+        *kept = lowered;
+        kept += lowered != 0;
+      }
+      chars += static_cast<std::size_t>(kept - first);
+      out.resize(static_cast<std::size_t>(kept - out.data()));
+      continue;
+    }
     char32_t c = 0;
     const std::size_t length = decode_at(p, i, c);
-    if (c < 0x80) {
-      keep_if_word(c >= 'A' && c <= 'Z' ? c + 32 : c, out, chars);
-    } else if (c == capital_sigma) {
+    if (c == capital_sigma) {
       keep_if_word(lower_sigma(text, i, i + length), out, chars);
     } else if (c == capital_i_with_dot) {
       keep_if_word('i', out, chars);  // then U+0307, which is not a word character
@@ -171,22 +212,6 @@ struct ShingleWalker {
   }
 };
 
-// Adds the votes of the table's distinct shingles, each weighted by its count.
-void tally(const ShingleCounts& counts, std::array<std::uint64_t, 64>& ones) {
-  for (const ShingleCounts::Entry& entry : counts.slots()) {
-    if (entry.count == 0) continue;
-    for (std::uint64_t h = md5_low64_big_endian(counts.shingle(entry)); h != 0; h &= h - 1)
-      ones[static_cast<std::size_t>(std::countr_zero(h))] += entry.count;
-  }
-}
-
-// The shingle table never outgrows the normalized text (16-byte slots, one per 16 bytes), with a
-// floor that leaves ordinary books untouched; a bigger text flushes a full table into the votes.
-constexpr std::size_t kMinTableSlots = std::size_t{1} << 20;
-std::size_t table_slot_limit(std::size_t text_bytes) {
-  return std::max(kMinTableSlots, std::bit_floor(std::max<std::size_t>(1, text_bytes / 16)));
-}
-
 }  // namespace
 
 void word_characters(std::string_view utf8, std::size_t max_chars, FeatureScratch& scratch) {
@@ -227,43 +252,31 @@ void word_characters(std::string_view utf8, std::size_t max_chars, FeatureScratc
 namespace {
 
 // Adds the votes of features [first, first + count) (shingles of `width` code points, the first
-// starting at byte first_byte of word_chars) to `ones`, counting them in `counts`.
+// starting at byte first_byte of word_chars) to `ones`. Every occurrence is hashed: 32 MD5s
+// side by side cost less than finding the repeated shingles in a table (a cache miss each).
 void vote_features(const std::string& word_chars, std::size_t width, std::uint32_t first_byte,
-                   std::size_t count, ShingleCounts& counts, std::array<std::uint64_t, 64>& ones) {
-  // Prose repeats most of its 6-character shingles; half the feature count is a fair first guess.
-  counts.reset(word_chars, count / 2, table_slot_limit(word_chars.size()));
-  // Hash `lookahead` shingles ahead and prefetch their slots so the cache misses overlap.
-  constexpr std::size_t lookahead = 16;
-  std::array<std::uint32_t, lookahead> hashes{};
-  ShingleWalker current(word_chars, width, first_byte);
-  ShingleWalker ahead = current;
-  for (std::size_t i = 0; i < std::min(lookahead, count); ++i) {
-    hashes[i] = counts.hash(ahead.start, ahead.length());
-    counts.prefetch(hashes[i]);
-    if (i + 1 < count) ahead.next();
-  }
+                   std::size_t count, std::array<std::uint64_t, 64>& ones) {
+  Md5Votes votes;
+  ShingleWalker shingle(word_chars, width, first_byte);
   for (std::size_t i = 0; i < count; ++i) {
-    const std::uint32_t hash = hashes[i % lookahead];
-    if (i + lookahead < count) {
-      hashes[i % lookahead] = counts.hash(ahead.start, ahead.length());
-      counts.prefetch(hashes[i % lookahead]);
-      ahead.next();
-    }
-    if (counts.add(current.start, current.length(), hash)) {
-      tally(counts, ones);
-      counts.clear();
-    }
-    current.next();
+    votes.add(word_chars.data() + shingle.start, shingle.length(),
+              word_chars.size() - shingle.start);
+    shingle.next();
   }
-  tally(counts, ones);
+  votes.take(ones);
 }
 
-// A book's features are split among the threads the run allows when there are this many per
-// thread or more; a shingle both parts hold is hashed twice, so shorter texts stay in one.
-constexpr std::size_t kMinFeaturesPerPart = std::size_t{1} << 16;
+// A book's features are split into parts of at least this many (fewer are not worth a task),
+// up to kPartsPerThread per thread the run allows: each part hashes its own features, none twice,
+// so several per thread cost little and let a thread that was busy elsewhere (reading the next
+// book) take a share when it comes back, instead of leaving one thread to hash a half alone.
+constexpr std::size_t kMinFeaturesPerPart = std::size_t{1} << 15;
+constexpr std::size_t kPartsPerThread = 4;
 
 std::size_t feature_parts(std::size_t features, const FeatureScratch& scratch) {
-  return std::clamp<std::size_t>(features / kMinFeaturesPerPart, 1, text_threads(scratch));
+  const std::size_t threads = text_threads(scratch);
+  if (threads == 1) return 1;
+  return std::clamp<std::size_t>(features / kMinFeaturesPerPart, 1, kPartsPerThread * threads);
 }
 
 // Byte offset in word_chars of each part's first feature, part k starting at feature
@@ -271,12 +284,26 @@ std::size_t feature_parts(std::size_t features, const FeatureScratch& scratch) {
 std::vector<std::uint32_t> part_starts(const std::string& word_chars, std::size_t features,
                                        std::size_t parts) {
   std::vector<std::uint32_t> starts(parts, 0);
-  std::size_t part = 1;
-  std::size_t feature = 0;
-  for (std::size_t i = 0; i < word_chars.size() && part < parts; ++i) {
-    if ((static_cast<unsigned char>(word_chars[i]) & 0xC0) == 0x80) continue;  // not a lead byte
-    if (feature == part * features / parts) starts[part++] = static_cast<std::uint32_t>(i);
-    ++feature;
+  std::size_t feature = 0;  // lead bytes before word_chars[i]
+  std::size_t i = 0;
+  for (std::size_t part = 1; part < parts; ++part) {
+    const std::size_t target = part * features / parts;
+    // Whole 8-byte words first: a byte is a lead byte unless its top bits are 10.
+    for (; i + 8 <= word_chars.size(); i += 8) {
+      std::uint64_t word;
+      std::memcpy(&word, word_chars.data() + i, 8);
+      const std::uint64_t continuations = (word & ~(word << 1) & 0x8080808080808080ULL) >> 7;
+      // The bytes' sum (0 or 1 each) lands in the top byte; no popcnt on a baseline x86-64.
+      const std::size_t leads = 8 - ((continuations * 0x0101010101010101ULL) >> 56);
+      if (feature + leads > target) break;
+      feature += leads;
+    }
+    for (;; ++i) {
+      if ((static_cast<unsigned char>(word_chars[i]) & 0xC0) == 0x80) continue;
+      if (feature == target) break;
+      ++feature;
+    }
+    starts[part] = static_cast<std::uint32_t>(i);
   }
   return starts;
 }
@@ -291,23 +318,20 @@ Fingerprint simhash(std::string_view utf8, int shingle_width, std::size_t max_ch
   const std::size_t chars = scratch.chars;
   const auto width = static_cast<std::size_t>(shingle_width);
   const std::size_t features = chars >= width ? chars - width + 1 : 1;
-  // Bit b is set iff the features with bit b set outweigh half of all features, each distinct
-  // shingle voting with its count; only the set bits of each hash are visited. Votes add up, so
-  // a table flushed when full, or the features split into parts counted apart (a long book on
-  // several threads), give the same sums as one big table: the fingerprint does not depend on
-  // the thread count.
+  // Bit b is set iff the features with bit b set outweigh half of all features, every
+  // occurrence voting (as the reference's Counter of features does, by count). Votes add up, so
+  // the features split into parts counted apart (a long book on several threads) give the same
+  // sums as one pass: the fingerprint does not depend on the thread count.
   std::array<std::uint64_t, 64> ones{};
   const std::size_t parts = feature_parts(features, scratch);
   if (parts == 1) {
-    vote_features(scratch.word_chars, std::min(width, chars), 0, features, scratch.shingles, ones);
+    vote_features(scratch.word_chars, std::min(width, chars), 0, features, ones);
   } else {
     const std::vector<std::uint32_t> starts = part_starts(scratch.word_chars, features, parts);
-    scratch.part_shingles.resize(parts - 1);
     std::vector<std::array<std::uint64_t, 64>> part_ones(parts);
     tbb::parallel_for(std::size_t{0}, parts, [&](std::size_t k) {
       const std::size_t count = (k + 1) * features / parts - k * features / parts;
-      ShingleCounts& counts = k == 0 ? scratch.shingles : scratch.part_shingles[k - 1];
-      vote_features(scratch.word_chars, width, starts[k], count, counts, part_ones[k]);
+      vote_features(scratch.word_chars, width, starts[k], count, part_ones[k]);
     });
     for (const auto& part : part_ones)
       for (std::size_t bit = 0; bit < 64; ++bit) ones[bit] += part[bit];

@@ -2,16 +2,14 @@
 //   s = text.lower(); s = re.sub(r'[^\w]+', '', s)           (Python str semantics)
 //   features = [s[i:i + w] for i in range(max(len(s) - w + 1, 1))]   (code points, duplicates kept)
 //   bit b of the fingerprint = 1 iff more than half of the features' md5 hashes (last 8 digest
-//   bytes, big-endian) have bit b set. Like simhash's Counter of features, each distinct shingle
-//   is hashed once and counts with its number of occurrences.
+//   bytes, big-endian) have bit b set. Every occurrence is hashed and votes (the reference hashes
+//   each distinct shingle once and weighs it by its count: the same sums).
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "shingle_counts.hpp"
 
 namespace loom::simhash {
 
@@ -21,18 +19,15 @@ struct Fingerprint {
 };
 
 // Working memory reused between documents so fingerprinting a book allocates nothing in steady
-// state. It holds about two copies of the text (one when the run has one thread) plus a shingle
-// table of at most the same size, never a per-character array: a 300 MB book needs well under 1 GB.
+// state. It holds about two copies of the text (one when the run has one thread), never a
+// per-character array or a shingle table: a 300 MB book needs well under 1 GB.
 struct FeatureScratch {
   std::string word_chars;  // lowered word characters, UTF-8
   std::size_t chars = 0;   // code points in word_chars
-  ShingleCounts shingles;  // distinct shingles of word_chars and their counts (flushed when full)
-  // The tables of the other parts when a long text's features are counted on several threads.
-  std::vector<ShingleCounts> part_shingles;
   // The word characters of the other pieces when a long text is lowered on several threads.
   std::vector<std::string> piece_chars;
   // The most threads one text may use (0: all of the run's); one when several texts are
-  // fingerprinted side by side, whose parts would hash the shingles they share twice.
+  // fingerprinted side by side and already keep the threads busy.
   std::size_t max_threads = 0;
 };
 

@@ -5,8 +5,11 @@
 #include <algorithm>
 #include <filesystem>
 #include <loom/testing/harness.hpp>
+#include <random>
 #include <string>
 #include <vector>
+
+#include "text_file.hpp"
 
 using loom::testing::Document;
 using loom::testing::Instance;
@@ -103,6 +106,30 @@ TEST_CASE("binary, empty and oversized files are refused or skipped, never read 
   docs = read_files({{"paths", dir / "in/3-huge.txt"}});
   REQUIRE(docs.size() == 1);
   CHECK(docs[0].text.size() == (3u << 20));
+}
+
+TEST_CASE("binary_reason counts the control bytes a byte-by-byte scan counts, anywhere") {
+  // Control, text and non-ASCII bytes at every offset within the 8-byte words it skips through.
+  const std::string pool = "ab \n\t\r\x01\x1a\x1b\x1f\x7f\xc3\x80\xff";
+  std::mt19937_64 random(31);
+  for (int round = 0; round < 200; ++round) {
+    std::string bytes(static_cast<std::size_t>(random() % 3000), 'x');
+    const std::size_t per_control = 1 + random() % 200;  // from mostly controls to few
+    for (char& c : bytes) c = random() % per_control == 0 ? pool[random() % pool.size()] : 'e';
+    std::size_t controls = 0;
+    for (const char c : bytes) {
+      const auto u = static_cast<unsigned char>(c);
+      controls += u < 0x20 && u != '\t' && u != '\n' && u != '\r' && u != 0x1a && u != 0x1b;
+    }
+    CAPTURE(round);
+    const std::optional<std::string> reason = loom::books::binary_reason(bytes);
+    if (controls > 8 && controls * 100 > bytes.size()) {
+      REQUIRE(reason.has_value());
+      CHECK(reason->starts_with(std::to_string(controls) + " control bytes in "));
+    } else {
+      CHECK_FALSE(reason.has_value());
+    }
+  }
 }
 
 TEST_CASE("strip_gutenberg keeps the text between the START and END marker lines") {

@@ -1,5 +1,5 @@
-// A long text's features are counted in parts on the run's threads (one part per thread of the
-// task arena); the votes add up, so the fingerprint must not depend on the thread count.
+// A long text's features are counted in parts on the run's threads (up to four parts per thread
+// of the task arena); the votes add up, so the fingerprint must not depend on the thread count.
 #include <doctest/doctest.h>
 
 #include <oneapi/tbb/task_arena.h>

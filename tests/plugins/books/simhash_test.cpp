@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "md5.hpp"
-#include "shingle_counts.hpp"
+#include "md5_votes.hpp"
 #include "simhash.hpp"
 #include "simhash_index.hpp"
 
@@ -32,9 +32,14 @@ std::string hex_of(const std::array<std::uint8_t, 16>& digest) {
   return out;
 }
 
+// The word characters of `text`, after checking their count is their code points'.
 std::string normalized(std::string_view text) {
   FeatureScratch scratch;
   word_characters(text, 0, scratch);
+  const auto code_points = static_cast<std::size_t>(
+      std::count_if(scratch.word_chars.begin(), scratch.word_chars.end(),
+                    [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  CHECK(scratch.chars == code_points);
   return scratch.word_chars;
 }
 
@@ -125,6 +130,36 @@ TEST_CASE("features follow Python: lower(), then every non-\\w character deleted
   CHECK_THROWS_AS(normalized("\xc0\xaf"), std::invalid_argument);      // overlong
 }
 
+TEST_CASE("ASCII runs of every length between other characters lower as each character alone") {
+  // Without a capital sigma lowering has no context, so the whole text's word characters are
+  // each character's own, joined: this checks the 8-byte ASCII runs against the code point path.
+  const std::vector<std::string> pieces = {"A",
+                                           "z",
+                                           "0",
+                                           "_",
+                                           " ",
+                                           ".",
+                                           "\xc3\x89",
+                                           "\xc4\xb0",
+                                           "\xe4\xb8\xad",
+                                           "\xf0\x9d\x90\x80",
+                                           "\xc2\xab"};
+  std::mt19937_64 random(23);
+  for (int round = 0; round < 300; ++round) {
+    std::string text, expected;
+    const int length = static_cast<int>(random() % 80);
+    for (int i = 0; i < length; ++i) {
+      // Mostly ASCII letters, so runs of 0 to dozens of bytes occur.
+      const std::string& piece =
+          pieces[random() % 4 == 0 ? random() % pieces.size() : random() % 4];
+      text += piece;
+      expected += normalized(piece);
+    }
+    CAPTURE(text);
+    CHECK(normalized(text) == expected);
+  }
+}
+
 TEST_CASE("a text shorter than the shingle is one feature: the fingerprint is its hash") {
   FeatureScratch scratch;
   Fingerprint empty = simhash("", 6, 0, scratch);
@@ -199,26 +234,53 @@ TEST_CASE("near-duplication is pairwise, not transitive: a chain links through i
   CHECK(exact.first_near(43) == std::nullopt);
 }
 
-TEST_CASE("shingle counts equal a plain map's, through table growth and hash-equal lengths") {
-  std::mt19937_64 random(11);
-  std::string text;
-  for (int i = 0; i < 20000; ++i) text += static_cast<char>('a' + random() % 5);
-  ShingleCounts counts;
-  counts.reset(text, 1);  // far too small: the table has to grow many times
-  std::map<std::string, std::uint32_t> expected;
-  for (std::uint32_t start = 0; start + 7 <= text.size(); start += 3) {
-    const std::uint32_t length = 1 + start % 7;
-    counts.add(start, length, counts.hash(start, length));
-    ++expected[text.substr(start, length)];
+TEST_CASE("md5 votes in lanes equal the scalar md5's bits, for every length and lane") {
+  // Random bytes of every length 0..55, loaded 8 at a time or byte by byte at the readable end,
+  // with batch sizes that leave partial batches and lanes that held longer messages before.
+  std::mt19937_64 random(17);
+  std::string bytes(4096, '\0');
+  for (char& c : bytes) c = static_cast<char>(random());
+  // Past one and two periodic flushes of the vote counters.
+  constexpr std::size_t flush_every = ((std::size_t{1} << Md5Votes::levels) - 1) * Md5Votes::lanes;
+  for (const std::size_t messages : {std::size_t{1}, Md5Votes::lanes - 1, Md5Votes::lanes,
+                                     Md5Votes::lanes + 1, flush_every + 3, 2 * flush_every + 5}) {
+    Md5Votes votes;
+    std::array<std::uint64_t, 64> expected{};
+    for (std::size_t i = 0; i < messages; ++i) {
+      const std::size_t length = (i * 7 + messages) % (md5_max_short_message + 1);
+      const std::size_t start = (i * 13) % (bytes.size() - md5_max_short_message);
+      const std::size_t readable = i % 3 == 0 ? length : bytes.size() - start;
+      votes.add(bytes.data() + start, length, readable);
+      const std::uint64_t h = md5_low64_big_endian(std::string_view(bytes).substr(start, length));
+      for (int bit = 0; bit < 64; ++bit) expected[bit] += (h >> bit) & 1U;
+    }
+    std::array<std::uint64_t, 64> got{};
+    got[5] = 1000;  // take() adds to what the caller holds
+    expected[5] += 1000;
+    votes.take(got);
+    CAPTURE(messages);
+    CHECK(got == expected);
+    std::array<std::uint64_t, 64> after{};
+    votes.take(after);  // take() started afresh
+    CHECK(after == std::array<std::uint64_t, 64>{});
   }
-  std::map<std::string, std::uint32_t> got;
-  for (const ShingleCounts::Entry& entry : counts.slots())
-    if (entry.count > 0) got[std::string(counts.shingle(entry))] += entry.count;
-  CHECK(counts.distinct() == expected.size());
-  CHECK(got == expected);
+  // One message over and over sets the same bits in every lane: counters that missed a flush
+  // would overflow and lose the carry.
+  Md5Votes votes;
+  const std::string message = "abcdef";
+  for (std::size_t i = 0; i < 2 * flush_every + 5; ++i)
+    votes.add(message.data(), message.size(), message.size());
+  std::array<std::uint64_t, 64> repeated{};
+  votes.take(repeated);
+  const std::uint64_t h = md5_low64_big_endian(message);
+  for (int bit = 0; bit < 64; ++bit)
+    CHECK(repeated[bit] == ((h >> bit) & 1U) * (2 * flush_every + 5));
+  CHECK_THROWS_AS(votes.add(bytes.data(), md5_max_short_message + 1, bytes.size()),
+                  std::length_error);
 }
 
-TEST_CASE("voting once per distinct shingle with its count equals voting once per occurrence") {
+TEST_CASE(
+    "fingerprints of short texts of few letters equal the per-occurrence votes, ties included") {
   // Few letters make most shingles repeat, and an even feature count allows exact ties.
   std::mt19937_64 random(3);
   FeatureScratch scratch;
@@ -246,9 +308,9 @@ TEST_CASE("voting once per distinct shingle with its count equals voting once pe
   }
 }
 
-TEST_CASE("a text with more distinct shingles than the table holds flushes it, same fingerprint") {
-  // 1.2 million random letters have about as many distinct 6-letter shingles, more than the
-  // table's 2^20-slot floor takes at two thirds full: its counts are flushed into the votes.
+TEST_CASE("a long text of random letters votes as the reference, one thread or several") {
+  // 1.2 million random letters: nearly every 6-letter shingle distinct, many vote-counter
+  // flushes, and enough features to be split among threads when the run has several.
   std::mt19937_64 random(5);
   std::string text;
   for (int i = 0; i < 1200000; ++i) text += static_cast<char>('a' + random() % 26);
@@ -266,21 +328,4 @@ TEST_CASE("a text with more distinct shingles than the table holds flushes it, s
   const Fingerprint fingerprint = simhash(text, static_cast<int>(width), 0, scratch);
   CHECK(fingerprint.feature_count == features);
   CHECK(fingerprint_hex(fingerprint.value) == fingerprint_hex(per_occurrence));
-  CHECK(scratch.shingles.slots().size() == (std::size_t{1} << 20));  // capped, not grown
-}
-
-TEST_CASE("a full table asks to be flushed instead of growing past its limit") {
-  const std::string text = "abcdefghijklmnopqrstuvwxyz";
-  ShingleCounts counts;
-  counts.reset(text, 1, 16);
-  std::size_t added = 0;
-  bool full = false;
-  for (std::uint32_t start = 0; start < 26 && !full; ++start, ++added)
-    full = counts.add(start, 1, counts.hash(start, 1));
-  CHECK(full);
-  CHECK(added == 11);  // the 11th distinct shingle fills 16 slots past two thirds
-  CHECK(counts.slots().size() == 16);
-  counts.clear();
-  CHECK(counts.distinct() == 0);
-  CHECK_FALSE(counts.add(0, 1, counts.hash(0, 1)));
 }
