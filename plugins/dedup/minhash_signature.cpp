@@ -38,7 +38,7 @@ MinhashSignature::MinhashSignature(const MinhashShape& shape) : shape_(shape) {
 // ThreadSanitizer: the clones' ifunc resolver runs while the plugin is being relocated, and TSan's
 // instrumentation of it calls into the runtime through a GOT entry not yet bound (a crash at load).
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_THREAD__)
-__attribute__((target_clones("arch=skylake-avx512", "avx2", "default"),
+__attribute__((target_clones("arch=x86-64-v4", "avx2", "default"),
                optimize("vect-cost-model=dynamic")))
 #endif
 void MinhashSignature::add_shingle(std::uint64_t shingle) {
