@@ -110,6 +110,7 @@ InputRows::InputRows(const fasttext::Args& args, const ModelDictionary& dictiona
     entry.is_word = dictionary.getType(id) == fasttext::entry_type::word;
     vocabulary_text_ += word;
   }
+  vocabulary_text_.append(token_key_bytes, '\0');
   sum_vocabulary_words();
 }
 
@@ -193,22 +194,27 @@ const float* InputRows::ngram_row_values(std::uint32_t rank) const {
   return rows_ + (static_cast<std::size_t>(words_) + rank) * dim;
 }
 
-std::int32_t InputRows::find_in_vocabulary(std::string_view token, std::uint64_t hash) const {
+std::int32_t InputRows::find_in_vocabulary(std::string_view token, const TokenKey& key,
+                                           std::uint64_t hash) const {
   const auto tag = static_cast<std::uint32_t>(hash >> 32);
   for (std::size_t i = hash & vocabulary_mask_;; i = (i + 1) & vocabulary_mask_) {
     const VocabularySlot slot = vocabulary_slots_[i];
     if (slot.id < 0) return -1;
     if (slot.tag != tag) continue;
     const VocabularyEntry& entry = vocabulary_[static_cast<std::size_t>(slot.id)];
-    if (entry.key_length == token.size() &&
-        std::memcmp(vocabulary_text_.data() + entry.key_offset, token.data(), token.size()) == 0)
+    const char* text = vocabulary_text_.data() + entry.key_offset;
+    if (!((entry.key_length == token.size()) & same_key(stored_key(text, token.size()), key)))
+      continue;
+    if (token.size() <= token_key_bytes ||
+        std::memcmp(text + token_key_bytes, token.data() + token_key_bytes,
+                    token.size() - token_key_bytes) == 0)
       return slot.id;
   }
 }
 
-bool InputRows::find_known(std::string_view token, std::uint64_t hash,
+bool InputRows::find_known(std::string_view token, const TokenKey& key, std::uint64_t hash,
                            TokenCache::Contribution& known, std::int32_t& id) const {
-  id = find_in_vocabulary(token, hash);
+  id = find_in_vocabulary(token, key, hash);
   if (id < 0) return false;
   const VocabularyEntry& entry = vocabulary_[static_cast<std::size_t>(id)];
   if (!entry.is_word) {  // a label: fastText reads it as the line's label, not as input

@@ -29,36 +29,7 @@ std::size_t TokenCache::bytes_per_token(int dimension) {
 }
 
 std::uint64_t TokenCache::hash_token(std::string_view token) {
-  // A multiply-xorshift over 8-byte words: tokens are short, and this only has to spread them
-  // over the table, not resist attacks (a collision costs a key comparison, never a wrong sum).
-  constexpr std::uint64_t k = 0x9E3779B97F4A7C15ull;
-  std::uint64_t h = token.size() * k;
-  const char* p = token.data();
-  std::size_t n = token.size();
-  while (n >= 8) {
-    std::uint64_t word;
-    std::memcpy(&word, p, 8);
-    h = (h ^ word) * k;
-    h ^= h >> 29;
-    p += 8;
-    n -= 8;
-  }
-  if (n >= 4) {  // the last 1-7 bytes as two overlapping 4-byte reads
-    std::uint32_t first;
-    std::uint32_t last;
-    std::memcpy(&first, p, 4);
-    std::memcpy(&last, p + n - 4, 4);
-    h = (h ^ (first | std::uint64_t{last} << 32)) * k;
-  } else if (n > 0) {
-    const auto byte = [&](std::size_t i) {
-      return std::uint64_t{static_cast<unsigned char>(p[i])};
-    };
-    h = (h ^ (byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16)) * k;
-  }
-  h ^= h >> 32;
-  h *= 0xD6E8FEB86659FD93ull;
-  h ^= h >> 32;
-  return h;
+  return fasttext_inference::hash_token(token, token_key(token));
 }
 
 void TokenCache::prefetch(std::uint64_t hash) const {
@@ -67,13 +38,20 @@ void TokenCache::prefetch(std::uint64_t hash) const {
     __builtin_prefetch(set + offset);
 }
 
-bool TokenCache::find(std::string_view token, std::uint64_t hash, Contribution& found) const {
+bool TokenCache::find(std::string_view token, const TokenKey& key, std::uint64_t hash,
+                      Contribution& found) const {
   if (token.size() > max_token_bytes) return false;
   const std::size_t first = (hash & set_mask_) * ways;
   for (std::size_t way = 0; way < ways; ++way) {
     const Head* head = entry(first + way);
-    if (head->hash != hash || head->key_length != token.size() ||
-        std::memcmp(head->key, token.data(), token.size()) != 0)
+    // The first 16 bytes as words, without a branch on the length; the rest of a longer token
+    // by memcmp.
+    if (!((head->hash == hash) & (head->key_length == token.size()) &
+          same_key(stored_key(head->key, token.size()), key)))
+      continue;
+    if (token.size() > token_key_bytes &&
+        std::memcmp(head->key + token_key_bytes, token.data() + token_key_bytes,
+                    token.size() - token_key_bytes) != 0)
       continue;
     found = Contribution{row_sum(head), head->rows, head->word_hash, head->is_word != 0};
     return true;

@@ -12,6 +12,7 @@
 
 #include "char_ngrams.hpp"
 #include "line_tokens.hpp"
+#include "token_key.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -50,8 +51,10 @@ class TokenCache {
   // issued together so their memory latencies overlap.
   void prefetch(std::uint64_t hash) const;
 
-  // The stored contribution of `token` (hash: hash_token(token)), or false.
-  bool find(std::string_view token, std::uint64_t hash, Contribution& found) const;
+  // The stored contribution of `token` (key: token_key(token), hash: hash_token(token)), or
+  // false.
+  bool find(std::string_view token, const TokenKey& key, std::uint64_t hash,
+            Contribution& found) const;
 
   // Stores a contribution (row_sum is copied) and returns it pointing at the stored copy, or at
   // a scratch copy valid until the next insert for a token longer than max_token_bytes.
@@ -60,9 +63,10 @@ class TokenCache {
   // Scratch space for the cache's thread while it predicts one document.
   struct PendingToken {
     std::string_view token;
-    std::uint64_t hash;
-    bool known;                  // a vocabulary entry, already in `contribution`
-    std::int32_t vocabulary_id;  // -1: not in the vocabulary
+    TokenKey key;
+    std::uint64_t hash = 0;
+    bool known = false;               // a vocabulary entry, already in `contribution`
+    std::int32_t vocabulary_id = -1;  // -1: not in the vocabulary
     Contribution contribution;
   };
   LineTokens line_tokens;
