@@ -70,7 +70,7 @@ std::optional<Prediction> FastClassifier::predict(std::string_view line, TokenCa
 
   // Three passes, so that memory latencies overlap instead of adding up: the tokens (hashed,
   // their vocabulary slots requested), then their vocabulary lookups (a word's sum requested,
-  // or else the token's cache set), then the sums in order. The vocabulary comes before the
+  // or else the token's cache entry), then the sums in order. The vocabulary comes before the
   // token cache because it is small enough to stay in the CPU caches and its words' sums were
   // computed at load, so they need no room in the token cache.
   std::vector<TokenCache::PendingToken>& tokens = cache.tokens;

@@ -14,9 +14,9 @@ TokenCache::TokenCache(int dimension, std::size_t capacity)
     : dimension_(dimension),
       stride_(line +
               (static_cast<std::size_t>(dimension) * sizeof(float) + line - 1) / line * line),
-      set_mask_(std::bit_ceil(std::max<std::size_t>(capacity, ways)) / ways - 1),
+      slot_mask_(std::bit_ceil(std::max<std::size_t>(capacity, 1)) - 1),
       entries_(nullptr, Unmap{0}) {
-  const std::size_t bytes = (set_mask_ + 1) * ways * stride_;
+  const std::size_t bytes = (slot_mask_ + 1) * stride_;
   entries_ =
       std::unique_ptr<char[], Unmap>(static_cast<char*>(map_huge_pages(bytes)), Unmap{bytes});
   scratch_sum_.resize(static_cast<std::size_t>(dimension_));
@@ -33,30 +33,25 @@ std::uint64_t TokenCache::hash_token(std::string_view token) {
 }
 
 void TokenCache::prefetch(std::uint64_t hash) const {
-  const char* set = reinterpret_cast<const char*>(entry((hash & set_mask_) * ways));
-  for (std::size_t offset = 0; offset < ways * stride_; offset += line)
-    __builtin_prefetch(set + offset);
+  const char* slot = reinterpret_cast<const char*>(entry(hash & slot_mask_));
+  for (std::size_t offset = 0; offset < stride_; offset += line) __builtin_prefetch(slot + offset);
 }
 
 bool TokenCache::find(std::string_view token, const TokenKey& key, std::uint64_t hash,
                       Contribution& found) const {
   if (token.size() > max_token_bytes) return false;
-  const std::size_t first = (hash & set_mask_) * ways;
-  for (std::size_t way = 0; way < ways; ++way) {
-    const Head* head = entry(first + way);
-    // The first 16 bytes as words, without a branch on the length; the rest of a longer token
-    // by memcmp.
-    if (!((head->hash == hash) & (head->key_length == token.size()) &
-          same_key(stored_key(head->key, token.size()), key)))
-      continue;
-    if (token.size() > token_key_bytes &&
-        std::memcmp(head->key + token_key_bytes, token.data() + token_key_bytes,
-                    token.size() - token_key_bytes) != 0)
-      continue;
-    found = Contribution{row_sum(head), head->rows, head->word_hash, head->is_word != 0};
-    return true;
-  }
-  return false;
+  const Head* head = entry(hash & slot_mask_);
+  // The first 16 bytes as words, without a branch on the length; the rest of a longer token
+  // by memcmp.
+  if (!((head->hash == hash) & (head->key_length == token.size()) &
+        same_key(stored_key(head->key, token.size()), key)))
+    return false;
+  if (token.size() > token_key_bytes &&
+      std::memcmp(head->key + token_key_bytes, token.data() + token_key_bytes,
+                  token.size() - token_key_bytes) != 0)
+    return false;
+  found = Contribution{row_sum(head), head->rows, head->word_hash, head->is_word != 0};
+  return true;
 }
 
 TokenCache::Contribution TokenCache::insert(std::string_view token, std::uint64_t hash,
@@ -68,10 +63,7 @@ TokenCache::Contribution TokenCache::insert(std::string_view token, std::uint64_
     stored.row_sum = scratch_sum_.data();
     return stored;
   }
-  // The newest entry of a set goes first; the older one moves back, replacing the oldest.
-  const std::size_t first = (hash & set_mask_) * ways;
-  std::memmove(entry(first + 1), entry(first), (ways - 1) * stride_);
-  Head* head = entry(first);
+  Head* head = entry(hash & slot_mask_);  // whatever was there is forgotten
   head->hash = hash;
   head->key_length = static_cast<std::uint32_t>(token.size());
   head->rows = contribution.rows;

@@ -2,9 +2,11 @@
 // a fastText hidden vector (the sum of its input-matrix rows and how many rows that is), so a
 // recurring token costs one lookup and one vector add instead of re-deriving its char n-grams.
 //
-// Each entry holds its key inline next to its row sum (128 bytes for dimension 16), two entries
-// to a set: a lookup is one prefetchable read, with no pointer to chase. A full set forgets its
-// older entry, so memory is fixed at construction and nothing is ever cleared wholesale.
+// Each entry holds its key inline next to its row sum (128 bytes for dimension 16), one entry per
+// slot of a direct-mapped table: a lookup is two cache lines, requested together, with no
+// pointer to chase. A new token replaces the one in its slot, so memory is fixed at construction
+// and nothing is ever cleared wholesale. (Two-entry sets kept a few more tokens but fetched four
+// lines per lookup, and were 7% slower on unique documents: docs/bench.md.)
 //
 // Not synchronized: each thread uses its own cache. What a cache holds never changes a result,
 // only how fast it comes (a miss computes the same sum a hit would have returned).
@@ -37,17 +39,17 @@ class TokenCache {
   // recomputed where they recur.
   static constexpr std::size_t max_token_bytes = 40;
 
-  // `capacity`: tokens kept at most (rounded up to a power of two, at least 2).
+  // `capacity`: tokens kept at most (rounded up to a power of two).
   TokenCache(int dimension, std::size_t capacity);
 
   int dimension() const { return dimension_; }
-  std::size_t capacity() const { return ways * (set_mask_ + 1); }
+  std::size_t capacity() const { return slot_mask_ + 1; }
 
   static std::uint64_t hash_token(std::string_view token);
   // What one stored token costs, for sizing a cache by memory.
   static std::size_t bytes_per_token(int dimension);
 
-  // Asks the CPU to fetch the set find() will read for this hash: a document's lookups are
+  // Asks the CPU to fetch the entry find() will read for this hash: a document's lookups are
   // issued together so their memory latencies overlap.
   void prefetch(std::uint64_t hash) const;
 
@@ -78,7 +80,6 @@ class TokenCache {
   std::vector<KeptNgram> ngrams;
 
  private:
-  static constexpr std::size_t ways = 2;
   static constexpr std::size_t line = 64;
   // An entry's first cache line; its row sum follows on the next ones.
   struct Head {
@@ -107,8 +108,8 @@ class TokenCache {
   };
 
   int dimension_;
-  std::size_t stride_;    // bytes per entry: the head, then the row sum padded to whole lines
-  std::size_t set_mask_;  // sets - 1
+  std::size_t stride_;     // bytes per entry: the head, then the row sum padded to whole lines
+  std::size_t slot_mask_;  // slots - 1
   // map_huge_pages memory, zero until written (no memset: a cold cache costs only the pages it
   // touches): lookups land at random in tens of megabytes.
   std::unique_ptr<char[], Unmap> entries_;
