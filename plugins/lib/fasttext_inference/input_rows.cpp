@@ -48,6 +48,7 @@ InputRows::InputRows(const fasttext::Args& args, const ModelDictionary& dictiona
       buckets_(static_cast<std::uint32_t>(args.bucket)),
       min_n_(args.minn),
       max_n_(args.maxn),
+      word_ngrams_(args.wordNgrams > 1),
       label_prefix_(args.label),
       dictionary_(dictionary),
       input_(input) {
@@ -242,9 +243,11 @@ TokenCache::Contribution InputRows::compute(std::string_view token, std::int32_t
                     : token.starts_with(label_prefix_))
     return contribution;  // a label: fastText reads it as the line's label, not as input
   contribution.is_word = true;
-  std::uint32_t h = fnv_offset;
-  for (char c : token) h = hash_byte(h, c);
-  contribution.word_hash = static_cast<std::int32_t>(h);
+  if (word_ngrams_) {  // only word n-grams read it; a byte loop per first sighting otherwise
+    std::uint32_t h = fnv_offset;
+    for (char c : token) h = hash_byte(h, c);
+    contribution.word_hash = static_cast<std::int32_t>(h);
+  }
   if (in_vocabulary) {
     if (max_n_ <= 0) {
       add_row(id, sum);

@@ -77,6 +77,7 @@ class InputRows {
   std::uint32_t buckets_;
   int min_n_;
   int max_n_;
+  bool word_ngrams_;  // the model adds word n-grams, so tokens' fastText hashes are needed
   std::string label_prefix_;
   const ModelDictionary& dictionary_;
   const fasttext::Matrix& input_;

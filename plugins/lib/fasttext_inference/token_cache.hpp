@@ -31,7 +31,7 @@ class TokenCache {
   struct Contribution {
     const float* row_sum = nullptr;  // `dimension` floats
     std::uint32_t rows = 0;          // input rows summed (0: the token adds nothing)
-    std::int32_t word_hash = 0;      // fastText's hash of the token, for word n-grams
+    std::int32_t word_hash = 0;      // fastText's hash of the token (0 without word n-grams)
     bool is_word = false;            // false: a label token, which fastText leaves out entirely
   };
 
