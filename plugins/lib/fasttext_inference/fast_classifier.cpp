@@ -26,7 +26,7 @@ TokenCache FastClassifier::make_cache(std::size_t capacity) const {
 TokenCache::Contribution FastClassifier::token_contribution(const TokenCache::PendingToken& token,
                                                             TokenCache& cache) const {
   TokenCache::Contribution known;
-  if (cache.find(token.token, token.hash, known)) return known;
+  if (cache.find(token.token, token.key, token.hash, known)) return known;
   std::vector<float>& sum = cache.token_sum;
   std::fill(sum.begin(), sum.end(), 0.0f);
   TokenCache::Contribution contribution = model_->input_rows->compute(
@@ -70,19 +70,29 @@ std::optional<Prediction> FastClassifier::predict(std::string_view line, TokenCa
 
   // Three passes, so that memory latencies overlap instead of adding up: the tokens (hashed,
   // their vocabulary slots requested), then their vocabulary lookups (a word's sum requested,
-  // or else the token's cache set), then the sums in order. The vocabulary comes before the
+  // or else the token's cache entry), then the sums in order. The vocabulary comes before the
   // token cache because it is small enough to stay in the CPU caches and its words' sums were
   // computed at load, so they need no room in the token cache.
   std::vector<TokenCache::PendingToken>& tokens = cache.tokens;
   tokens.clear();
   const InputRows& input_rows = *model_->input_rows;
+  const auto line_begin = reinterpret_cast<std::uintptr_t>(line.data());
+  const char* const line_end = line.data() + line.size();
   cache.line_tokens.for_each(line, [&](std::string_view token) {
-    const std::uint64_t hash = TokenCache::hash_token(token);
+    // A token of the line may be read up to the line's end; the "</s>" it adds is elsewhere.
+    const bool in_line = reinterpret_cast<std::uintptr_t>(token.data()) - line_begin < line.size();
+    const TokenKey key = token_key(token, in_line ? line_end : nullptr);
+    const std::uint64_t hash = hash_token(token, key);
     input_rows.prefetch_vocabulary(hash);
-    tokens.push_back({token, hash, false, -1, {}});
+    // Fields written in place: copying a whole PendingToken built on the stack read it back in
+    // 16-byte pieces just stored in 8-byte ones, which stalls store forwarding on every token.
+    TokenCache::PendingToken& pending = tokens.emplace_back();
+    pending.token = token;
+    pending.key = key;
+    pending.hash = hash;
   });
   for (auto& t : tokens) {
-    t.known = input_rows.find_known(t.token, t.hash, t.contribution, t.vocabulary_id);
+    t.known = input_rows.find_known(t.token, t.key, t.hash, t.contribution, t.vocabulary_id);
     if (!t.known)
       cache.prefetch(t.hash);
     else if (t.contribution.row_sum != nullptr)

@@ -48,6 +48,7 @@ InputRows::InputRows(const fasttext::Args& args, const ModelDictionary& dictiona
       buckets_(static_cast<std::uint32_t>(args.bucket)),
       min_n_(args.minn),
       max_n_(args.maxn),
+      word_ngrams_(args.wordNgrams > 1),
       label_prefix_(args.label),
       dictionary_(dictionary),
       input_(input) {
@@ -95,7 +96,11 @@ InputRows::InputRows(const fasttext::Args& args, const ModelDictionary& dictiona
   char_ngrams_ = CharNgrams(ngram_buckets);
 
   const std::int32_t entries = dictionary.nwords() + dictionary.nlabels();
-  vocabulary_slots_.resize(std::bit_ceil(static_cast<std::size_t>(entries) * 2 + 1));
+  // Most tokens looked up are not there, and a miss ends at the first empty slot: at most an
+  // eighth of the slots full (lid.176: 512 KB), a miss rarely probes twice, so its branches
+  // are predictable. Vocabularies of millions of words take a quarter of that room per entry.
+  const std::size_t slots_per_entry = entries <= (std::int32_t{1} << 20) ? 8 : 2;
+  vocabulary_slots_.resize(std::bit_ceil(static_cast<std::size_t>(entries) * slots_per_entry + 1));
   vocabulary_mask_ = vocabulary_slots_.size() - 1;
   vocabulary_.resize(static_cast<std::size_t>(entries));
   for (std::int32_t id = 0; id < entries; ++id) {
@@ -110,6 +115,7 @@ InputRows::InputRows(const fasttext::Args& args, const ModelDictionary& dictiona
     entry.is_word = dictionary.getType(id) == fasttext::entry_type::word;
     vocabulary_text_ += word;
   }
+  vocabulary_text_.append(token_key_bytes, '\0');
   sum_vocabulary_words();
 }
 
@@ -193,22 +199,27 @@ const float* InputRows::ngram_row_values(std::uint32_t rank) const {
   return rows_ + (static_cast<std::size_t>(words_) + rank) * dim;
 }
 
-std::int32_t InputRows::find_in_vocabulary(std::string_view token, std::uint64_t hash) const {
+std::int32_t InputRows::find_in_vocabulary(std::string_view token, const TokenKey& key,
+                                           std::uint64_t hash) const {
   const auto tag = static_cast<std::uint32_t>(hash >> 32);
   for (std::size_t i = hash & vocabulary_mask_;; i = (i + 1) & vocabulary_mask_) {
     const VocabularySlot slot = vocabulary_slots_[i];
     if (slot.id < 0) return -1;
     if (slot.tag != tag) continue;
     const VocabularyEntry& entry = vocabulary_[static_cast<std::size_t>(slot.id)];
-    if (entry.key_length == token.size() &&
-        std::memcmp(vocabulary_text_.data() + entry.key_offset, token.data(), token.size()) == 0)
+    const char* text = vocabulary_text_.data() + entry.key_offset;
+    if (!((entry.key_length == token.size()) & same_key(stored_key(text, token.size()), key)))
+      continue;
+    if (token.size() <= token_key_bytes ||
+        std::memcmp(text + token_key_bytes, token.data() + token_key_bytes,
+                    token.size() - token_key_bytes) == 0)
       return slot.id;
   }
 }
 
-bool InputRows::find_known(std::string_view token, std::uint64_t hash,
+bool InputRows::find_known(std::string_view token, const TokenKey& key, std::uint64_t hash,
                            TokenCache::Contribution& known, std::int32_t& id) const {
-  id = find_in_vocabulary(token, hash);
+  id = find_in_vocabulary(token, key, hash);
   if (id < 0) return false;
   const VocabularyEntry& entry = vocabulary_[static_cast<std::size_t>(id)];
   if (!entry.is_word) {  // a label: fastText reads it as the line's label, not as input
@@ -232,9 +243,11 @@ TokenCache::Contribution InputRows::compute(std::string_view token, std::int32_t
                     : token.starts_with(label_prefix_))
     return contribution;  // a label: fastText reads it as the line's label, not as input
   contribution.is_word = true;
-  std::uint32_t h = fnv_offset;
-  for (char c : token) h = hash_byte(h, c);
-  contribution.word_hash = static_cast<std::int32_t>(h);
+  if (word_ngrams_) {  // only word n-grams read it; a byte loop per first sighting otherwise
+    std::uint32_t h = fnv_offset;
+    for (char c : token) h = hash_byte(h, c);
+    contribution.word_hash = static_cast<std::int32_t>(h);
+  }
   if (in_vocabulary) {
     if (max_n_ <= 0) {
       add_row(id, sum);

@@ -32,8 +32,8 @@ class InputRows {
   // The contribution of `token` if it is in the vocabulary and its sum was computed at load
   // (always, but for vocabularies too big to sum ahead); else false. `id` is set to the
   // token's vocabulary id, or -1. `hash`: TokenCache::hash_token(token).
-  bool find_known(std::string_view token, std::uint64_t hash, TokenCache::Contribution& known,
-                  std::int32_t& id) const;
+  bool find_known(std::string_view token, const TokenKey& key, std::uint64_t hash,
+                  TokenCache::Contribution& known, std::int32_t& id) const;
 
   // Sums the token's rows into `sum` (dimension floats, zeroed by the caller) and returns its
   // contribution (row_sum left null). `id` is its vocabulary id as find_known() gave it; `word`
@@ -48,7 +48,7 @@ class InputRows {
  private:
   // The vocabulary (words and labels) as a flat open-addressing table keyed by
   // TokenCache::hash_token, which the caller has computed already. Every token is looked up in
-  // it and most are not there, so its slots are 8 bytes (128 KB for lid.176: it stays in the
+  // it and most are not there, so its slots are 8 bytes (512 KB for lid.176: it stays in the
   // CPU caches) and what a found entry needs is in a table by id.
   struct VocabularySlot {
     std::uint32_t tag = 0;  // the hash's high half
@@ -62,7 +62,8 @@ class InputRows {
     bool is_word = false;
   };
   // The id of `token` in the vocabulary, or -1.
-  std::int32_t find_in_vocabulary(std::string_view token, std::uint64_t hash) const;
+  std::int32_t find_in_vocabulary(std::string_view token, const TokenKey& key,
+                                  std::uint64_t hash) const;
   void sum_vocabulary_words();
 
   void add_char_ngrams(std::string_view token, float* sum, std::uint32_t& rows, std::string& word,
@@ -76,13 +77,16 @@ class InputRows {
   std::uint32_t buckets_;
   int min_n_;
   int max_n_;
+  bool word_ngrams_;  // the model adds word n-grams, so tokens' fastText hashes are needed
   std::string label_prefix_;
   const ModelDictionary& dictionary_;
   const fasttext::Matrix& input_;
   std::vector<VocabularySlot> vocabulary_slots_;
   std::vector<VocabularyEntry> vocabulary_;  // by id
   std::size_t vocabulary_mask_ = 0;
-  std::string vocabulary_text_;   // every entry's bytes, one after another
+  // Every entry's bytes, one after another, then token_key_bytes zeros: any entry's first 16
+  // bytes can be loaded at once.
+  std::string vocabulary_text_;
   std::vector<float> word_sums_;  // by word id, dimension floats each; empty: not summed
   bool pruned_ = false;
   // A pruned model keeps few of its buckets (lid.176: 42,765 of 2,000,000). Which ones is a

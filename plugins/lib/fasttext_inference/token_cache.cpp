@@ -14,9 +14,9 @@ TokenCache::TokenCache(int dimension, std::size_t capacity)
     : dimension_(dimension),
       stride_(line +
               (static_cast<std::size_t>(dimension) * sizeof(float) + line - 1) / line * line),
-      set_mask_(std::bit_ceil(std::max<std::size_t>(capacity, ways)) / ways - 1),
+      slot_mask_(std::bit_ceil(std::max<std::size_t>(capacity, 1)) - 1),
       entries_(nullptr, Unmap{0}) {
-  const std::size_t bytes = (set_mask_ + 1) * ways * stride_;
+  const std::size_t bytes = (slot_mask_ + 1) * stride_;
   entries_ =
       std::unique_ptr<char[], Unmap>(static_cast<char*>(map_huge_pages(bytes)), Unmap{bytes});
   scratch_sum_.resize(static_cast<std::size_t>(dimension_));
@@ -29,56 +29,29 @@ std::size_t TokenCache::bytes_per_token(int dimension) {
 }
 
 std::uint64_t TokenCache::hash_token(std::string_view token) {
-  // A multiply-xorshift over 8-byte words: tokens are short, and this only has to spread them
-  // over the table, not resist attacks (a collision costs a key comparison, never a wrong sum).
-  constexpr std::uint64_t k = 0x9E3779B97F4A7C15ull;
-  std::uint64_t h = token.size() * k;
-  const char* p = token.data();
-  std::size_t n = token.size();
-  while (n >= 8) {
-    std::uint64_t word;
-    std::memcpy(&word, p, 8);
-    h = (h ^ word) * k;
-    h ^= h >> 29;
-    p += 8;
-    n -= 8;
-  }
-  if (n >= 4) {  // the last 1-7 bytes as two overlapping 4-byte reads
-    std::uint32_t first;
-    std::uint32_t last;
-    std::memcpy(&first, p, 4);
-    std::memcpy(&last, p + n - 4, 4);
-    h = (h ^ (first | std::uint64_t{last} << 32)) * k;
-  } else if (n > 0) {
-    const auto byte = [&](std::size_t i) {
-      return std::uint64_t{static_cast<unsigned char>(p[i])};
-    };
-    h = (h ^ (byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16)) * k;
-  }
-  h ^= h >> 32;
-  h *= 0xD6E8FEB86659FD93ull;
-  h ^= h >> 32;
-  return h;
+  return fasttext_inference::hash_token(token, token_key(token));
 }
 
 void TokenCache::prefetch(std::uint64_t hash) const {
-  const char* set = reinterpret_cast<const char*>(entry((hash & set_mask_) * ways));
-  for (std::size_t offset = 0; offset < ways * stride_; offset += line)
-    __builtin_prefetch(set + offset);
+  const char* slot = reinterpret_cast<const char*>(entry(hash & slot_mask_));
+  for (std::size_t offset = 0; offset < stride_; offset += line) __builtin_prefetch(slot + offset);
 }
 
-bool TokenCache::find(std::string_view token, std::uint64_t hash, Contribution& found) const {
+bool TokenCache::find(std::string_view token, const TokenKey& key, std::uint64_t hash,
+                      Contribution& found) const {
   if (token.size() > max_token_bytes) return false;
-  const std::size_t first = (hash & set_mask_) * ways;
-  for (std::size_t way = 0; way < ways; ++way) {
-    const Head* head = entry(first + way);
-    if (head->hash != hash || head->key_length != token.size() ||
-        std::memcmp(head->key, token.data(), token.size()) != 0)
-      continue;
-    found = Contribution{row_sum(head), head->rows, head->word_hash, head->is_word != 0};
-    return true;
-  }
-  return false;
+  const Head* head = entry(hash & slot_mask_);
+  // The first 16 bytes as words, without a branch on the length; the rest of a longer token
+  // by memcmp.
+  if (!((head->hash == hash) & (head->key_length == token.size()) &
+        same_key(stored_key(head->key, token.size()), key)))
+    return false;
+  if (token.size() > token_key_bytes &&
+      std::memcmp(head->key + token_key_bytes, token.data() + token_key_bytes,
+                  token.size() - token_key_bytes) != 0)
+    return false;
+  found = Contribution{row_sum(head), head->rows, head->word_hash, head->is_word != 0};
+  return true;
 }
 
 TokenCache::Contribution TokenCache::insert(std::string_view token, std::uint64_t hash,
@@ -90,10 +63,7 @@ TokenCache::Contribution TokenCache::insert(std::string_view token, std::uint64_
     stored.row_sum = scratch_sum_.data();
     return stored;
   }
-  // The newest entry of a set goes first; the older one moves back, replacing the oldest.
-  const std::size_t first = (hash & set_mask_) * ways;
-  std::memmove(entry(first + 1), entry(first), (ways - 1) * stride_);
-  Head* head = entry(first);
+  Head* head = entry(hash & slot_mask_);  // whatever was there is forgotten
   head->hash = hash;
   head->key_length = static_cast<std::uint32_t>(token.size());
   head->rows = contribution.rows;

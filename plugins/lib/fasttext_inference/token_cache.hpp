@@ -2,9 +2,11 @@
 // a fastText hidden vector (the sum of its input-matrix rows and how many rows that is), so a
 // recurring token costs one lookup and one vector add instead of re-deriving its char n-grams.
 //
-// Each entry holds its key inline next to its row sum (128 bytes for dimension 16), two entries
-// to a set: a lookup is one prefetchable read, with no pointer to chase. A full set forgets its
-// older entry, so memory is fixed at construction and nothing is ever cleared wholesale.
+// Each entry holds its key inline next to its row sum (128 bytes for dimension 16), one entry per
+// slot of a direct-mapped table: a lookup is two cache lines, requested together, with no
+// pointer to chase. A new token replaces the one in its slot, so memory is fixed at construction
+// and nothing is ever cleared wholesale. (Two-entry sets kept a few more tokens but fetched four
+// lines per lookup, and were 7% slower on unique documents: docs/bench.md.)
 //
 // Not synchronized: each thread uses its own cache. What a cache holds never changes a result,
 // only how fast it comes (a miss computes the same sum a hit would have returned).
@@ -12,6 +14,7 @@
 
 #include "char_ngrams.hpp"
 #include "line_tokens.hpp"
+#include "token_key.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -28,7 +31,7 @@ class TokenCache {
   struct Contribution {
     const float* row_sum = nullptr;  // `dimension` floats
     std::uint32_t rows = 0;          // input rows summed (0: the token adds nothing)
-    std::int32_t word_hash = 0;      // fastText's hash of the token, for word n-grams
+    std::int32_t word_hash = 0;      // fastText's hash of the token (0 without word n-grams)
     bool is_word = false;            // false: a label token, which fastText leaves out entirely
   };
 
@@ -36,22 +39,24 @@ class TokenCache {
   // recomputed where they recur.
   static constexpr std::size_t max_token_bytes = 40;
 
-  // `capacity`: tokens kept at most (rounded up to a power of two, at least 2).
+  // `capacity`: tokens kept at most (rounded up to a power of two).
   TokenCache(int dimension, std::size_t capacity);
 
   int dimension() const { return dimension_; }
-  std::size_t capacity() const { return ways * (set_mask_ + 1); }
+  std::size_t capacity() const { return slot_mask_ + 1; }
 
   static std::uint64_t hash_token(std::string_view token);
   // What one stored token costs, for sizing a cache by memory.
   static std::size_t bytes_per_token(int dimension);
 
-  // Asks the CPU to fetch the set find() will read for this hash: a document's lookups are
+  // Asks the CPU to fetch the entry find() will read for this hash: a document's lookups are
   // issued together so their memory latencies overlap.
   void prefetch(std::uint64_t hash) const;
 
-  // The stored contribution of `token` (hash: hash_token(token)), or false.
-  bool find(std::string_view token, std::uint64_t hash, Contribution& found) const;
+  // The stored contribution of `token` (key: token_key(token), hash: hash_token(token)), or
+  // false.
+  bool find(std::string_view token, const TokenKey& key, std::uint64_t hash,
+            Contribution& found) const;
 
   // Stores a contribution (row_sum is copied) and returns it pointing at the stored copy, or at
   // a scratch copy valid until the next insert for a token longer than max_token_bytes.
@@ -60,9 +65,10 @@ class TokenCache {
   // Scratch space for the cache's thread while it predicts one document.
   struct PendingToken {
     std::string_view token;
-    std::uint64_t hash;
-    bool known;                  // a vocabulary entry, already in `contribution`
-    std::int32_t vocabulary_id;  // -1: not in the vocabulary
+    TokenKey key;
+    std::uint64_t hash = 0;
+    bool known = false;               // a vocabulary entry, already in `contribution`
+    std::int32_t vocabulary_id = -1;  // -1: not in the vocabulary
     Contribution contribution;
   };
   LineTokens line_tokens;
@@ -74,7 +80,6 @@ class TokenCache {
   std::vector<KeptNgram> ngrams;
 
  private:
-  static constexpr std::size_t ways = 2;
   static constexpr std::size_t line = 64;
   // An entry's first cache line; its row sum follows on the next ones.
   struct Head {
@@ -103,8 +108,8 @@ class TokenCache {
   };
 
   int dimension_;
-  std::size_t stride_;    // bytes per entry: the head, then the row sum padded to whole lines
-  std::size_t set_mask_;  // sets - 1
+  std::size_t stride_;     // bytes per entry: the head, then the row sum padded to whole lines
+  std::size_t slot_mask_;  // slots - 1
   // map_huge_pages memory, zero until written (no memset: a cold cache costs only the pages it
   // touches): lookups land at random in tens of megabytes.
   std::unique_ptr<char[], Unmap> entries_;
