@@ -1,6 +1,7 @@
 #include "site_reader.hpp"
 
 #include "html_text.hpp"
+#include "posts_pieces.hpp"
 #include "posts_reader.hpp"
 #include "qa_assembly.hpp"
 #include "spill_sort.hpp"
@@ -85,43 +86,153 @@ class SiteReader final : public ShardReader {
  private:
   enum class Stage { scan, join, emit };
 
-  // XML parsing is serial; converting each post's HTML to text is not. Rows are parsed in chunks
-  // and each chunk is converted on the other threads while this one parses the next, so the
-  // records reach the sorter in document order, the same bytes at any thread count.
+  // Posts.xml is cut into blocks of pieces at row lines (posts_pieces.hpp); the pieces of a
+  // block are parsed and their HTML converted on the run's threads while this one reads the next
+  // block, and the records reach the sorter in document order, the same bytes at any thread
+  // count. A document a piece cannot stand for is parsed serially from that piece on.
   void scan(Batch& batch, std::size_t target_bytes) {
     if (!scan_started_) {
       scan_started_ = true;
-      rows_ = std::make_unique<PostRowReader>(path_, open_posts_bytes(path_));
-      parsed_ = parse_chunk(target_bytes);
+      splitter_ = std::make_unique<PostsSplitter>(path_, open_posts_bytes(path_));
+      bool dump_shaped = false, unreadable = false;
+      try {
+        dump_shaped = splitter_->start();
+        if (dump_shaped) block_ = next_block(target_bytes);
+      } catch (const std::exception&) {
+        unreadable = true;  // the serial parse reports the failure where it meets it
+      }
+      if (unreadable) {
+        parse_serially_from(0, target_bytes);
+      } else if (!dump_shaped) {
+        log(LOOM_LOG_DEBUG, path_ + ": no row line after the prolog, parsed on one thread");
+        rows_ = std::make_unique<PostRowReader>(path_, splitter_->unread_from_start());
+        splitter_.reset();
+        parsed_ = parse_chunk(target_bytes);
+      }
     }
     std::size_t bytes = 0;
-    while (bytes < target_bytes && !parsed_.empty()) {
-      std::vector<ScannedPost> next;
-      tbb::this_task_arena::isolate([&] {
-        tbb::task_group converting;
-        converting.run([&] { convert_posts(parsed_); });
-        try {
-          if (rows_) next = parse_chunk(target_bytes);
-        } catch (...) {
-          converting.cancel();
-          converting.wait();
-          throw;
-        }
-        converting.wait();
-      });
-      for (ScannedPost& scanned : parsed_) {
+    while (bytes < target_bytes && (splitter_ || !parsed_.empty())) {
+      std::vector<ScannedPost> posts =
+          splitter_ ? scan_block(target_bytes) : scan_serially(target_bytes);
+      for (ScannedPost& scanned : posts) {
         bytes += scanned.key.size() + scanned.post.html.size();
         by_question_->add(
             SpillRecord{std::move(scanned.key), scanned.seq, encode_post(scanned.post)});
       }
-      parsed_ = std::move(next);
     }
     if (missing_id_ > 0) batch.count_skipped("row_without_id", missing_id_);
     missing_id_ = 0;
-    if (parsed_.empty() && !rows_) {
+    if (!splitter_ && parsed_.empty() && !rows_) {
       by_question_->finish();
       stage_ = Stage::join;
     }
+  }
+
+  PostsBlock next_block(std::size_t target_bytes) {
+    const std::size_t threads = static_cast<std::size_t>(tbb::this_task_arena::max_concurrency());
+    return splitter_->next_block(std::max<std::size_t>(target_bytes, 4096), 4 * threads);
+  }
+
+  // The posts of the current block, converted, in document order; reads the next block
+  // meanwhile. Falls back to the serial parse when a piece does not parse on its own.
+  std::vector<ScannedPost> scan_block(std::size_t target_bytes) {
+    if (block_.pieces.empty()) {  // the document has ended
+      splitter_.reset();
+      return {};
+    }
+    struct Piece {
+      std::vector<ScannedPost> posts;  // seq: the row's index in the piece, for now
+      std::uint64_t rows = 0;
+      std::uint64_t first_line = 0;
+      bool parsed = false;
+    };
+    std::vector<Piece> pieces(block_.pieces.size());
+    for (std::size_t i = 0; i < pieces.size(); ++i)
+      pieces[i].first_line = block_.pieces[i].first_line;
+    PostsBlock next;
+    bool read_next = true;
+    tbb::this_task_arena::isolate([&] {
+      tbb::task_group parsing;
+      parsing.run([&] {
+        tbb::parallel_for(std::size_t{0}, pieces.size(), [&](std::size_t i) {
+          Piece& piece = pieces[i];
+          std::vector<PostRow> rows;
+          try {
+            rows = splitter_->parse(block_, block_.pieces[i]);
+          } catch (const std::exception&) {
+            return;  // left to the serial parse, which names what is wrong
+          }
+          piece.rows = rows.size();
+          for (std::size_t row = 0; row < rows.size(); ++row)
+            if (auto scanned = post_of(std::move(rows[row]))) {
+              scanned->seq = row;
+              piece.posts.push_back(std::move(*scanned));
+            }
+          convert_posts(piece.posts);
+          piece.parsed = true;
+        });
+      });
+      try {
+        next = next_block(target_bytes);
+      } catch (const std::exception&) {
+        read_next = false;  // the serial parse meets the same failure, or an error before it
+      }
+      parsing.wait();
+    });
+    std::vector<ScannedPost> posts;
+    for (Piece& piece : pieces) {
+      if (!piece.parsed) {
+        log(LOOM_LOG_INFO, path_ + ": the rows from line " + std::to_string(piece.first_line) +
+                               " on do not parse in pieces; parsed on one thread from there");
+        parse_serially_from(row_number_, target_bytes);
+        return posts;
+      }
+      for (ScannedPost& scanned : piece.posts) {
+        scanned.seq += row_number_;
+        posts.push_back(std::move(scanned));
+      }
+      missing_id_ += piece.rows - piece.posts.size();
+      row_number_ += piece.rows;
+    }
+    if (!read_next) {
+      parse_serially_from(row_number_, target_bytes);
+      return posts;
+    }
+    block_ = std::move(next);
+    return posts;
+  }
+
+  // Reopens Posts.xml and parses it serially from row `rows_done` on.
+  void parse_serially_from(std::uint64_t rows_done, std::size_t target_bytes) {
+    splitter_.reset();
+    block_ = PostsBlock();
+    rows_ = std::make_unique<PostRowReader>(path_, open_posts_bytes(path_));
+    PostRow row;
+    for (std::uint64_t i = 0; i < rows_done; ++i)
+      if (!rows_->next(row))
+        throw Error(path_ + ": has fewer than " + std::to_string(rows_done) +
+                    " rows when read again (was it changed while being read?)");
+    parsed_ = parse_chunk(target_bytes);
+  }
+
+  // XML parsed serially, each chunk's HTML converted on the other threads while this one parses
+  // the next.
+  std::vector<ScannedPost> scan_serially(std::size_t target_bytes) {
+    std::vector<ScannedPost> next;
+    tbb::this_task_arena::isolate([&] {
+      tbb::task_group converting;
+      converting.run([&] { convert_posts(parsed_); });
+      try {
+        if (rows_) next = parse_chunk(target_bytes);
+      } catch (...) {
+        converting.cancel();
+        converting.wait();
+        throw;
+      }
+      converting.wait();
+    });
+    std::swap(next, parsed_);
+    return next;
   }
 
   // The next rows, up to a quarter of target_bytes of HTML (at least one row); resets rows_ at
@@ -136,30 +247,40 @@ class SiteReader final : public ShardReader {
         rows_.reset();
         break;
       }
-      ScannedPost scanned;
-      scanned.seq = row_number_++;
-      Post& post = scanned.post;
-      post.line = row.line;
-      if (row.score) {
-        post.flags |= has_score;
-        post.score = std::move(*row.score);
-      }
-      if (row.parent_id) {
-        post.flags |= is_answer;
-        post.html = row.body.value_or("");
-        scanned.key = std::move(*row.parent_id);
-      } else if (row.id) {
-        if (row.title) post.flags |= has_title;
-        post.html = row.title.value_or("") + " " + row.body.value_or("");
-        scanned.key = std::move(*row.id);
+      const std::uint64_t seq = row_number_++;
+      if (auto scanned = post_of(std::move(row))) {
+        scanned->seq = seq;
+        bytes += scanned->key.size() + scanned->post.html.size();
+        chunk.push_back(std::move(*scanned));
       } else {
         ++missing_id_;
-        continue;
       }
-      bytes += scanned.key.size() + post.html.size();
-      chunk.push_back(std::move(scanned));
+      row = PostRow();
     }
     return chunk;
+  }
+
+  // The record of a row (its seq left to the caller); none for a row without Id.
+  static std::optional<ScannedPost> post_of(PostRow&& row) {
+    ScannedPost scanned;
+    Post& post = scanned.post;
+    post.line = row.line;
+    if (row.score) {
+      post.flags |= has_score;
+      post.score = std::move(*row.score);
+    }
+    if (row.parent_id) {
+      post.flags |= is_answer;
+      post.html = row.body.value_or("");
+      scanned.key = std::move(*row.parent_id);
+    } else if (row.id) {
+      if (row.title) post.flags |= has_title;
+      post.html = row.title.value_or("") + " " + row.body.value_or("");
+      scanned.key = std::move(*row.id);
+    } else {
+      return std::nullopt;
+    }
+    return scanned;
   }
 
   // The reference converts every post on its own, so each one is converted where it is read.
@@ -264,7 +385,9 @@ class SiteReader final : public ShardReader {
   std::unique_ptr<ExternalSorter> by_question_;
   std::unique_ptr<ExternalSorter> in_order_;
   Stage stage_ = Stage::scan;
-  std::unique_ptr<PostRowReader> rows_;
+  std::unique_ptr<PostsSplitter> splitter_;  // null once parsing serially or at the end
+  PostsBlock block_;                         // read, not yet parsed
+  std::unique_ptr<PostRowReader> rows_;      // the serial parse, when pieces cannot be used
   bool scan_started_ = false;
   std::vector<ScannedPost> parsed_;  // parsed, not yet converted and sorted
   std::uint64_t missing_id_ = 0;
