@@ -112,12 +112,11 @@ class SiteReader final : public ShardReader {
     }
     std::size_t bytes = 0;
     while (bytes < target_bytes && (splitter_ || !parsed_.empty())) {
-      std::vector<ScannedPost> posts =
+      std::vector<SpillRecord> records =
           splitter_ ? scan_block(target_bytes) : scan_serially(target_bytes);
-      for (ScannedPost& scanned : posts) {
-        bytes += scanned.key.size() + scanned.post.html.size();
-        by_question_->add(
-            SpillRecord{std::move(scanned.key), scanned.seq, encode_post(scanned.post)});
+      for (SpillRecord& record : records) {
+        bytes += record.key.size() + record.payload.size();
+        by_question_->add(std::move(record));
       }
     }
     if (missing_id_ > 0) batch.count_skipped("row_without_id", missing_id_);
@@ -135,13 +134,13 @@ class SiteReader final : public ShardReader {
 
   // The posts of the current block, converted, in document order; reads the next block
   // meanwhile. Falls back to the serial parse when a piece does not parse on its own.
-  std::vector<ScannedPost> scan_block(std::size_t target_bytes) {
+  std::vector<SpillRecord> scan_block(std::size_t target_bytes) {
     if (block_.pieces.empty()) {  // the document has ended
       splitter_.reset();
       return {};
     }
     struct Piece {
-      std::vector<ScannedPost> posts;  // seq: the row's index in the piece, for now
+      std::vector<SpillRecord> records;  // seq: the row's index in the piece, for now
       std::uint64_t rows = 0;
       std::uint64_t first_line = 0;
       bool parsed = false;
@@ -163,12 +162,13 @@ class SiteReader final : public ShardReader {
             return;  // left to the serial parse, which names what is wrong
           }
           piece.rows = rows.size();
+          std::vector<ScannedPost> posts;
           for (std::size_t row = 0; row < rows.size(); ++row)
             if (auto scanned = post_of(std::move(rows[row]))) {
               scanned->seq = row;
-              piece.posts.push_back(std::move(*scanned));
+              posts.push_back(std::move(*scanned));
             }
-          convert_posts(piece.posts);
+          piece.records = records_of(posts);
           piece.parsed = true;
         });
       });
@@ -179,27 +179,27 @@ class SiteReader final : public ShardReader {
       }
       parsing.wait();
     });
-    std::vector<ScannedPost> posts;
+    std::vector<SpillRecord> records;
     for (Piece& piece : pieces) {
       if (!piece.parsed) {
         log(LOOM_LOG_INFO, path_ + ": the rows from line " + std::to_string(piece.first_line) +
                                " on do not parse in pieces; parsed on one thread from there");
         parse_serially_from(row_number_, target_bytes);
-        return posts;
+        return records;
       }
-      for (ScannedPost& scanned : piece.posts) {
-        scanned.seq += row_number_;
-        posts.push_back(std::move(scanned));
+      for (SpillRecord& record : piece.records) {
+        record.seq += row_number_;
+        records.push_back(std::move(record));
       }
-      missing_id_ += piece.rows - piece.posts.size();
+      missing_id_ += piece.rows - piece.records.size();
       row_number_ += piece.rows;
     }
     if (!read_next) {
       parse_serially_from(row_number_, target_bytes);
-      return posts;
+      return records;
     }
     block_ = std::move(next);
-    return posts;
+    return records;
   }
 
   // Reopens Posts.xml and parses it serially from row `rows_done` on.
@@ -217,11 +217,12 @@ class SiteReader final : public ShardReader {
 
   // XML parsed serially, each chunk's HTML converted on the other threads while this one parses
   // the next.
-  std::vector<ScannedPost> scan_serially(std::size_t target_bytes) {
+  std::vector<SpillRecord> scan_serially(std::size_t target_bytes) {
     std::vector<ScannedPost> next;
+    std::vector<SpillRecord> records;
     tbb::this_task_arena::isolate([&] {
       tbb::task_group converting;
-      converting.run([&] { convert_posts(parsed_); });
+      converting.run([&] { records = records_of(parsed_); });
       try {
         if (rows_) next = parse_chunk(target_bytes);
       } catch (...) {
@@ -231,8 +232,8 @@ class SiteReader final : public ShardReader {
       }
       converting.wait();
     });
-    std::swap(next, parsed_);
-    return next;
+    parsed_ = std::move(next);
+    return records;
   }
 
   // The next rows, up to a quarter of target_bytes of HTML (at least one row); resets rows_ at
@@ -283,13 +284,16 @@ class SiteReader final : public ShardReader {
     return scanned;
   }
 
-  // The reference converts every post on its own, so each one is converted where it is read.
-  void convert_posts(std::vector<ScannedPost>& posts) const {
-    if (!options_.html_to_text) return;
+  // The sort's records of `posts`, each post's HTML converted to text first (the reference
+  // converts every post on its own, so each one is converted where it is read).
+  std::vector<SpillRecord> records_of(std::vector<ScannedPost>& posts) const {
+    std::vector<SpillRecord> records(posts.size());
     tbb::parallel_for(std::size_t{0}, posts.size(), [&](std::size_t i) {
-      std::string& html = posts[i].post.html;
-      html = html::clean_post_html(html);
+      ScannedPost& scanned = posts[i];
+      if (options_.html_to_text) scanned.post.html = html::clean_post_html(scanned.post.html);
+      records[i] = SpillRecord{std::move(scanned.key), scanned.seq, encode_post(scanned.post)};
     });
+    return records;
   }
 
   void join(Batch& batch, std::size_t target_bytes) {
@@ -389,7 +393,7 @@ class SiteReader final : public ShardReader {
   PostsBlock block_;                         // read, not yet parsed
   std::unique_ptr<PostRowReader> rows_;      // the serial parse, when pieces cannot be used
   bool scan_started_ = false;
-  std::vector<ScannedPost> parsed_;  // parsed, not yet converted and sorted
+  std::vector<ScannedPost> parsed_;  // parsed serially, not yet converted and sorted
   std::uint64_t missing_id_ = 0;
   std::uint64_t row_number_ = 0;
   SpillRecord pending_;
