@@ -1,6 +1,7 @@
 #include "site_reader.hpp"
 
 #include "html_text.hpp"
+#include "post_records.hpp"
 #include "posts_pieces.hpp"
 #include "posts_reader.hpp"
 #include "qa_assembly.hpp"
@@ -18,46 +19,11 @@
 namespace loom::stackexchange {
 namespace {
 
-// Flags of a post record (scan -> join) and of a document record (join -> emit).
-constexpr std::uint64_t is_answer = 1, has_title = 2, has_score = 4;
-
-struct Post {
-  std::uint64_t flags = 0;
-  std::uint64_t line = 0;
-  std::string score;
-  std::string html;  // a question: f"{Title} {Body}"; an answer: its Body (as text once converted)
-};
-
 struct ScannedPost {
   std::string key;  // the question id: a question's own Id, an answer's ParentId
   std::uint64_t seq = 0;
   Post post;
 };
-
-std::string encode_post(const Post& post) {
-  std::string out;
-  out.reserve(post.score.size() + post.html.size() + 32);
-  put_u64(out, post.flags);
-  put_u64(out, post.line);
-  put_bytes(out, post.score);
-  put_bytes(out, post.html);
-  return out;
-}
-
-Post decode_post(std::string&& payload) {
-  PayloadCursor in(payload);
-  Post post;
-  post.flags = in.u64();
-  post.line = in.u64();
-  post.score = std::string(in.bytes());
-  post.html = std::string(in.bytes());
-  return post;
-}
-
-std::optional<std::string> score_of(std::uint64_t flags, std::string score) {
-  if ((flags & has_score) == 0) return std::nullopt;
-  return score;
-}
 
 class SiteReader final : public ShardReader {
  public:
@@ -296,60 +262,52 @@ class SiteReader final : public ShardReader {
     return records;
   }
 
+  // A run of question ids is taken from the sort here, and the questions are joined with their
+  // answers on the run's threads; the document records go to the second sort, whose order
+  // (the questions' row numbers) does not depend on the order they arrive in.
   void join(Batch& batch, std::size_t target_bytes) {
-    std::uint64_t untitled = 0, orphans = 0;
+    struct Question {
+      std::string id;
+      std::vector<SpillRecord> posts;
+    };
+    std::vector<Question> questions;
     std::size_t bytes = 0;
+    bool ended = false;
     while (bytes < target_bytes) {
       if (!has_pending_ && !by_question_->next(pending_)) {
-        by_question_.reset();  // its spill files go now
-        in_order_->finish();
-        stage_ = Stage::emit;
+        ended = true;
         break;
       }
       has_pending_ = false;
-      // One question id: its questions (usually one) and its answers, in document order.
-      const std::string id = std::move(pending_.key);
-      std::vector<std::pair<std::uint64_t, Post>> questions;
-      std::vector<Answer> answers;
+      Question& question = questions.emplace_back();
+      question.id = pending_.key;
       for (;;) {
-        Post post = decode_post(std::move(pending_.payload));
-        if ((post.flags & is_answer) != 0)
-          answers.push_back(Answer{std::move(post.html), score_of(post.flags, post.score)});
-        else
-          questions.emplace_back(pending_.seq, std::move(post));
+        bytes += pending_.payload.size();
+        question.posts.push_back(std::move(pending_));
         if (!by_question_->next(pending_)) break;
-        if (pending_.key != id) {
+        if (pending_.key != question.id) {
           has_pending_ = true;
           break;
         }
       }
-      if (questions.empty()) {
-        orphans += answers.size();
-        continue;
-      }
-      order_answers(answers, order_);
-      std::vector<std::string> answer_texts;
-      answer_texts.reserve(answers.size());
-      for (Answer& a : answers) answer_texts.push_back(std::move(a.html));
-      for (auto& [seq, question] : questions) {
-        // Tag wikis and other untitled posts are only kept when they have answers (filter.py).
-        if (answers.empty() && (question.flags & has_title) == 0) {
-          ++untitled;
-          continue;
-        }
-        const std::string text = assemble_qa(question.html, answer_texts);
-        std::string payload;
-        put_u64(payload, question.flags);
-        put_u64(payload, question.line);
-        put_bytes(payload, question.score);
-        put_bytes(payload, id);
-        put_bytes(payload, text);
-        bytes += text.size();
-        in_order_->add(SpillRecord{std::string(), seq, std::move(payload)});
-      }
+    }
+    std::vector<JoinedQuestion> joined(questions.size());
+    tbb::parallel_for(std::size_t{0}, questions.size(), [&](std::size_t i) {
+      joined[i] = join_question(questions[i].id, std::move(questions[i].posts), order_);
+    });
+    std::uint64_t untitled = 0, orphans = 0;
+    for (JoinedQuestion& question : joined) {
+      untitled += question.untitled;
+      orphans += question.orphans;
+      for (SpillRecord& document : question.documents) in_order_->add(std::move(document));
     }
     if (untitled > 0) batch.count_skipped("no_title_no_answers", untitled);
     if (orphans > 0) batch.count_skipped("answer_without_question", orphans);
+    if (ended) {
+      by_question_.reset();  // its spill files go now
+      in_order_->finish();
+      stage_ = Stage::emit;
+    }
   }
 
   bool emit(Batch& batch, std::size_t target_bytes) {
