@@ -6,6 +6,7 @@
 
 #include <loom/plugin.hpp>
 
+#include <algorithm>
 #include <memory>
 #include <stdexcept>
 
@@ -106,8 +107,18 @@ std::optional<std::string> attribute(xmlTextReaderPtr reader, const char* name) 
   return out;
 }
 
+// The line of the reader's node (or of its element): the same however the bytes arrive, unlike the
+// parser's line, which is as far as it has read ahead.
+long node_line(xmlTextReaderPtr reader) {
+  for (xmlNodePtr node = xmlTextReaderCurrentNode(reader); node != nullptr; node = node->parent) {
+    if (node->type == XML_DOCUMENT_NODE) break;
+    if (const long line = xmlGetLineNo(node); line > 0) return line;
+  }
+  return xmlTextReaderGetParserLineNumber(reader);
+}
+
 [[noreturn]] void fail_at(const ReaderState& state, const std::string& what) {
-  const int line = xmlTextReaderGetParserLineNumber(state.reader);
+  const long line = node_line(state.reader);
   throw Error(state.name + (line > 0 ? ":" + std::to_string(line) : std::string()) + ": " + what);
 }
 
@@ -144,9 +155,10 @@ PostRowReader::PostRowReader(std::string name, ByteSource bytes)
   state_->name = std::move(name);
   state_->bytes = std::move(bytes);
   // No XML_PARSE_NOENT / DTDLOAD / HUGE: entities stay unexpanded, external DTDs are not read and
-  // libxml2's size and amplification limits stay on.
-  state_->reader = xmlReaderForIO(read_callback, close_callback, state_.get(), state_->name.c_str(),
-                                  nullptr, XML_PARSE_NONET | XML_PARSE_COMPACT);
+  // libxml2's size and amplification limits stay on. BIG_LINES: lines past 65535 are kept.
+  state_->reader =
+      xmlReaderForIO(read_callback, close_callback, state_.get(), state_->name.c_str(), nullptr,
+                     XML_PARSE_NONET | XML_PARSE_COMPACT | XML_PARSE_BIG_LINES);
   if (state_->reader == nullptr) throw Error(state_->name + ": cannot start the XML reader");
   xmlTextReaderSetStructuredErrorHandler(state_->reader, error_callback, state_.get());
 }
@@ -162,10 +174,9 @@ bool PostRowReader::next(PostRow& row) {
   int rc = 0;
   while ((rc = xmlTextReaderRead(reader)) == 1) {
     const int type = xmlTextReaderNodeType(reader);
-    if (!state.prolog_checked &&
-        (type == XML_READER_TYPE_DOCUMENT_TYPE || type == XML_READER_TYPE_ELEMENT)) {
-      // The internal subset is complete once the root element starts.
-      if (type == XML_READER_TYPE_ELEMENT) state.prolog_checked = true;
+    if (!state.prolog_checked && type == XML_READER_TYPE_ELEMENT) {
+      // The internal subset is complete once the root element starts, whose line is reported.
+      state.prolog_checked = true;
       refuse_internal_subset(state);
     }
     if (type == XML_READER_TYPE_ENTITY_REFERENCE)
@@ -175,7 +186,7 @@ bool PostRowReader::next(PostRow& row) {
     const xmlChar* element = xmlTextReaderConstLocalName(reader);
     if (element == nullptr || std::string_view(reinterpret_cast<const char*>(element)) != "row")
       continue;
-    row.line = static_cast<std::uint64_t>(xmlTextReaderGetParserLineNumber(reader));
+    row.line = static_cast<std::uint64_t>(std::max(node_line(reader), 0L));
     row.id = attribute(reader, "Id");
     row.parent_id = attribute(reader, "ParentId");
     row.title = attribute(reader, "Title");

@@ -17,7 +17,7 @@ struct PostRow {
   std::optional<std::string> title;
   std::optional<std::string> body;
   std::optional<std::string> score;
-  std::uint64_t line = 0;  // where the row starts in Posts.xml (1-based)
+  std::uint64_t line = 0;  // the line of the row's start tag in Posts.xml (1-based; its end)
 };
 
 // Pulls bytes of the Posts.xml document; returns 0 at the end, throws on failure.

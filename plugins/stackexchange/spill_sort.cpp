@@ -1,5 +1,6 @@
 #include "spill_sort.hpp"
 
+#include <tbb/parallel_sort.h>
 #include <loom/plugin.hpp>
 
 #include <algorithm>
@@ -18,6 +19,8 @@ constexpr std::size_t file_buffer_bytes = 1 << 16;
 // What a buffered record costs besides its bytes: the record itself and allocator slack.
 constexpr std::size_t record_overhead = sizeof(SpillRecord) + 32;
 
+// A total order ((key, seq) pairs are unique), so sorting on the run's threads, which is not
+// stable, still gives one result.
 bool record_less(const SpillRecord& a, const SpillRecord& b) {
   const int c = a.key.compare(b.key);
   return c != 0 ? c < 0 : a.seq < b.seq;
@@ -140,7 +143,7 @@ void ExternalSorter::add(SpillRecord&& record) {
 }
 
 void ExternalSorter::spill_buffer() {
-  std::sort(buffer_.begin(), buffer_.end(), record_less);
+  tbb::parallel_sort(buffer_.begin(), buffer_.end(), record_less);
   RunFile run(spill_.new_file(label_), "wb");
   runs_.push_back(run.path());
   for (const SpillRecord& r : buffer_) run.write(r);
@@ -177,7 +180,7 @@ void ExternalSorter::merge_runs_down(std::size_t fan_in) {
 void ExternalSorter::finish() {
   finished_ = true;
   if (runs_.empty()) {
-    std::sort(buffer_.begin(), buffer_.end(), record_less);
+    tbb::parallel_sort(buffer_.begin(), buffer_.end(), record_less);
     return;
   }
   if (!buffer_.empty()) spill_buffer();

@@ -2,6 +2,7 @@
 
 #include "site_reader.hpp"
 
+#include <libxml/parser.h>
 #include <loom/sdk/spill_folder.hpp>
 
 #include <utility>
@@ -36,6 +37,9 @@ std::string site_from_path(std::string_view path) {
 }
 
 StackExchangeSource::StackExchangeSource(const Options& options) : options_(options) {
+  // Posts.xml pieces and posts' HTML are parsed on several threads; libxml2 2.9 wants its global
+  // set-up done once, before that, not raced by the first parsers.
+  xmlInitParser();
   // A run killed while spilling left its folder behind; nobody else will ever read it.
   for (const StaleSpillFolder& stale : remove_stale_spill_folders(options_.spill_dir))
     log(LOOM_LOG_INFO, stale.message());

@@ -100,17 +100,18 @@ TEST_CASE("an internal entity used many times is refused before any attribute is
   } catch (const std::exception& e) {
     error = e.what();
   }
-  // The line is where the parser stood when the root element began, not the DOCTYPE's own.
+  // The line is the root element's (where the internal subset is complete), not the DOCTYPE's.
   CHECK(error.find(path + ":") == 0);
   CHECK(error.find(": entity declarations refused") != std::string::npos);
 }
 
+// The line reported is the root element's, where the internal subset is complete.
 TEST_CASE("an internal subset without entities is refused too; an external DOCTYPE is read") {
   const std::string subset = write_file(
       "subset.xml",
       "<?xml version=\"1.0\"?>\n<!DOCTYPE posts [\n<!ELEMENT posts ANY>\n]>\n<posts/>\n");
   CHECK_THROWS_WITH(read(subset, "rp_v1"),
-                    doctest::Contains("subset.xml:4: document type declaration with an "
+                    doctest::Contains("subset.xml:5: document type declaration with an "
                                       "internal subset refused"));
   std::string external = posts;
   external.insert(external.find("<posts>"), "<!DOCTYPE posts SYSTEM 'posts.dtd'>\n");
