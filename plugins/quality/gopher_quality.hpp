@@ -85,14 +85,18 @@ struct GopherQualityStats {
   std::int64_t stop_words = 0;
 };
 
-// Exact, case-sensitive word lookup. Words of up to 8 bytes (all the default stop words) are
-// compared as one integer each, and most words are rejected on their length alone.
+// Exact, case-sensitive word lookup. Most words are rejected on their first byte and length
+// alone (one table lookup); words of up to 8 bytes (all the default stop words) are then compared
+// as one integer each.
 class StopWords {
  public:
   explicit StopWords(const StringList& words);
   bool contains(std::string_view word) const {
+    if (word.empty()) return has_empty_;
+    const std::size_t length_bit = std::min<std::size_t>(word.size(), kLongBit);
+    if (!(lengths_by_first_byte_[static_cast<unsigned char>(word[0])] >> length_bit & 1))
+      return false;
     if (word.size() <= 8) {
-      if (!(short_lengths_ >> word.size() & 1)) return false;
       const Packed key{pack(word), word.size()};
       return std::find(short_words_.begin(), short_words_.end(), key) != short_words_.end();
     }
@@ -100,6 +104,7 @@ class StopWords {
   }
 
  private:
+  static constexpr std::size_t kLongBit = 9;  // the length bit of every word past 8 bytes
   struct Packed {
     std::uint64_t bytes;
     std::size_t size;
@@ -113,7 +118,9 @@ class StopWords {
   }
 
   std::vector<Packed> short_words_;
-  std::uint32_t short_lengths_ = 0;  // bit n set when a stop word has n <= 8 bytes
+  // Bit n (n <= 8) set when a stop word of n bytes starts with that byte; kLongBit for longer.
+  std::array<std::uint16_t, 256> lengths_by_first_byte_{};
+  bool has_empty_ = false;
   std::vector<std::string> long_words_;
 };
 
