@@ -27,8 +27,7 @@ StopWords::StopWords(const StringList& words) {
       continue;
     }
     const std::size_t length_bit = std::min<std::size_t>(w.size(), kLongBit);
-    lengths_by_first_byte_[static_cast<unsigned char>(w[0])] |=
-        static_cast<std::uint16_t>(1u << length_bit);
+    lengths_by_ends_[ends_slot(w)] |= static_cast<std::uint16_t>(1u << length_bit);
     if (w.size() > 8) {
       long_words_.push_back(w);
     } else {
