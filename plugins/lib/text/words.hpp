@@ -21,6 +21,23 @@
 
 namespace loom::textlib {
 
+#if defined(__SSE2__)
+namespace detail {
+// Bits of the ASCII letters, and of the digits, among the 16 bytes of v. Signed compares: bytes
+// >= 0x80 are negative, so never letters or digits.
+inline unsigned ascii_letter_bits(__m128i v) {
+  const __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+  return static_cast<unsigned>(
+      _mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
+                                      _mm_cmpgt_epi8(_mm_set1_epi8('z' + 1), lower))));
+}
+inline unsigned ascii_digit_bits(__m128i v) {
+  return static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(
+      _mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), v))));
+}
+}  // namespace detail
+#endif
+
 // Bytes of the run of ASCII letters and digits at p (the only ASCII characters that are neither
 // whitespace nor punctuation); `alpha` becomes true when the run holds a letter. Sixteen bytes at
 // a time where SSE2 is there: most words are such runs.
@@ -29,14 +46,8 @@ inline std::size_t ascii_alnum_run(const char* p, const char* end, bool& alpha) 
 #if defined(__SSE2__)
   while (end - q >= 16) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
-    const __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
-    // Signed compares: bytes >= 0x80 are negative, so never letters or digits.
-    const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
-                                         _mm_cmpgt_epi8(_mm_set1_epi8('z' + 1), lower));
-    const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
-                                        _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), v));
-    const auto word = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(letter, digit)));
-    const auto letters = static_cast<unsigned>(_mm_movemask_epi8(letter));
+    const unsigned letters = detail::ascii_letter_bits(v);
+    const unsigned word = letters | detail::ascii_digit_bits(v);
     if (word == 0xffff) {
       alpha = alpha || letters != 0;
       q += 16;
@@ -73,6 +84,21 @@ void for_each_word(std::string_view text, OnWord&& on_word, OnLineBreak&& on_lin
     return std::string_view(a, static_cast<std::size_t>(b - a));
   };
   while (p < end) {
+#if defined(__SSE2__)
+    // Most chunks are one run of ASCII letters and digits and a plain space: one load finds both.
+    if (end - p >= 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      const auto letters = detail::ascii_letter_bits(v);
+      const auto alnum = letters | detail::ascii_digit_bits(v);
+      const int n = std::countr_one(alnum);
+      if (n > 0 && n < 16 && p[n] == ' ') {
+        on_word(Word{view(p, p + n), static_cast<std::uint32_t>(n),
+                     (letters & ((1u << n) - 1)) != 0, false});
+        p += n + 1;
+        continue;
+      }
+    }
+#endif
     CodePoint cp = read_code_point(p, end);
     if (cp.flags & kSpace) {
       if (cp.flags & kLineBreak) {

@@ -67,6 +67,16 @@ TEST_CASE("gopher_quality drops for the first rule failed, in datatrove's order"
   CHECK(verdict(run("gopher_quality", kCounted, o)) == "kept");
 }
 
+TEST_CASE("gopher_quality matches stop words whole, of any length and first byte") {
+  // Stop words that share first and last bytes and lengths with other words, one past 8 bytes,
+  // one not ASCII: "a" "an" "the" "they" "an" (before ".") "extraordinarily" "é" count; "then",
+  // "t", "ét", "extraordinary", "They", "tha" and "tie" (the ends and length of "the") do not.
+  const auto d = run(
+      "gopher_quality", "a an the they then an. extraordinarily extraordinary é ét t They tha tie",
+      {{"mode", "annotate"}, {"stop_words", "[a, an, the, they, extraordinarily, é, zzzzzzzzz]"}});
+  CHECK(integer(d, "gopher_stop_words") == 7);
+}
+
 TEST_CASE("gopher_quality counts words in code points and Unicode letters") {
   // naïve (5, letters) café (4) 東京 (2, Lo letters) ½ (1, a number: a word without a letter);
   // the em dash and the emoji are punctuation/symbol words.

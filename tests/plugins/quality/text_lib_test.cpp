@@ -1,6 +1,7 @@
 // plugins/lib/text: the word tokenizer, Python line splitting and stripping, n-gram counting.
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <string>
 #include <text/lines.hpp>
 #include <text/python_whitespace.hpp>
@@ -39,6 +40,50 @@ TEST_CASE("words: punctuation runs at the ends of a chunk split off, inner ones 
   CHECK((all[0].symbols_only && !all[0].has_alpha && all[0].code_points == 1));
   CHECK((!all[1].symbols_only && !all[1].has_alpha && all[1].text == "1"));
   CHECK((all[2].has_alpha && all[2].code_points == 5));
+}
+
+TEST_CASE("words: a long text gives the words of its space-separated pieces, one by one") {
+  // Pieces under 16 bytes go through the per-character path alone; in the long text most go
+  // through the 16-byte path for a run of letters and digits followed by a space. The line
+  // breaks are each '\n'.
+  const std::string pieces[] = {
+      "the",   "a",    "Word42", "x",  "abcdefghijklmno", "(hello),", "U.S.", "don't",  "é",
+      "naïve", "3.14", "...",    "#1", "e-mail",          "1999",     "A",    "zz\xff", "東京"};
+  std::uint64_t state = 0x2545f4914f6cdd1dull;
+  auto next = [&] {
+    state ^= state << 13, state ^= state >> 7, state ^= state << 17;
+    return state;
+  };
+  const char* separators[] = {" ", " ", " ", " ", "  ", "\n", " \n"};
+  std::string text;
+  std::vector<std::string> expected;
+  for (int i = 0; i < 3000; ++i) {
+    const std::string& piece = pieces[next() % std::size(pieces)];
+    for (const std::string& w : words_of(piece)) expected.push_back(w);
+    text += piece;
+    text += separators[next() % std::size(separators)];
+  }
+  CHECK(words_of(text) == expected);
+  std::size_t letters = 0, points = 0;
+  std::vector<std::size_t> breaks, expected_breaks;
+  for_each_word(
+      text,
+      [&](const Word& w) {
+        letters += w.has_alpha ? 1 : 0;
+        points += w.code_points;
+      },
+      [&](const char* after) { breaks.push_back(static_cast<std::size_t>(after - text.data())); });
+  for (std::size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at + 1))
+    expected_breaks.push_back(at + 1);
+  CHECK(breaks == expected_breaks);
+  std::size_t expected_letters = 0, expected_points = 0;
+  for (const std::string& w : expected)
+    for_each_word(w, [&](const Word& x) {
+      expected_letters += x.has_alpha ? 1 : 0;
+      expected_points += x.code_points;
+    });
+  CHECK(letters == expected_letters);
+  CHECK(points == expected_points);
 }
 
 TEST_CASE("words: invalid UTF-8 bytes read as U+FFFD, a symbol") {
