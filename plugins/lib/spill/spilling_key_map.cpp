@@ -21,8 +21,8 @@ SpillingKeyMap::SpillingKeyMap(std::size_t memory_budget_bytes, std::filesystem:
                                std::string who)
     : who_(std::move(who)),
       spill_parent_(std::move(spill_parent)),
-      // The largest table that fits in the budget together with the half-size one it grows from.
-      max_slots_(std::max(kMinSlots, memory_budget_bytes * 2 / 3 / kSlotBytes)) {
+      // The largest table that fits in the budget together with the 2/3-size one it grows from.
+      max_slots_(std::max(kMinSlots, memory_budget_bytes * 3 / 5 / kSlotBytes)) {
   resize_table(std::min(kFirstSlots, max_slots_));
 }
 
@@ -90,7 +90,8 @@ void SpillingKeyMap::resize_table(std::size_t slots) {
 
 void SpillingKeyMap::make_room() {
   if (slots_.size() < max_slots_)
-    resize_table(std::min(slots_.size() * 2, max_slots_));
+    // By half: the old and the new table together take 2.5 times the old (3 when doubling).
+    resize_table(std::min(slots_.size() + slots_.size() / 2, max_slots_));
   else
     spill();
 }

@@ -1,12 +1,12 @@
 // SpillingKeyMap: a set of 128-bit keys (hashes), each with the 64-bit value of its first
 // insertion, held in memory up to a budget and past it in sorted runs on disk.
 //
-// In memory: an open-addressing table (25 bytes per slot, at most 3/4 full) grown by doubling up
-// to the budget (the old and the new table together fit in it). When it is full at its largest,
-// its entries are sorted in place and written as a run (sorted_run.hpp: 24 bytes per key on
-// disk, about 1.3 bytes per key of index and filter in memory), and the table starts empty
-// again; runs of similar size are merged (two at a time, as an LSM tree's tiers) so a lookup
-// checks O(log(keys / budget)) runs. Runs live in a private spill folder (spill_folder.hpp),
+// In memory: an open-addressing table (25 bytes per slot, at most 3/4 full: 33 to 50 bytes per
+// key) grown by half up to the budget (the old and the new table together fit in it). When it is
+// full at its largest, its entries are sorted in place and written as a run (sorted_run.hpp: 24
+// bytes per key on disk, about 1.3 bytes per key of index and filter in memory), and the table
+// starts empty again; runs of similar size are merged (two at a time, as an LSM tree's tiers) so a
+// lookup checks O(log(keys / budget)) runs. Runs live in a private spill folder (spill_folder.hpp),
 // made at the first spill and removed with the map.
 //
 // Keys must be well-mixed (they pick the slot and the filter bits directly).
