@@ -29,7 +29,7 @@ struct ExactDedupOptions {
             "a document without the meta field: fail the run, or keep it (never a duplicate)")
           .one_of(on_missing_values),
       field("memory_budget_mb", &ExactDedupOptions::memory_budget_mb,
-            "memory for the distinct keys (about 25 to 60 bytes each); past it they go to sorted "
+            "memory for the distinct keys (33 to 50 bytes each); past it they go to sorted "
             "runs on disk (24 bytes per key, plus about 1.3 bytes per key in memory)")
           .min(0.001),
       field("spill_dir", &ExactDedupOptions::spill_dir,
