@@ -1,7 +1,8 @@
 #include "exact_dedup.hpp"
 
+#include "spill_errors.hpp"
+
 #include <cstring>
-#include <stdexcept>
 
 namespace loom::dedup {
 namespace {
@@ -35,18 +36,6 @@ XXH128_canonical_t canonical(const spill::Key128& key) {
   return out;
 }
 
-// The spill runs' I/O errors (std::runtime_error naming the file) become the run's error.
-template <class Work>
-void with_io_errors(Work&& work) {
-  try {
-    work();
-  } catch (const Error&) {
-    throw;
-  } catch (const std::runtime_error& e) {
-    throw Error(e.what(), LOOM_ERR_IO);
-  }
-}
-
 }  // namespace
 
 ExactDedup::ExactDedup(const Options& options)
@@ -69,7 +58,7 @@ std::optional<XXH128_hash_t> ExactDedup::key_of(const Doc& doc, std::size_t inde
 }
 
 void ExactDedup::process(Batch& batch) {
-  with_io_errors([&] {
+  with_spill_errors([&] {
     for (std::size_t i = 0; i < batch.size(); ++i) {
       Doc doc = batch[i];
       if (doc.dropped()) continue;
@@ -83,7 +72,7 @@ void ExactDedup::observe(const Batch& batch) {
   if (!first_shard_)
     first_shard_ = std::make_unique<spill::SpillingKeyMap>(memory_budget_bytes_, options_.spill_dir,
                                                            "exact_dedup");
-  with_io_errors([&] {
+  with_spill_errors([&] {
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const Doc doc = batch[i];
       if (doc.dropped()) continue;
@@ -99,7 +88,7 @@ void ExactDedup::observe(const Batch& batch) {
 void ExactDedup::export_keys(std::uint32_t, KeyExport& out) {
   out.layout(sizeof(XXH128_hash_t), 0, true);
   if (!first_shard_) return;
-  with_io_errors([&] {
+  with_spill_errors([&] {
     first_shard_->for_each_sorted([&](const spill::Key128& key, std::uint64_t shard) {
       const XXH128_canonical_t bytes = canonical(key);
       out.add(&bytes, shard, 1);
@@ -114,7 +103,7 @@ void ExactDedup::import_keys(std::uint32_t, const MergedKeys& in) {
                     std::to_string(exported) + " exported",
                 LOOM_ERR_INTERNAL);
   if (!first_shard_) return;
-  with_io_errors([&] {
+  with_spill_errors([&] {
     std::size_t i = 0;
     first_shard_->for_each_sorted([&](const spill::Key128& key, std::uint64_t shard) {
       if (in.position(i++) < shard) seen_.insert(key);
