@@ -7,6 +7,9 @@
 // document's source shard (the batch's shard URI), or a meta field naming it (`file_field`), and
 // files are walked in the order they first appear in the input: the sorted shard order, where the
 // reference walks Python's unsorted glob() order.
+//
+// The index keeps its records within `memory_budget_mb` and spills sorted runs past it
+// (UrlDigestIndex), with the same decisions.
 #pragma once
 
 #include "url_digest_index.hpp"
