@@ -186,6 +186,11 @@ echo
 bash "$repo/bench/mpi_dedup.sh" "$build" ||
   echo "bench: dedup across ranks: no valid measurement (see the message above)" >&2
 
+# The dedupers' memory budget: peak RSS and CPU all in memory against spilled (issue 12).
+echo
+bash "$repo/bench/dedup_spill.sh" "$build" ||
+  echo "bench: dedup spill: no valid measurement (see the message above)" >&2
+
 # Input from a local S3 server against the same input from disk, one thread, >= 90%.
 echo
 echo "bench: reading from S3 (bench/s3_read.sh)"

@@ -1,5 +1,7 @@
 #include "exact_dedup.hpp"
 
+#include "spill_errors.hpp"
+
 #include <cstring>
 
 namespace loom::dedup {
@@ -26,10 +28,21 @@ XXH128_hash_t hash_value(const Value& v) {
   return XXH3_128bits_withSeed(nullptr, 0, seed);
 }
 
+spill::Key128 key_of_hash(const XXH128_hash_t& hash) { return {hash.high64, hash.low64}; }
+
+XXH128_canonical_t canonical(const spill::Key128& key) {
+  XXH128_canonical_t out;
+  XXH128_canonicalFromHash(&out, XXH128_hash_t{key.low, key.high});
+  return out;
+}
+
 }  // namespace
 
 ExactDedup::ExactDedup(const Options& options)
-    : options_(options), key_is_text_(options.key == "text") {}
+    : options_(options),
+      key_is_text_(options.key == "text"),
+      memory_budget_bytes_(static_cast<std::size_t>(options.memory_budget_mb * 1024 * 1024)),
+      seen_(memory_budget_bytes_, options.spill_dir, "exact_dedup") {}
 
 std::optional<XXH128_hash_t> ExactDedup::key_of(const Doc& doc, std::size_t index) const {
   if (key_is_text_) {
@@ -45,44 +58,58 @@ std::optional<XXH128_hash_t> ExactDedup::key_of(const Doc& doc, std::size_t inde
 }
 
 void ExactDedup::process(Batch& batch) {
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    Doc doc = batch[i];
-    if (doc.dropped()) continue;
-    const std::optional<XXH128_hash_t> hash = key_of(doc, i);
-    if (hash && !seen_.insert(*hash).second) doc.drop("duplicate");
-  }
+  with_spill_errors([&] {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      Doc doc = batch[i];
+      if (doc.dropped()) continue;
+      const std::optional<XXH128_hash_t> hash = key_of(doc, i);
+      if (hash && !seen_.insert(key_of_hash(*hash))) doc.drop("duplicate");
+    }
+  });
 }
 
 void ExactDedup::observe(const Batch& batch) {
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    const Doc doc = batch[i];
-    if (doc.dropped()) continue;
-    if (const std::optional<XXH128_hash_t> hash = key_of(doc, i))
-      first_shard_.try_emplace(*hash, batch.shard_index());
-  }
+  if (!first_shard_)
+    first_shard_ = std::make_unique<spill::SpillingKeyMap>(memory_budget_bytes_, options_.spill_dir,
+                                                           "exact_dedup");
+  with_spill_errors([&] {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const Doc doc = batch[i];
+      if (doc.dropped()) continue;
+      if (const std::optional<XXH128_hash_t> hash = key_of(doc, i))
+        first_shard_->insert(key_of_hash(*hash), batch.shard_index());
+    }
+  });
 }
 
-// One round: each distinct key with its first shard here. Ranks hold contiguous runs of shards
-// in order, so a key whose smallest shard over the job is below this rank's is a lower rank's.
+// One round: each distinct key with its first shard here, in key order. Ranks hold contiguous
+// runs of shards in order, so a key whose smallest shard over the job is below this rank's is a
+// lower rank's.
 void ExactDedup::export_keys(std::uint32_t, KeyExport& out) {
   out.layout(sizeof(XXH128_hash_t), 0, true);
-  exported_.assign(first_shard_.begin(), first_shard_.end());
-  first_shard_ = {};
-  for (const auto& [hash, shard] : exported_) {
-    XXH128_canonical_t key;
-    XXH128_canonicalFromHash(&key, hash);
-    out.add(&key, shard, 1);
-  }
+  if (!first_shard_) return;
+  with_spill_errors([&] {
+    first_shard_->for_each_sorted([&](const spill::Key128& key, std::uint64_t shard) {
+      const XXH128_canonical_t bytes = canonical(key);
+      out.add(&bytes, shard, 1);
+    });
+  });
 }
 
 void ExactDedup::import_keys(std::uint32_t, const MergedKeys& in) {
-  if (in.size() != exported_.size())
+  const std::uint64_t exported = first_shard_ ? first_shard_->size() : 0;
+  if (in.size() != exported)
     throw Error("exact_dedup: " + std::to_string(in.size()) + " merged keys for " +
-                    std::to_string(exported_.size()) + " exported",
+                    std::to_string(exported) + " exported",
                 LOOM_ERR_INTERNAL);
-  for (std::size_t i = 0; i < in.size(); ++i)
-    if (in.position(i) < exported_[i].second) seen_.insert(exported_[i].first);
-  exported_ = {};
+  if (!first_shard_) return;
+  with_spill_errors([&] {
+    std::size_t i = 0;
+    first_shard_->for_each_sorted([&](const spill::Key128& key, std::uint64_t shard) {
+      if (in.position(i++) < shard) seen_.insert(key);
+    });
+  });
+  first_shard_.reset();
 }
 
 }  // namespace loom::dedup

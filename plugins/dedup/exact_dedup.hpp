@@ -1,23 +1,25 @@
 // exact_dedup: drops every document whose key (the text or one meta field) was seen before.
+// The keys seen (XXH3-128 hashes) are held in memory up to `memory_budget_mb`, past it in
+// sorted runs on disk (SpillingKeyMap, plugins/lib/spill), with the same decisions.
 #pragma once
 
 #include <xxhash.h>
 
 #include <loom/plugin.hpp>
+#include <spill/spilling_key_map.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
-#include <unordered_set>
-#include <utility>
-#include <vector>
 
 namespace loom::dedup {
 
 struct ExactDedupOptions {
   std::string key = "text";
   std::string on_missing = "fail";
+  double memory_budget_mb = 512;
+  std::string spill_dir;
 
   static constexpr const char* on_missing_values[] = {"fail", "keep"};
   static constexpr auto fields = std::tuple(
@@ -25,7 +27,13 @@ struct ExactDedupOptions {
             "what must be unique: \"text\", or the name of a meta field"),
       field("on_missing", &ExactDedupOptions::on_missing,
             "a document without the meta field: fail the run, or keep it (never a duplicate)")
-          .one_of(on_missing_values));
+          .one_of(on_missing_values),
+      field("memory_budget_mb", &ExactDedupOptions::memory_budget_mb,
+            "memory for the distinct keys (33 to 50 bytes each); past it they go to sorted "
+            "runs on disk (24 bytes per key, plus about 1.3 bytes per key in memory)")
+          .min(0.001),
+      field("spill_dir", &ExactDedupOptions::spill_dir,
+            "parent folder of the spill folder; empty: $TMPDIR, else /tmp"));
 };
 
 class ExactDedup : public Deduper {
@@ -51,20 +59,12 @@ class ExactDedup : public Deduper {
   // The document's key, or nullopt for a document without the meta field (on_missing: keep).
   std::optional<XXH128_hash_t> key_of(const Doc& doc, std::size_t index) const;
 
-  struct HashOf {
-    std::size_t operator()(const XXH128_hash_t& h) const { return h.low64; }
-  };
-  struct Same {
-    bool operator()(const XXH128_hash_t& a, const XXH128_hash_t& b) const {
-      return XXH128_isEqual(a, b) != 0;
-    }
-  };
-
   Options options_;
   bool key_is_text_;
-  std::unordered_set<XXH128_hash_t, HashOf, Same> seen_;
-  std::unordered_map<XXH128_hash_t, std::uint64_t, HashOf, Same> first_shard_;
-  std::vector<std::pair<XXH128_hash_t, std::uint64_t>> exported_;
+  std::size_t memory_budget_bytes_;
+  spill::SpillingKeyMap seen_;
+  // On more than one rank, from observe() to import_keys(): each key's first shard here.
+  std::unique_ptr<spill::SpillingKeyMap> first_shard_;
 };
 
 }  // namespace loom::dedup

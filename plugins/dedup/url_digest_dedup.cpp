@@ -1,5 +1,7 @@
 #include "url_digest_dedup.hpp"
 
+#include "spill_errors.hpp"
+
 namespace loom::dedup {
 namespace {
 
@@ -30,6 +32,10 @@ std::optional<std::string_view> string_field(const Doc& doc, const std::string& 
 
 }  // namespace
 
+UrlDigestDedup::UrlDigestDedup(const Options& options)
+    : options_(options),
+      index_(static_cast<std::size_t>(options.memory_budget_mb * 1024 * 1024), options.spill_dir) {}
+
 bool UrlDigestDedup::key_of(const Doc& doc, std::size_t record, std::string_view& url,
                             std::string_view& digest) const {
   const auto url_value = string_field(doc, options_.url_field);
@@ -47,89 +53,97 @@ bool UrlDigestDedup::key_of(const Doc& doc, std::size_t record, std::string_view
 }
 
 void UrlDigestDedup::observe(const Batch& batch) {
-  std::string_view url, digest;
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    const Doc doc = batch[i];
-    if (doc.dropped() || !key_of(doc, i, url, digest)) continue;
-    std::string_view file = batch.shard();
-    if (!options_.file_field.empty()) {
-      const auto named = string_field(doc, options_.file_field);
-      if (!named)
-        throw Error("document has no string meta field '" + options_.file_field +
-                        "' (url_digest_dedup's file_field)",
-                    LOOM_ERR_INVALID_INPUT, static_cast<std::int64_t>(i));
-      file = *named;
+  with_spill_errors([&] {
+    std::string_view url, digest;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const Doc doc = batch[i];
+      if (doc.dropped() || !key_of(doc, i, url, digest)) continue;
+      std::string_view file = batch.shard();
+      if (!options_.file_field.empty()) {
+        const auto named = string_field(doc, options_.file_field);
+        if (!named)
+          throw Error("document has no string meta field '" + options_.file_field +
+                          "' (url_digest_dedup's file_field)",
+                      LOOM_ERR_INVALID_INPUT, static_cast<std::int64_t>(i));
+        file = *named;
+      }
+      index_.observe(file, url, digest);
+      if (!first_shard_) first_shard_ = batch.shard_index();
     }
-    index_.observe(file, url, digest);
-    if (!first_shard_) first_shard_ = batch.shard_index();
-  }
+  });
 }
 
 void UrlDigestDedup::process(Batch& batch) {
-  if (batch.empty()) return;
-  if (!decided_) {  // the first documents of the second pass: every record has been observed
-    index_.decide();
-    decided_ = true;
-  }
-  std::string_view url, digest;
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    Doc doc = batch[i];
-    if (doc.dropped() || !key_of(doc, i, url, digest)) continue;
-    if (!index_.keeps(url)) doc.drop("duplicate");
-  }
+  with_spill_errors([&] {
+    if (batch.empty()) return;
+    if (!decided_) {  // the first documents of the second pass: every record has been observed
+      index_.decide();
+      decided_ = true;
+    }
+    std::string_view url, digest;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      Doc doc = batch[i];
+      if (doc.dropped() || !key_of(doc, i, url, digest)) continue;
+      if (!index_.keeps(url)) doc.drop("duplicate");
+    }
+  });
 }
 
 void UrlDigestDedup::export_keys(std::uint32_t round, KeyExport& out) {
-  out.layout(sizeof(XXH128_canonical_t), 0, round == kUrls);
-  exported_.clear();
-  if (round == kFiles) {
-    for (const XXH128_hash_t& file : index_.file_hashes()) add_hash(out, file, 0);
-  } else if (round == kDigests) {
-    const std::uint64_t base = first_shard_.value_or(0);
-    if (base >= (std::uint64_t{1} << (64 - kWalkBits)))
-      throw Error("url_digest_dedup: shard index " + std::to_string(base) +
-                      " is too large to order across ranks",
-                  LOOM_ERR_INTERNAL);
-    exported_ = index_.first_digests();
-    for (auto& [digest, walked] : exported_) {
-      if (walked >= (std::uint64_t{1} << kWalkBits))
-        throw Error("url_digest_dedup: too many records on one rank to order across ranks",
+  with_spill_errors([&] {
+    out.layout(sizeof(XXH128_canonical_t), 0, round == kUrls);
+    exported_.clear();
+    if (round == kFiles) {
+      for (const XXH128_hash_t& file : index_.file_hashes()) add_hash(out, file, 0);
+    } else if (round == kDigests) {
+      const std::uint64_t base = first_shard_.value_or(0);
+      if (base >= (std::uint64_t{1} << (64 - kWalkBits)))
+        throw Error("url_digest_dedup: shard index " + std::to_string(base) +
+                        " is too large to order across ranks",
                     LOOM_ERR_INTERNAL);
-      walked |= base << kWalkBits;
-      add_hash(out, digest, walked);
+      exported_ = index_.first_digests();
+      for (auto& [digest, walked] : exported_) {
+        if (walked >= (std::uint64_t{1} << kWalkBits))
+          throw Error("url_digest_dedup: too many records on one rank to order across ranks",
+                      LOOM_ERR_INTERNAL);
+        walked |= base << kWalkBits;
+        add_hash(out, digest, walked);
+      }
+    } else {
+      exported_urls_.clear();
+      for (const auto& [url, kept] : index_.urls()) {
+        exported_urls_.push_back(url);
+        add_hash(out, url, kept ? 0 : 1);
+      }
     }
-  } else {
-    exported_urls_.clear();
-    for (const auto& [url, kept] : index_.urls()) {
-      exported_urls_.push_back(url);
-      add_hash(out, url, kept ? 0 : 1);
-    }
-  }
+  });
 }
 
 void UrlDigestDedup::import_keys(std::uint32_t round, const MergedKeys& in) {
-  if (round == kFiles) {
-    for (std::size_t i = 0; i < in.size(); ++i)
-      if (in.count(i) > 1)
-        throw Error("url_digest_dedup: records of one file (file_field '" + options_.file_field +
-                        "') are on more than one rank, so its URL dict would be split; run "
-                        "this graph on fewer ranks or name files by their source shard",
-                    LOOM_ERR_INVALID_INPUT);
-  } else if (round == kDigests) {
-    check_count(in, exported_.size());
-    std::vector<bool> won(exported_.size());
-    for (std::size_t i = 0; i < in.size(); ++i) won[i] = in.position(i) == exported_[i].second;
-    index_.decide_digests(won);
-    exported_ = {};
-  } else {
-    check_count(in, exported_urls_.size());
-    std::vector<XXH128_hash_t> kept;
-    for (std::size_t i = 0; i < in.size(); ++i)
-      if (in.position(i) == 0) kept.push_back(exported_urls_[i]);
-    exported_urls_ = {};
-    index_.keep_urls(kept);
-    decided_ = true;
-  }
+  with_spill_errors([&] {
+    if (round == kFiles) {
+      for (std::size_t i = 0; i < in.size(); ++i)
+        if (in.count(i) > 1)
+          throw Error("url_digest_dedup: records of one file (file_field '" + options_.file_field +
+                          "') are on more than one rank, so its URL dict would be split; run "
+                          "this graph on fewer ranks or name files by their source shard",
+                      LOOM_ERR_INVALID_INPUT);
+    } else if (round == kDigests) {
+      check_count(in, exported_.size());
+      std::vector<bool> won(exported_.size());
+      for (std::size_t i = 0; i < in.size(); ++i) won[i] = in.position(i) == exported_[i].second;
+      index_.decide_digests(won);
+      exported_ = {};
+    } else {
+      check_count(in, exported_urls_.size());
+      std::vector<XXH128_hash_t> kept;
+      for (std::size_t i = 0; i < in.size(); ++i)
+        if (in.position(i) == 0) kept.push_back(exported_urls_[i]);
+      exported_urls_ = {};
+      index_.keep_urls(kept);
+      decided_ = true;
+    }
+  });
 }
 
 }  // namespace loom::dedup

@@ -7,6 +7,9 @@
 // document's source shard (the batch's shard URI), or a meta field naming it (`file_field`), and
 // files are walked in the order they first appear in the input: the sorted shard order, where the
 // reference walks Python's unsorted glob() order.
+//
+// The index keeps its records within `memory_budget_mb` and spills sorted runs past it
+// (UrlDigestIndex), with the same decisions.
 #pragma once
 
 #include "url_digest_index.hpp"
@@ -25,6 +28,8 @@ struct UrlDigestDedupOptions {
   std::string digest_field = "digest";
   std::string file_field;
   std::string on_missing = "fail";
+  double memory_budget_mb = 512;
+  std::string spill_dir;
 
   static constexpr const char* on_missing_values[] = {"fail", "keep"};
   static constexpr auto fields = std::tuple(
@@ -36,7 +41,13 @@ struct UrlDigestDedupOptions {
       field("on_missing", &UrlDigestDedupOptions::on_missing,
             "a document without a string URL or digest: fail the run, or keep it (never a "
             "duplicate)")
-          .one_of(on_missing_values));
+          .one_of(on_missing_values),
+      field("memory_budget_mb", &UrlDigestDedupOptions::memory_budget_mb,
+            "memory for the observed records (48 bytes each), and as much again for the "
+            "decision's digests and URLs; past it, sorted runs on disk")
+          .min(0.001),
+      field("spill_dir", &UrlDigestDedupOptions::spill_dir,
+            "parent folder of the spill folder; empty: $TMPDIR, else /tmp"));
 };
 
 class UrlDigestDedup : public Deduper {
@@ -51,7 +62,7 @@ class UrlDigestDedup : public Deduper {
       {"duplicate", "a later URL of an already kept digest"}};
   static constexpr std::array<Declared, 0> meta_fields{};
 
-  explicit UrlDigestDedup(const Options& options) : options_(options) {}
+  explicit UrlDigestDedup(const Options& options);
   void observe(const Batch& batch) override;
   void process(Batch& batch) override;
 

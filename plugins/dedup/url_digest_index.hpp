@@ -9,15 +9,20 @@
 // under another URL are removed, and so are the other records of a URL whose (last) digest in
 // its file was already seen.
 //
-// URLs and digests are held as XXH3-128 hashes (32 bytes per distinct pair and file).
+// URLs and digests are held as XXH3-128 hashes: one 48-byte record per observed record (file,
+// position, URL, digest) within the memory budget, sorted runs on disk past it; the decision
+// sorts them by (file, URL) to build the dicts and by (file, first position) to walk them, and
+// keeps the digests seen and the URLs kept in SpillingKeyMaps (half the budget each).
 #pragma once
 
 #include <xxhash.h>
 
+#include <spill/external_sorter.hpp>
+#include <spill/spilling_key_map.hpp>
+
 #include <cstddef>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -25,6 +30,13 @@ namespace loom::dedup {
 
 class UrlDigestIndex {
  public:
+  static constexpr std::size_t kDefaultBudget = std::size_t{512} << 20;
+  // `memory_budget_bytes`: for the observed records, and as much again for the decision's sets
+  // of digests and URLs; past it, sorted runs in a spill folder under `spill_parent` ("" =
+  // $TMPDIR, else /tmp). I/O errors throw std::runtime_error naming the file.
+  explicit UrlDigestIndex(std::size_t memory_budget_bytes = kDefaultBudget,
+                          std::filesystem::path spill_parent = {});
+
   // Phase 1, one call per record in input order. `file` names the record's input file; files are
   // walked in the order they first appear (their records need not be contiguous).
   void observe(std::string_view file, std::string_view url, std::string_view digest);
@@ -43,15 +55,15 @@ class UrlDigestIndex {
   //    digest; its URL is kept here;
   // 3. urls(): every distinct URL here, with whether this rank keeps it;
   // 4. keep_urls(kept): the URLs the job keeps (any rank kept them); the index is decided.
-  std::vector<std::pair<XXH128_hash_t, std::uint64_t>> first_digests() const;
+  std::vector<std::pair<XXH128_hash_t, std::uint64_t>> first_digests();
   void decide_digests(const std::vector<bool>& won);
-  std::vector<std::pair<XXH128_hash_t, bool>> urls() const;
+  std::vector<std::pair<XXH128_hash_t, bool>> urls();
   void keep_urls(const std::vector<XXH128_hash_t>& kept);
   // The hashes of the files observed (to check that no file spans ranks).
   std::vector<XXH128_hash_t> file_hashes() const;
 
-  std::size_t files() const { return files_.size(); }
-  std::size_t kept_urls() const { return kept_urls_.size(); }
+  std::size_t files() const { return file_index_.size(); }
+  std::size_t kept_urls() const { return kept_urls_ ? kept_urls_->size() : 0; }
 
  private:
   struct HashOf {
@@ -62,17 +74,38 @@ class UrlDigestIndex {
       return XXH128_isEqual(a, b) != 0;
     }
   };
-  using HashSet = std::unordered_set<XXH128_hash_t, HashOf, Same>;
-
-  // A Python dict url -> digest: insertion order of each URL's first occurrence.
-  struct FileDict {
-    std::vector<std::pair<XXH128_hash_t, XXH128_hash_t>> entries;
-    std::unordered_map<XXH128_hash_t, std::size_t, HashOf, Same> position;
+  // One observed record; in the walk, one dict entry (its first position, its last digest).
+  struct Observed {
+    std::uint64_t position;
+    std::uint32_t file;  // in order of first appearance
+    std::uint32_t unused = 0;
+    spill::Key128 url, digest;
   };
+  struct ByFileUrlPosition {
+    bool operator()(const Observed& a, const Observed& b) const;
+  };
+  struct ByFilePosition {
+    bool operator()(const Observed& a, const Observed& b) const;
+  };
+  using Observations = spill::ExternalSorter<Observed, ByFileUrlPosition>;
+  using Walk = spill::ExternalSorter<Observed, ByFilePosition>;
 
-  std::unordered_map<XXH128_hash_t, std::size_t, HashOf, Same> file_index_;
-  std::vector<FileDict> files_;
-  HashSet kept_urls_;
+  // Builds the files' dicts in walk order (once), then calls visit(entry) for each entry.
+  template <class Visit>
+  void walk(Visit&& visit);
+  void build_walk();
+  void end_walk();
+  std::unique_ptr<spill::SpillingKeyMap> new_set() const;
+
+  std::size_t memory_budget_bytes_;
+  std::filesystem::path spill_parent_;
+  std::unordered_map<XXH128_hash_t, std::uint32_t, HashOf, Same> file_index_;
+  std::uint64_t observed_count_ = 0;
+  std::unique_ptr<Observations> observed_;
+  std::unique_ptr<Walk> walk_;            // the dicts, when the observations were spilled
+  std::vector<Observed> walk_in_memory_;  // else
+  bool walk_built_ = false;
+  std::unique_ptr<spill::SpillingKeyMap> kept_urls_;
   bool decided_ = false;
 };
 

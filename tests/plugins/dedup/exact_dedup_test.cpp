@@ -120,3 +120,15 @@ TEST_CASE("documents already dropped upstream are neither dropped again nor reme
   CHECK(out[0].drop_reason == "too_short");
   CHECK_FALSE(out[1].dropped);
 }
+
+TEST_CASE("a tiny memory budget (its keys spilled to disk many times) gives the same drops") {
+  std::vector<std::vector<Document>> batches(40);
+  for (int i = 0; i < 20'000; ++i)  // 7,919 distinct texts, repeats far apart
+    batches[static_cast<std::size_t>(i) / 500].push_back(
+        doc("doc " + std::to_string((static_cast<long>(i) * 104'729) % 7'919)));
+  Instance unbounded(exact_dedup(), {});
+  const std::vector<std::string> expected = kept(unbounded, batches);
+  CHECK(expected.size() == 7'919);
+  Instance tiny(exact_dedup(), {{"memory_budget_mb", "0.01"}});
+  CHECK(kept(tiny, batches) == expected);
+}

@@ -104,7 +104,10 @@ TEST_CASE("the decision split over ranks is one index's") {
         file.push_back({"", "u" + std::to_string(next(6)), "d" + std::to_string(next(5))});
     const std::size_t ranks = 1 + next(4);
     UrlDigestIndex whole;
-    std::vector<UrlDigestIndex> parts(ranks);
+    // Every other trial, the parts have the least budget: their records spill every 16.
+    std::vector<UrlDigestIndex> parts;
+    for (std::size_t r = 0; r < ranks; ++r)
+      parts.emplace_back(trial % 2 == 0 ? UrlDigestIndex::kDefaultBudget : 1);
     for (std::size_t f = 0; f < files.size(); ++f)
       for (const auto& r : files[f]) {
         const std::string name = "f" + std::to_string(f);
@@ -143,5 +146,34 @@ TEST_CASE("the decision split over ranks is one index's") {
         INFO("trial " << trial << ", file " << f << ", url " << r[1]);
         CHECK(parts[f * ranks / files.size()].keeps(r[1]) == whole.keeps(r[1]));
       }
+  }
+}
+
+TEST_CASE("a tiny memory budget (records and sets spilled to disk) gives the same decision") {
+  std::uint64_t state = 777;
+  auto next = [&](std::uint64_t n) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (state >> 33) % n;
+  };
+  struct Line {
+    std::string file, url, digest;
+  };
+  std::vector<Line> lines;
+  for (int i = 0; i < 30'000; ++i)  // files interleaved, URLs repeated in and across files
+    lines.push_back({"f" + std::to_string(next(40)), "u" + std::to_string(next(12'000)),
+                     "d" + std::to_string(next(6'000))});
+  UrlDigestIndex memory, tiny(4096);
+  for (const Line& l : lines) {
+    memory.observe(l.file, l.url, l.digest);
+    tiny.observe(l.file, l.url, l.digest);
+  }
+  memory.decide();
+  tiny.decide();
+  CHECK(tiny.kept_urls() == memory.kept_urls());
+  CHECK(memory.kept_urls() > 1000);
+  CHECK(memory.kept_urls() < 9000);
+  for (int u = 0; u < 12'000; ++u) {
+    const std::string url = "u" + std::to_string(u);
+    REQUIRE(tiny.keeps(url) == memory.keeps(url));
   }
 }
