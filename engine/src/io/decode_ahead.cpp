@@ -26,6 +26,9 @@ namespace {
 // help) is a small share of it; a few of them keep the other thread busy between reads.
 constexpr std::size_t kChunkBytes = std::size_t{256} << 10;
 constexpr std::size_t kChunksAhead = 16;
+// A task decodes at most this many before queueing again, so that the sink's serial write and
+// the other stages do not wait behind a long decode on the thread they could use.
+constexpr std::size_t kChunksPerTask = 4;
 
 struct Chunk {
   std::string bytes;
@@ -147,7 +150,8 @@ class DecodeAheadInput final : public Input {
     return n;
   }
 
-  // Queues a task that decodes chunks until kChunksAhead wait (the stream's lock is held).
+  // Queues a task that decodes chunks until kChunksAhead wait, kChunksPerTask at a time (the
+  // stream's lock is held).
   static void schedule(const std::shared_ptr<Stream>& stream) {
     stream->task_queued = true;
     const std::uint64_t ticket = ++stream->task_ticket;
@@ -156,15 +160,20 @@ class DecodeAheadInput final : public Input {
     tsan::release(&task_handover);
     oneapi::tbb::this_task_arena::enqueue([stream, ticket] {
       tsan::acquire(&task_handover);
-      run_task(*stream, ticket);
+      run_task(stream, ticket);
     });
   }
 
-  static void run_task(Stream& s, std::uint64_t ticket) noexcept {
+  static void run_task(const std::shared_ptr<Stream>& stream, std::uint64_t ticket) noexcept {
+    Stream& s = *stream;
     std::unique_lock lock(s.mutex);
     if (!s.task_queued || s.task_ticket != ticket) return;  // the reader took over
     s.task_queued = false;
-    while (!s.decoding && s.more_wanted()) {
+    for (std::size_t done = 0; !s.decoding && s.more_wanted(); ++done) {
+      if (done == kChunksPerTask) {  // back in the queue, behind the graph's waiting work
+        schedule(stream);
+        return;
+      }
       s.decoding = true;
       Chunk chunk;
       chunk.raw_end = s.raw_end;
