@@ -53,12 +53,12 @@ struct LineProblem {
 
 class JsonlReader final : public ShardReader {
  public:
-  JsonlReader(const JsonlSourceOptions& options, std::string shard)
+  JsonlReader(const JsonlSourceOptions& options, std::string shard, Input input)
       : options_(options),
         shard_(std::move(shard)),
         skip_errors_(options.on_error == "skip"),
         max_line_(static_cast<std::size_t>(options.max_line_bytes)),
-        input_(Input::open(shard_)) {
+        input_(std::move(input)) {
     capacity_ = std::min(chunk_bytes, max_line_ + 1);
     buffer_.reset(static_cast<char*>(std::malloc(capacity_ + simdjson::SIMDJSON_PADDING)));
     if (!buffer_) throw std::bad_alloc();
@@ -369,10 +369,34 @@ class JsonlReader final : public ShardReader {
 
 }  // namespace
 
-std::vector<std::string> JsonlSource::shards() { return expand_paths(options_.paths); }
+std::vector<std::string> JsonlSource::shards() {
+  shards_ = expand_paths(options_.paths);
+  return shards_;
+}
 
-std::unique_ptr<ShardReader> JsonlSource::open(std::string_view shard, std::uint64_t) {
-  return std::make_unique<JsonlReader>(options_, std::string(shard));
+std::unique_ptr<ShardReader> JsonlSource::open(std::string_view shard, std::uint64_t index) {
+  std::optional<Input> input;
+  if (next_ && next_->index == index && shards_[index] == shard) input = std::move(next_->input);
+  next_.reset();
+  if (!input) input = Input::open(shard);
+  open_next(index + 1);
+  return std::make_unique<JsonlReader>(options_, std::string(shard), std::move(*input));
+}
+
+// The engine reads shards in order, so the next one is opened now: with more than one thread the
+// host decodes a compressed file ahead on the other threads, and the start of the next shard then
+// overlaps the parse of this one instead of waiting for it. Local files only (a download would
+// start for a shard that may belong to another task), and a file that will not open now is
+// opened, and its error reported, when its turn comes.
+void JsonlSource::open_next(std::uint64_t index) {
+  if (index >= shards_.size()) return;
+  const std::string& path = shards_[index];
+  if (path.find("://") != std::string::npos) return;
+  try {
+    next_.emplace(NextShard{index, Input::open(path)});
+  } catch (const std::exception&) {
+    next_.reset();
+  }
 }
 
 }  // namespace loom::io

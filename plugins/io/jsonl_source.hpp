@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,7 +59,15 @@ class JsonlSource : public Source {
   std::unique_ptr<ShardReader> open(std::string_view shard, std::uint64_t index) override;
 
  private:
+  struct NextShard {
+    std::uint64_t index;
+    Input input;
+  };
+  void open_next(std::uint64_t index);
+
   Options options_;
+  std::vector<std::string> shards_;  // as listed by shards()
+  std::optional<NextShard> next_;    // opened ahead of its turn
 };
 
 }  // namespace loom::io

@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <climits>
 #include <cstdint>
+#include <exception>
 #include <memory>
+#include <utility>
 
 namespace loom::io::internal {
 
@@ -40,13 +42,37 @@ class GzipDecoder final : public Input {
   GzipDecoder(const GzipDecoder&) = delete;
   GzipDecoder& operator=(const GzipDecoder&) = delete;
 
+  // A fault found after this call decoded something hands that over first and is thrown by the
+  // next call, so that a reader keeps (and can name) every record before the damage, however
+  // large its reads (decode_ahead's are whole chunks).
   std::size_t read(char* buffer, std::size_t capacity) override {
+    if (fault_) std::rethrow_exception(std::exchange(fault_, nullptr));
+    try {
+      return decode(buffer, capacity);
+    } catch (const IoError&) {
+      const std::uint32_t decoded = decoded_in_call();
+      if (decoded == 0) throw;
+      fault_ = std::current_exception();
+      return decoded;
+    }
+  }
+
+  std::uint64_t raw_position() const override { return source_.consumed(state_->avail_in); }
+
+ private:
+  std::uint32_t decoded_in_call() const {
+    return call_capacity_ == 0 ? 0 : call_capacity_ - state_->avail_out;
+  }
+
+  std::size_t decode(char* buffer, std::size_t capacity) {
     const auto out_capacity =
         static_cast<std::uint32_t>(std::min<std::size_t>(capacity, UINT32_MAX));
+    call_capacity_ = 0;
     if (done_ || out_capacity == 0) return 0;
     inflate_state& s = *state_;
     s.next_out = reinterpret_cast<std::uint8_t*>(buffer);
     s.avail_out = out_capacity;
+    call_capacity_ = out_capacity;
     for (;;) {
       if (s.avail_in == 0 && !source_.at_end()) {
         s.avail_in = static_cast<std::uint32_t>(source_.fill());
@@ -82,9 +108,6 @@ class GzipDecoder final : public Input {
     }
   }
 
-  std::uint64_t raw_position() const override { return source_.consumed(state_->avail_in); }
-
- private:
   // Resets the decoder for the next member, keeping the unread input and the output space.
   void next_member() {
     inflate_state& s = *state_;
@@ -106,6 +129,8 @@ class GzipDecoder final : public Input {
   bool done_ = false;
   std::uint64_t stream_end_ = 0;  // compressed offset after the last complete member
   std::uint64_t members_ = 0;
+  std::uint32_t call_capacity_ = 0;  // output space of the current call
+  std::exception_ptr fault_;         // found after decoding part of the last call's output
 };
 
 }  // namespace

@@ -58,6 +58,9 @@ bool finish_spooled_output(const std::string& path);
 
 // Reads `source` ahead on a thread of its own (up to 8 MiB), for network inputs.
 std::unique_ptr<Input> make_prefetch_input(std::unique_ptr<Input> source);
+// Decodes `decoder` ahead (up to 4 MiB) on the calling task arena's other threads while its
+// reader works on what it read; `decoder` itself when the arena has one thread.
+std::unique_ptr<Input> decode_ahead(std::unique_ptr<Input> decoder);
 
 // The retry rules of http(s) downloads, shared by S3 requests.
 bool is_retryable_curl_code(int code);

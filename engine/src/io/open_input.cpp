@@ -11,8 +11,10 @@ std::unique_ptr<Input> open_input(const std::string& uri, loom_codec codec) {
   switch (codec) {
     case LOOM_CODEC_AUTO:
     case LOOM_CODEC_NONE: return raw;
-    case LOOM_CODEC_GZIP: return internal::make_gzip_decoder(std::move(raw), uri);
-    case LOOM_CODEC_ZSTD: return internal::make_zstd_decoder(std::move(raw), uri);
+    case LOOM_CODEC_GZIP:
+      return internal::decode_ahead(internal::make_gzip_decoder(std::move(raw), uri));
+    case LOOM_CODEC_ZSTD:
+      return internal::decode_ahead(internal::make_zstd_decoder(std::move(raw), uri));
     case LOOM_CODEC_BZIP2: return internal::make_bzip2_decoder(std::move(raw), uri);
   }
   throw IoError("cannot open '" + uri + "': unknown codec " + std::to_string(codec));

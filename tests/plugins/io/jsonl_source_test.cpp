@@ -1,3 +1,4 @@
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -281,4 +282,32 @@ TEST_CASE("options are checked: paths is required, on_error is an enum") {
   CHECK_THROWS_WITH(loom::testing::check_options(io_test::component("jsonl_source"),
                                                  {{"paths", "x"}, {"on_error", "ignore"}}),
                     doctest::Contains("fail, skip"));
+}
+
+TEST_CASE(
+    "the next shard opened ahead: its own documents, in any reading order; errors at its turn") {
+  TempDir dir;
+  for (const char* name : {"a", "b", "c"})
+    write_file(dir / (std::string(name) + ".jsonl"),
+               std::string("{\"text\":\"from ") + name + "\"}\n");
+  Instance src = source({{"paths", "[\"" + (dir / "*.jsonl") + "\"]"}});
+  const std::vector<std::string> shards = src.shards();
+  REQUIRE(shards.size() == 3);
+  auto text_of = [&](std::size_t index) {
+    auto batches = src.read_shard(shards[index], index, 1 << 20);
+    REQUIRE(batches.size() == 1);
+    REQUIRE(batches[0].size() == 1);
+    return batches[0][0].text;
+  };
+  // In order (each opening the next), then a second reading from the start, then out of order.
+  CHECK(text_of(0) == "from a");
+  CHECK(text_of(1) == "from b");
+  CHECK(text_of(0) == "from a");
+  CHECK(text_of(2) == "from c");
+  CHECK(text_of(1) == "from b");
+  // A shard that cannot be opened ahead fails when it is read, not when the one before is.
+  CHECK(text_of(1) == "from b");  // opens c ahead
+  std::filesystem::remove(dir / "c.jsonl");
+  CHECK(text_of(1) == "from b");  // c cannot be opened ahead now: no error yet
+  CHECK_THROWS_WITH(src.read_shard(shards[2], 2, 1 << 20), doctest::Contains("c.jsonl"));
 }

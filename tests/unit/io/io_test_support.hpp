@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -102,5 +103,25 @@ inline std::string command_output(const std::string& command, bool* succeeded = 
   if (succeeded) *succeeded = status == 0;
   return output;
 }
+
+// `text` in reads of at most 1000 bytes, then an IoError if `fail_at_end`.
+class ScriptedInput final : public Input {
+ public:
+  ScriptedInput(std::string text, bool fail_at_end)
+      : text_(std::move(text)), fail_at_end_(fail_at_end) {}
+  std::size_t read(char* buffer, std::size_t capacity) override {
+    const std::size_t count = std::min({capacity, std::size_t{1000}, text_.size() - position_});
+    if (count == 0 && fail_at_end_) throw IoError("cannot download 'x': connection reset");
+    std::copy_n(text_.data() + position_, count, buffer);
+    position_ += count;
+    return count;
+  }
+  std::uint64_t raw_position() const override { return position_; }
+
+ private:
+  std::string text_;
+  bool fail_at_end_;
+  std::size_t position_ = 0;
+};
 
 }  // namespace loom::io::testing

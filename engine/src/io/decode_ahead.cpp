@@ -1,0 +1,213 @@
+// Decoding ahead on the run's other threads: while a source parses what it read, a task of the
+// calling task arena decodes the next chunks of the same stream, so that a shard's inflate (one
+// gzip member stream per C4 file) stops adding to the source's serial read. Tasks go through
+// this_task_arena::enqueue, so --threads bounds them like any other work, and nothing waits on
+// oneTBB: a source's body runs under its input node's lock, and a thread that waited there for
+// a task might run one that needs that lock. Instead the reader takes over a queued task's chunk
+// itself (decoding it straight into its own buffer) and only ever waits for a chunk that another
+// thread is decoding at that moment, which finishes on its own.
+#include "base/tsan_annotations.hpp"
+#include "io/io_internal.hpp"
+
+#include <oneapi/tbb/task_arena.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <exception>
+#include <mutex>
+
+namespace loom::io::internal {
+
+namespace {
+
+// Small enough that a shard's first chunk (decoded by the reader itself, before any task can
+// help) is a small share of it; a few of them keep the other thread busy between reads.
+constexpr std::size_t kChunkBytes = std::size_t{256} << 10;
+constexpr std::size_t kChunksAhead = 16;
+// A task decodes at most this many before queueing again, so that the sink's serial write and
+// the other stages do not wait behind a long decode on the thread they could use.
+constexpr std::size_t kChunksPerTask = 4;
+
+struct Chunk {
+  std::string bytes;
+  std::uint64_t raw_end = 0;  // the stream's raw position after decoding it
+};
+
+// What the reader and the tasks share; a task that runs after the reader is gone finds
+// `closed` and only drops its reference.
+struct Stream {
+  std::mutex mutex;
+  std::condition_variable decoded;
+  std::unique_ptr<Input> source;  // touched only by whoever holds `decoding`
+  std::deque<Chunk> chunks;
+  std::uint64_t raw_end = 0;      // of the last chunk decoded
+  bool decoding = false;          // a task or the reader is decoding a chunk right now
+  bool task_queued = false;       // a task is queued and has not started
+  std::uint64_t task_ticket = 0;  // the queued task's number; the reader taking over bumps it
+  bool ended = false;
+  bool closed = false;
+  std::exception_ptr error;  // after the chunks decoded before it
+
+  bool more_wanted() const { return !ended && !error && !closed && chunks.size() < kChunksAhead; }
+};
+
+// Decodes into `out` up to `capacity` bytes (fewer only at the end or on an error, which it
+// returns instead of throwing so that the bytes before it are kept).
+std::size_t decode_into(Input& source, char* out, std::size_t capacity, std::exception_ptr& error) {
+  std::size_t filled = 0;
+  try {
+    while (filled < capacity) {
+      const std::size_t n = source.read(out + filled, capacity - filled);
+      if (n == 0) break;
+      filled += n;
+    }
+  } catch (...) {
+    error = std::current_exception();
+  }
+  return filled;
+}
+
+class DecodeAheadInput final : public Input {
+ public:
+  explicit DecodeAheadInput(std::unique_ptr<Input> source) : stream_(std::make_shared<Stream>()) {
+    stream_->source = std::move(source);
+    std::lock_guard lock(stream_->mutex);
+    schedule(stream_);
+  }
+
+  ~DecodeAheadInput() override {
+    std::unique_lock lock(stream_->mutex);
+    stream_->closed = true;
+    stream_->decoded.wait(lock, [this] { return !stream_->decoding; });
+    stream_->source.reset();  // the file closes here, not on whichever thread drops the last ref
+  }
+  DecodeAheadInput(const DecodeAheadInput&) = delete;
+  DecodeAheadInput& operator=(const DecodeAheadInput&) = delete;
+
+  std::size_t read(char* buffer, std::size_t capacity) override {
+    if (capacity == 0) return 0;
+    Stream& s = *stream_;
+    std::unique_lock lock(s.mutex);
+    while (s.chunks.empty()) {
+      if (s.error) {
+        std::exception_ptr error = s.error;
+        s.error = nullptr;
+        s.ended = true;
+        std::rethrow_exception(error);
+      }
+      if (s.ended) {
+        raw_position_ = s.raw_end;
+        return 0;
+      }
+      if (!s.decoding) return decode_here(lock, buffer, capacity);
+      s.decoded.wait(lock);
+    }
+    std::size_t copied = 0;
+    while (copied < capacity && !s.chunks.empty()) {
+      Chunk& chunk = s.chunks.front();
+      const std::size_t count = std::min(capacity - copied, chunk.bytes.size() - offset_);
+      std::memcpy(buffer + copied, chunk.bytes.data() + offset_, count);
+      copied += count;
+      offset_ += count;
+      raw_position_ = chunk.raw_end;
+      if (offset_ == chunk.bytes.size()) {
+        s.chunks.pop_front();
+        offset_ = 0;
+      }
+    }
+    if (!s.task_queued && !s.decoding && s.more_wanted()) schedule(stream_);
+    return copied;
+  }
+
+  std::uint64_t raw_position() const override { return raw_position_; }
+
+ private:
+  // Nothing decoded and nobody decoding: the reader decodes one chunk into its own buffer (a
+  // queued task, if any, then finds its turn taken), and leaves the rest to a task again.
+  std::size_t decode_here(std::unique_lock<std::mutex>& lock, char* buffer, std::size_t capacity) {
+    Stream& s = *stream_;
+    s.decoding = true;
+    s.task_queued = false;
+    ++s.task_ticket;
+    lock.unlock();
+    std::exception_ptr error;
+    const std::size_t n = decode_into(*s.source, buffer, std::min(capacity, kChunkBytes), error);
+    const std::uint64_t raw_end = s.source->raw_position();
+    lock.lock();
+    s.decoding = false;
+    raw_position_ = s.raw_end = raw_end;
+    if (error) s.error = error;
+    if (n == 0 && !error) s.ended = true;
+    if (s.more_wanted()) schedule(stream_);
+    s.decoded.notify_all();
+    if (n == 0 && error) {
+      s.error = nullptr;
+      s.ended = true;
+      std::rethrow_exception(error);
+    }
+    return n;
+  }
+
+  // Queues a task that decodes chunks until kChunksAhead wait, kChunksPerTask at a time (the
+  // stream's lock is held).
+  static void schedule(const std::shared_ptr<Stream>& stream) {
+    stream->task_queued = true;
+    const std::uint64_t ticket = ++stream->task_ticket;
+    // oneTBB hands the task (and its captures) over inside libtbb, where ThreadSanitizer cannot
+    // see it: the edge is stated on a static address, acquired before a capture is read.
+    tsan::release(&task_handover);
+    oneapi::tbb::this_task_arena::enqueue([stream, ticket] {
+      tsan::acquire(&task_handover);
+      run_task(stream, ticket);
+    });
+  }
+
+  static void run_task(const std::shared_ptr<Stream>& stream, std::uint64_t ticket) noexcept {
+    Stream& s = *stream;
+    std::unique_lock lock(s.mutex);
+    if (!s.task_queued || s.task_ticket != ticket) return;  // the reader took over
+    s.task_queued = false;
+    for (std::size_t done = 0; !s.decoding && s.more_wanted(); ++done) {
+      if (done == kChunksPerTask) {  // back in the queue, behind the graph's waiting work
+        schedule(stream);
+        return;
+      }
+      s.decoding = true;
+      Chunk chunk;
+      chunk.raw_end = s.raw_end;
+      lock.unlock();
+      std::exception_ptr error;
+      try {
+        chunk.bytes.resize(kChunkBytes);
+        chunk.bytes.resize(decode_into(*s.source, chunk.bytes.data(), kChunkBytes, error));
+        chunk.raw_end = s.source->raw_position();
+      } catch (...) {
+        if (!error) error = std::current_exception();  // no memory for the chunk
+      }
+      lock.lock();
+      s.decoding = false;
+      s.raw_end = chunk.raw_end;
+      const bool at_end = chunk.bytes.empty() && !error;
+      if (!chunk.bytes.empty()) s.chunks.push_back(std::move(chunk));
+      if (error) s.error = error;
+      if (at_end) s.ended = true;
+      s.decoded.notify_all();
+    }
+  }
+
+  static inline const char task_handover = 0;
+  std::shared_ptr<Stream> stream_;
+  std::size_t offset_ = 0;  // into stream_->chunks.front()
+  std::uint64_t raw_position_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Input> decode_ahead(std::unique_ptr<Input> decoder) {
+  if (oneapi::tbb::this_task_arena::max_concurrency() < 2) return decoder;
+  return std::make_unique<DecodeAheadInput>(std::move(decoder));
+}
+
+}  // namespace loom::io::internal

@@ -1,0 +1,116 @@
+// Decoding ahead on the task arena's other threads hands over the decoder's bytes in order,
+// whatever the read sizes, passes an error on after the bytes before it, stops when destroyed
+// early, and is not there at all on one thread.
+#include "io/io_internal.hpp"
+
+#include "io_test_support.hpp"
+
+#include <doctest/doctest.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include <chrono>
+#include <thread>
+
+using namespace loom::io;
+
+using testing::ScriptedInput;
+
+namespace {
+
+// Runs `body` in an arena of `threads` threads, as `loom run --threads` does.
+template <class Body>
+void in_arena(int threads, Body body) {
+  oneapi::tbb::task_arena arena(threads);
+  arena.execute(body);
+}
+
+std::string read_with_error(Input& input, std::size_t chunk, std::string& error) {
+  std::string got;
+  std::string buffer(chunk, '\0');
+  try {
+    while (const std::size_t n = input.read(buffer.data(), buffer.size())) got.append(buffer, 0, n);
+  } catch (const IoError& e) {
+    error = e.what();
+  }
+  return got;
+}
+
+}  // namespace
+
+TEST_CASE("decode ahead: the same bytes in order, whatever the read sizes; position at the end") {
+  const std::string text = testing::sample_text(9'000'000, 11);
+  for (const std::size_t chunk : {std::size_t{1}, std::size_t{4096}, std::size_t{4} << 20}) {
+    CAPTURE(chunk);
+    in_arena(2, [&] {
+      const std::size_t head = chunk == 1 ? 200'000 : text.size();  // byte reads: a prefix
+      auto input = internal::decode_ahead(std::make_unique<ScriptedInput>(text, false));
+      std::string got;
+      std::string buffer(chunk, '\0');
+      while (got.size() < head) {
+        const std::size_t n = input->read(buffer.data(), buffer.size());
+        REQUIRE(n > 0);
+        got.append(buffer, 0, n);
+      }
+      CHECK(got == text.substr(0, got.size()));
+      if (head == text.size()) {
+        CHECK(input->read(buffer.data(), buffer.size()) == 0);
+        CHECK(input->raw_position() == text.size());
+      }
+    });
+  }
+}
+
+TEST_CASE("decode ahead: an error comes after every byte decoded before it, then the end") {
+  const std::string text = testing::sample_text(3'000'000, 12);
+  in_arena(2, [&] {
+    auto input = internal::decode_ahead(std::make_unique<ScriptedInput>(text, true));
+    std::string error;
+    CHECK(read_with_error(*input, 65536, error) == text);
+    CHECK(error.find("connection reset") != std::string::npos);
+    char byte;
+    CHECK(input->read(&byte, 1) == 0);
+  });
+}
+
+TEST_CASE("decode ahead: a gzip file reads the same on one and two threads, errors included") {
+  testing::ScratchDir scratch;
+  const std::string text = testing::sample_text(6'000'000, 13);
+  const std::string path = scratch.file("text.gz");
+  {
+    auto output = Output::open(path, LOOM_CODEC_GZIP);
+    output->write(text);
+    output->commit();
+  }
+  std::string damaged = testing::read_file(path);
+  damaged[damaged.size() - 6] = static_cast<char>(damaged[damaged.size() - 6] ^ 0x55);  // CRC
+  const std::string damaged_path = scratch.file("damaged.gz");
+  testing::write_file(damaged_path, damaged);
+  for (const int threads : {1, 2}) {
+    CAPTURE(threads);
+    in_arena(threads, [&] {
+      CHECK(testing::read_all(path, LOOM_CODEC_AUTO, 100'000) == text);
+      auto input = open_input(damaged_path);
+      std::string error;
+      const std::string got = read_with_error(*input, 1 << 20, error);
+      CHECK(error.find("incorrect data check") != std::string::npos);
+      CHECK(text.compare(0, got.size(), got) == 0);
+    });
+  }
+}
+
+TEST_CASE("decode ahead: one thread reads the decoder itself; destroyed early, it stops") {
+  in_arena(1, [&] {
+    auto decoder = std::make_unique<ScriptedInput>("abc", false);
+    const Input* raw = decoder.get();
+    CHECK(internal::decode_ahead(std::move(decoder)).get() == raw);
+  });
+  const std::string text = testing::sample_text(20'000'000, 14);
+  in_arena(2, [&] {
+    auto input = internal::decode_ahead(std::make_unique<ScriptedInput>(text, false));
+    char byte;
+    CHECK(input->read(&byte, 1) == 1);
+    CHECK(byte == text[0]);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // let a task start decoding
+    input.reset();  // must return once the chunk in progress is done
+  });
+}
