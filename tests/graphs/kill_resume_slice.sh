@@ -74,9 +74,11 @@ fi
 # whole-input stages hold everything back until the input is read, then its sink writes its
 # ~40 KB within milliseconds, so it gets smaller batches and a checkpoint after every batch. The
 # C4 graph runs its 3 MB in about 0.2 s: at 0.02 s between checkpoints, all three kills sometimes
-# landed before the first one, so it checkpoints after every batch too.
+# landed before the first one, so it checkpoints after every batch too. So do the Books graphs:
+# their near-dedup holds the output back until its input is read, then writes all of it within
+# about 0.05 s (fingerprints in MD5 lanes), so kills often came before a 0.02 s checkpoint.
 batch_bytes=16384 interval=0.02
-[[ $slice == c4 ]] && interval=0.00001
+[[ $slice == c4 || $slice == books || $slice == books_txt ]] && interval=0.00001
 [[ $slice == common_crawl ]] && batch_bytes=2048 interval=0.00001
 args=("$graph" --set "DATA=$tmp/data/$slice" "${vars[@]}" --threads 2 --batch-bytes "$batch_bytes")
 stats_file=$slice/stats.json
