@@ -154,15 +154,36 @@ class DecodeAheadInput final : public Input {
   // stream's lock is held).
   static void schedule(const std::shared_ptr<Stream>& stream) {
     stream->task_queued = true;
-    const std::uint64_t ticket = ++stream->task_ticket;
-    // oneTBB hands the task (and its captures) over inside libtbb, where ThreadSanitizer cannot
-    // see it: the edge is stated on a static address, acquired before a capture is read.
-    tsan::release(&task_handover);
-    oneapi::tbb::this_task_arena::enqueue([stream, ticket] {
-      tsan::acquire(&task_handover);
-      run_task(stream, ticket);
-    });
+    oneapi::tbb::this_task_arena::enqueue(DecodeTask(stream, ++stream->task_ticket));
   }
+
+  // The enqueued functor. oneTBB moves it into its task object and hands that over inside
+  // libtbb, where ThreadSanitizer cannot see it: the edge is stated on the functor's own address
+  // at the end of each construction (after the captures are written, which a release before
+  // enqueue() would miss) and acquired where the task starts, before a capture is read.
+  struct DecodeTask {
+    std::shared_ptr<Stream> stream;
+    std::uint64_t ticket;
+
+    DecodeTask(std::shared_ptr<Stream> s, std::uint64_t t) : stream(std::move(s)), ticket(t) {
+      tsan::release(this);
+    }
+    DecodeTask(const DecodeTask& other) : stream(other.stream), ticket(other.ticket) {
+      tsan::release(this);
+    }
+    DecodeTask(DecodeTask&& other) noexcept
+        : stream(std::move(other.stream)), ticket(other.ticket) {
+      tsan::release(this);
+    }
+    DecodeTask& operator=(const DecodeTask&) = delete;
+    DecodeTask& operator=(DecodeTask&&) = delete;
+    ~DecodeTask() = default;
+
+    void operator()() const {
+      tsan::acquire(this);
+      run_task(stream, ticket);
+    }
+  };
 
   static void run_task(const std::shared_ptr<Stream>& stream, std::uint64_t ticket) noexcept {
     Stream& s = *stream;
@@ -197,7 +218,6 @@ class DecodeAheadInput final : public Input {
     }
   }
 
-  static inline const char task_handover = 0;
   std::shared_ptr<Stream> stream_;
   std::size_t offset_ = 0;  // into stream_->chunks.front()
   std::uint64_t raw_position_ = 0;
