@@ -34,7 +34,7 @@ class Concatenation {
     while (n < capacity && part_ < 3) {
       const std::string_view rest = parts_[part_].substr(offset_);
       const std::size_t take = std::min(rest.size(), capacity - n);
-      std::memcpy(buffer + n, rest.data(), take);
+      if (take != 0) std::memcpy(buffer + n, rest.data(), take);  // an empty part may be null
       n += take;
       offset_ += take;
       if (offset_ == parts_[part_].size()) {
