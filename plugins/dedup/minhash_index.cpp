@@ -1,9 +1,9 @@
 #include "minhash_index.hpp"
 
+#include <spill/record_reader.hpp>
+
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <limits>
 #include <queue>
 #include <stdexcept>
@@ -15,43 +15,11 @@ namespace {
 
 using Record = MinhashIndex::Record;
 
-struct FileCloser {
-  void operator()(std::FILE* f) const { std::fclose(f); }
-};
-using File = std::unique_ptr<std::FILE, FileCloser>;
+using spill::File;
+using RunReader = spill::RecordReader<Record>;
 
-[[noreturn]] void io_failure(const char* what, const std::filesystem::path& path) {
-  throw std::runtime_error(std::string("minhash_dedup: cannot ") + what + " the spill run " +
-                           path.string() + ": " + std::strerror(errno));
-}
-
-// One sorted run read back in blocks.
-class RunReader {
- public:
-  explicit RunReader(const std::filesystem::path& path) : path_(path) {
-    file_.reset(std::fopen(path.c_str(), "rb"));
-    if (!file_) io_failure("open", path);
-    block_.resize(kBlockRecords);
-    refill();
-  }
-  bool done() const { return at_ == size_; }
-  const Record& current() const { return block_[at_]; }
-  void next() {
-    if (++at_ == size_) refill();
-  }
-
- private:
-  static constexpr std::size_t kBlockRecords = 1 << 16;  // 1 MB
-  void refill() {
-    size_ = std::fread(block_.data(), sizeof(Record), block_.size(), file_.get());
-    if (size_ == 0 && std::ferror(file_.get())) io_failure("read", path_);
-    at_ = 0;
-  }
-  std::filesystem::path path_;
-  File file_;
-  std::vector<Record> block_;
-  std::size_t size_ = 0, at_ = 0;
-};
+constexpr const char* kWho = "minhash_dedup";
+constexpr std::size_t kBlockRecords = 1 << 16;  // 1 MB per run read back
 
 }  // namespace
 
@@ -100,10 +68,10 @@ void MinhashIndex::spill() {
     std::sort(records.begin(), records.end());
     const std::filesystem::path path = run_path(band, runs_);
     File file(std::fopen(path.c_str(), "wb"));
-    if (!file) io_failure("create", path);
+    if (!file) spill::io_failure(kWho, "create", path);
     if (std::fwrite(records.data(), sizeof(Record), records.size(), file.get()) != records.size() ||
         std::fclose(file.release()) != 0)
-      io_failure("write", path);
+      spill::io_failure(kWho, "write", path);
     records.clear();  // keeps its capacity for the next run
   }
   buffered_ = 0;
@@ -182,7 +150,8 @@ void MinhashIndex::unite_band_until(std::size_t band, std::uint64_t last_key,
   if (!merge_) {
     std::vector<RunReader> runs;
     runs.reserve(runs_);
-    for (std::size_t run = 0; run < runs_; ++run) runs.emplace_back(run_path(band, run));
+    for (std::size_t run = 0; run < runs_; ++run)
+      runs.emplace_back(kWho, run_path(band, run), kBlockRecords);
     merge_ = std::make_unique<BandMerge>(buffers_[band], std::move(runs));
     merge_band_ = band;
   }

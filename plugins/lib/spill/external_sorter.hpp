@@ -5,6 +5,7 @@
 // trivially copyable record and order.
 #pragma once
 
+#include "record_reader.hpp"
 #include "sorted_run.hpp"
 
 #include <loom/sdk/spill_folder.hpp>
@@ -57,45 +58,13 @@ class ExternalSorter {
   }
 
  private:
-  struct FileCloser {
-    void operator()(std::FILE* f) const { std::fclose(f); }
-  };
-  using File = std::unique_ptr<std::FILE, FileCloser>;
-
-  class Reader {
-   public:
-    Reader(const std::string& who, const std::filesystem::path& path, std::size_t block_records)
-        : who_(&who), path_(&path), file_(std::fopen(path.c_str(), "rb")) {
-      if (!file_) io_failure(who, "open", path);
-      block_.resize(block_records);
-      refill();
-    }
-    bool done() const { return at_ == size_; }
-    const Record& current() const { return block_[at_]; }
-    void next() {
-      if (++at_ == size_) refill();
-    }
-
-   private:
-    void refill() {
-      size_ = std::fread(block_.data(), sizeof(Record), block_.size(), file_.get());
-      if (size_ == 0 && std::ferror(file_.get())) io_failure(*who_, "read", *path_);
-      at_ = 0;
-    }
-    const std::string* who_;
-    const std::filesystem::path* path_;
-    File file_;
-    std::vector<Record> block_;
-    std::size_t size_ = 0, at_ = 0;
-  };
-
   // Merges the runs in order, reading each in blocks that together take about the budget (at
   // most 1 MB each, at least 4 KB).
   template <class Visit>
   void merge_runs(Visit&& visit) {
     const std::size_t block_bytes =
         std::clamp<std::size_t>(capacity_ * sizeof(Record) / runs_.size(), 4096, 1 << 20);
-    std::vector<Reader> readers;
+    std::vector<RecordReader<Record>> readers;
     readers.reserve(runs_.size());
     for (const auto& path : runs_)
       readers.emplace_back(who_, path, block_bytes / sizeof(Record) + 1);
