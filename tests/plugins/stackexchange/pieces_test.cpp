@@ -1,5 +1,7 @@
 // Posts.xml is parsed in pieces cut at row lines, on the run's threads: the documents, their
 // origins and the errors must be those of one serial parse, at any thread count.
+#include "same_documents.hpp"
+
 #include <doctest/doctest.h>
 
 #include <tbb/task_arena.h>
@@ -40,17 +42,6 @@ std::string error_of(const fs::path& posts, int threads) {
     return e.what();
   }
   return "no error";
-}
-
-void check_same(const std::vector<Document>& want, const std::vector<Document>& got) {
-  REQUIRE(want.size() == got.size());
-  for (std::size_t i = 0; i < want.size(); ++i) {
-    INFO("document " << i);
-    REQUIRE(want[i].text == got[i].text);
-    REQUIRE(want[i].meta == got[i].meta);
-    REQUIRE(want[i].record == got[i].record);
-    REQUIRE(want[i].offset == got[i].offset);
-  }
 }
 
 // Rows one per line from line 3 on: question q (Id 2q-1) on line 2q+1, its answer on 2q+2.

@@ -1,6 +1,8 @@
 // stackexchange_source in bounded memory: a tiny memory_budget_mb forces many spilled runs (and
 // merge passes); the documents must be the same as with the default budget, where nothing spills,
 // and no spill file may be left behind after success, an error or a cancelled read.
+#include "same_documents.hpp"
+
 #include <doctest/doctest.h>
 
 #include <loom/testing/files.hpp>
@@ -44,17 +46,6 @@ std::vector<Document> read(const fs::path& posts, const std::string& budget_mb,
                           {"memory_budget_mb", budget_mb},
                           {"spill_dir", spill_dir.string()}});
   return src.read_all(1 << 14);
-}
-
-void check_same(const std::vector<Document>& want, const std::vector<Document>& got) {
-  REQUIRE(want.size() == got.size());
-  for (std::size_t i = 0; i < want.size(); ++i) {
-    INFO("document " << i);
-    REQUIRE(want[i].text == got[i].text);
-    REQUIRE(want[i].meta == got[i].meta);
-    REQUIRE(want[i].record == got[i].record);
-    REQUIRE(want[i].offset == got[i].offset);
-  }
 }
 
 // A synthetic site, in an order no real dump has: answers before and after their questions,
