@@ -1,6 +1,7 @@
 #include "grouped_line_counts.hpp"
 
 #include <loom/plugin.hpp>
+#include <spill/spill_errors.hpp>
 
 #include <algorithm>
 #include <stdexcept>
@@ -8,22 +9,12 @@
 
 namespace loom::ccnet {
 
+using spill::with_spill_errors;
+
 namespace {
 
 constexpr const char* kWho = "ccnet_line_dedup";
 constexpr std::uint64_t kLargestGroup = (std::uint64_t{1} << 56) - 1;
-
-// The sorter's I/O errors (std::runtime_error naming the run file) become the run's error.
-template <class Work>
-void with_spill_errors(Work&& work) {
-  try {
-    work();
-  } catch (const Error&) {
-    throw;
-  } catch (const std::runtime_error& e) {
-    throw Error(std::string(kWho) + ": " + e.what(), LOOM_ERR_IO);
-  }
-}
 
 }  // namespace
 
