@@ -79,7 +79,8 @@ PY
     done
     loom_run cc-lines-no-dir run "$graph" --set "OUT=$tmp/cc-lines-no-dir" --set BUDGET_MB=512 \
       --set LINES_BUDGET_MB=0.001 --set "SPILL_DIR=$tmp/no-such-dir" "${common[@]}" --quiet
-    [[ "$rc" != 0 ]] || fail "ccnet_line_dedup at 0.001 MB ran without its spill folder: it never spilled"
+    [[ "$rc" != 0 ]] ||
+      fail "ccnet_line_dedup at 0.001 MB ran without its spill folder: it never spilled"
     expect_stderr_matches "node 'lines' \(ccnet_line_dedup.*spill folder in $tmp/no-such-dir" \
       "ccnet_line_dedup at 0.001 MB spills: its missing spill folder is the run's error"
     loom_run cc-no-dir run "$graph" --set "OUT=$tmp/cc-no-dir" --set BUDGET_MB=0.001 \
