@@ -63,6 +63,11 @@ std::vector<std::int64_t> parse_line_ids(const std::string_view text, std::size_
 
 }  // namespace
 
+LineDedup::LineDedup(const Options& options)
+    : options_(options),
+      groups_(static_cast<std::size_t>(options.memory_budget_mb * 1024 * 1024), options.spill_dir) {
+}
+
 std::uint64_t LineDedup::group_of(const Batch& batch) const {
   return options_.group_shards == 0
              ? 0
@@ -70,20 +75,21 @@ std::uint64_t LineDedup::group_of(const Batch& batch) const {
 }
 
 void LineDedup::observe(const Batch& batch) {
-  DocumentLineCounts& counts = groups_[group_of(batch)];
+  const std::uint64_t group = group_of(batch);
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const Doc doc = batch[i];
     // HashesCollector skips documents without content (compute_hashes returns None).
     if (doc.dropped() || doc.text().empty()) continue;
     line_hashes(doc.text(), hashes_);
-    counts.add_document(hashes_);
+    groups_.add_document(group, hashes_);
   }
 }
 
 void LineDedup::process(Batch& batch) {
-  const auto group = groups_.find(group_of(batch));
+  groups_.finish();
+  const DocumentLineCounts* group = groups_.find(group_of(batch));
   static const DocumentLineCounts kNone;  // a batch whose documents were all empty or dropped
-  const DocumentLineCounts& counts = group == groups_.end() ? kNone : group->second;
+  const DocumentLineCounts& counts = group == nullptr ? kNone : *group;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     Doc doc = batch[i];
     if (doc.dropped()) continue;
@@ -97,38 +103,34 @@ void LineDedup::process(Batch& batch) {
 // two or more).
 void LineDedup::export_keys(std::uint32_t round, KeyExport& out) {
   if (round == 0) {
+    groups_.finish();
     out.layout(8, 0, false);
-    for (const auto& entry : groups_) out.add(&entry.first, 0, 1);
+    for (const std::uint64_t group : groups_.groups()) out.add(&group, 0, 1);
     return;
   }
   out.layout(16, 0, true);
-  for (const auto& [group, counts] : groups_) {
-    if (!spanning_.contains(group)) continue;
-    counts.for_each([&](std::uint64_t hash, std::uint8_t documents) {
-      const std::uint64_t key[2] = {hash, group};
-      out.add(key, 0, documents);
-    });
-  }
+  groups_.for_each(spanning_, [&](std::uint64_t group, std::uint64_t hash, std::uint8_t documents) {
+    const std::uint64_t key[2] = {hash, group};
+    out.add(key, 0, documents);
+  });
 }
 
 void LineDedup::import_keys(std::uint32_t round, const MergedKeys& in) {
   std::size_t i = 0;
   if (round == 0) {
-    if (in.size() != groups_.size())
+    const std::vector<std::uint64_t> groups = groups_.groups();
+    if (in.size() != groups.size())
       throw Error("ccnet_line_dedup: merged groups do not match the exported", LOOM_ERR_INTERNAL);
-    for (const auto& entry : groups_)
-      if (in.count(i++) > 1) spanning_.insert(entry.first);
+    for (const std::uint64_t group : groups)
+      if (in.count(i++) > 1) spanning_.insert(group);
     return;
   }
-  for (auto& [group, counts] : groups_) {
-    if (!spanning_.contains(group)) continue;
-    std::vector<std::uint64_t> duplicated;
-    counts.for_each([&](std::uint64_t hash, std::uint8_t) {
-      if (i >= in.size()) throw Error("ccnet_line_dedup: too few merged keys", LOOM_ERR_INTERNAL);
-      if (in.count(i++) >= 2) duplicated.push_back(hash);
-    });
-    for (const std::uint64_t hash : duplicated) counts.mark_duplicated(hash);
-  }
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> duplicated;  // (group, hash)
+  groups_.for_each(spanning_, [&](std::uint64_t group, std::uint64_t hash, std::uint8_t) {
+    if (i >= in.size()) throw Error("ccnet_line_dedup: too few merged keys", LOOM_ERR_INTERNAL);
+    if (in.count(i++) >= 2) duplicated.emplace_back(group, hash);
+  });
+  for (const auto& [group, hash] : duplicated) groups_.mark_duplicated(group, hash);
   if (i != in.size()) throw Error("ccnet_line_dedup: too many merged keys", LOOM_ERR_INTERNAL);
 }
 

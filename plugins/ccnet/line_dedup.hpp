@@ -15,14 +15,16 @@
 // count) and original_length (the incoming `length`, the WET Content-Length, else the code point
 // count), both only if not already there; then nlines, length (code points of the new text) and
 // line_ids (JSON list of the kept lines' indices, mapped through an incoming line_ids).
+//
+// The line hashes are held within memory_budget_mb; past it they go to sorted runs on disk
+// (grouped_line_counts.hpp), with the same decisions.
 #pragma once
 
-#include "line_hash_table.hpp"
+#include "grouped_line_counts.hpp"
 
 #include <loom/plugin.hpp>
 
 #include <cstdint>
-#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -31,13 +33,23 @@ namespace loom::ccnet {
 
 struct LineDedupOptions {
   std::int64_t group_shards = 0;
+  double memory_budget_mb = 1024;
+  std::string spill_dir;
 
   static constexpr auto fields = std::tuple(
       field("group_shards", &LineDedupOptions::group_shards,
             "0: one group, the whole input (of every rank of a distributed run); N: each run of "
             "N consecutive input shards, by shard index, is deduplicated on its own (cc_net's "
             "hash_in_mem)")
-          .min(0));
+          .min(0),
+      field("memory_budget_mb", &LineDedupOptions::memory_budget_mb,
+            "memory for the line hashes: up to half for the tables (10 to 15 bytes per distinct "
+            "line), past it they go to sorted runs on disk (16 bytes per line and table spill) "
+            "through a sort buffer of the other half; the lines found in two documents are then "
+            "held in memory (10 to 15 bytes each)")
+          .min(0.001),
+      field("spill_dir", &LineDedupOptions::spill_dir,
+            "parent folder of the spill folder; empty: $TMPDIR, else /tmp"));
 };
 
 class LineDedup : public Deduper {
@@ -57,7 +69,7 @@ class LineDedup : public Deduper {
                                              {"length", "characters kept"},
                                              {"line_ids", "indexes of the kept lines"}};
 
-  explicit LineDedup(const Options& options) : options_(options) {}
+  explicit LineDedup(const Options& options);
   void observe(const Batch& batch) override;
   void process(Batch& batch) override;
 
@@ -72,8 +84,8 @@ class LineDedup : public Deduper {
   void dedup_document(Doc doc, std::size_t index, const DocumentLineCounts& counts);
 
   Options options_;
-  std::map<std::uint64_t, DocumentLineCounts> groups_;  // by group (shard index / group_shards)
-  std::set<std::uint64_t> spanning_;                    // groups with shards on other ranks too
+  GroupedLineCounts groups_;          // by group (shard index / group_shards)
+  std::set<std::uint64_t> spanning_;  // groups with shards on other ranks too
   SeenInDocument seen_;
   std::vector<std::uint64_t> hashes_;
   std::vector<std::int64_t> line_ids_;

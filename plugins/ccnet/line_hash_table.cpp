@@ -25,7 +25,7 @@ std::size_t DocumentLineCounts::find(const Part& part, std::uint64_t hash) {
   return i;
 }
 
-void DocumentLineCounts::grow(Part& part) {
+std::size_t DocumentLineCounts::grow(Part& part) {
   std::vector<std::uint64_t> old = std::move(part.slots);
   // At most 0.8 full, so at least 0.53 after growing by half.
   part.slots.assign(old.empty() ? 64 : old.size() + old.size() / 2, 0);
@@ -33,6 +33,18 @@ void DocumentLineCounts::grow(Part& part) {
     if (slot == 0) continue;
     part.slots[find(part, slot >> 8)] = slot;
   }
+  return part.slots.size() - old.size();
+}
+
+std::uint64_t& DocumentLineCounts::slot_for(std::uint64_t hash) {
+  Part& part = parts_[hash >> 56];
+  if (5 * (part.count + 1) > 4 * part.slots.size()) slots_ += grow(part);
+  std::uint64_t& slot = part.slots[find(part, hash)];
+  if (slot == 0) {
+    ++part.count;
+    ++count_;
+  }
+  return slot;
 }
 
 void DocumentLineCounts::add_document(std::vector<std::uint64_t>& hashes) {
@@ -43,16 +55,8 @@ void DocumentLineCounts::add_document(std::vector<std::uint64_t>& hashes) {
       zero_state_ = zero_state_ == kEmpty ? kOnce : kDuplicated;
       continue;
     }
-    Part& part = parts_[hash >> 56];
-    if (5 * (part.count + 1) > 4 * part.slots.size()) grow(part);
-    std::uint64_t& slot = part.slots[find(part, hash)];
-    if (slot == 0) {
-      slot = (hash << 8) | kOnce;
-      ++part.count;
-      ++count_;
-    } else {
-      slot = (slot & ~kStateMask) | kDuplicated;
-    }
+    std::uint64_t& slot = slot_for(hash);
+    slot = slot == 0 ? (hash << 8) | kOnce : (slot & ~kStateMask) | kDuplicated;
   }
 }
 
@@ -72,6 +76,14 @@ void DocumentLineCounts::mark_duplicated(std::uint64_t hash) {
   if (part.slots.empty()) return;
   std::uint64_t& slot = part.slots[find(part, hash)];
   if (slot != 0) slot = (slot & ~kStateMask) | kDuplicated;
+}
+
+void DocumentLineCounts::add_duplicated(std::uint64_t hash) {
+  if (hash == 0) {
+    zero_state_ = kDuplicated;
+    return;
+  }
+  slot_for(hash) = (hash << 8) | kDuplicated;
 }
 
 void SeenInDocument::start(std::size_t lines) {

@@ -22,6 +22,8 @@ class DocumentLineCounts {
   // The hash was added by two or more documents (cc_net: duplicates[h] == 1).
   bool duplicated(std::uint64_t hash) const;
   std::size_t size() const { return count_; }
+  // Bytes the slots take (what memory_budget_mb bounds).
+  std::size_t memory_bytes() const { return slots_ * sizeof(std::uint64_t); }
 
   // Across ranks (ccnet_line_dedup's key exchange): every hash added, with the documents that
   // had it here (1, or 2 for two or more), in table order; then the hashes that the job's
@@ -34,6 +36,8 @@ class DocumentLineCounts {
         if (slot != 0) visit(hash_of(p, slot), static_cast<std::uint8_t>(slot & kStateMask));
   }
   void mark_duplicated(std::uint64_t hash);
+  // Adds the hash as duplicated, whether or not it was there (a spilled table's merged result).
+  void add_duplicated(std::uint64_t hash);
 
  private:
   static constexpr std::uint8_t kEmpty = 0, kOnce = 1, kDuplicated = 2;
@@ -48,12 +52,16 @@ class DocumentLineCounts {
   }
   // The slot holding `hash` in `part`, or the empty one where it would go.
   static std::size_t find(const Part& part, std::uint64_t hash);
-  static void grow(Part& part);
+  // Grows the part by half; returns the slots it gained.
+  static std::size_t grow(Part& part);
+  // The hash's slot, made (empty) if it is not there, growing its part as needed.
+  std::uint64_t& slot_for(std::uint64_t hash);
 
   // Hash 0 is kept aside (as cc_net's table does not, but 0 is also the empty line's hash here).
   std::uint8_t zero_state_ = kEmpty;
   Part parts_[kParts];
   std::size_t count_ = 0;
+  std::size_t slots_ = 0;
 };
 
 // "Seen in this document", cleared in O(1) per document by a generation stamp.

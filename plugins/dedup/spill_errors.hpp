@@ -1,22 +1,11 @@
-// The spill runs' I/O errors (std::runtime_error naming the file, plugins/lib/spill) become the
-// run's error; the component's own errors pass unchanged.
+// The spill runs' I/O errors become the run's error: plugins/lib/spill/spill_errors.hpp, shared
+// with ccnet_line_dedup.
 #pragma once
 
-#include <loom/plugin.hpp>
-
-#include <stdexcept>
+#include <spill/spill_errors.hpp>
 
 namespace loom::dedup {
 
-template <class Work>
-void with_spill_errors(Work&& work) {
-  try {
-    work();
-  } catch (const Error&) {
-    throw;
-  } catch (const std::runtime_error& e) {
-    throw Error(e.what(), LOOM_ERR_IO);
-  }
-}
+using spill::with_spill_errors;
 
 }  // namespace loom::dedup

@@ -10,8 +10,9 @@
 #   mpi        the same with the tiny budget on R = 1, 2, 3 ranks: one process's output with the
 #              default budget.
 #   cc_single  tests/graphs/data/mpi_cc_dedup.yaml (url_digest_dedup, ccnet_line_dedup,
-#              exact_dedup) on 6 WET shards from make_wet_shards.py with url_digest_dedup and
-#              exact_dedup at 0.001 MB, one process, 1 and 2 threads; cc_mpi: on 1, 2, 3 ranks.
+#              exact_dedup) on 6 WET shards from make_wet_shards.py with all three at 0.001 MB,
+#              one process, 1 and 2 threads; and ccnet_line_dedup alone at 0.001 MB spills (its
+#              missing spill folder fails the run); cc_mpi: on 1, 2, 3 ranks.
 # Skips, saying what is missing, without ../shared (and, for mpi, mpirun or MPI in this loom).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 case_name=${1:?case}
@@ -62,6 +63,10 @@ for node in ("    type: url_digest_dedup\n    inputs: [read]\n",
              "    type: exact_dedup\n    inputs: [lines]\n"):
     assert node in text, node
     text = text.replace(node, node + budget)
+lines = "      group_shards: ${GROUP:-0}\n"
+assert lines in text
+text = text.replace(lines, lines + '      memory_budget_mb: ${LINES_BUDGET_MB:-1024}\n'
+                    '      spill_dir: "${SPILL_DIR}"\n')
 open(sys.argv[2], "w").write(text)
 PY
   common=(--set "DATA=$tmp/data" --batch-bytes 3000)
@@ -69,14 +74,24 @@ PY
   unbounded
   ((drops >= 3)) || fail "url_digest_dedup dropped only $drops documents"
   if [[ "$case_name" == cc_single ]]; then
-    for threads in 1 2; do same_as_unbounded "cc-t$threads" 0 --threads "$threads"; done
+    for threads in 1 2; do
+      same_as_unbounded "cc-t$threads" 0 --threads "$threads" --set LINES_BUDGET_MB=0.001
+    done
+    loom_run cc-lines-no-dir run "$graph" --set "OUT=$tmp/cc-lines-no-dir" --set BUDGET_MB=512 \
+      --set LINES_BUDGET_MB=0.001 --set "SPILL_DIR=$tmp/no-such-dir" "${common[@]}" --quiet
+    [[ "$rc" != 0 ]] ||
+      fail "ccnet_line_dedup at 0.001 MB ran without its spill folder: it never spilled"
+    expect_stderr_matches "node 'lines' \(ccnet_line_dedup.*spill folder in $tmp/no-such-dir" \
+      "ccnet_line_dedup at 0.001 MB spills: its missing spill folder is the run's error"
     loom_run cc-no-dir run "$graph" --set "OUT=$tmp/cc-no-dir" --set BUDGET_MB=0.001 \
       --set "SPILL_DIR=$tmp/no-such-dir" "${common[@]}" --quiet
     [[ "$rc" != 0 ]] || fail "the tiny budget ran without its spill folder: it never spilled"
     expect_stderr_matches "node 'documents' \(url_digest_dedup.*spill folder in $tmp/no-such-dir" \
       "the tiny budget spills: its missing spill folder is the run's error"
   else
-    for ranks in 1 2 3; do same_as_unbounded "cc-r$ranks" "$ranks" --threads 1; done
+    for ranks in 1 2 3; do
+      same_as_unbounded "cc-r$ranks" "$ranks" --threads 1 --set LINES_BUDGET_MB=0.001
+    done
   fi
   done_ok
   exit 0
