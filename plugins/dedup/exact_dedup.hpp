@@ -5,6 +5,8 @@
 
 #include <xxhash.h>
 
+#include "first_shard_exchange.hpp"
+
 #include <loom/plugin.hpp>
 #include <spill/spilling_key_map.hpp>
 
@@ -50,7 +52,8 @@ class ExactDedup : public Deduper {
 
   // On more than one rank (docs/guides/scale-out.md): observe() notes the shard of each key's
   // first document on this rank; the exchange says which keys a lower rank (an earlier shard)
-  // has, and those count as seen before process() starts.
+  // has, and those count as seen before process() starts (FirstShardExchange: in key-range
+  // parts, each round's records within memory_budget_mb).
   void observe(const Batch& batch) override;
   void export_keys(std::uint32_t round, KeyExport& out);
   void import_keys(std::uint32_t round, const MergedKeys& in);
@@ -63,8 +66,9 @@ class ExactDedup : public Deduper {
   bool key_is_text_;
   std::size_t memory_budget_bytes_;
   spill::SpillingKeyMap seen_;
-  // On more than one rank, from observe() to import_keys(): each key's first shard here.
-  std::unique_ptr<spill::SpillingKeyMap> first_shard_;
+  // On more than one rank, from observe() to the last import_keys(): each key's first shard here.
+  std::unique_ptr<FirstShardExchange> exchange_;
+  void start_exchange();
 };
 
 }  // namespace loom::dedup
