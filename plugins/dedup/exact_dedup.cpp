@@ -88,8 +88,14 @@ void ExactDedup::export_keys(std::uint32_t, KeyExport& out) {
 
 void ExactDedup::import_keys(std::uint32_t, const MergedKeys& in) {
   if (!exchange_) throw Error("exact_dedup: keys imported before any export", LOOM_ERR_INTERNAL);
+  const bool sizing = !exchange_->sized();
   with_spill_errors(
       [&] { exchange_->import_keys(in, [&](const spill::Key128& key) { seen_.insert(key); }); });
+  if (sizing && exchange_->parts() > 1)
+    log(LOOM_LOG_INFO, "exact_dedup: " + std::to_string(exchange_->most_keys()) +
+                           " keys on the busiest rank, exchanged in " +
+                           std::to_string(exchange_->parts()) +
+                           " parts to keep each round within memory_budget_mb");
   if (exchange_->done()) exchange_.reset();
 }
 

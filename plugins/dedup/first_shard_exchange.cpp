@@ -64,8 +64,8 @@ void FirstShardExchange::import_keys(
     throw std::logic_error(who_ + ": " + std::to_string(in.size()) + " merged keys for " +
                            std::to_string(exported_) + " exported");
   if (phase_ == Phase::size) {
-    const std::uint64_t most = ~in.position(0);
-    const std::uint64_t bytes = most * kRoundBytes;
+    most_keys_ = ~in.position(0);
+    const std::uint64_t bytes = most_keys_ * kRoundBytes;
     parts_ = std::max<std::size_t>(1, (bytes + memory_budget_bytes_ - 1) / memory_budget_bytes_);
     phase_ = Phase::parts;
     return;

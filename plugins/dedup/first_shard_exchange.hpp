@@ -40,7 +40,10 @@ class FirstShardExchange {
   void import_keys(const MergedKeys& in,
                    const std::function<void(const spill::Key128&)>& lower_rank_has);
 
+  bool sized() const { return phase_ != Phase::size; }
   bool done() const { return phase_ == Phase::done; }
+  // The most keys any rank has (once sized).
+  std::uint64_t most_keys() const { return most_keys_; }
   // How many part rounds the keys took (1 until the size round is in).
   std::size_t parts() const { return parts_; }
 
@@ -53,6 +56,7 @@ class FirstShardExchange {
   spill::SpillingKeyMap first_shard_;
   Phase phase_ = Phase::size;
   std::size_t parts_ = 1, part_ = 0;
+  std::uint64_t most_keys_ = 0;
   std::uint64_t exported_ = 0;  // records in the current round
   // Two walks of the same keys: one exports a part, the other reads its summaries back.
   std::optional<spill::SortedWalk> export_walk_, import_walk_;
