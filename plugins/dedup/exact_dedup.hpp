@@ -32,7 +32,8 @@ struct ExactDedupOptions {
           .one_of(on_missing_values),
       field("memory_budget_mb", &ExactDedupOptions::memory_budget_mb,
             "memory for the distinct keys (33 to 50 bytes each); past it they go to sorted "
-            "runs on disk (24 bytes per key, plus about 1.3 bytes per key in memory)")
+            "runs on disk (24 bytes per key, plus about 1.3 bytes per key in memory); on more "
+            "than one rank, also what one exchange round's records take (80 bytes per key)")
           .min(0.001),
       field("spill_dir", &ExactDedupOptions::spill_dir,
             "parent folder of the spill folder; empty: $TMPDIR, else /tmp"));
