@@ -66,7 +66,8 @@ void FirstShardExchange::import_keys(
   if (phase_ == Phase::size) {
     most_keys_ = ~in.position(0);
     const std::uint64_t bytes = most_keys_ * kRoundBytes;
-    parts_ = std::max<std::size_t>(1, (bytes + memory_budget_bytes_ - 1) / memory_budget_bytes_);
+    const std::uint64_t budget = std::max<std::size_t>(1, memory_budget_bytes_);
+    parts_ = std::max<std::size_t>(1, (bytes + budget - 1) / budget);
     phase_ = Phase::parts;
     return;
   }
