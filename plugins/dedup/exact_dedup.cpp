@@ -30,12 +30,6 @@ XXH128_hash_t hash_value(const Value& v) {
 
 spill::Key128 key_of_hash(const XXH128_hash_t& hash) { return {hash.high64, hash.low64}; }
 
-XXH128_canonical_t canonical(const spill::Key128& key) {
-  XXH128_canonical_t out;
-  XXH128_canonicalFromHash(&out, XXH128_hash_t{key.low, key.high});
-  return out;
-}
-
 }  // namespace
 
 ExactDedup::ExactDedup(const Options& options)
@@ -68,48 +62,41 @@ void ExactDedup::process(Batch& batch) {
   });
 }
 
+void ExactDedup::start_exchange() {
+  if (!exchange_)
+    exchange_ = std::make_unique<FirstShardExchange>(memory_budget_bytes_, options_.spill_dir,
+                                                     "exact_dedup");
+}
+
 void ExactDedup::observe(const Batch& batch) {
-  if (!first_shard_)
-    first_shard_ = std::make_unique<spill::SpillingKeyMap>(memory_budget_bytes_, options_.spill_dir,
-                                                           "exact_dedup");
+  start_exchange();
   with_spill_errors([&] {
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const Doc doc = batch[i];
       if (doc.dropped()) continue;
       if (const std::optional<XXH128_hash_t> hash = key_of(doc, i))
-        first_shard_->insert(key_of_hash(*hash), batch.shard_index());
+        exchange_->note(key_of_hash(*hash), batch.shard_index());
     }
   });
 }
 
-// One round: each distinct key with its first shard here, in key order. Ranks hold contiguous
-// runs of shards in order, so a key whose smallest shard over the job is below this rank's is a
-// lower rank's.
+// Every rank takes the same rounds, also one that observed nothing (it exports no keys).
 void ExactDedup::export_keys(std::uint32_t, KeyExport& out) {
-  out.layout(sizeof(XXH128_hash_t), 0, true);
-  if (!first_shard_) return;
-  with_spill_errors([&] {
-    first_shard_->for_each_sorted([&](const spill::Key128& key, std::uint64_t shard) {
-      const XXH128_canonical_t bytes = canonical(key);
-      out.add(&bytes, shard, 1);
-    });
-  });
+  start_exchange();
+  with_spill_errors([&] { exchange_->export_keys(out); });
 }
 
 void ExactDedup::import_keys(std::uint32_t, const MergedKeys& in) {
-  const std::uint64_t exported = first_shard_ ? first_shard_->size() : 0;
-  if (in.size() != exported)
-    throw Error("exact_dedup: " + std::to_string(in.size()) + " merged keys for " +
-                    std::to_string(exported) + " exported",
-                LOOM_ERR_INTERNAL);
-  if (!first_shard_) return;
-  with_spill_errors([&] {
-    std::size_t i = 0;
-    first_shard_->for_each_sorted([&](const spill::Key128& key, std::uint64_t shard) {
-      if (in.position(i++) < shard) seen_.insert(key);
-    });
-  });
-  first_shard_.reset();
+  if (!exchange_) throw Error("exact_dedup: keys imported before any export", LOOM_ERR_INTERNAL);
+  const bool sizing = !exchange_->sized();
+  with_spill_errors(
+      [&] { exchange_->import_keys(in, [&](const spill::Key128& key) { seen_.insert(key); }); });
+  if (sizing && exchange_->parts() > 1)
+    log(LOOM_LOG_INFO, "exact_dedup: " + std::to_string(exchange_->most_keys()) +
+                           " keys on the busiest rank, exchanged in " +
+                           std::to_string(exchange_->parts()) +
+                           " parts to keep each round within memory_budget_mb");
+  if (exchange_->done()) exchange_.reset();
 }
 
 }  // namespace loom::dedup

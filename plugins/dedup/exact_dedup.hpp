@@ -5,6 +5,8 @@
 
 #include <xxhash.h>
 
+#include "first_shard_exchange.hpp"
+
 #include <loom/plugin.hpp>
 #include <spill/spilling_key_map.hpp>
 
@@ -30,7 +32,8 @@ struct ExactDedupOptions {
           .one_of(on_missing_values),
       field("memory_budget_mb", &ExactDedupOptions::memory_budget_mb,
             "memory for the distinct keys (33 to 50 bytes each); past it they go to sorted "
-            "runs on disk (24 bytes per key, plus about 1.3 bytes per key in memory)")
+            "runs on disk (24 bytes per key, plus about 1.3 bytes per key in memory); on more "
+            "than one rank, also what one exchange round's records take (80 bytes per key)")
           .min(0.001),
       field("spill_dir", &ExactDedupOptions::spill_dir,
             "parent folder of the spill folder; empty: $TMPDIR, else /tmp"));
@@ -50,7 +53,8 @@ class ExactDedup : public Deduper {
 
   // On more than one rank (docs/guides/scale-out.md): observe() notes the shard of each key's
   // first document on this rank; the exchange says which keys a lower rank (an earlier shard)
-  // has, and those count as seen before process() starts.
+  // has, and those count as seen before process() starts (FirstShardExchange: in key-range
+  // parts, each round's records within memory_budget_mb).
   void observe(const Batch& batch) override;
   void export_keys(std::uint32_t round, KeyExport& out);
   void import_keys(std::uint32_t round, const MergedKeys& in);
@@ -63,8 +67,9 @@ class ExactDedup : public Deduper {
   bool key_is_text_;
   std::size_t memory_budget_bytes_;
   spill::SpillingKeyMap seen_;
-  // On more than one rank, from observe() to import_keys(): each key's first shard here.
-  std::unique_ptr<spill::SpillingKeyMap> first_shard_;
+  // On more than one rank, from observe() to the last import_keys(): each key's first shard here.
+  std::unique_ptr<FirstShardExchange> exchange_;
+  void start_exchange();
 };
 
 }  // namespace loom::dedup

@@ -8,7 +8,7 @@
 #              repeated in later ones; and the budget really spills: with a spill_dir that does
 #              not exist, the tiny budget fails naming it while the default budget succeeds.
 #   mpi        the same with the tiny budget on R = 1, 2, 3 ranks: one process's output with the
-#              default budget.
+#              default budget, exact_dedup's keys exchanged in many key-range parts.
 #   cc_single  tests/graphs/data/mpi_cc_dedup.yaml (url_digest_dedup, ccnet_line_dedup,
 #              exact_dedup) on 6 WET shards from make_wet_shards.py with all three at 0.001 MB,
 #              one process, 1 and 2 threads; and ccnet_line_dedup alone at 0.001 MB spills (its
@@ -139,7 +139,16 @@ single)
     "the tiny budget spills: its missing spill folder is the run's error"
   ;;
 mpi)
-  for ranks in 1 2 3; do same_as_unbounded "tiny-r$ranks" "$ranks" --threads 1; done
+  for ranks in 1 2 3; do
+    same_as_unbounded "tiny-r$ranks" "$ranks" --threads 1
+    ((ranks > 1)) || continue
+    # The keys went out in key-range parts, one round each, every rank the same number.
+    parts=$(grep -Eo 'exact_dedup: [0-9]+ keys on the busiest rank, exchanged in [0-9]+ parts' \
+      "$last_err" | grep -Eo '[0-9]+ parts' | sort -u)
+    [[ "$(grep -c . <<<"$parts")" == 1 && "${parts%% *}" -ge 10 ]] ||
+      fail "tiny-r$ranks: the keys were not exchanged in 10 or more parts agreed by every rank" \
+        "(logged: ${parts:-nothing})"
+  done
   ;;
 *) fail "unknown case $case_name" ;;
 esac

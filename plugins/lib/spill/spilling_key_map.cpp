@@ -1,7 +1,7 @@
 #include "spilling_key_map.hpp"
 
 #include <algorithm>
-#include <queue>
+#include <limits>
 #include <stdexcept>
 
 namespace loom::spill {
@@ -146,8 +146,7 @@ void SpillingKeyMap::merge_last_two() {
   runs_.push_back(writer.finish());
 }
 
-void SpillingKeyMap::for_each_sorted(
-    const std::function<void(const Key128&, std::uint64_t)>& visit) {
+SortedWalk SpillingKeyMap::walk_sorted() {
   if (!frozen_) {
     frozen_ = true;
     if (runs_.empty()) {
@@ -158,29 +157,39 @@ void SpillingKeyMap::for_each_sorted(
       used_ = {};
     }
   }
-  std::vector<SortedRun::Reader> readers;
-  readers.reserve(runs_.size());
-  for (const auto& run : runs_) readers.emplace_back(*run);
-  // Heap entries: (key, source); source runs_.size() is the sorted front of the table.
-  using Head = std::pair<Key128, std::size_t>;
-  auto later = [](const Head& x, const Head& y) { return y.first < x.first; };
-  std::priority_queue<Head, std::vector<Head>, decltype(later)> heap(later);
-  const std::size_t memory = readers.size();
-  std::size_t memory_at = 0;
-  for (std::size_t r = 0; r < readers.size(); ++r)
-    if (!readers[r].done()) heap.emplace(readers[r].current().key, r);
-  if (memory_at < in_memory_) heap.emplace(slots_[0].key, memory);
-  while (!heap.empty()) {
-    const std::size_t source = heap.top().second;
-    heap.pop();
-    if (source == memory) {
-      visit(slots_[memory_at].key, slots_[memory_at].value);
-      if (++memory_at < in_memory_) heap.emplace(slots_[memory_at].key, memory);
+  return SortedWalk(slots_, in_memory_, runs_);
+}
+
+void SpillingKeyMap::for_each_sorted(
+    const std::function<void(const Key128&, std::uint64_t)>& visit) {
+  const std::uint64_t most = std::numeric_limits<std::uint64_t>::max();
+  walk_sorted().visit_through(Key128{most, most}, visit);
+}
+
+SortedWalk::SortedWalk(const std::vector<Entry>& table, std::uint64_t table_entries,
+                       const std::vector<std::unique_ptr<SortedRun>>& runs)
+    : table_(&table), table_entries_(table_entries) {
+  readers_.reserve(runs.size());
+  for (const auto& run : runs) readers_.emplace_back(*run);
+  for (std::size_t r = 0; r < readers_.size(); ++r)
+    if (!readers_[r].done()) heap_.emplace(readers_[r].current().key, r);
+  if (table_entries_ != 0) heap_.emplace((*table_)[0].key, readers_.size());
+}
+
+void SortedWalk::visit_through(const Key128& last, const Visit& visit) {
+  const std::size_t table = readers_.size();
+  while (!heap_.empty() && !(last < heap_.top().first)) {
+    const std::size_t source = heap_.top().second;
+    heap_.pop();
+    if (source == table) {
+      const Entry& entry = (*table_)[table_at_];
+      visit(entry.key, entry.value);
+      if (++table_at_ < table_entries_) heap_.emplace((*table_)[table_at_].key, table);
     } else {
-      SortedRun::Reader& reader = readers[source];
+      SortedRun::Reader& reader = readers_[source];
       visit(reader.current().key, reader.current().value);
       reader.next();
-      if (!reader.done()) heap.emplace(reader.current().key, source);
+      if (!reader.done()) heap_.emplace(reader.current().key, source);
     }
   }
 }

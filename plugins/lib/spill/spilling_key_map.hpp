@@ -17,8 +17,35 @@
 #include <loom/sdk/spill_folder.hpp>
 
 #include <functional>
+#include <queue>
 
 namespace loom::spill {
+
+// A walk over a frozen SpillingKeyMap's keys in increasing order that can pause: each
+// visit_through() goes on where the last one stopped. Several walks of one map may run side by
+// side (each holds a read buffer per run); the map must outlive them.
+class SortedWalk {
+ public:
+  using Visit = std::function<void(const Key128&, std::uint64_t)>;
+  // Visits the walk's next keys, up to and including `last`.
+  void visit_through(const Key128& last, const Visit& visit);
+
+ private:
+  friend class SpillingKeyMap;
+  SortedWalk(const std::vector<Entry>& table, std::uint64_t table_entries,
+             const std::vector<std::unique_ptr<SortedRun>>& runs);
+
+  // Heap entries: (key, source); source readers_.size() is the sorted front of the table.
+  using Head = std::pair<Key128, std::size_t>;
+  struct Later {
+    bool operator()(const Head& x, const Head& y) const { return y.first < x.first; }
+  };
+  const std::vector<Entry>* table_;
+  std::uint64_t table_entries_;
+  std::size_t table_at_ = 0;
+  std::vector<SortedRun::Reader> readers_;
+  std::priority_queue<Head, std::vector<Head>, Later> heap_;
+};
 
 class SpillingKeyMap {
  public:
@@ -42,6 +69,8 @@ class SpillingKeyMap {
   // (and spills it first when runs exist), so the walk takes no memory beyond a read buffer per
   // run.
   void for_each_sorted(const std::function<void(const Key128&, std::uint64_t)>& visit);
+  // The same walk, in steps (freezes the map likewise).
+  SortedWalk walk_sorted();
 
   std::uint64_t size() const { return in_memory_ + on_disk_; }
   std::size_t runs() const { return runs_.size(); }

@@ -5,6 +5,8 @@
 // span ranks through chains; the graph test tests/graphs/mpi_minhash.sh runs the real exchange.
 #include <doctest/doctest.h>
 
+#include "merged_rounds.hpp"
+
 #include <minhash_exchange.hpp>
 #include <minhash_index.hpp>
 
@@ -74,44 +76,6 @@ struct Rank {
   std::unique_ptr<MinhashExchange> exchange;
   std::vector<std::uint32_t> docs;  // global indices
 };
-
-// The engine's owner merge over every rank's export of one round, as each rank's import.
-std::vector<std::string> merge(const std::vector<KeyExport>& exports) {
-  const std::size_t width = exports[0].key_bytes() + 16 + exports[0].payload_bytes();
-  struct Merged {
-    std::uint64_t position = ~std::uint64_t{0};
-    std::uint64_t count = 0;
-    std::string payload;
-  };
-  std::map<std::string, Merged> merged;
-  for (const KeyExport& e : exports) {  // in rank order: a tie keeps the lower rank's
-    const std::string& bytes = e.bytes();
-    for (std::size_t at = 0; at < bytes.size(); at += width) {
-      std::uint64_t position, count;
-      std::memcpy(&position, bytes.data() + at + e.key_bytes(), 8);
-      std::memcpy(&count, bytes.data() + at + e.key_bytes() + 8, 8);
-      Merged& m = merged[bytes.substr(at, e.key_bytes())];
-      m.count += count;
-      if (position < m.position) {
-        m.position = position;
-        m.payload = bytes.substr(at + e.key_bytes() + 16, e.payload_bytes());
-      }
-    }
-  }
-  std::vector<std::string> replies;
-  for (const KeyExport& e : exports) {
-    std::string reply;
-    const std::string& bytes = e.bytes();
-    for (std::size_t at = 0; at < bytes.size(); at += width) {
-      const Merged& m = merged.at(bytes.substr(at, e.key_bytes()));
-      reply.append(reinterpret_cast<const char*>(&m.position), 8);
-      reply.append(reinterpret_cast<const char*>(&m.count), 8);
-      reply.append(m.payload);
-    }
-    replies.push_back(std::move(reply));
-  }
-  return replies;
-}
 
 struct Rounds {
   std::uint32_t labels = 0;

@@ -123,3 +123,27 @@ TEST_CASE("a spill folder that cannot be made is an error naming it") {
       }(),
       doctest::Contains("/nonexistent/spill/parent"), std::runtime_error);
 }
+
+TEST_CASE("a walk in steps visits what for_each_sorted visits, spilled or not") {
+  for (const std::size_t budget : {std::size_t{2048}, std::size_t{1} << 24}) {
+    CAPTURE(budget);
+    ScratchFolder scratch;
+    SpillingKeyMap stepped(budget, scratch.path, "test"), whole(budget, scratch.path, "test");
+    std::mt19937_64 rng(budget);
+    for (std::uint64_t i = 0; i < 5000; ++i) {
+      const Key128 key{rng(), rng()};
+      stepped.insert(key, i);
+      whole.insert(key, i);
+    }
+    CHECK((budget > 4096 || stepped.runs() > 1));
+    std::vector<std::pair<Key128, std::uint64_t>> want, got;
+    whole.for_each_sorted([&](const Key128& k, std::uint64_t v) { want.emplace_back(k, v); });
+    loom::spill::SortedWalk walk = stepped.walk_sorted();
+    const std::uint64_t most = ~std::uint64_t{0};
+    for (std::uint64_t step = 1; step <= 16; ++step)  // the last step's bound is the largest key
+      walk.visit_through(Key128{most / 16 * step + (step == 16 ? 15 : 0), most},
+                         [&](const Key128& k, std::uint64_t v) { got.emplace_back(k, v); });
+    CHECK(want.size() == 5000);
+    CHECK(got == want);
+  }
+}
