@@ -1,8 +1,8 @@
 #include "first_shard_exchange.hpp"
 
 #include <xxhash.h>
+#include <spill/exchange_parts.hpp>
 
-#include <algorithm>
 #include <limits>
 #include <stdexcept>
 
@@ -26,8 +26,7 @@ FirstShardExchange::FirstShardExchange(std::size_t memory_budget_bytes,
       first_shard_(memory_budget_bytes, std::move(spill_dir), std::move(who)) {}
 
 spill::Key128 FirstShardExchange::last_key_of_part() const {
-  if (part_ + 1 == parts_) return {kMost, kMost};
-  return {kMost / parts_ * (part_ + 1), kMost};
+  return {spill::last_key_of_part(part_, parts_), kMost};
 }
 
 void FirstShardExchange::export_keys(KeyExport& out) {
@@ -65,9 +64,7 @@ void FirstShardExchange::import_keys(
                            std::to_string(exported_) + " exported");
   if (phase_ == Phase::size) {
     most_keys_ = ~in.position(0);
-    const std::uint64_t bytes = most_keys_ * kRoundBytes;
-    const std::uint64_t budget = std::max<std::size_t>(1, memory_budget_bytes_);
-    parts_ = std::max<std::size_t>(1, (bytes + budget - 1) / budget);
+    parts_ = spill::exchange_parts(most_keys_, kRoundBytes, memory_budget_bytes_);
     phase_ = Phase::parts;
     return;
   }

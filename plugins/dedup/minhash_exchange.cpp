@@ -1,5 +1,7 @@
 #include "minhash_exchange.hpp"
 
+#include <spill/exchange_parts.hpp>
+
 #include <algorithm>
 #include <cstring>
 #include <limits>
@@ -134,21 +136,15 @@ void MinhashExchange::export_size(KeyExport& out) {
 void MinhashExchange::import_size(const MergedKeys& in) {
   check_count(in, 1, "size");
   const std::uint64_t most = ~in.position(0);
-  if (memory_budget_bytes_ != 0) {
-    const std::uint64_t bytes = most * kBandRoundBytes;
-    parts_ = std::max<std::size_t>(1, (bytes + memory_budget_bytes_ - 1) / memory_budget_bytes_);
-  }
+  if (memory_budget_bytes_ != 0)
+    parts_ = spill::exchange_parts(most, kBandRoundBytes, memory_budget_bytes_);
   phase_ = Phase::bands;
 }
 
 void MinhashExchange::export_band(KeyExport& out) {
   out.layout(sizeof(std::uint64_t), 0, false);
   exported_.clear();
-  // Part p of P: keys up to the (p+1)-th P-quantile of the 64-bit range (a band's keys are
-  // hashes, so spread evenly).
-  const std::uint64_t last_key =
-      part_ + 1 == parts_ ? std::numeric_limits<std::uint64_t>::max()
-                          : std::numeric_limits<std::uint64_t>::max() / parts_ * (part_ + 1);
+  const std::uint64_t last_key = spill::last_key_of_part(part_, parts_);
   index_.unite_band_until(band_, last_key, [&](std::uint64_t key, std::uint32_t first_doc) {
     out.add(&key, position_of(first_doc), 1);
     exported_.emplace_back(key, first_doc);

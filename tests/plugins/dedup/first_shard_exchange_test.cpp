@@ -76,18 +76,12 @@ Exchanged exchange(const std::vector<Document>& docs, std::size_t ranks, std::si
   for (const Document& d : docs) rank[rank_of(d.shard, ranks, shards)]->note(d.key, d.shard);
   Exchanged out;
   out.lower_rank_has.resize(ranks);
-  for (;; ++out.rounds) {
-    REQUIRE(out.rounds < 10000);
-    std::vector<KeyExport> exports(ranks);
-    for (std::size_t r = 0; r < ranks; ++r) rank[r]->export_keys(exports[r]);
-    for (std::size_t r = 1; r < ranks; ++r) REQUIRE(exports[r].last() == exports[0].last());
-    const std::vector<std::string> replies = merge(exports);
-    for (std::size_t r = 0; r < ranks; ++r)
-      rank[r]->import_keys(MergedKeys(replies[r], 0),
-                           [&](const Key128& key) { out.lower_rank_has[r].push_back(key); });
-    if (exports[0].last()) break;
-  }
-  ++out.rounds;
+  out.rounds = run_rounds(
+      ranks, [&](std::size_t r, KeyExport& exported) { rank[r]->export_keys(exported); },
+      [&](std::size_t r, const MergedKeys& merged) {
+        rank[r]->import_keys(merged,
+                             [&](const Key128& key) { out.lower_rank_has[r].push_back(key); });
+      });
   for (std::size_t r = 0; r < ranks; ++r) {
     CHECK(rank[r]->done());
     CHECK(rank[r]->parts() == rank[0]->parts());

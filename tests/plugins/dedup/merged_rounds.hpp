@@ -3,6 +3,7 @@
 // the lower rank; each rank gets the summary of each of its records, in its export order.
 #pragma once
 
+#include <doctest/doctest.h>
 #include <loom/sdk/key_exchange.hpp>
 
 #include <cstdint>
@@ -49,6 +50,21 @@ std::vector<std::string> merge(const std::vector<loom::KeyExport>& exports) {
     replies.push_back(std::move(reply));
   }
   return replies;
+}
+
+// Rounds until the last, every rank agreeing which one it is: `export_round(rank, out)`, then
+// `import_round(rank, merged)` with the merge of every rank's export. Returns the rounds taken.
+template <class Export, class Import>
+std::size_t run_rounds(std::size_t ranks, Export&& export_round, Import&& import_round) {
+  for (std::size_t rounds = 1;; ++rounds) {
+    REQUIRE(rounds <= 10000);
+    std::vector<loom::KeyExport> exports(ranks);
+    for (std::size_t r = 0; r < ranks; ++r) export_round(r, exports[r]);
+    for (std::size_t r = 1; r < ranks; ++r) REQUIRE(exports[r].last() == exports[0].last());
+    const std::vector<std::string> replies = merge(exports);
+    for (std::size_t r = 0; r < ranks; ++r) import_round(r, loom::MergedKeys(replies[r], 0));
+    if (exports[0].last()) return rounds;
+  }
 }
 
 }  // namespace
