@@ -52,6 +52,7 @@ void GroupedLineCounts::finish() {
   with_spill_errors([&] {
     spill();
     for_each_merged([&](std::uint64_t group, std::uint64_t hash, std::uint8_t documents) {
+      ++merged_distinct_[group];
       if (documents >= 2) groups_[group].add_duplicated(hash);
     });
   });
@@ -90,19 +91,37 @@ std::vector<std::uint64_t> GroupedLineCounts::groups() const {
   return out;
 }
 
-void GroupedLineCounts::for_each(const std::set<std::uint64_t>& wanted, const Visit& visit) {
+std::uint64_t GroupedLineCounts::distinct_lines(const std::set<std::uint64_t>& wanted) const {
+  if (!finished_) throw std::logic_error("GroupedLineCounts::distinct_lines before finish");
+  std::uint64_t lines = 0;
+  for (const std::uint64_t group : wanted) {
+    if (spilled_) {
+      const auto it = merged_distinct_.find(group);
+      if (it != merged_distinct_.end()) lines += it->second;
+    } else if (const DocumentLineCounts* counts = find(group)) {
+      lines += counts->size();
+    }
+  }
+  return lines;
+}
+
+void GroupedLineCounts::for_each(const std::set<std::uint64_t>& wanted, std::uint64_t first_hash,
+                                 std::uint64_t last_hash, const Visit& visit) {
   if (!finished_) throw std::logic_error("GroupedLineCounts::for_each before finish");
   if (!spilled_) {
     for (const auto& [group, counts] : groups_) {
       if (!wanted.contains(group)) continue;
-      counts.for_each(
-          [&](std::uint64_t hash, std::uint8_t documents) { visit(group, hash, documents); });
+      counts.for_each_between(first_hash, last_hash,
+                              [&, group = group](std::uint64_t hash, std::uint8_t documents) {
+                                visit(group, hash, documents);
+                              });
     }
     return;
   }
   with_spill_errors([&] {
     for_each_merged([&](std::uint64_t group, std::uint64_t hash, std::uint8_t documents) {
-      if (wanted.contains(group)) visit(group, hash, documents);
+      if (wanted.contains(group) && hash >= first_hash && hash <= last_hash)
+        visit(group, hash, documents);
     });
   });
 }

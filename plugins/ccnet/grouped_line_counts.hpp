@@ -39,9 +39,18 @@ class GroupedLineCounts {
   // After finish(): each (group, hash) of `wanted` groups with the documents that had it (1, or
   // 2 for two or more), the same order on every call (table order; group and hash order once
   // spilled). Then mark_duplicated for the hashes the job's documents have twice.
+  // With `first_hash` and `last_hash`: only the hashes between them (a part of the exchange;
+  // once spilled, each call merges the runs again).
   using Visit = std::function<void(std::uint64_t group, std::uint64_t hash, std::uint8_t)>;
-  void for_each(const std::set<std::uint64_t>& wanted, const Visit& visit);
+  void for_each(const std::set<std::uint64_t>& wanted, const Visit& visit) {
+    for_each(wanted, 0, ~std::uint64_t{0}, visit);
+  }
+  void for_each(const std::set<std::uint64_t>& wanted, std::uint64_t first_hash,
+                std::uint64_t last_hash, const Visit& visit);
+  // Safe to call from within for_each's visit.
   void mark_duplicated(std::uint64_t group, std::uint64_t hash);
+  // After finish(): the distinct (group, hash) of the `wanted` groups.
+  std::uint64_t distinct_lines(const std::set<std::uint64_t>& wanted) const;
 
   bool spilled() const { return spilled_; }
 
@@ -67,6 +76,8 @@ class GroupedLineCounts {
   spill::ExternalSorter<Record, RecordLess> runs_;
   bool spilled_ = false;
   bool finished_ = false;
+  // Once spilled, per group (the tables then hold only the duplicated hashes).
+  std::map<std::uint64_t, std::uint64_t> merged_distinct_;
 };
 
 }  // namespace loom::ccnet

@@ -97,41 +97,25 @@ void LineDedup::process(Batch& batch) {
   }
 }
 
-// Two rounds. First the groups (8-byte keys, one record each): a group whose shards all lie
-// on this rank (a job count of 1) is complete here and needs no exchange. Then (group, line
-// hash) of the groups that span ranks, with the documents here that have the line (1, or 2 for
-// two or more).
-void LineDedup::export_keys(std::uint32_t round, KeyExport& out) {
-  if (round == 0) {
+void LineDedup::export_keys(std::uint32_t, KeyExport& out) {
+  if (!exchange_) {
     groups_.finish();
-    out.layout(8, 0, false);
-    for (const std::uint64_t group : groups_.groups()) out.add(&group, 0, 1);
-    return;
+    exchange_.emplace(groups_, static_cast<std::size_t>(options_.memory_budget_mb * 1024 * 1024));
   }
-  out.layout(16, 0, true);
-  groups_.for_each(spanning_, [&](std::uint64_t group, std::uint64_t hash, std::uint8_t documents) {
-    const std::uint64_t key[2] = {hash, group};
-    out.add(key, 0, documents);
-  });
+  exchange_->export_keys(out);
 }
 
-void LineDedup::import_keys(std::uint32_t round, const MergedKeys& in) {
-  std::size_t i = 0;
-  if (round == 0) {
-    const std::vector<std::uint64_t> groups = groups_.groups();
-    if (in.size() != groups.size())
-      throw Error("ccnet_line_dedup: merged groups do not match the exported", LOOM_ERR_INTERNAL);
-    for (const std::uint64_t group : groups)
-      if (in.count(i++) > 1) spanning_.insert(group);
-    return;
-  }
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> duplicated;  // (group, hash)
-  groups_.for_each(spanning_, [&](std::uint64_t group, std::uint64_t hash, std::uint8_t) {
-    if (i >= in.size()) throw Error("ccnet_line_dedup: too few merged keys", LOOM_ERR_INTERNAL);
-    if (in.count(i++) >= 2) duplicated.emplace_back(group, hash);
-  });
-  for (const auto& [group, hash] : duplicated) groups_.mark_duplicated(group, hash);
-  if (i != in.size()) throw Error("ccnet_line_dedup: too many merged keys", LOOM_ERR_INTERNAL);
+void LineDedup::import_keys(std::uint32_t, const MergedKeys& in) {
+  if (!exchange_)
+    throw Error("ccnet_line_dedup: keys imported before any export", LOOM_ERR_INTERNAL);
+  const bool sizing = !exchange_->sized();
+  exchange_->import_keys(in);
+  if (sizing && exchange_->parts() > 1)
+    log(LOOM_LOG_INFO, "ccnet_line_dedup: " + std::to_string(exchange_->most_keys()) +
+                           " line hashes on the busiest rank, exchanged in " +
+                           std::to_string(exchange_->parts()) +
+                           " parts to keep each round within memory_budget_mb");
+  if (exchange_->done()) exchange_.reset();
 }
 
 void LineDedup::dedup_document(Doc doc, std::size_t index, const DocumentLineCounts& counts) {

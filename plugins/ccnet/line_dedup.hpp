@@ -21,11 +21,12 @@
 #pragma once
 
 #include "grouped_line_counts.hpp"
+#include "line_hash_exchange.hpp"
 
 #include <loom/plugin.hpp>
 
 #include <cstdint>
-#include <set>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,7 +47,8 @@ struct LineDedupOptions {
             "memory for the line hashes: up to half for the tables (10 to 15 bytes per distinct "
             "line), past it they go to sorted runs on disk (16 bytes per line and table spill) "
             "through a sort buffer of the other half; the lines found in two documents are then "
-            "held in memory (10 to 15 bytes each)")
+            "held in memory (10 to 15 bytes each); on many ranks, also for one exchange round's "
+            "records (80 bytes per line hash), in as many key-range parts as it takes")
           .min(0.001),
       field("spill_dir", &LineDedupOptions::spill_dir,
             "parent folder of the spill folder; empty: $TMPDIR, else /tmp"));
@@ -74,8 +76,9 @@ class LineDedup : public Deduper {
   void process(Batch& batch) override;
 
   // On more than one rank (docs/guides/scale-out.md): each (group, line hash) of the groups that
-  // span ranks, with the number of this rank's documents that have it; a line the job's
-  // documents have twice is duplicated.
+  // span ranks, with the number of this rank's documents that have it, in parts within
+  // memory_budget_mb (line_hash_exchange.hpp); a line the job's documents have twice is
+  // duplicated.
   void export_keys(std::uint32_t round, KeyExport& out);
   void import_keys(std::uint32_t round, const MergedKeys& in);
 
@@ -84,8 +87,8 @@ class LineDedup : public Deduper {
   void dedup_document(Doc doc, std::size_t index, const DocumentLineCounts& counts);
 
   Options options_;
-  GroupedLineCounts groups_;          // by group (shard index / group_shards)
-  std::set<std::uint64_t> spanning_;  // groups with shards on other ranks too
+  GroupedLineCounts groups_;                  // by group (shard index / group_shards)
+  std::optional<LineHashExchange> exchange_;  // from the first round to the last
   SeenInDocument seen_;
   std::vector<std::uint64_t> hashes_;
   std::vector<std::int64_t> line_ids_;

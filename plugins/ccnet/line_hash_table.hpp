@@ -30,10 +30,20 @@ class DocumentLineCounts {
   // documents have twice or more.
   template <class F>
   void for_each(F&& visit) const {
-    if (zero_state_ != kEmpty) visit(std::uint64_t{0}, zero_state_);
-    for (std::size_t p = 0; p < kParts; ++p)
-      for (const std::uint64_t slot : parts_[p].slots)
-        if (slot != 0) visit(hash_of(p, slot), static_cast<std::uint8_t>(slot & kStateMask));
+    for_each_between(0, ~std::uint64_t{0}, visit);
+  }
+  // The same for the hashes from `first` to `last` (a key-range part of the exchange), visiting
+  // only the table parts that hold them.
+  template <class F>
+  void for_each_between(std::uint64_t first, std::uint64_t last, F&& visit) const {
+    if (first == 0 && zero_state_ != kEmpty) visit(std::uint64_t{0}, zero_state_);
+    for (std::size_t p = first >> 56; p <= (last >> 56); ++p)
+      for (const std::uint64_t slot : parts_[p].slots) {
+        if (slot == 0) continue;
+        const std::uint64_t hash = hash_of(p, slot);
+        if (hash >= first && hash <= last)
+          visit(hash, static_cast<std::uint8_t>(slot & kStateMask));
+      }
   }
   void mark_duplicated(std::uint64_t hash);
   // Adds the hash as duplicated, whether or not it was there (a spilled table's merged result).
