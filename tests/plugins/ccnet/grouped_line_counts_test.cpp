@@ -6,7 +6,8 @@
 
 #include <doctest/doctest.h>
 
-#include <unistd.h>
+#include <loom/testing/files.hpp>
+
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
@@ -22,13 +23,6 @@ using loom::ccnet::GroupedLineCounts;
 namespace {
 
 using Key = std::pair<std::uint64_t, std::uint64_t>;  // (group, hash)
-
-struct TempDir {
-  std::filesystem::path path = std::filesystem::temp_directory_path() /
-                               ("grouped_line_counts_test-" + std::to_string(::getpid()));
-  TempDir() { std::filesystem::create_directories(path); }
-  ~TempDir() { std::filesystem::remove_all(path); }
-};
 
 // Adds the same random documents (repeats across documents, groups and within a document, and
 // the empty line's hash 0) to each table.
@@ -68,9 +62,9 @@ std::map<Key, std::uint8_t> walk(GroupedLineCounts& table, const std::set<std::u
 }  // namespace
 
 TEST_CASE("grouped line counts: a tiny budget spills and decides as the unbounded tables") {
-  TempDir spill;
-  GroupedLineCounts unbounded(std::size_t{1} << 30, spill.path);
-  GroupedLineCounts bounded(64 * 1024, spill.path);  // many table spills and sorted runs
+  const loom::testing::TempDir spill("grouped-line-counts");
+  GroupedLineCounts unbounded(std::size_t{1} << 30, spill.path());
+  GroupedLineCounts bounded(64 * 1024, spill.path());  // many table spills and sorted runs
   add_documents({&unbounded, &bounded});
   CHECK_FALSE(unbounded.spilled());
   REQUIRE(bounded.spilled());

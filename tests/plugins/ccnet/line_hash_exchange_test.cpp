@@ -10,7 +10,8 @@
 
 #include <doctest/doctest.h>
 
-#include <unistd.h>
+#include <loom/testing/files.hpp>
+
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
@@ -27,13 +28,6 @@ using loom::ccnet::GroupedLineCounts;
 using loom::ccnet::LineHashExchange;
 
 namespace {
-
-struct TempDir {
-  std::filesystem::path path = std::filesystem::temp_directory_path() /
-                               ("line_hash_exchange_test-" + std::to_string(::getpid()));
-  TempDir() { std::filesystem::create_directories(path); }
-  ~TempDir() { std::filesystem::remove_all(path); }
-};
 
 struct Document {
   std::uint64_t shard;
@@ -90,9 +84,9 @@ struct Exchanged {
 
 Exchanged exchange(const std::vector<Document>& docs, std::size_t ranks, std::uint64_t group_shards,
                    std::size_t table_budget_bytes, std::size_t exchange_budget_bytes) {
-  const TempDir dir;
+  const loom::testing::TempDir dir("line-hash-exchange");
   std::vector<std::unique_ptr<GroupedLineCounts>> lines(ranks);
-  for (auto& l : lines) l = std::make_unique<GroupedLineCounts>(table_budget_bytes, dir.path);
+  for (auto& l : lines) l = std::make_unique<GroupedLineCounts>(table_budget_bytes, dir.path());
   std::vector<std::set<Key>> has(ranks);
   for (const Document& doc : docs) {
     const std::size_t rank = rank_of(doc.shard, ranks);

@@ -2,6 +2,8 @@
 // to spill many sorted runs, the same answers as an in-memory set, in the same order.
 #include <doctest/doctest.h>
 
+#include <loom/testing/files.hpp>
+
 #include <spill/spilling_key_map.hpp>
 
 #include <algorithm>
@@ -21,13 +23,8 @@ struct KeyHash {
 
 // A private parent for spill folders, removed with everything in it.
 struct ScratchFolder {
-  std::filesystem::path path;
-  ScratchFolder() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "spill-test-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path = pattern;
-  }
-  ~ScratchFolder() { std::filesystem::remove_all(path); }
+  loom::testing::TempDir dir{"spilling-key-map"};
+  const std::filesystem::path& path = dir.path();
   std::size_t files() const {
     std::size_t n = 0;
     for (const auto& e : std::filesystem::recursive_directory_iterator(path))
