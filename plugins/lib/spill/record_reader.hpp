@@ -1,8 +1,6 @@
-// A file of fixed-size records read back in blocks: one sorted run of ExternalSorter or of
-// minhash_dedup's band index, walked once from the start.
+// A file of fixed-size records read back in blocks: one sorted run of SpillingKeyMap, of
+// ExternalSorter or of minhash_dedup's band index, walked once from the start.
 #pragma once
-
-#include "sorted_run.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -12,6 +10,10 @@
 #include <vector>
 
 namespace loom::spill {
+
+// Throws std::runtime_error: "<who>: cannot <what> the spill run <path>: <errno text>".
+[[noreturn]] void io_failure(const std::string& who, const char* what,
+                             const std::filesystem::path& path);
 
 struct FileCloser {
   void operator()(std::FILE* f) const { std::fclose(f); }

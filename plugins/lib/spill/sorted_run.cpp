@@ -122,28 +122,9 @@ std::unique_ptr<SortedRun> SortedRun::Writer::finish() {
   return std::move(run_);
 }
 
-SortedRun::Reader::Reader(const SortedRun& run)
-    : run_(&run), file_(std::fopen(run.path_.c_str(), "rb")) {
-  if (file_ == nullptr) io_failure(run.who_, "open", run.path_);
-  block_.resize(static_cast<std::size_t>(std::min<std::uint64_t>(run.entries_, kReadBlockEntries)));
-  refill();
-}
-
-SortedRun::Reader::Reader(Reader&& other) noexcept
-    : run_(other.run_),
-      file_(std::exchange(other.file_, nullptr)),
-      block_(std::move(other.block_)),
-      size_(other.size_),
-      at_(other.at_) {}
-
-SortedRun::Reader::~Reader() {
-  if (file_ != nullptr) std::fclose(file_);
-}
-
-void SortedRun::Reader::refill() {
-  size_ = block_.empty() ? 0 : std::fread(block_.data(), sizeof(Entry), block_.size(), file_);
-  if (size_ == 0 && std::ferror(file_)) io_failure(run_->who_, "read", run_->path_);
-  at_ = 0;
+SortedRun::Reader SortedRun::reader() const {
+  return Reader(who_, path_,
+                static_cast<std::size_t>(std::min<std::uint64_t>(entries_, kReadBlockEntries)));
 }
 
 }  // namespace loom::spill

@@ -7,6 +7,8 @@
 // block.
 #pragma once
 
+#include "record_reader.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -29,10 +31,6 @@ struct Entry {
   std::uint64_t value = 0;
 };
 static_assert(sizeof(Entry) == 24);
-
-// Throws std::runtime_error: "<who>: cannot <what> the spill run <path>: <errno text>".
-[[noreturn]] void io_failure(const std::string& who, const char* what,
-                             const std::filesystem::path& path);
 
 class SortedRun {
  public:
@@ -58,24 +56,9 @@ class SortedRun {
   };
 
   // Reads a run's entries in key order, a block of them at a time.
-  class Reader {
-   public:
-    explicit Reader(const SortedRun& run);
-    Reader(Reader&&) noexcept;
-    ~Reader();
-    bool done() const { return at_ == size_; }
-    const Entry& current() const { return block_[at_]; }
-    void next() {
-      if (++at_ == size_) refill();
-    }
-
-   private:
-    void refill();
-    const SortedRun* run_;
-    std::FILE* file_;
-    std::vector<Entry> block_;
-    std::size_t size_ = 0, at_ = 0;
-  };
+  // Its entries in key order, read in blocks.
+  using Reader = RecordReader<Entry>;
+  Reader reader() const;
 
   SortedRun(const SortedRun&) = delete;
   SortedRun& operator=(const SortedRun&) = delete;

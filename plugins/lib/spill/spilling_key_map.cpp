@@ -133,7 +133,7 @@ void SpillingKeyMap::merge_last_two() {
   std::unique_ptr<SortedRun> older = std::move(runs_.back());
   runs_.pop_back();
   SortedRun::Writer writer(who_, next_run_path(), older->entries() + newer->entries());
-  SortedRun::Reader a(*older), b(*newer);
+  SortedRun::Reader a = older->reader(), b = newer->reader();
   while (!a.done() || !b.done()) {  // a key is in one run only
     if (b.done() || (!a.done() && a.current().key < b.current().key)) {
       writer.add(a.current());
@@ -170,7 +170,7 @@ SortedWalk::SortedWalk(const std::vector<Entry>& table, std::uint64_t table_entr
                        const std::vector<std::unique_ptr<SortedRun>>& runs)
     : table_(&table), table_entries_(table_entries) {
   readers_.reserve(runs.size());
-  for (const auto& run : runs) readers_.emplace_back(*run);
+  for (const auto& run : runs) readers_.push_back(run->reader());
   for (std::size_t r = 0; r < readers_.size(); ++r)
     if (!readers_[r].done()) heap_.emplace(readers_[r].current().key, r);
   if (table_entries_ != 0) heap_.emplace((*table_)[0].key, readers_.size());
