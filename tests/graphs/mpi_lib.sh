@@ -2,6 +2,12 @@
 # lib.sh. Skips, saying what is missing, without mpirun or when loom was built without MPI.
 command -v mpirun >/dev/null || skip "mpirun not found (install openmpi-bin and libopenmpi-dev)"
 rc_dir=$tmp/rc
+# Each test's mpirun keeps its session folder (ompi.<host>.<uid>/pid.N) in the test's own scratch
+# folder: under `ctest -j` two tests sharing TMPDIR's ompi.<host>.<uid> raced, one mpirun removing
+# it as it ended while the other was creating its pid.N inside ("No such file or directory"). No
+# socket lives there (only files and a fifo), so the longer path stays clear of sun_path's limit.
+export OMPI_MCA_orte_tmpdir_base=$tmp/ompi-session
+mkdir -p "$OMPI_MCA_orte_tmpdir_base"
 
 # mpi_run NAME R ARGS...: `mpirun -n R loom ARGS`, like loom_run (sets $rc, $last_err), and each
 # rank's exit code in $rc_dir/rank<N>.
