@@ -12,14 +12,14 @@
 // (UrlDigestIndex), with the same decisions.
 #pragma once
 
+#include "url_digest_exchange.hpp"
 #include "url_digest_index.hpp"
 
 #include <loom/plugin.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
-#include <utility>
-#include <vector>
 
 namespace loom::dedup {
 
@@ -66,8 +66,9 @@ class UrlDigestDedup : public Deduper {
   void observe(const Batch& batch) override;
   void process(Batch& batch) override;
 
-  // On more than one rank (docs/guides/scale-out.md), three rounds: no file may span ranks; the
-  // job's first entry of each digest; the URLs some rank keeps.
+  // On more than one rank (docs/guides/scale-out.md): a round checking that no file spans ranks,
+  // then UrlDigestExchange's rounds (the job's first entry of each digest, the URLs some rank
+  // keeps) in key-range parts within memory_budget_mb.
   void export_keys(std::uint32_t round, KeyExport& out);
   void import_keys(std::uint32_t round, const MergedKeys& in);
 
@@ -80,10 +81,10 @@ class UrlDigestDedup : public Deduper {
   UrlDigestIndex index_;
   bool decided_ = false;
   // Across ranks: the shard of the first record observed here orders this rank's walk among
-  // the job's; the round's exported hashes and positions, in export order.
+  // the job's; the file round's exported records; the exchange after it.
   std::optional<std::uint64_t> first_shard_;
-  std::vector<std::pair<XXH128_hash_t, std::uint64_t>> exported_;
-  std::vector<XXH128_hash_t> exported_urls_;
+  std::size_t exported_files_ = 0;
+  std::unique_ptr<UrlDigestExchange> exchange_;
 };
 
 }  // namespace loom::dedup
