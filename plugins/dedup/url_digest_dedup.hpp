@@ -9,7 +9,8 @@
 // reference walks Python's unsorted glob() order.
 //
 // The index keeps its records within `memory_budget_mb` and spills sorted runs past it
-// (UrlDigestIndex), with the same decisions.
+// (UrlDigestIndex), with the same decisions; on R > 1 ranks its exchange goes in key-range parts
+// within the same budget (UrlDigestExchange).
 #pragma once
 
 #include "url_digest_exchange.hpp"
@@ -44,7 +45,8 @@ struct UrlDigestDedupOptions {
           .one_of(on_missing_values),
       field("memory_budget_mb", &UrlDigestDedupOptions::memory_budget_mb,
             "memory for the observed records (48 bytes each), and as much again for the "
-            "decision's digests and URLs; past it, sorted runs on disk")
+            "decision's digests and URLs; past it, sorted runs on disk; on more than one rank, "
+            "also what one exchange round's records take (80 bytes per digest or URL)")
           .min(0.001),
       field("spill_dir", &UrlDigestDedupOptions::spill_dir,
             "parent folder of the spill folder; empty: $TMPDIR, else /tmp"));
