@@ -58,10 +58,10 @@ void UrlDigestExchange::export_keys(KeyExport& out) {
   exported_ = 0;
   switch (phase_) {
     case Phase::size: {
-      index_.index_for_exchange();
-      if (index_.first_digest_count() >= (std::uint64_t{1} << kWalkBits))
+      if (index_.records() >= (std::uint64_t{1} << kWalkBits))  // walk indexes stay below
         throw std::invalid_argument(
             "url_digest_dedup: too many records on one rank to order across ranks");
+      index_.index_for_exchange();
       const std::uint64_t keys = std::max(index_.first_digest_count(), index_.url_count());
       const XXH128_canonical_t key{};
       out.add(&key, ~keys, keys);  // the smallest position: the most keys

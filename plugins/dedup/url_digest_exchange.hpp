@@ -32,7 +32,8 @@ class UrlDigestExchange {
 
   // `first_shard`: the shard of the first record the index observed (0 if none);
   // `memory_budget_bytes`: for one part round's records. The index must outlive the exchange.
-  // Throws std::invalid_argument when positions could not order the job's records.
+  // Throws std::invalid_argument when positions could not order the job's records (a shard
+  // index past 2^24 here, 2^40 records or more in the first export).
   UrlDigestExchange(UrlDigestIndex& index, std::uint64_t first_shard,
                     std::size_t memory_budget_bytes);
 

@@ -73,6 +73,7 @@ class UrlDigestIndex {
   std::vector<XXH128_hash_t> file_hashes() const;
 
   std::size_t files() const { return file_index_.size(); }
+  std::uint64_t records() const { return observed_count_; }
   std::size_t kept_urls() const { return kept_urls_ ? kept_urls_->size() : 0; }
 
  private:
