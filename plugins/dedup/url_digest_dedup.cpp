@@ -5,23 +5,8 @@
 namespace loom::dedup {
 namespace {
 
-enum Round : std::uint32_t { kFiles = 0, kDigests = 1, kUrls = 2 };
-
-// A position in the job's walk: the rank's first shard, then the entry's index in its walk.
-constexpr int kWalkBits = 40;
-
-void add_hash(KeyExport& out, const XXH128_hash_t& hash, std::uint64_t position) {
-  XXH128_canonical_t key;
-  XXH128_canonicalFromHash(&key, hash);
-  out.add(&key, position, 1);
-}
-
-void check_count(const MergedKeys& in, std::size_t exported) {
-  if (in.size() != exported)
-    throw Error("url_digest_dedup: " + std::to_string(in.size()) + " merged keys for " +
-                    std::to_string(exported) + " exported",
-                LOOM_ERR_INTERNAL);
-}
+// Round 0 checks that no file spans ranks; UrlDigestExchange takes the rounds after it.
+constexpr std::uint32_t kFiles = 0;
 
 // A string meta field, or nullopt when the document has no such field or it is not a string.
 std::optional<std::string_view> string_field(const Doc& doc, const std::string& key) {
@@ -91,59 +76,52 @@ void UrlDigestDedup::process(Batch& batch) {
 
 void UrlDigestDedup::export_keys(std::uint32_t round, KeyExport& out) {
   with_spill_errors([&] {
-    out.layout(sizeof(XXH128_canonical_t), 0, round == kUrls);
-    exported_.clear();
     if (round == kFiles) {
-      for (const XXH128_hash_t& file : index_.file_hashes()) add_hash(out, file, 0);
-    } else if (round == kDigests) {
-      const std::uint64_t base = first_shard_.value_or(0);
-      if (base >= (std::uint64_t{1} << (64 - kWalkBits)))
-        throw Error("url_digest_dedup: shard index " + std::to_string(base) +
-                        " is too large to order across ranks",
-                    LOOM_ERR_INTERNAL);
-      exported_ = index_.first_digests();
-      for (auto& [digest, walked] : exported_) {
-        if (walked >= (std::uint64_t{1} << kWalkBits))
-          throw Error("url_digest_dedup: too many records on one rank to order across ranks",
-                      LOOM_ERR_INTERNAL);
-        walked |= base << kWalkBits;
-        add_hash(out, digest, walked);
+      out.layout(sizeof(XXH128_canonical_t), 0, false);
+      const std::vector<XXH128_hash_t> files = index_.file_hashes();
+      for (const XXH128_hash_t& file : files) {
+        XXH128_canonical_t key;
+        XXH128_canonicalFromHash(&key, file);
+        out.add(&key, 0, 1);
       }
-    } else {
-      exported_urls_.clear();
-      for (const auto& [url, kept] : index_.urls()) {
-        exported_urls_.push_back(url);
-        add_hash(out, url, kept ? 0 : 1);
-      }
+      exported_files_ = files.size();
+      return;
     }
+    if (!exchange_)
+      exchange_ = std::make_unique<UrlDigestExchange>(
+          index_, first_shard_.value_or(0),
+          static_cast<std::size_t>(options_.memory_budget_mb * 1024 * 1024));
+    exchange_->export_keys(out);
   });
 }
 
 void UrlDigestDedup::import_keys(std::uint32_t round, const MergedKeys& in) {
-  with_spill_errors([&] {
-    if (round == kFiles) {
-      for (std::size_t i = 0; i < in.size(); ++i)
-        if (in.count(i) > 1)
-          throw Error("url_digest_dedup: records of one file (file_field '" + options_.file_field +
-                          "') are on more than one rank, so its URL dict would be split; run "
-                          "this graph on fewer ranks or name files by their source shard",
-                      LOOM_ERR_INVALID_INPUT);
-    } else if (round == kDigests) {
-      check_count(in, exported_.size());
-      std::vector<bool> won(exported_.size());
-      for (std::size_t i = 0; i < in.size(); ++i) won[i] = in.position(i) == exported_[i].second;
-      index_.decide_digests(won);
-      exported_ = {};
-    } else {
-      check_count(in, exported_urls_.size());
-      std::vector<XXH128_hash_t> kept;
-      for (std::size_t i = 0; i < in.size(); ++i)
-        if (in.position(i) == 0) kept.push_back(exported_urls_[i]);
-      exported_urls_ = {};
-      index_.keep_urls(kept);
-      decided_ = true;
-    }
-  });
+  if (round == kFiles) {
+    if (in.size() != exported_files_)
+      throw Error("url_digest_dedup: " + std::to_string(in.size()) + " merged keys for " +
+                      std::to_string(exported_files_) + " exported",
+                  LOOM_ERR_INTERNAL);
+    for (std::size_t i = 0; i < in.size(); ++i)
+      if (in.count(i) > 1)
+        throw Error("url_digest_dedup: records of one file (file_field '" + options_.file_field +
+                        "') are on more than one rank, so its URL dict would be split; run "
+                        "this graph on fewer ranks or name files by their source shard",
+                    LOOM_ERR_INVALID_INPUT);
+    return;
+  }
+  if (!exchange_)
+    throw Error("url_digest_dedup: keys imported before any export", LOOM_ERR_INTERNAL);
+  const bool sizing = !exchange_->sized();
+  with_spill_errors([&] { exchange_->import_keys(in); });
+  if (sizing && exchange_->parts() > 1)
+    log(LOOM_LOG_INFO, "url_digest_dedup: " + std::to_string(exchange_->most_keys()) +
+                           " keys on the busiest rank, exchanged in " +
+                           std::to_string(exchange_->parts()) +
+                           " parts to keep each round within memory_budget_mb");
+  if (exchange_->done()) {
+    exchange_.reset();
+    decided_ = true;
+  }
 }
 
 }  // namespace loom::dedup

@@ -9,17 +9,18 @@
 // reference walks Python's unsorted glob() order.
 //
 // The index keeps its records within `memory_budget_mb` and spills sorted runs past it
-// (UrlDigestIndex), with the same decisions.
+// (UrlDigestIndex), with the same decisions; on R > 1 ranks its exchange goes in key-range parts
+// within the same budget (UrlDigestExchange).
 #pragma once
 
+#include "url_digest_exchange.hpp"
 #include "url_digest_index.hpp"
 
 #include <loom/plugin.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
-#include <utility>
-#include <vector>
 
 namespace loom::dedup {
 
@@ -44,7 +45,8 @@ struct UrlDigestDedupOptions {
           .one_of(on_missing_values),
       field("memory_budget_mb", &UrlDigestDedupOptions::memory_budget_mb,
             "memory for the observed records (48 bytes each), and as much again for the "
-            "decision's digests and URLs; past it, sorted runs on disk")
+            "decision's digests and URLs; past it, sorted runs on disk; on more than one rank, "
+            "also what one exchange round's records take (80 bytes per digest or URL)")
           .min(0.001),
       field("spill_dir", &UrlDigestDedupOptions::spill_dir,
             "parent folder of the spill folder; empty: $TMPDIR, else /tmp"));
@@ -66,8 +68,9 @@ class UrlDigestDedup : public Deduper {
   void observe(const Batch& batch) override;
   void process(Batch& batch) override;
 
-  // On more than one rank (docs/guides/scale-out.md), three rounds: no file may span ranks; the
-  // job's first entry of each digest; the URLs some rank keeps.
+  // On more than one rank (docs/guides/scale-out.md): a round checking that no file spans ranks,
+  // then UrlDigestExchange's rounds (the job's first entry of each digest, the URLs some rank
+  // keeps) in key-range parts within memory_budget_mb.
   void export_keys(std::uint32_t round, KeyExport& out);
   void import_keys(std::uint32_t round, const MergedKeys& in);
 
@@ -80,10 +83,10 @@ class UrlDigestDedup : public Deduper {
   UrlDigestIndex index_;
   bool decided_ = false;
   // Across ranks: the shard of the first record observed here orders this rank's walk among
-  // the job's; the round's exported hashes and positions, in export order.
+  // the job's; the file round's exported records; the exchange after it.
   std::optional<std::uint64_t> first_shard_;
-  std::vector<std::pair<XXH128_hash_t, std::uint64_t>> exported_;
-  std::vector<XXH128_hash_t> exported_urls_;
+  std::size_t exported_files_ = 0;
+  std::unique_ptr<UrlDigestExchange> exchange_;
 };
 
 }  // namespace loom::dedup

@@ -9,7 +9,6 @@ namespace {
 
 XXH128_hash_t hash_of(std::string_view s) { return XXH3_128bits(s.data(), s.size()); }
 spill::Key128 key_of(const XXH128_hash_t& h) { return {h.high64, h.low64}; }
-XXH128_hash_t hash_of(const spill::Key128& k) { return {k.low, k.high}; }
 
 constexpr const char* kWho = "url_digest_dedup";
 
@@ -103,45 +102,64 @@ void UrlDigestIndex::decide() {
   end_walk();
 }
 
-std::vector<std::pair<XXH128_hash_t, std::uint64_t>> UrlDigestIndex::first_digests() {
-  std::vector<std::pair<XXH128_hash_t, std::uint64_t>> firsts;
-  const std::unique_ptr<spill::SpillingKeyMap> seen = new_set();
+void UrlDigestIndex::index_for_exchange() {
+  if (decided_ || first_digests_)
+    throw std::logic_error("UrlDigestIndex::index_for_exchange twice");
+  first_digests_ = new_set();
+  urls_ = new_set();
   std::uint64_t walked = 0;
   walk([&](const Observed& entry) {
-    if (seen->insert(entry.digest)) firsts.emplace_back(hash_of(entry.digest), walked);
+    first_digests_->insert(entry.digest, walked++);
+    urls_->insert(entry.url);
+  });
+}
+
+spill::SortedWalk UrlDigestIndex::walk_first_digests() {
+  if (!first_digests_) throw std::logic_error("UrlDigestIndex: walk before index_for_exchange");
+  if (!won_) won_ = new_set();
+  return first_digests_->walk_sorted();
+}
+
+void UrlDigestIndex::won_digest(const spill::Key128& digest, std::uint64_t walked) {
+  if (!won_) throw std::logic_error("UrlDigestIndex::won_digest before walk_first_digests");
+  won_->insert(digest, walked);
+}
+
+// An entry is its digest's first here iff its walk index is the one noted for the digest.
+void UrlDigestIndex::keep_won() {
+  if (!won_ || kept_here_) throw std::logic_error("UrlDigestIndex::keep_won out of order");
+  kept_here_ = new_set();
+  std::uint64_t walked = 0;
+  walk([&](const Observed& entry) {
+    const std::optional<std::uint64_t> won = won_->find(entry.digest);
+    if (won && *won == walked) kept_here_->insert(entry.url);
     ++walked;
   });
-  return firsts;
-}
-
-void UrlDigestIndex::decide_digests(const std::vector<bool>& won) {
-  if (decided_) throw std::logic_error("UrlDigestIndex::decide_digests after decide");
-  const std::unique_ptr<spill::SpillingKeyMap> seen = new_set();
-  kept_urls_ = new_set();
-  std::size_t first = 0;
-  walk([&](const Observed& entry) {
-    if (!seen->insert(entry.digest)) return;
-    if (first >= won.size()) throw std::logic_error("UrlDigestIndex::decide_digests: too few");
-    if (won[first++]) kept_urls_->insert(entry.url);
-  });
-}
-
-std::vector<std::pair<XXH128_hash_t, bool>> UrlDigestIndex::urls() {
-  std::vector<std::pair<XXH128_hash_t, bool>> all;
-  const std::unique_ptr<spill::SpillingKeyMap> seen = new_set();
-  walk([&](const Observed& entry) {
-    if (seen->insert(entry.url))
-      all.emplace_back(hash_of(entry.url), kept_urls_ && kept_urls_->find(entry.url).has_value());
-  });
-  return all;
-}
-
-void UrlDigestIndex::keep_urls(const std::vector<XXH128_hash_t>& kept) {
-  if (decided_) throw std::logic_error("UrlDigestIndex::keep_urls after decide");
-  decided_ = true;
-  kept_urls_ = new_set();
-  for (const XXH128_hash_t& url : kept) kept_urls_->insert(key_of(url));
   end_walk();
+  first_digests_.reset();
+  won_.reset();
+}
+
+spill::SortedWalk UrlDigestIndex::walk_urls() {
+  if (!kept_here_) throw std::logic_error("UrlDigestIndex::walk_urls before keep_won");
+  if (!kept_urls_) kept_urls_ = new_set();
+  return urls_->walk_sorted();
+}
+
+bool UrlDigestIndex::kept_here(const spill::Key128& url) const {
+  return kept_here_->find(url).has_value();
+}
+
+void UrlDigestIndex::keep_url(const spill::Key128& url) {
+  if (!kept_urls_) throw std::logic_error("UrlDigestIndex::keep_url before walk_urls");
+  kept_urls_->insert(url);
+}
+
+void UrlDigestIndex::end_exchange() {
+  if (decided_ || !kept_urls_) throw std::logic_error("UrlDigestIndex::end_exchange out of order");
+  decided_ = true;
+  urls_.reset();
+  kept_here_.reset();
 }
 
 std::vector<XXH128_hash_t> UrlDigestIndex::file_hashes() const {

@@ -48,21 +48,32 @@ class UrlDigestIndex {
   bool keeps(std::string_view url) const;
 
   // The same decision over the ranks of a distributed run, where each rank observed whole files
-  // and the job walks the ranks' files in rank order (url_digest_dedup.cpp drives the exchange):
-  // 1. first_digests(): the digest of each entry that is its digest's first here, with its
-  //    index in this rank's walk, in walk order;
-  // 2. decide_digests(won): won[k] says the k-th of those is the job's first entry of its
-  //    digest; its URL is kept here;
-  // 3. urls(): every distinct URL here, with whether this rank keeps it;
-  // 4. keep_urls(kept): the URLs the job keeps (any rank kept them); the index is decided.
-  std::vector<std::pair<XXH128_hash_t, std::uint64_t>> first_digests();
-  void decide_digests(const std::vector<bool>& won);
-  std::vector<std::pair<XXH128_hash_t, bool>> urls();
-  void keep_urls(const std::vector<XXH128_hash_t>& kept);
+  // and the job walks the ranks' files in rank order (url_digest_exchange.hpp drives it). Every
+  // list is handed over as a walk in key order, so the exchange can go in key-range parts:
+  // 1. index_for_exchange(): one walk noting each digest's first entry here (its index in this
+  //    rank's walk) and every distinct URL (half the budget each, the rest on disk);
+  // 2. walk_first_digests(): (digest, walk index) in digest order; won_digest(digest, index) for
+  //    each that is the job's first entry of its digest;
+  // 3. keep_won(): one walk noting the URLs of the won entries (kept here);
+  // 4. walk_urls(): this rank's distinct URLs in URL order, with kept_here(url);
+  //    keep_url(url) for each the job keeps (any rank kept it);
+  // 5. end_exchange(): the index is decided.
+  void index_for_exchange();
+  spill::SortedWalk walk_first_digests();
+  void won_digest(const spill::Key128& digest, std::uint64_t walked);
+  void keep_won();
+  spill::SortedWalk walk_urls();
+  bool kept_here(const spill::Key128& url) const;
+  void keep_url(const spill::Key128& url);
+  void end_exchange();
+  // After index_for_exchange(): how many digests have a first entry here, and distinct URLs.
+  std::uint64_t first_digest_count() const { return first_digests_ ? first_digests_->size() : 0; }
+  std::uint64_t url_count() const { return urls_ ? urls_->size() : 0; }
   // The hashes of the files observed (to check that no file spans ranks).
   std::vector<XXH128_hash_t> file_hashes() const;
 
   std::size_t files() const { return file_index_.size(); }
+  std::uint64_t records() const { return observed_count_; }
   std::size_t kept_urls() const { return kept_urls_ ? kept_urls_->size() : 0; }
 
  private:
@@ -107,6 +118,9 @@ class UrlDigestIndex {
   bool walk_built_ = false;
   std::unique_ptr<spill::SpillingKeyMap> kept_urls_;
   bool decided_ = false;
+  // Across ranks (steps 1 to 4 above): digest -> first walk index here, the distinct URLs, the
+  // won digests (-> their walk index) and the URLs kept here.
+  std::unique_ptr<spill::SpillingKeyMap> first_digests_, urls_, won_, kept_here_;
 };
 
 }  // namespace loom::dedup

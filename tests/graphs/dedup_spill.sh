@@ -13,7 +13,8 @@
 #              exact_dedup) on 6 WET shards from make_wet_shards.py with all three at 0.001 MB,
 #              one process, 1 and 2 threads; and ccnet_line_dedup alone at 0.001 MB spills (its
 #              missing spill folder fails the run); cc_mpi: on 1, 2, 3 ranks, ccnet_line_dedup's
-#              line hashes exchanged in many key-range parts.
+#              line hashes and url_digest_dedup's digests and URLs exchanged in many key-range
+#              parts.
 # Skips, saying what is missing, without ../shared (and, for mpi, mpirun or MPI in this loom).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 case_name=${1:?case}
@@ -48,6 +49,7 @@ many_parts() {
   parts=$(grep -Eo "$2, exchanged in [0-9]+ parts" "$last_err" | grep -Eo '[0-9]+ parts' | sort -u)
   [[ "$(grep -c . <<<"$parts")" == 1 && "${parts%% *}" -ge 10 ]] ||
     fail "$1: not exchanged in 10 or more parts agreed by every rank (logged: ${parts:-nothing})"
+  pass "$1: ${2%%:*} exchanged in $parts, agreed by every rank"
 }
 
 # unbounded: the default budget, one process, 2 threads; sets $drops at $node.
@@ -63,7 +65,7 @@ if [[ "$case_name" == cc_* ]]; then
   "$PYTHON" "$tests_dir/make_wet_shards.py" \
     "$LOOM_SHARED_DIR/corpus/common_crawl/cc_net/sample.warc.txt" \
     "$LOOM_SHARED_DIR/corpus/common_crawl/whirlwind/whirlwind.warc.wet.gz" --out "$tmp/data" \
-    --shards 6 --docs 40 || fail "make_wet_shards.py failed"
+    --shards 6 --docs 70 || fail "make_wet_shards.py failed"
   graph=$tmp/cc_budget.yaml
   "$PYTHON" - "$tests_dir/data/mpi_cc_dedup.yaml" "$graph" <<'PY'
 import sys
@@ -104,6 +106,8 @@ PY
       # The line hashes went out in key-range parts, one round each.
       ((ranks == 1)) ||
         many_parts "cc-r$ranks" 'ccnet_line_dedup: [0-9]+ line hashes on the busiest rank'
+      # So did url_digest_dedup's first digests and URLs.
+      ((ranks == 1)) || many_parts "cc-r$ranks" 'url_digest_dedup: [0-9]+ keys on the busiest rank'
     done
   fi
   done_ok

@@ -4,11 +4,8 @@
 
 #include <url_digest_index.hpp>
 
-#include <array>
-#include <map>
 #include <stdexcept>
 #include <string>
-#include <utility>
 #include <vector>
 
 using loom::dedup::UrlDigestIndex;
@@ -86,67 +83,6 @@ TEST_CASE("empty input, counts, and misuse") {
   UrlDigestIndex empty;
   empty.decide();
   CHECK(empty.kept_urls() == 0);
-}
-
-// Across ranks (url_digest_dedup's key exchange): each rank's index holds whole files, ranks in
-// file order; merging as the engine does (per digest the smallest position, per URL "kept by any
-// rank") must keep exactly the URLs one index keeps, over random inputs.
-TEST_CASE("the decision split over ranks is one index's") {
-  std::uint64_t state = 12345;
-  auto next = [&](std::uint64_t n) {
-    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-    return (state >> 33) % n;
-  };
-  for (int trial = 0; trial < 200; ++trial) {
-    std::vector<std::vector<std::array<std::string, 3>>> files(1 + next(6));
-    for (auto& file : files)
-      for (std::uint64_t i = next(8); i-- > 0;)
-        file.push_back({"", "u" + std::to_string(next(6)), "d" + std::to_string(next(5))});
-    const std::size_t ranks = 1 + next(4);
-    UrlDigestIndex whole;
-    // Every other trial, the parts have the least budget: their records spill every 16.
-    std::vector<UrlDigestIndex> parts;
-    for (std::size_t r = 0; r < ranks; ++r)
-      parts.emplace_back(trial % 2 == 0 ? UrlDigestIndex::kDefaultBudget : 1);
-    for (std::size_t f = 0; f < files.size(); ++f)
-      for (const auto& r : files[f]) {
-        const std::string name = "f" + std::to_string(f);
-        whole.observe(name, r[1], r[2]);
-        parts[f * ranks / files.size()].observe(name, r[1], r[2]);
-      }
-    whole.decide();
-    // Digests: the job's smallest (rank, walk index) wins.
-    std::vector<std::vector<std::pair<XXH128_hash_t, std::uint64_t>>> firsts(ranks);
-    std::map<std::pair<std::uint64_t, std::uint64_t>, std::pair<std::size_t, std::uint64_t>> first;
-    for (std::size_t r = 0; r < ranks; ++r) {
-      firsts[r] = parts[r].first_digests();
-      for (const auto& [digest, walked] : firsts[r]) {
-        const auto key = std::pair{digest.low64, digest.high64};
-        if (!first.contains(key))
-          first[key] = {r, walked};  // ranks in order: the first is the smallest
-      }
-    }
-    std::map<std::pair<std::uint64_t, std::uint64_t>, bool> url_kept;
-    for (std::size_t r = 0; r < ranks; ++r) {
-      std::vector<bool> won;
-      for (const auto& [digest, walked] : firsts[r])
-        won.push_back(first.at({digest.low64, digest.high64}) == std::pair{r, walked});
-      parts[r].decide_digests(won);
-      for (const auto& [url, kept_here] : parts[r].urls())
-        url_kept[{url.low64, url.high64}] = url_kept[{url.low64, url.high64}] || kept_here;
-    }
-    for (std::size_t r = 0; r < ranks; ++r) {
-      std::vector<XXH128_hash_t> kept_urls;
-      for (const auto& [url, kept_here] : parts[r].urls())
-        if (url_kept.at({url.low64, url.high64})) kept_urls.push_back(url);
-      parts[r].keep_urls(kept_urls);
-    }
-    for (std::size_t f = 0; f < files.size(); ++f)
-      for (const auto& r : files[f]) {
-        INFO("trial " << trial << ", file " << f << ", url " << r[1]);
-        CHECK(parts[f * ranks / files.size()].keeps(r[1]) == whole.keeps(r[1]));
-      }
-  }
 }
 
 TEST_CASE("a tiny memory budget (records and sets spilled to disk) gives the same decision") {
