@@ -81,6 +81,7 @@ void LineDedup::observe(const Batch& batch) {
     // HashesCollector skips documents without content (compute_hashes returns None).
     if (doc.dropped() || doc.text().empty()) continue;
     line_hashes(doc.text(), hashes_);
+    first_pass_.keep(doc.text(), hashes_);  // before add_document, which sorts them in place
     groups_.add_document(group, hashes_);
   }
 }
@@ -124,7 +125,7 @@ void LineDedup::dedup_document(Doc doc, std::size_t index, const DocumentLineCou
     doc.drop("empty_text");
     return;
   }
-  line_hashes(content, hashes_);
+  if (!first_pass_.take(content, hashes_)) line_hashes(content, hashes_);
   // DuplicatesRemover: a hash two documents have is zeroed; no surviving line drops the doc.
   std::size_t kept = 0;
   for (std::uint64_t& hash : hashes_) {

@@ -17,9 +17,11 @@
 // line_ids (JSON list of the kept lines' indices, mapped through an incoming line_ids).
 //
 // The line hashes are held within memory_budget_mb; past it they go to sorted runs on disk
-// (grouped_line_counts.hpp), with the same decisions.
+// (grouped_line_counts.hpp), with the same decisions. The first pass's hashes of the first 64 MiB
+// of lines are kept for the second (first_pass_hashes.hpp), which then hashes only the rest.
 #pragma once
 
+#include "first_pass_hashes.hpp"
 #include "grouped_line_counts.hpp"
 #include "line_hash_exchange.hpp"
 
@@ -89,6 +91,7 @@ class LineDedup : public Deduper {
   Options options_;
   GroupedLineCounts groups_;                  // by group (shard index / group_shards)
   std::optional<LineHashExchange> exchange_;  // from the first round to the last
+  FirstPassHashes first_pass_;                // observe()'s line hashes, for process()
   SeenInDocument seen_;
   std::vector<std::uint64_t> hashes_;
   std::vector<std::int64_t> line_ids_;
