@@ -1,19 +1,22 @@
 // bzip2 decoding on the run's threads, block by block as lbzip2 does: the compressed stream is
 // scanned for block boundaries (bzip2_blocks.hpp), a run of whole blocks is decoded in parallel
 // (each block wrapped as a stream of its own, so libbz2 checks its CRC), and the texts are handed
-// over in order; each stream's combined CRC is checked against its blocks'. Single-stream and
+// over in order; each stream's combined CRC is checked against its blocks'. The next run decodes
+// while the caller takes the texts of the one before (a dump's XML parse is serial: it would
+// otherwise leave the other threads waiting for it, and it for them). Single-stream and
 // multistream files (Wikipedia's dumps) alike. Same bytes as the sequential decoder, which a
 // one-thread run keeps (bzip2_decoder.cpp).
 #include "io/bzip2_blocks.hpp"
 #include "io/compressed_source.hpp"
 
 #include <bzlib.h>
-#include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
+#include <oneapi/tbb/task_group.h>
 
 #include <algorithm>
 #include <cstring>
 #include <deque>
+#include <exception>
 #include <optional>
 
 namespace loom::io::internal {
@@ -45,14 +48,30 @@ class Bzip2BlockDecoder final : public Input {
       : source_(std::move(raw), std::move(name), "bzip2"),
         blocks_per_round_(4 * static_cast<std::size_t>(
                                   std::max(1, oneapi::tbb::this_task_arena::max_concurrency()))) {}
+  ~Bzip2BlockDecoder() override {
+    // The tasks read window_ and write ahead_: they end before the members do.
+    tasks_->cancel();
+    try {
+      tasks_->wait();
+    } catch (...) {  // a decoding failure of text nobody will read
+    }
+  }
+  Bzip2BlockDecoder(const Bzip2BlockDecoder&) = delete;
+  Bzip2BlockDecoder& operator=(const Bzip2BlockDecoder&) = delete;
 
   std::size_t read(char* buffer, std::size_t capacity) override {
     std::size_t written = 0;
     while (written < capacity) {
       if (ready_.empty()) {
         if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
-        if (done_ || written > 0) break;  // hand over what is here before decoding more
-        decode_round();
+        if (written > 0) break;  // hand over what is here before waiting for more
+        if (!ahead_) {
+          if (done_) break;
+          start_round();
+        }
+        finish_round();
+        // The next round decodes on the run's other threads while the caller takes this one.
+        if (!done_ && !error_) start_round();
         continue;
       }
       std::string& text = ready_.front();
@@ -180,15 +199,41 @@ class Bzip2BlockDecoder final : public Input {
     done_ = true;
   }
 
-  void decode_round() {
-    Round round;
-    collect(round);
+  // Collects the next round's blocks and starts decoding them as tasks of the run's arena. A
+  // failure to collect is raised once the text before it is handed over, as the round's blocks
+  // would have been: none of them is decoded (what the one-round-at-a-time decoder did too).
+  void start_round() {
+    ahead_.emplace();
+    try {
+      collect(ahead_->round);
+    } catch (...) {
+      ahead_->round.blocks.clear();
+      ahead_->collect_error = std::current_exception();
+      return;
+    }
+    const std::vector<Block>& blocks = ahead_->round.blocks;
+    ahead_->decoded.resize(blocks.size());
+    for (std::size_t i = 0; i < blocks.size(); ++i)
+      tasks_->run([this, i] {
+        const Block& block = ahead_->round.blocks[i];
+        ahead_->decoded[i] =
+            bb::decode_stream(bb::wrap_block(window_, block.start, block.end, block.level));
+      });
+  }
+
+  // Waits for the round start_round began, checks it and queues its texts.
+  void finish_round() {
+    tasks_->wait();
+    Ahead ahead = std::move(*ahead_);
+    ahead_.reset();
+    if (ahead.collect_error) {
+      error_ = ahead.collect_error;
+      done_ = true;
+      return;
+    }
+    const Round& round = ahead.round;
     const std::vector<Block>& blocks = round.blocks;
-    std::vector<bb::Decoded> decoded(blocks.size());
-    oneapi::tbb::parallel_for(std::size_t{0}, blocks.size(), [&](std::size_t i) {
-      decoded[i] = bb::decode_stream(
-          bb::wrap_block(window_, blocks[i].start, blocks[i].end, blocks[i].level));
-    });
+    std::vector<bb::Decoded>& decoded = ahead.decoded;
     for (std::size_t i = 0; i < blocks.size(); ++i) {
       std::size_t last = i;  // the block's data may run to the end of block `last`
       if (decoded[i].status != BZ_STREAM_END) {
@@ -203,7 +248,6 @@ class Bzip2BlockDecoder final : public Input {
         if (decoded[i].status != BZ_STREAM_END) {
           if (i > 0 && last == blocks.size() && !round.stream_crc) {
             bit_ = blocks[i].start;  // the rest may come in the next round: start it there
-            round.stream_crc.reset();
             break;
           }
           fail_after_ready(blocks[i].file_offset);
@@ -231,6 +275,15 @@ class Bzip2BlockDecoder final : public Input {
   std::uint32_t combined_crc_ = 0;  // of the current stream's blocks handed over so far
   std::uint64_t streams_ = 0;
   std::uint64_t stream_end_ = 0;  // compressed offset after the last complete stream
+  // The round being decoded ahead of the caller, and its tasks.
+  struct Ahead {
+    Round round;
+    std::vector<bb::Decoded> decoded;
+    std::exception_ptr collect_error;
+  };
+  std::optional<Ahead> ahead_;
+  // Behind a pointer: task_group's destructor may throw, an Input's may not.
+  std::unique_ptr<oneapi::tbb::task_group> tasks_ = std::make_unique<oneapi::tbb::task_group>();
   std::deque<std::string> ready_;
   std::size_t ready_at_ = 0;
   std::exception_ptr error_;
