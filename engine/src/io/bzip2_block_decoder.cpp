@@ -28,7 +28,7 @@ namespace bb = bzip2_blocks;
 constexpr std::uint64_t kMaxBlockBytes = std::uint64_t{8} << 20;
 
 struct Block {
-  std::uint64_t start = 0;  // bit positions in the window
+  std::uint64_t start = 0;  // bit positions in the window, then in its round's bytes
   std::uint64_t end = 0;
   std::uint64_t file_offset = 0;  // compressed byte where it starts, for messages
   char level = '9';
@@ -48,14 +48,7 @@ class Bzip2BlockDecoder final : public Input {
       : source_(std::move(raw), std::move(name), "bzip2"),
         blocks_per_round_(4 * static_cast<std::size_t>(
                                   std::max(1, oneapi::tbb::this_task_arena::max_concurrency()))) {}
-  ~Bzip2BlockDecoder() override {
-    // The tasks read window_ and write ahead_: they end before the members do.
-    tasks_->cancel();
-    try {
-      tasks_->wait();
-    } catch (...) {  // a decoding failure of text nobody will read
-    }
-  }
+  ~Bzip2BlockDecoder() override { discard_rounds_after(0); }
   Bzip2BlockDecoder(const Bzip2BlockDecoder&) = delete;
   Bzip2BlockDecoder& operator=(const Bzip2BlockDecoder&) = delete;
 
@@ -65,13 +58,14 @@ class Bzip2BlockDecoder final : public Input {
       if (ready_.empty()) {
         if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
         if (written > 0) break;  // hand over what is here before waiting for more
-        if (!ahead_) {
+        if (rounds_.empty()) {
           if (done_) break;
           start_round();
         }
+        // A second round decodes while the caller waits for the first: the thread that ends
+        // the first round's last block is not left alone with it.
+        if (rounds_.size() < 2 && may_collect()) start_round();
         finish_round();
-        // The next round decodes on the run's other threads while the caller takes this one.
-        if (!done_ && !error_) start_round();
         continue;
       }
       std::string& text = ready_.front();
@@ -103,9 +97,9 @@ class Bzip2BlockDecoder final : public Input {
                    reinterpret_cast<const std::uint8_t*>(source_.data()) + n);
     return true;
   }
-  // Drops the window's bytes before the current position.
-  void compact() {
-    const std::size_t drop = static_cast<std::size_t>(bit_ / 8);
+  // Drops the window's bytes before file bit position `keep_from`.
+  void compact(std::uint64_t keep_from) {
+    const auto drop = static_cast<std::size_t>(keep_from / 8 - window_offset_);
     window_.erase(window_.begin(), window_.begin() + static_cast<std::ptrdiff_t>(drop));
     window_offset_ += drop;
     bit_ -= std::uint64_t{drop} * 8;
@@ -189,7 +183,7 @@ class Bzip2BlockDecoder final : public Input {
     }
   }
 
-  // Remembers an error to raise once the text before it is handed over.
+  // Remembers an error to raise once the text before it is handed over; nothing after it is.
   void fail_after_ready(std::uint64_t offset) {
     try {
       corrupt(offset, "data integrity error (bad block or checksum)");
@@ -197,43 +191,114 @@ class Bzip2BlockDecoder final : public Input {
       error_ = std::current_exception();
     }
     done_ = true;
+    discard_rounds_after(0);
   }
+
+  // collect()'s position and stream state, kept with each round collected ahead so that a round
+  // before it can take it back (see finish_round).
+  struct CollectState {
+    std::uint64_t bit = 0;  // in the file, not the window (which compacts)
+    bool in_stream = false;
+    char level = '9';
+    std::uint64_t streams = 0;
+    std::uint64_t stream_end = 0;
+    bool done = false;
+  };
+  CollectState collect_state() const {
+    return {window_offset_ * 8 + bit_, in_stream_, level_, streams_, stream_end_, done_};
+  }
+
+  // A round being decoded: its blocks' bits are copied out of the window, so that collecting the
+  // next round may grow the window (and move it) while these are decoded.
+  struct InFlight {
+    Round round;                      // block positions in `bytes`
+    std::vector<std::uint8_t> bytes;  // the compressed bytes the blocks span
+    std::uint64_t first_bit = 0;      // file bit position of bytes[0]
+    CollectState before;              // collect()'s state before this round
+    std::exception_ptr collect_error;
+    std::vector<bb::Decoded> decoded;
+    // Behind a pointer: task_group's destructor may throw, an Input's may not.
+    std::unique_ptr<oneapi::tbb::task_group> tasks = std::make_unique<oneapi::tbb::task_group>();
+  };
+
+  bool may_collect() const { return !done_ && !error_ && !rounds_.back().collect_error; }
 
   // Collects the next round's blocks and starts decoding them as tasks of the run's arena. A
   // failure to collect is raised once the text before it is handed over, as the round's blocks
   // would have been: none of them is decoded (what the one-round-at-a-time decoder did too).
   void start_round() {
-    ahead_.emplace();
+    InFlight& next = rounds_.emplace_back();
+    next.before = collect_state();
     try {
-      collect(ahead_->round);
+      collect(next.round);
     } catch (...) {
-      ahead_->round.blocks.clear();
-      ahead_->collect_error = std::current_exception();
+      next.round.blocks.clear();
+      next.collect_error = std::current_exception();
       return;
     }
-    const std::vector<Block>& blocks = ahead_->round.blocks;
-    ahead_->decoded.resize(blocks.size());
+    std::vector<Block>& blocks = next.round.blocks;
+    if (blocks.empty()) return;
+    const std::uint64_t from = blocks.front().start / 8;
+    const std::uint64_t to = std::min<std::uint64_t>((blocks.back().end + 7) / 8, window_.size());
+    next.bytes.assign(window_.begin() + static_cast<std::ptrdiff_t>(from),
+                      window_.begin() + static_cast<std::ptrdiff_t>(to));
+    next.first_bit = (window_offset_ + from) * 8;
+    for (Block& block : blocks) {
+      block.start -= from * 8;
+      block.end -= from * 8;
+    }
+    next.decoded.resize(blocks.size());
+    InFlight* round = &next;  // a deque's elements stay where they are as others come and go
     for (std::size_t i = 0; i < blocks.size(); ++i)
-      tasks_->run([this, i] {
-        const Block& block = ahead_->round.blocks[i];
-        ahead_->decoded[i] =
-            bb::decode_stream(bb::wrap_block(window_, block.start, block.end, block.level));
+      round->tasks->run([round, i] {
+        const Block& block = round->round.blocks[i];
+        round->decoded[i] =
+            bb::decode_stream(bb::wrap_block(round->bytes, block.start, block.end, block.level));
       });
   }
 
-  // Waits for the round start_round began, checks it and queues its texts.
+  // Stops the rounds collected after the first `keep` and forgets them.
+  void discard_rounds_after(std::size_t keep) {
+    while (rounds_.size() > keep) {
+      rounds_.back().tasks->cancel();
+      try {
+        rounds_.back().tasks->wait();
+      } catch (...) {  // a failure in text nobody will read
+      }
+      rounds_.pop_back();
+    }
+  }
+
+  // Collects again from file bit position `bit`, inside a stream of `level`: the rounds
+  // collected after the current one are dropped and collect()'s state taken back.
+  void collect_again_from(std::uint64_t bit, char level) {
+    if (!rounds_.empty()) {
+      const CollectState& before = rounds_.front().before;
+      streams_ = before.streams;
+      stream_end_ = before.stream_end;
+      done_ = before.done;
+      discard_rounds_after(0);
+    }
+    bit_ = bit - window_offset_ * 8;  // still in the window: compact() keeps it
+    in_stream_ = true;
+    level_ = level;
+  }
+
+  // Waits for the oldest round, checks it and queues its texts.
   void finish_round() {
-    tasks_->wait();
-    Ahead ahead = std::move(*ahead_);
-    ahead_.reset();
-    if (ahead.collect_error) {
-      error_ = ahead.collect_error;
+    rounds_.front().tasks->wait();  // its tasks write into it where it is: wait, then move
+    InFlight round_in_flight = std::move(rounds_.front());
+    rounds_.pop_front();
+    if (round_in_flight.collect_error) {
+      error_ = round_in_flight.collect_error;
       done_ = true;
+      discard_rounds_after(0);
       return;
     }
-    const Round& round = ahead.round;
+    const Round& round = round_in_flight.round;
     const std::vector<Block>& blocks = round.blocks;
-    std::vector<bb::Decoded>& decoded = ahead.decoded;
+    const std::vector<std::uint8_t>& bytes = round_in_flight.bytes;
+    std::vector<bb::Decoded>& decoded = round_in_flight.decoded;
     for (std::size_t i = 0; i < blocks.size(); ++i) {
       std::size_t last = i;  // the block's data may run to the end of block `last`
       if (decoded[i].status != BZ_STREAM_END) {
@@ -242,12 +307,13 @@ class Bzip2BlockDecoder final : public Input {
         constexpr std::size_t kMaxJoined = 3;
         for (last = i + 1; last < blocks.size() && last <= i + kMaxJoined; ++last) {
           decoded[i] = bb::decode_stream(
-              bb::wrap_block(window_, blocks[i].start, blocks[last].end, blocks[i].level));
+              bb::wrap_block(bytes, blocks[i].start, blocks[last].end, blocks[i].level));
           if (decoded[i].status == BZ_STREAM_END) break;
         }
         if (decoded[i].status != BZ_STREAM_END) {
           if (i > 0 && last == blocks.size() && !round.stream_crc) {
-            bit_ = blocks[i].start;  // the rest may come in the next round: start it there
+            // The rest may come in the next round: start it there.
+            collect_again_from(round_in_flight.first_bit + blocks[i].start, blocks[i].level);
             break;
           }
           fail_after_ready(blocks[i].file_offset);
@@ -258,11 +324,12 @@ class Bzip2BlockDecoder final : public Input {
       if (!decoded[i].text.empty()) ready_.push_back(std::move(decoded[i].text));
       i = last;
     }
-    if (round.stream_crc && !done_) {
+    if (round.stream_crc && !error_) {  // (done_ may be the next round's clean end)
       if (*round.stream_crc != combined_crc_) fail_after_ready(round.stream_end_offset);
       combined_crc_ = 0;
     }
-    compact();
+    // The window keeps what the rounds still in flight may have to be collected again from.
+    compact(rounds_.empty() ? window_offset_ * 8 + bit_ : rounds_.front().before.bit);
   }
 
   CompressedSource source_;
@@ -275,15 +342,7 @@ class Bzip2BlockDecoder final : public Input {
   std::uint32_t combined_crc_ = 0;  // of the current stream's blocks handed over so far
   std::uint64_t streams_ = 0;
   std::uint64_t stream_end_ = 0;  // compressed offset after the last complete stream
-  // The round being decoded ahead of the caller, and its tasks.
-  struct Ahead {
-    Round round;
-    std::vector<bb::Decoded> decoded;
-    std::exception_ptr collect_error;
-  };
-  std::optional<Ahead> ahead_;
-  // Behind a pointer: task_group's destructor may throw, an Input's may not.
-  std::unique_ptr<oneapi::tbb::task_group> tasks_ = std::make_unique<oneapi::tbb::task_group>();
+  std::deque<InFlight> rounds_;   // collected, being decoded, in file order (at most 2)
   std::deque<std::string> ready_;
   std::size_t ready_at_ = 0;
   std::exception_ptr error_;
