@@ -1,9 +1,10 @@
 // bzip2 decoding on the run's threads, block by block as lbzip2 does: the compressed stream is
 // scanned for block boundaries (bzip2_blocks.hpp), a run of whole blocks is decoded in parallel
 // (each block wrapped as a stream of its own, so libbz2 checks its CRC), and the texts are handed
-// over in order; each stream's combined CRC is checked against its blocks'. The next run decodes
-// while the caller takes the texts of the one before (a dump's XML parse is serial: it would
-// otherwise leave the other threads waiting for it, and it for them). Single-stream and
+// over in order; each stream's combined CRC is checked against its blocks'. Two runs are in
+// flight: the next one decodes while the caller takes the texts of the one before and while it
+// waits for the current one's last block (a dump's XML parse is serial: it would otherwise leave
+// the other threads waiting for it, and it for them). Single-stream and
 // multistream files (Wikipedia's dumps) alike. Same bytes as the sequential decoder, which a
 // one-thread run keeps (bzip2_decoder.cpp).
 #include "io/bzip2_blocks.hpp"
