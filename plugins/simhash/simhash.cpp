@@ -273,8 +273,9 @@ void vote_features(const std::string& word_chars, std::size_t width, std::uint32
 constexpr std::size_t kMinFeaturesPerPart = std::size_t{1} << 15;
 constexpr std::size_t kPartsPerThread = 4;
 
-std::size_t feature_parts(std::size_t features, const FeatureScratch& scratch) {
-  const std::size_t threads = text_threads(scratch);
+std::size_t feature_parts(std::size_t features) {
+  const auto threads =
+      static_cast<std::size_t>(std::max(1, tbb::this_task_arena::max_concurrency()));
   if (threads == 1) return 1;
   return std::clamp<std::size_t>(features / kMinFeaturesPerPart, 1, kPartsPerThread * threads);
 }
@@ -323,7 +324,7 @@ Fingerprint simhash(std::string_view utf8, int shingle_width, std::size_t max_ch
   // the features split into parts counted apart (a long book on several threads) give the same
   // sums as one pass: the fingerprint does not depend on the thread count.
   std::array<std::uint64_t, 64> ones{};
-  const std::size_t parts = feature_parts(features, scratch);
+  const std::size_t parts = feature_parts(features);
   if (parts == 1) {
     vote_features(scratch.word_chars, std::min(width, chars), 0, features, ones);
   } else {

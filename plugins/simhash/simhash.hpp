@@ -26,8 +26,10 @@ struct FeatureScratch {
   std::size_t chars = 0;   // code points in word_chars
   // The word characters of the other pieces when a long text is lowered on several threads.
   std::vector<std::string> piece_chars;
-  // The most threads one text may use (0: all of the run's); one when several texts are
-  // fingerprinted side by side and already keep the threads busy.
+  // The most threads one text's lowering may use (0: all of the run's); one when several texts
+  // are fingerprinted side by side, where pieces would only cost the copy that joins them. Its
+  // features are hashed in parts on all of the run's threads either way (parts cost no copy), so
+  // a thread done with the shorter books of a batch helps with the longest instead of waiting.
   std::size_t max_threads = 0;
 };
 

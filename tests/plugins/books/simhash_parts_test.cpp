@@ -55,3 +55,21 @@ TEST_CASE("a long text's fingerprint is the same on 1, 2 and 3 threads") {
   CHECK(prefix.value != one.value);
   CHECK(prefix.value == on_threads(1, text, 300'000).value);
 }
+
+TEST_CASE("a text lowered on one thread but counted in parts has the same fingerprint") {
+  // simhash_dedup fingerprints the books of a batch side by side with max_threads = 1: each book
+  // is lowered in one piece, and its features are still counted in parts on all the threads.
+  const std::string text = long_text();
+  const Fingerprint one = on_threads(1, text);
+  for (const int threads : {2, 3}) {
+    CAPTURE(threads);
+    oneapi::tbb::task_arena arena(threads);
+    const Fingerprint side_by_side = arena.execute([&] {
+      FeatureScratch scratch;
+      scratch.max_threads = 1;
+      return simhash(text, 6, 0, scratch);
+    });
+    CHECK(side_by_side.value == one.value);
+    CHECK(side_by_side.feature_count == one.feature_count);
+  }
+}
