@@ -30,7 +30,8 @@ bool kept_bucket(const std::uint64_t* kept_bits, std::uint32_t bucket) {
 CharNgrams::CharNgrams(const NgramBuckets& buckets, Path widest) : buckets_(buckets) {
   if (buckets_.buckets > 0) bucket_reciprocal_ = ~std::uint64_t{0} / buckets_.buckets + 1;
   if (buckets_.buckets == 0 || buckets_.max_n > max_vector_n) return;
-  if (widest >= Path::avx512 && __builtin_cpu_supports("avx512f") != 0)
+  if (widest >= Path::avx512 && __builtin_cpu_supports("avx512f") != 0 &&
+      __builtin_cpu_supports("bmi2") != 0)
     path_ = Path::avx512;
   else if (widest >= Path::avx2 && __builtin_cpu_supports("avx2") != 0)
     path_ = Path::avx2;

@@ -14,7 +14,14 @@
 namespace loom::fasttext_inference {
 namespace {
 
-#define LOOM_AVX512 __attribute__((target("avx512f,popcnt")))
+#define LOOM_AVX512 __attribute__((target("avx512f,popcnt,bmi2")))
+
+// Bits 0, n, 2n, ... (16 of them).
+constexpr std::uint64_t every_nth_bit(int n) {
+  std::uint64_t bits = 0;
+  for (int lane = 0; lane < 16; ++lane) bits |= std::uint64_t{1} << (lane * n);
+  return bits;
+}
 
 // h mod buckets for eight hashes, exact for the reasons given in char_ngrams_avx2.cpp.
 LOOM_AVX512 __m256i bucket_of(__m256i hash, __m512d buckets, __m512d reciprocal) {
@@ -27,6 +34,23 @@ LOOM_AVX512 __m256i bucket_of(__m256i hash, __m512d buckets, __m512d reciprocal)
   return _mm512_cvttpd_epu32(r);
 }
 
+// Appends a block's kept n-grams by start, then length (computeSubwords order): the per-length
+// lane masks interleaved into one mask whose bit lane * Lengths + (n - min_n) is that n-gram, so
+// there is one bit scan per kept n-gram and no branch on whether each one was kept.
+template <int Lengths>
+LOOM_AVX512 void emit_kept(const NgramBuckets& model, const std::uint32_t (*found)[16],
+                           const unsigned* kept_at, int last_n, std::vector<KeptNgram>& out) {
+  static_assert(16 * Lengths <= 64);
+  std::uint64_t order = 0;
+  for (int k = 0; k < Lengths && model.min_n + k <= last_n; ++k)
+    order |= _pdep_u64(kept_at[model.min_n + k], every_nth_bit(Lengths) << k);
+  for (; order != 0; order &= order - 1) {
+    const auto bit = static_cast<unsigned>(std::countr_zero(order));
+    const std::uint32_t b = found[model.min_n + static_cast<int>(bit % Lengths)][bit / Lengths];
+    push_kept(model, b, kept_rank(model, b), out);
+  }
+}
+
 }  // namespace
 
 LOOM_AVX512 void kept_ascii_ngrams_avx512(const NgramBuckets& model, const char* word,
@@ -36,6 +60,7 @@ LOOM_AVX512 void kept_ascii_ngrams_avx512(const NgramBuckets& model, const char*
   const __m512d buckets = _mm512_set1_pd(static_cast<double>(model.buckets));
   const __m512d reciprocal = _mm512_set1_pd(1.0 / static_cast<double>(model.buckets));
   const __m512i low5 = _mm512_set1_epi32(31);
+  const int lengths = model.max_n - model.min_n + 1;
   // Per length: the block's buckets and which lanes kept theirs.
   alignas(64) std::uint32_t found[max_vector_n + 1][16];
   unsigned kept_at[max_vector_n + 1];
@@ -75,13 +100,21 @@ LOOM_AVX512 void kept_ascii_ngrams_avx512(const NgramBuckets& model, const char*
       any |= kept;
       _mm512_store_si512(found[n], bucket);
     }
-    for (; any != 0; any &= any - 1) {
-      const int lane = std::countr_zero(any);
-      for (int n = model.min_n; n <= last_n; ++n) {
-        if (((kept_at[n] >> lane) & 1) == 0) continue;
-        const std::uint32_t b = found[n][lane];
-        push_kept(model, b, kept_rank(model, b), out);
-      }
+    if (any == 0) continue;
+    switch (lengths) {  // a compile-time length count for the usual models (lid.176: 2-4)
+      case 1: emit_kept<1>(model, found, kept_at, last_n, out); break;
+      case 2: emit_kept<2>(model, found, kept_at, last_n, out); break;
+      case 3: emit_kept<3>(model, found, kept_at, last_n, out); break;
+      case 4: emit_kept<4>(model, found, kept_at, last_n, out); break;
+      default:
+        for (; any != 0; any &= any - 1) {
+          const int lane = std::countr_zero(any);
+          for (int n = model.min_n; n <= last_n; ++n) {
+            if (((kept_at[n] >> lane) & 1) == 0) continue;
+            const std::uint32_t b = found[n][lane];
+            push_kept(model, b, kept_rank(model, b), out);
+          }
+        }
     }
   }
 }
