@@ -31,7 +31,7 @@ CharNgrams::CharNgrams(const NgramBuckets& buckets, Path widest) : buckets_(buck
   if (buckets_.buckets > 0) bucket_reciprocal_ = ~std::uint64_t{0} / buckets_.buckets + 1;
   if (buckets_.buckets == 0 || buckets_.max_n > max_vector_n) return;
   if (widest >= Path::avx512 && __builtin_cpu_supports("avx512f") != 0 &&
-      __builtin_cpu_supports("bmi2") != 0)
+      __builtin_cpu_supports("avx512vl") != 0 && __builtin_cpu_supports("bmi2") != 0)
     path_ = Path::avx512;
   else if (widest >= Path::avx2 && __builtin_cpu_supports("avx2") != 0)
     path_ = Path::avx2;

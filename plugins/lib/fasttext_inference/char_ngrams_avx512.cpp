@@ -14,7 +14,7 @@
 namespace loom::fasttext_inference {
 namespace {
 
-#define LOOM_AVX512 __attribute__((target("avx512f,popcnt,bmi2")))
+#define LOOM_AVX512 __attribute__((target("avx512f,avx512vl,popcnt,bmi2")))
 
 // Bits 0, n, 2n, ... (16 of them).
 constexpr std::uint64_t every_nth_bit(int n) {
@@ -32,6 +32,36 @@ LOOM_AVX512 __m256i bucket_of(__m256i hash, __m512d buckets, __m512d reciprocal)
   r = _mm512_mask_add_pd(r, _mm512_cmp_pd_mask(r, _mm512_setzero_pd(), _CMP_LT_OQ), r, buckets);
   r = _mm512_mask_sub_pd(r, _mm512_cmp_pd_mask(r, buckets, _CMP_GE_OQ), r, buckets);
   return _mm512_cvttpd_epu32(r);
+}
+
+// Which of the `valid` lanes' n-grams (hashes `h`) have a kept bucket, their buckets stored to
+// `found`: all 16 lanes, or the first 8 where no n-gram starts past them.
+template <int Lanes>
+LOOM_AVX512 unsigned kept_lanes(const NgramBuckets& model, __m512i h, unsigned valid,
+                                __m512d buckets, __m512d reciprocal, std::uint32_t* found) {
+  const __m256i low = bucket_of(_mm512_castsi512_si256(h), buckets, reciprocal);
+  if constexpr (Lanes == 8) {
+    _mm256_store_si256(reinterpret_cast<__m256i*>(found), low);
+    if (model.kept_bits == nullptr) return valid & 0xFFu;
+    const auto lanes = static_cast<__mmask8>(valid);
+    const __m256i bits = _mm256_mmask_i32gather_epi32(
+        _mm256_setzero_si256(), lanes, _mm256_srli_epi32(low, 5), model.kept_bits, 4);
+    return _mm256_mask_test_epi32_mask(
+        lanes, _mm256_srlv_epi32(bits, _mm256_and_si256(low, _mm256_set1_epi32(31))),
+        _mm256_set1_epi32(1));
+  } else {
+    const __m512i bucket =
+        _mm512_inserti64x4(_mm512_castsi256_si512(low),
+                           bucket_of(_mm512_extracti64x4_epi64(h, 1), buckets, reciprocal), 1);
+    _mm512_store_si512(found, bucket);
+    if (model.kept_bits == nullptr) return valid;
+    const auto lanes = static_cast<__mmask16>(valid);
+    const __m512i bits = _mm512_mask_i32gather_epi32(
+        _mm512_setzero_si512(), lanes, _mm512_srli_epi32(bucket, 5), model.kept_bits, 4);
+    return _mm512_mask_test_epi32_mask(
+        lanes, _mm512_srlv_epi32(bits, _mm512_and_si512(bucket, _mm512_set1_epi32(31))),
+        _mm512_set1_epi32(1));
+  }
 }
 
 // Appends a block's kept n-grams by start, then length (computeSubwords order): the per-length
@@ -59,7 +89,6 @@ LOOM_AVX512 void kept_ascii_ngrams_avx512(const NgramBuckets& model, const char*
   const __m512i offset = _mm512_set1_epi32(static_cast<int>(2166136261u));
   const __m512d buckets = _mm512_set1_pd(static_cast<double>(model.buckets));
   const __m512d reciprocal = _mm512_set1_pd(1.0 / static_cast<double>(model.buckets));
-  const __m512i low5 = _mm512_set1_epi32(31);
   const int lengths = model.max_n - model.min_n + 1;
   // Per length: the block's buckets and which lanes kept theirs.
   alignas(64) std::uint32_t found[max_vector_n + 1][16];
@@ -68,6 +97,9 @@ LOOM_AVX512 void kept_ascii_ngrams_avx512(const NgramBuckets& model, const char*
     __m512i h = offset;
     int last_n = 0;
     unsigned any = 0;
+    // Most words' n-grams all start in the first 8 lanes (lid.176: words of up to 7 characters):
+    // then half the buckets are computed and the bitmap gather is half as wide.
+    const bool narrow = size - block <= static_cast<std::size_t>(7 + model.min_n);
     for (int n = 1; n <= model.max_n; ++n) {
       // Lane k extends the n-gram starting at block + k by the byte at block + k + n - 1.
       const __m128i bytes = _mm_loadu_si128(
@@ -84,21 +116,12 @@ LOOM_AVX512 void kept_ascii_ngrams_avx512(const NgramBuckets& model, const char*
         if (block == 0) valid &= ~1u;
         if (size - 1 >= block && size - 1 - block < 16) valid &= ~(1u << (size - 1 - block));
       }
-      const __m512i bucket = _mm512_inserti64x4(
-          _mm512_castsi256_si512(bucket_of(_mm512_castsi512_si256(h), buckets, reciprocal)),
-          bucket_of(_mm512_extracti64x4_epi64(h, 1), buckets, reciprocal), 1);
-      auto kept = static_cast<__mmask16>(valid);
-      if (model.kept_bits != nullptr) {
-        const __m512i bits = _mm512_mask_i32gather_epi32(
-            _mm512_setzero_si512(), kept, _mm512_srli_epi32(bucket, 5), model.kept_bits, 4);
-        kept = _mm512_mask_test_epi32_mask(
-            kept, _mm512_srlv_epi32(bits, _mm512_and_si512(bucket, low5)), _mm512_set1_epi32(1));
-      }
       // No branch on the gathered bits here: the lengths' gathers wait for memory together.
+      const unsigned kept = narrow ? kept_lanes<8>(model, h, valid, buckets, reciprocal, found[n])
+                                   : kept_lanes<16>(model, h, valid, buckets, reciprocal, found[n]);
       kept_at[n] = kept;
       last_n = n;
       any |= kept;
-      _mm512_store_si512(found[n], bucket);
     }
     if (any == 0) continue;
     switch (lengths) {  // a compile-time length count for the usual models (lid.176: 2-4)
