@@ -1,5 +1,6 @@
 #include "char_ngrams.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace loom::fasttext_inference {
@@ -28,9 +29,13 @@ bool kept_bucket(const std::uint64_t* kept_bits, std::uint32_t bucket) {
 }  // namespace
 
 CharNgrams::CharNgrams(const NgramBuckets& buckets, Path widest) : buckets_(buckets) {
+  // computeSubwords starts at one character whatever minn says: a smaller min_n is 1 (the
+  // vector paths index their per-length tables from min_n).
+  buckets_.min_n = std::max(buckets_.min_n, 1);
   if (buckets_.buckets > 0) bucket_reciprocal_ = ~std::uint64_t{0} / buckets_.buckets + 1;
   if (buckets_.buckets == 0 || buckets_.max_n > max_vector_n) return;
-  if (widest >= Path::avx512 && __builtin_cpu_supports("avx512f") != 0)
+  if (widest >= Path::avx512 && __builtin_cpu_supports("avx512f") != 0 &&
+      __builtin_cpu_supports("avx512vl") != 0 && __builtin_cpu_supports("bmi2") != 0)
     path_ = Path::avx512;
   else if (widest >= Path::avx2 && __builtin_cpu_supports("avx2") != 0)
     path_ = Path::avx2;

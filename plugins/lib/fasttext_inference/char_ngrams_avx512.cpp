@@ -14,7 +14,14 @@
 namespace loom::fasttext_inference {
 namespace {
 
-#define LOOM_AVX512 __attribute__((target("avx512f,popcnt")))
+#define LOOM_AVX512 __attribute__((target("avx512f,avx512vl,popcnt,bmi2")))
+
+// Bits 0, n, 2n, ... (16 of them).
+constexpr std::uint64_t every_nth_bit(int n) {
+  std::uint64_t bits = 0;
+  for (int lane = 0; lane < 16; ++lane) bits |= std::uint64_t{1} << (lane * n);
+  return bits;
+}
 
 // h mod buckets for eight hashes, exact for the reasons given in char_ngrams_avx2.cpp.
 LOOM_AVX512 __m256i bucket_of(__m256i hash, __m512d buckets, __m512d reciprocal) {
@@ -27,15 +34,112 @@ LOOM_AVX512 __m256i bucket_of(__m256i hash, __m512d buckets, __m512d reciprocal)
   return _mm512_cvttpd_epu32(r);
 }
 
+// Which of the `valid` lanes' n-grams (their buckets `bucket`) have a kept bucket, the buckets
+// stored to `found`: all 16 lanes, or the first 8 where no n-gram starts past them.
+template <int Lanes>
+LOOM_AVX512 unsigned kept_lanes(const NgramBuckets& model, __m512i bucket, unsigned valid,
+                                std::uint32_t* found) {
+  if constexpr (Lanes == 8) {
+    const __m256i low = _mm512_castsi512_si256(bucket);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(found), low);
+    if (model.kept_bits == nullptr) return valid & 0xFFu;
+    const auto lanes = static_cast<__mmask8>(valid);
+    const __m256i bits = _mm256_mmask_i32gather_epi32(
+        _mm256_setzero_si256(), lanes, _mm256_srli_epi32(low, 5), model.kept_bits, 4);
+    return _mm256_mask_test_epi32_mask(
+        lanes, _mm256_srlv_epi32(bits, _mm256_and_si256(low, _mm256_set1_epi32(31))),
+        _mm256_set1_epi32(1));
+  } else {
+    _mm512_store_si512(found, bucket);
+    if (model.kept_bits == nullptr) return valid;
+    const auto lanes = static_cast<__mmask16>(valid);
+    const __m512i bits = _mm512_mask_i32gather_epi32(
+        _mm512_setzero_si512(), lanes, _mm512_srli_epi32(bucket, 5), model.kept_bits, 4);
+    return _mm512_mask_test_epi32_mask(
+        lanes, _mm512_srlv_epi32(bits, _mm512_and_si512(bucket, _mm512_set1_epi32(31))),
+        _mm512_set1_epi32(1));
+  }
+}
+
+// h mod buckets for 16 hashes. An even bucket count (lid.176: 2,000,000 = 2^7 x 15625) is
+// 2^t x d with d odd: h's low t bits stay, and x = h >> t, below 2^N (N = 32 - t), is divided by
+// d in integer lanes with Granlund and Montgomery's multiply-shift, q = x * m >> (N + l) with
+// l = ceil(log2 d) and m = ceil(2^(N + l) / d), exact for every x below 2^N (their theorem 4.2)
+// and m below 2^32 for N <= 31: six integer operations where the doubles take two 8-lane
+// conversions, a rounding and two corrections. Odd counts (N = 32, m too wide) take the doubles.
+class BucketOf {
+ public:
+  LOOM_AVX512 explicit BucketOf(std::uint32_t buckets)
+      : buckets_(_mm512_set1_pd(static_cast<double>(buckets))),
+        reciprocal_(_mm512_set1_pd(1.0 / static_cast<double>(buckets))) {
+    const int t = std::countr_zero(buckets);
+    if (t == 0) return;
+    const std::uint32_t d = buckets >> t;
+    const int n = 32 - t;
+    const int l = d == 1 ? 0 : 32 - std::countl_zero(d - 1);
+    const std::uint64_t m = ((std::uint64_t{1} << (n + l)) + d - 1) / d;
+    if (m >> 32 != 0) return;
+    integer_ = true;
+    multiplier_ = _mm512_set1_epi64(static_cast<long long>(m));
+    divisor_ = _mm512_set1_epi32(static_cast<int>(d));
+    low_mask_ = _mm512_set1_epi32(static_cast<int>((std::uint32_t{1} << t) - 1));
+    low_bits_ = _mm_cvtsi32_si128(t);
+    product_shift_ = _mm_cvtsi32_si128(n + l);
+  }
+
+  // The buckets of all 16 lanes, or of the first 8 (the rest undefined) where `narrow`.
+  LOOM_AVX512 __m512i operator()(__m512i h, bool narrow) const {
+    if (integer_) {
+      const __m512i x = _mm512_srl_epi32(h, low_bits_);
+      const __m512i even = _mm512_srl_epi64(_mm512_mul_epu32(x, multiplier_), product_shift_);
+      const __m512i odd =
+          _mm512_srl_epi64(_mm512_mul_epu32(_mm512_srli_epi64(x, 32), multiplier_), product_shift_);
+      const __m512i q = _mm512_or_si512(even, _mm512_slli_epi64(odd, 32));
+      const __m512i r = _mm512_sub_epi32(x, _mm512_mullo_epi32(q, divisor_));
+      return _mm512_or_si512(_mm512_sll_epi32(r, low_bits_), _mm512_and_si512(h, low_mask_));
+    }
+    const __m256i low = bucket_of(_mm512_castsi512_si256(h), buckets_, reciprocal_);
+    if (narrow) return _mm512_castsi256_si512(low);
+    return _mm512_inserti64x4(_mm512_castsi256_si512(low),
+                              bucket_of(_mm512_extracti64x4_epi64(h, 1), buckets_, reciprocal_), 1);
+  }
+
+ private:
+  bool integer_ = false;
+  __m512d buckets_;
+  __m512d reciprocal_;
+  __m512i multiplier_ = _mm512_setzero_si512();
+  __m512i divisor_ = _mm512_setzero_si512();
+  __m512i low_mask_ = _mm512_setzero_si512();
+  __m128i low_bits_ = _mm_setzero_si128();
+  __m128i product_shift_ = _mm_setzero_si128();
+};
+
+// Appends a block's kept n-grams by start, then length (computeSubwords order): the per-length
+// lane masks interleaved into one mask whose bit lane * Lengths + (n - min_n) is that n-gram, so
+// there is one bit scan per kept n-gram and no branch on whether each one was kept.
+template <int Lengths>
+LOOM_AVX512 void emit_kept(const NgramBuckets& model, const std::uint32_t (*found)[16],
+                           const unsigned* kept_at, int last_n, std::vector<KeptNgram>& out) {
+  static_assert(16 * Lengths <= 64);
+  std::uint64_t order = 0;
+  for (int k = 0; k < Lengths && model.min_n + k <= last_n; ++k)
+    order |= _pdep_u64(kept_at[model.min_n + k], every_nth_bit(Lengths) << k);
+  for (; order != 0; order &= order - 1) {
+    const auto bit = static_cast<unsigned>(std::countr_zero(order));
+    const std::uint32_t b = found[model.min_n + static_cast<int>(bit % Lengths)][bit / Lengths];
+    push_kept(model, b, kept_rank(model, b), out);
+  }
+}
+
 }  // namespace
 
 LOOM_AVX512 void kept_ascii_ngrams_avx512(const NgramBuckets& model, const char* word,
                                           std::size_t size, std::vector<KeptNgram>& out) {
   const __m512i prime = _mm512_set1_epi32(16777619);
   const __m512i offset = _mm512_set1_epi32(static_cast<int>(2166136261u));
-  const __m512d buckets = _mm512_set1_pd(static_cast<double>(model.buckets));
-  const __m512d reciprocal = _mm512_set1_pd(1.0 / static_cast<double>(model.buckets));
-  const __m512i low5 = _mm512_set1_epi32(31);
+  const BucketOf bucket_of_hash(model.buckets);
+  const int lengths = model.max_n - model.min_n + 1;
   // Per length: the block's buckets and which lanes kept theirs.
   alignas(64) std::uint32_t found[max_vector_n + 1][16];
   unsigned kept_at[max_vector_n + 1];
@@ -43,6 +147,9 @@ LOOM_AVX512 void kept_ascii_ngrams_avx512(const NgramBuckets& model, const char*
     __m512i h = offset;
     int last_n = 0;
     unsigned any = 0;
+    // Most words' n-grams all start in the first 8 lanes (lid.176: words of up to 7 characters):
+    // then the bitmap gather is half as wide (and the doubles compute half the buckets).
+    const bool narrow = size - block <= static_cast<std::size_t>(7 + model.min_n);
     for (int n = 1; n <= model.max_n; ++n) {
       // Lane k extends the n-gram starting at block + k by the byte at block + k + n - 1.
       const __m128i bytes = _mm_loadu_si128(
@@ -59,29 +166,29 @@ LOOM_AVX512 void kept_ascii_ngrams_avx512(const NgramBuckets& model, const char*
         if (block == 0) valid &= ~1u;
         if (size - 1 >= block && size - 1 - block < 16) valid &= ~(1u << (size - 1 - block));
       }
-      const __m512i bucket = _mm512_inserti64x4(
-          _mm512_castsi256_si512(bucket_of(_mm512_castsi512_si256(h), buckets, reciprocal)),
-          bucket_of(_mm512_extracti64x4_epi64(h, 1), buckets, reciprocal), 1);
-      auto kept = static_cast<__mmask16>(valid);
-      if (model.kept_bits != nullptr) {
-        const __m512i bits = _mm512_mask_i32gather_epi32(
-            _mm512_setzero_si512(), kept, _mm512_srli_epi32(bucket, 5), model.kept_bits, 4);
-        kept = _mm512_mask_test_epi32_mask(
-            kept, _mm512_srlv_epi32(bits, _mm512_and_si512(bucket, low5)), _mm512_set1_epi32(1));
-      }
       // No branch on the gathered bits here: the lengths' gathers wait for memory together.
+      const __m512i bucket = bucket_of_hash(h, narrow);
+      const unsigned kept = narrow ? kept_lanes<8>(model, bucket, valid, found[n])
+                                   : kept_lanes<16>(model, bucket, valid, found[n]);
       kept_at[n] = kept;
       last_n = n;
       any |= kept;
-      _mm512_store_si512(found[n], bucket);
     }
-    for (; any != 0; any &= any - 1) {
-      const int lane = std::countr_zero(any);
-      for (int n = model.min_n; n <= last_n; ++n) {
-        if (((kept_at[n] >> lane) & 1) == 0) continue;
-        const std::uint32_t b = found[n][lane];
-        push_kept(model, b, kept_rank(model, b), out);
-      }
+    if (any == 0) continue;
+    switch (lengths) {  // a compile-time length count for the usual models (lid.176: 2-4)
+      case 1: emit_kept<1>(model, found, kept_at, last_n, out); break;
+      case 2: emit_kept<2>(model, found, kept_at, last_n, out); break;
+      case 3: emit_kept<3>(model, found, kept_at, last_n, out); break;
+      case 4: emit_kept<4>(model, found, kept_at, last_n, out); break;
+      default:
+        for (; any != 0; any &= any - 1) {
+          const int lane = std::countr_zero(any);
+          for (int n = model.min_n; n <= last_n; ++n) {
+            if (((kept_at[n] >> lane) & 1) == 0) continue;
+            const std::uint32_t b = found[n][lane];
+            push_kept(model, b, kept_rank(model, b), out);
+          }
+        }
     }
   }
 }

@@ -61,9 +61,12 @@ TEST_CASE("CharNgrams: the vector path keeps the scalar path's buckets and ranks
     int max_n;
     std::uint32_t kept_per_mille;  // 1000: no pruning
   };
+  // Every count of lengths from 1 to 4 (the AVX-512 path's interleaved emission for each), and
+  // more; min_n 0 counts as 1, as in fastText.
   const Setting settings[] = {{2000000, 2, 4, 21}, {2000000, 2, 4, 1000}, {2000000, 1, 6, 300},
                               {7, 3, 3, 500},      {1, 1, 1, 1000},       {2147483647, 1, 16, 1000},
-                              {65536, 4, 9, 100}};
+                              {65536, 4, 9, 100},  {2000000, 3, 4, 500},  {2000000, 3, 6, 400},
+                              {2000000, 0, 3, 500}};
   std::size_t vector_words = 0;
   for (const Setting& setting : settings) {
     std::vector<std::uint64_t> kept_bits((std::uint64_t{setting.buckets} + 63) / 64);
