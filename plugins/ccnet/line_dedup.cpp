@@ -1,6 +1,7 @@
 #include "line_dedup.hpp"
 
 #include <ccnet_text/normalizer.hpp>
+#include <spill/spill_errors.hpp>
 #include <text/python_whitespace.hpp>
 
 #include <charconv>
@@ -87,14 +88,15 @@ void LineDedup::observe(const Batch& batch) {
 
 void LineDedup::process(Batch& batch) {
   groups_.finish();
-  const DocumentLineCounts* group = groups_.find(group_of(batch));
-  static const DocumentLineCounts kNone;  // a batch whose documents were all empty or dropped
-  const DocumentLineCounts& counts = group == nullptr ? kNone : *group;
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    Doc doc = batch[i];
-    if (doc.dropped()) continue;
-    dedup_document(doc, i, counts);
-  }
+  const DuplicatedInGroup counts = groups_.duplicated_in(group_of(batch));
+  // Once the duplicated lines spill, a lookup may read a run (its I/O errors name the file).
+  spill::with_spill_errors([&] {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      Doc doc = batch[i];
+      if (doc.dropped()) continue;
+      dedup_document(doc, i, counts);
+    }
+  });
 }
 
 void LineDedup::export_keys(std::uint32_t, KeyExport& out) {
@@ -118,7 +120,7 @@ void LineDedup::import_keys(std::uint32_t, const MergedKeys& in) {
   if (exchange_->done()) exchange_.reset();
 }
 
-void LineDedup::dedup_document(Doc doc, std::size_t index, const DocumentLineCounts& counts) {
+void LineDedup::dedup_document(Doc doc, std::size_t index, const DuplicatedInGroup& counts) {
   const std::string_view content = doc.text();
   if (content.empty()) {
     doc.drop("empty_text");

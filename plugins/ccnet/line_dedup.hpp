@@ -84,7 +84,7 @@ class LineDedup : public Deduper {
 
  private:
   std::uint64_t group_of(const Batch& batch) const;
-  void dedup_document(Doc doc, std::size_t index, const DocumentLineCounts& counts);
+  void dedup_document(Doc doc, std::size_t index, const DuplicatedInGroup& counts);
 
   Options options_;
   GroupedLineCounts groups_;                  // by group (shard index / group_shards)
