@@ -88,6 +88,13 @@ void LineDedup::observe(const Batch& batch) {
 
 void LineDedup::process(Batch& batch) {
   groups_.finish();
+  if (!spill_logged_ && groups_.duplicated().spilled()) {
+    spill_logged_ = true;
+    log(LOOM_LOG_INFO, "ccnet_line_dedup: " + std::to_string(groups_.duplicated().size()) +
+                           " lines found in two or more documents, held on disk (" +
+                           std::to_string(groups_.duplicated().spills()) +
+                           " sorted runs written) to stay within memory_budget_mb");
+  }
   const DuplicatedInGroup counts = groups_.duplicated_in(group_of(batch));
   // Once the duplicated lines spill, a lookup may read a run (its I/O errors name the file).
   spill::with_spill_errors([&] {

@@ -89,6 +89,7 @@ class LineDedup : public Deduper {
   Options options_;
   GroupedLineCounts groups_;                  // by group (shard index / group_shards)
   std::optional<LineHashExchange> exchange_;  // from the first round to the last
+  bool spill_logged_ = false;                 // that the duplicated lines went to disk
   SeenInDocument seen_;
   std::vector<std::uint64_t> hashes_;
   std::vector<std::int64_t> line_ids_;
