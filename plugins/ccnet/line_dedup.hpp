@@ -17,7 +17,8 @@
 // line_ids (JSON list of the kept lines' indices, mapped through an incoming line_ids).
 //
 // The line hashes are held within memory_budget_mb; past it they go to sorted runs on disk
-// (grouped_line_counts.hpp), with the same decisions.
+// (grouped_line_counts.hpp), and so does the set of lines found twice past its share
+// (duplicated_lines.hpp), with the same decisions.
 #pragma once
 
 #include "grouped_line_counts.hpp"
@@ -46,9 +47,10 @@ struct LineDedupOptions {
       field("memory_budget_mb", &LineDedupOptions::memory_budget_mb,
             "memory for the line hashes: up to half for the tables (10 to 15 bytes per distinct "
             "line), past it they go to sorted runs on disk (16 bytes per line and table spill) "
-            "through a sort buffer of the other half; the lines found in two documents are then "
-            "held in memory (10 to 15 bytes each); on many ranks, also for one exchange round's "
-            "records (80 bytes per line hash), in as many key-range parts as it takes")
+            "through a sort buffer of the other half; the lines found in two documents then take "
+            "half (10 to 15 bytes each up to a quarter, past it sorted runs on disk: 24 bytes "
+            "each, about 1.3 in memory); on many ranks, also for one exchange round's records (96 "
+            "bytes per line hash), in as many key-range parts as it takes")
           .min(0.001),
       field("spill_dir", &LineDedupOptions::spill_dir,
             "parent folder of the spill folder; empty: $TMPDIR, else /tmp"));
