@@ -88,7 +88,7 @@ DuplicatedInGroup GroupedLineCounts::duplicated_in(std::uint64_t group) const {
   if (!finished_) throw std::logic_error("GroupedLineCounts::duplicated_in before finish");
   if (spilled_) return duplicated_.group(group);
   const auto it = groups_.find(group);
-  return it == groups_.end() ? DuplicatedInGroup() : DuplicatedInGroup(&it->second);
+  return it == groups_.end() ? DuplicatedInGroup() : DuplicatedInGroup(&it->second, false);
 }
 
 std::vector<std::uint64_t> GroupedLineCounts::groups() const {
