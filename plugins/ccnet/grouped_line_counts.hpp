@@ -25,7 +25,8 @@ namespace loom::ccnet {
 
 class GroupedLineCounts {
  public:
-  // `memory_budget_bytes`: half for the tables, half for the sort buffer of their runs.
+  // `memory_budget_bytes`: half for the tables, half for the sort buffer of their runs (then for
+  // the read blocks of their merge); once spilled, half for the lines found twice.
   // `spill_parent`: where the spill folder goes ("" = $TMPDIR, else /tmp). I/O errors throw
   // loom::Error (LOOM_ERR_IO) naming the file.
   GroupedLineCounts(std::size_t memory_budget_bytes, std::filesystem::path spill_parent);
