@@ -21,7 +21,9 @@ constexpr std::uint64_t kLargestGroup = (std::uint64_t{1} << 56) - 1;
 GroupedLineCounts::GroupedLineCounts(std::size_t memory_budget_bytes,
                                      std::filesystem::path spill_parent)
     : table_budget_bytes_(memory_budget_bytes / 2),
-      runs_(memory_budget_bytes - memory_budget_bytes / 2, std::move(spill_parent), kWho) {}
+      runs_(memory_budget_bytes - memory_budget_bytes / 2, spill_parent, kWho),
+      // Its merge's read blocks take the sort buffer's half.
+      duplicated_(memory_budget_bytes / 2, spill_parent) {}
 
 void GroupedLineCounts::add_document(std::uint64_t group, std::vector<std::uint64_t>& hashes) {
   if (group > kLargestGroup)
@@ -51,18 +53,21 @@ void GroupedLineCounts::finish() {
   if (!spilled_) return;
   with_spill_errors([&] {
     spill();
-    for_each_merged([&](std::uint64_t group, std::uint64_t hash, std::uint8_t documents) {
-      ++merged_distinct_[group];
-      if (documents >= 2) groups_[group].add_duplicated(hash);
-    });
+    Sorter::Walk runs = runs_.walk();
+    merge_through(runs, Record{~std::uint64_t{0}, ~std::uint64_t{0}},
+                  [&](std::uint64_t group, std::uint64_t hash, std::uint8_t documents) {
+                    ++merged_distinct_[group];
+                    if (documents >= 2) duplicated_.add(group, hash);
+                  });
   });
 }
 
-void GroupedLineCounts::for_each_merged(const Visit& visit) {
+void GroupedLineCounts::merge_through(Sorter::Walk& runs, const Record& last, const Visit& visit) {
+  // Records of one (group, hash) are side by side and all up to `last` or all past it.
   bool have = false;
   Record current{};
   unsigned documents = 0;
-  runs_.for_each([&](const Record& record) {
+  runs.visit_through(last, [&](const Record& record) {
     if (have && !RecordLess{}(current, record)) {  // the same (group, hash): sorted, not less
       documents += record.group_and_documents & 0xFF;
       return;
@@ -79,9 +84,11 @@ void GroupedLineCounts::for_each_merged(const Visit& visit) {
           static_cast<std::uint8_t>(std::min(documents, 2u)));
 }
 
-const DocumentLineCounts* GroupedLineCounts::find(std::uint64_t group) const {
+DuplicatedInGroup GroupedLineCounts::duplicated_in(std::uint64_t group) const {
+  if (!finished_) throw std::logic_error("GroupedLineCounts::duplicated_in before finish");
+  if (spilled_) return duplicated_.group(group);
   const auto it = groups_.find(group);
-  return it == groups_.end() ? nullptr : &it->second;
+  return it == groups_.end() ? DuplicatedInGroup() : DuplicatedInGroup(&it->second, false);
 }
 
 std::vector<std::uint64_t> GroupedLineCounts::groups() const {
@@ -98,40 +105,50 @@ std::uint64_t GroupedLineCounts::distinct_lines(const std::set<std::uint64_t>& w
     if (spilled_) {
       const auto it = merged_distinct_.find(group);
       if (it != merged_distinct_.end()) lines += it->second;
-    } else if (const DocumentLineCounts* counts = find(group)) {
-      lines += counts->size();
+    } else if (const auto it = groups_.find(group); it != groups_.end()) {
+      lines += it->second.size();
     }
   }
   return lines;
 }
 
-void GroupedLineCounts::for_each(const std::set<std::uint64_t>& wanted, std::uint64_t first_hash,
-                                 std::uint64_t last_hash, const Visit& visit) {
-  if (!finished_) throw std::logic_error("GroupedLineCounts::for_each before finish");
-  if (!spilled_) {
-    for (const auto& [group, counts] : groups_) {
-      if (!wanted.contains(group)) continue;
-      counts.for_each_between(first_hash, last_hash,
+GroupedLineCounts::Walk GroupedLineCounts::walk(std::set<std::uint64_t> wanted) {
+  if (!finished_) throw std::logic_error("GroupedLineCounts::walk before finish");
+  return Walk(*this, std::move(wanted));
+}
+
+GroupedLineCounts::Walk::Walk(GroupedLineCounts& lines, std::set<std::uint64_t> wanted)
+    : lines_(&lines), wanted_(std::move(wanted)) {
+  if (lines.spilled_) with_spill_errors([&] { runs_.emplace(lines.runs_.walk()); });
+}
+
+void GroupedLineCounts::Walk::visit_through(std::uint64_t last_hash, const Visit& visit) {
+  if (done_ || last_hash < next_hash_) return;
+  if (runs_) {
+    with_spill_errors([&] {
+      merge_through(*runs_, Record{last_hash, ~std::uint64_t{0}},
+                    [&](std::uint64_t group, std::uint64_t hash, std::uint8_t documents) {
+                      if (wanted_.contains(group)) visit(group, hash, documents);
+                    });
+    });
+  } else {
+    for (const auto& [group, counts] : lines_->groups_) {
+      if (!wanted_.contains(group)) continue;
+      counts.for_each_between(next_hash_, last_hash,
                               [&, group = group](std::uint64_t hash, std::uint8_t documents) {
                                 visit(group, hash, documents);
                               });
     }
-    return;
   }
-  with_spill_errors([&] {
-    for_each_merged([&](std::uint64_t group, std::uint64_t hash, std::uint8_t documents) {
-      if (wanted.contains(group) && hash >= first_hash && hash <= last_hash)
-        visit(group, hash, documents);
-    });
-  });
+  done_ = last_hash == ~std::uint64_t{0};
+  next_hash_ = last_hash + 1;
 }
 
 void GroupedLineCounts::mark_duplicated(std::uint64_t group, std::uint64_t hash) {
-  DocumentLineCounts& counts = groups_[group];
   if (spilled_) {
-    counts.add_duplicated(hash);  // the table holds only the duplicated hashes
+    with_spill_errors([&] { duplicated_.add(group, hash); });
   } else {
-    counts.mark_duplicated(hash);
+    groups_[group].mark_duplicated(hash);
   }
 }
 

@@ -1,8 +1,10 @@
 #include "line_dedup.hpp"
 
 #include <ccnet_text/normalizer.hpp>
+#include <spill/spill_errors.hpp>
 #include <text/python_whitespace.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <string_view>
 
@@ -65,7 +67,10 @@ std::vector<std::int64_t> parse_line_ids(const std::string_view text, std::size_
 
 LineDedup::LineDedup(const Options& options)
     : options_(options),
-      groups_(static_cast<std::size_t>(options.memory_budget_mb * 1024 * 1024), options.spill_dir) {
+      groups_(static_cast<std::size_t>(options.memory_budget_mb * 1024 * 1024), options.spill_dir),
+      // A sixteenth of the budget (64 MiB at the default), so that a small budget stays small.
+      first_pass_(std::min(FirstPassHashes::default_capacity_bytes,
+                           static_cast<std::size_t>(options.memory_budget_mb * 1024 * 1024 / 16))) {
 }
 
 std::uint64_t LineDedup::group_of(const Batch& batch) const {
@@ -88,14 +93,22 @@ void LineDedup::observe(const Batch& batch) {
 
 void LineDedup::process(Batch& batch) {
   groups_.finish();
-  const DocumentLineCounts* group = groups_.find(group_of(batch));
-  static const DocumentLineCounts kNone;  // a batch whose documents were all empty or dropped
-  const DocumentLineCounts& counts = group == nullptr ? kNone : *group;
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    Doc doc = batch[i];
-    if (doc.dropped()) continue;
-    dedup_document(doc, i, counts);
+  if (!spill_logged_ && groups_.duplicated().spilled()) {
+    spill_logged_ = true;
+    log(LOOM_LOG_INFO, "ccnet_line_dedup: " + std::to_string(groups_.duplicated().size()) +
+                           " lines found in two or more documents, held on disk (" +
+                           std::to_string(groups_.duplicated().spills()) +
+                           " sorted runs written) to stay within memory_budget_mb");
   }
+  const DuplicatedInGroup counts = groups_.duplicated_in(group_of(batch));
+  // Once the duplicated lines spill, a lookup may read a run (its I/O errors name the file).
+  spill::with_spill_errors([&] {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      Doc doc = batch[i];
+      if (doc.dropped()) continue;
+      dedup_document(doc, i, counts);
+    }
+  });
 }
 
 void LineDedup::export_keys(std::uint32_t, KeyExport& out) {
@@ -119,7 +132,7 @@ void LineDedup::import_keys(std::uint32_t, const MergedKeys& in) {
   if (exchange_->done()) exchange_.reset();
 }
 
-void LineDedup::dedup_document(Doc doc, std::size_t index, const DocumentLineCounts& counts) {
+void LineDedup::dedup_document(Doc doc, std::size_t index, const DuplicatedInGroup& counts) {
   const std::string_view content = doc.text();
   if (content.empty()) {
     doc.drop("empty_text");

@@ -17,8 +17,10 @@
 // line_ids (JSON list of the kept lines' indices, mapped through an incoming line_ids).
 //
 // The line hashes are held within memory_budget_mb; past it they go to sorted runs on disk
-// (grouped_line_counts.hpp), with the same decisions. The first pass's hashes of the first 64 MiB
-// of lines are kept for the second (first_pass_hashes.hpp), which then hashes only the rest.
+// (grouped_line_counts.hpp), and so does the set of lines found twice past its share
+// (duplicated_lines.hpp), with the same decisions. The first pass's hashes, up to a sixteenth of
+// memory_budget_mb (64 MiB at the default), are kept for the second (first_pass_hashes.hpp), which
+// then hashes only the rest.
 #pragma once
 
 #include "first_pass_hashes.hpp"
@@ -48,9 +50,10 @@ struct LineDedupOptions {
       field("memory_budget_mb", &LineDedupOptions::memory_budget_mb,
             "memory for the line hashes: up to half for the tables (10 to 15 bytes per distinct "
             "line), past it they go to sorted runs on disk (16 bytes per line and table spill) "
-            "through a sort buffer of the other half; the lines found in two documents are then "
-            "held in memory (10 to 15 bytes each); on many ranks, also for one exchange round's "
-            "records (80 bytes per line hash), in as many key-range parts as it takes")
+            "through a sort buffer of the other half; the lines found in two documents then take "
+            "half (10 to 15 bytes each up to a quarter, past it sorted runs on disk: 24 bytes "
+            "each, about 1.3 in memory); on many ranks, also for one exchange round's records (96 "
+            "bytes per line hash), in as many key-range parts as it takes")
           .min(0.001),
       field("spill_dir", &LineDedupOptions::spill_dir,
             "parent folder of the spill folder; empty: $TMPDIR, else /tmp"));
@@ -86,12 +89,13 @@ class LineDedup : public Deduper {
 
  private:
   std::uint64_t group_of(const Batch& batch) const;
-  void dedup_document(Doc doc, std::size_t index, const DocumentLineCounts& counts);
+  void dedup_document(Doc doc, std::size_t index, const DuplicatedInGroup& counts);
 
   Options options_;
   GroupedLineCounts groups_;                  // by group (shard index / group_shards)
   std::optional<LineHashExchange> exchange_;  // from the first round to the last
   FirstPassHashes first_pass_;                // observe()'s line hashes, for process()
+  bool spill_logged_ = false;                 // that the duplicated lines went to disk
   SeenInDocument seen_;
   std::vector<std::uint64_t> hashes_;
   std::vector<std::int64_t> line_ids_;

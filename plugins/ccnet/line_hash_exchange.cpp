@@ -34,14 +34,15 @@ void LineHashExchange::export_keys(KeyExport& out) {
     }
     case Phase::parts: {
       out.layout(16, 0, part_ + 1 == parts_);
-      const std::uint64_t first = spill::first_key_of_part(part_, parts_);
-      exported_ = 0;
-      lines_.for_each(spanning_, first, spill::last_key_of_part(part_, parts_),
-                      [&](std::uint64_t group, std::uint64_t hash, std::uint8_t documents) {
-                        const std::uint64_t key[2] = {hash, group};
-                        out.add(key, 0, documents);
-                        ++exported_;
-                      });
+      if (!walk_) walk_.emplace(lines_.walk(spanning_));
+      part_lines_.clear();
+      walk_->visit_through(spill::last_key_of_part(part_, parts_),
+                           [&](std::uint64_t group, std::uint64_t hash, std::uint8_t documents) {
+                             const std::uint64_t key[2] = {hash, group};
+                             out.add(key, 0, documents);
+                             part_lines_.push_back(PartLine{hash, group << 8 | documents});
+                           });
+      exported_ = part_lines_.size();
       return;
     }
     case Phase::done: break;
@@ -69,15 +70,16 @@ void LineHashExchange::import_keys(const MergedKeys& in) {
   if (phase_ != Phase::parts)
     throw Error("ccnet_line_dedup: a key exchange round after the last one", LOOM_ERR_INTERNAL);
   if (in.size() != exported_) throw mismatch("parts", in.size(), exported_);
-  const std::uint64_t first = spill::first_key_of_part(part_, parts_);
-  std::size_t i = 0;
-  lines_.for_each(spanning_, first, spill::last_key_of_part(part_, parts_),
-                  [&](std::uint64_t group, std::uint64_t hash, std::uint8_t) {
-                    if (i >= in.size()) throw mismatch("parts", in.size() + 1, exported_);
-                    if (in.count(i++) >= 2) lines_.mark_duplicated(group, hash);
-                  });
+  for (std::size_t i = 0; i < part_lines_.size(); ++i) {
+    const PartLine& line = part_lines_[i];
+    // Two documents here: already duplicated.
+    if ((line.group_and_documents & 0xFF) < 2 && in.count(i) >= 2)
+      lines_.mark_duplicated(line.group_and_documents >> 8, line.hash);
+  }
   if (++part_ < parts_) return;
   phase_ = Phase::done;
+  walk_.reset();
+  part_lines_ = {};
 }
 
 }  // namespace loom::ccnet

@@ -10,8 +10,10 @@
 //           (group, hash) of spanning groups (the smallest position wins: every rank learns the
 //           largest count), so all ranks compute the same number of parts.
 //   parts   part p of P: the (group, hash) of the spanning groups whose hash is up to the
-//           (p+1)-th P-quantile of the 64-bit range (spill/exchange_parts.hpp); the summaries are
-//           read back through the same walk and mark the duplicated as they come.
+//           (p+1)-th P-quantile of the 64-bit range (spill/exchange_parts.hpp), from one walk
+//           that goes on where the last part stopped (once spilled, the runs are merged once over
+//           all parts); the part's lines are kept until its summaries come back and mark the
+//           duplicated.
 #pragma once
 
 #include "grouped_line_counts.hpp"
@@ -19,15 +21,17 @@
 #include <loom/sdk/key_exchange.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <set>
+#include <vector>
 
 namespace loom::ccnet {
 
 class LineHashExchange {
  public:
   // A part round's bytes per key: its exported record (32) in the SDK's KeyExport and again in
-  // the engine's buffer, and its merged summary (16).
-  static constexpr std::size_t kRoundBytes = 80;
+  // the engine's buffer, its merged summary (16) and the line kept for it here (16).
+  static constexpr std::size_t kRoundBytes = 96;
 
   // `lines`: finished; it gets the job's duplicated hashes. `memory_budget_bytes`: for one part
   // round's records.
@@ -54,6 +58,12 @@ class LineHashExchange {
   std::size_t parts_ = 1, part_ = 0;
   std::uint64_t most_keys_ = 0;
   std::uint64_t exported_ = 0;  // records in the current round
+  struct PartLine {
+    std::uint64_t hash;
+    std::uint64_t group_and_documents;  // group << 8 | documents (1 or 2)
+  };
+  std::optional<GroupedLineCounts::Walk> walk_;  // from the first part to the last
+  std::vector<PartLine> part_lines_;             // the current part's, in the order exported
 };
 
 }  // namespace loom::ccnet

@@ -12,9 +12,10 @@
 #   cc_single  tests/graphs/data/mpi_cc_dedup.yaml (url_digest_dedup, ccnet_line_dedup,
 #              exact_dedup) on 6 WET shards from make_wet_shards.py with all three at 0.001 MB,
 #              one process, 1 and 2 threads; and ccnet_line_dedup alone at 0.001 MB spills (its
-#              missing spill folder fails the run); cc_mpi: on 1, 2, 3 ranks, ccnet_line_dedup's
-#              line hashes and url_digest_dedup's digests and URLs exchanged in many key-range
-#              parts.
+#              missing spill folder fails the run), its set of lines found twice too (it logs
+#              so); cc_mpi: on 1, 2, 3 ranks, ccnet_line_dedup's line hashes exchanged in many
+#              key-range parts, from one walk of its spilled runs, its duplicated set spilled,
+#              and url_digest_dedup's digests and URLs exchanged in many key-range parts.
 # Skips, saying what is missing, without ../shared (and, for mpi, mpirun or MPI in this loom).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 case_name=${1:?case}
@@ -66,6 +67,20 @@ if [[ "$case_name" == cc_* ]]; then
     "$LOOM_SHARED_DIR/corpus/common_crawl/cc_net/sample.warc.txt" \
     "$LOOM_SHARED_DIR/corpus/common_crawl/whirlwind/whirlwind.warc.wet.gz" --out "$tmp/data" \
     --shards 6 --docs 70 || fail "make_wet_shards.py failed"
+  # A seventh shard repeats every other line of each earlier document (with a line of its own),
+  # so that hundreds of lines are found twice: enough for ccnet_line_dedup's duplicated set to
+  # spill at 0.001 MB.
+  "$PYTHON" - "$tests_dir" "$tmp/data" <<'PY' || fail "the seventh shard could not be written"
+import sys
+sys.path.insert(0, sys.argv[1])
+import make_wet_shards as wet
+data = sys.argv[2]
+texts = wet.wet_texts([f"{data}/part-{s}.wet" for s in range(6)])
+with open(f"{data}/part-6.wet", "wb") as out:
+    for i, text in enumerate(texts):
+        body = text.splitlines()[::2] + [f"A line of its own {wet.tag(i)}."]
+        out.write(wet.record(f"https://lines.example.org/{i}", "\n".join(body), 100000 + i))
+PY
   graph=$tmp/cc_budget.yaml
   "$PYTHON" - "$tests_dir/data/mpi_cc_dedup.yaml" "$graph" <<'PY'
 import sys
@@ -85,9 +100,13 @@ PY
   stats=cc/stats.json node=documents
   unbounded
   ((drops >= 3)) || fail "url_digest_dedup dropped only $drops documents"
+  # At 0.001 MB ccnet_line_dedup's set of lines found in two documents goes to disk as well.
+  dup_spilled='ccnet_line_dedup: [1-9][0-9]* lines found in two or more documents, held on disk \([1-9][0-9]* sorted runs'
+  ! grep -Eq "$dup_spilled" "$last_err" || fail "the default budget spilled the duplicated lines"
   if [[ "$case_name" == cc_single ]]; then
     for threads in 1 2; do
       same_as_unbounded "cc-t$threads" 0 --threads "$threads" --set LINES_BUDGET_MB=0.001
+      expect_stderr_matches "$dup_spilled" "cc-t$threads: the lines found twice spilled too"
     done
     loom_run cc-lines-no-dir run "$graph" --set "OUT=$tmp/cc-lines-no-dir" --set BUDGET_MB=512 \
       --set LINES_BUDGET_MB=0.001 --set "SPILL_DIR=$tmp/no-such-dir" "${common[@]}" --quiet
@@ -103,6 +122,7 @@ PY
   else
     for ranks in 1 2 3; do
       same_as_unbounded "cc-r$ranks" "$ranks" --threads 1 --set LINES_BUDGET_MB=0.001
+      expect_stderr_matches "$dup_spilled" "cc-r$ranks: the lines found twice spilled too"
       # The line hashes went out in key-range parts, one round each.
       ((ranks == 1)) ||
         many_parts "cc-r$ranks" 'ccnet_line_dedup: [0-9]+ line hashes on the busiest rank'

@@ -43,44 +43,88 @@ class ExternalSorter {
   // Before any spill: the records, in the order added, to sort or reuse in place.
   std::vector<Record>& in_memory() { return buffer_; }
 
-  // Calls visit(record) for every record in order; repeatable. After a spill the rest is spilled
-  // too and the buffer freed, so a walk holds one read block per run.
-  template <class Visit>
-  void for_each(Visit&& visit) {
+  // A merge of the records in order that can pause: each visit_through() goes on where the
+  // last one stopped. Holds a read block per run; the sorter must outlive it.
+  class Walk {
+   public:
+    // Visits the walk's next records, up to and including those not greater than `last`.
+    template <class Visit>
+    void visit_through(const Record& last, Visit&& visit) {
+      visit_while([&](const Record& record) { return !Less{}(last, record); }, visit);
+    }
+    // Visits every record left.
+    template <class Visit>
+    void visit_rest(Visit&& visit) {
+      visit_while([](const Record&) { return true; }, visit);
+    }
+
+   private:
+    friend class ExternalSorter;
+    explicit Walk(const std::vector<Record>& memory) : memory_(&memory) {}
+    Walk(const std::string& who, const std::vector<std::filesystem::path>& runs,
+         std::size_t block_records) {
+      readers_.reserve(runs.size());
+      for (const auto& path : runs) readers_.emplace_back(who, path, block_records);
+      for (std::size_t r = 0; r < readers_.size(); ++r)
+        if (!readers_[r].done()) heap_.push_back(r);
+      std::make_heap(heap_.begin(), heap_.end(), later());
+    }
+    template <class Within, class Visit>
+    void visit_while(Within within, Visit& visit) {
+      if (memory_) {
+        while (memory_at_ < memory_->size() && within((*memory_)[memory_at_]))
+          visit((*memory_)[memory_at_++]);
+        return;
+      }
+      while (!heap_.empty() && within(readers_[heap_.front()].current())) {
+        std::pop_heap(heap_.begin(), heap_.end(), later());
+        const std::size_t r = heap_.back();
+        heap_.pop_back();
+        visit(readers_[r].current());
+        readers_[r].next();
+        if (readers_[r].done()) continue;
+        heap_.push_back(r);
+        std::push_heap(heap_.begin(), heap_.end(), later());
+      }
+    }
+    // The heap's order: the run whose current record is smallest on top.
+    auto later() const {
+      return [this](std::size_t x, std::size_t y) {
+        return Less{}(readers_[y].current(), readers_[x].current());
+      };
+    }
+    const std::vector<Record>* memory_ = nullptr;  // before any spill: the sorted buffer
+    std::size_t memory_at_ = 0;
+    std::vector<RecordReader<Record>> readers_;
+    std::vector<std::size_t> heap_;
+  };
+
+  // A walk of every record in order; repeatable (each walk starts at the first record). After a
+  // spill the rest is spilled too and the buffer freed, so a walk holds one read block per run
+  // (about the budget in all).
+  Walk walk() {
     if (runs_.empty()) {
       std::sort(buffer_.begin(), buffer_.end(), Less{});
-      for (const Record& record : buffer_) visit(record);
-      return;
+      return Walk(buffer_);
     }
     if (!buffer_.empty()) spill();
     buffer_ = {};
-    merge_runs(visit);
+    return merge_walk();
+  }
+
+  // Calls visit(record) for every record in order; repeatable (as walk()).
+  template <class Visit>
+  void for_each(Visit&& visit) {
+    walk().visit_rest(visit);
   }
 
  private:
-  // Merges the runs in order, reading each in blocks that together take about the budget (at
-  // most 1 MB each, at least 4 KB).
-  template <class Visit>
-  void merge_runs(Visit&& visit) {
+  // Reads the runs in blocks that together take about the budget (at most 1 MB each, at least
+  // 4 KB).
+  Walk merge_walk() const {
     const std::size_t block_bytes =
         std::clamp<std::size_t>(capacity_ * sizeof(Record) / runs_.size(), 4096, 1 << 20);
-    std::vector<RecordReader<Record>> readers;
-    readers.reserve(runs_.size());
-    for (const auto& path : runs_)
-      readers.emplace_back(who_, path, block_bytes / sizeof(Record) + 1);
-    auto later = [&](std::size_t x, std::size_t y) {
-      return Less{}(readers[y].current(), readers[x].current());
-    };
-    std::priority_queue<std::size_t, std::vector<std::size_t>, decltype(later)> heap(later);
-    for (std::size_t r = 0; r < readers.size(); ++r)
-      if (!readers[r].done()) heap.push(r);
-    while (!heap.empty()) {
-      const std::size_t r = heap.top();
-      heap.pop();
-      visit(readers[r].current());
-      readers[r].next();
-      if (!readers[r].done()) heap.push(r);
-    }
+    return Walk(who_, runs_, block_bytes / sizeof(Record) + 1);
   }
 
   // Past kMaxRuns runs, merges them into one, so a merge never holds too many files open.
@@ -89,7 +133,7 @@ class ExternalSorter {
     {
       File file(std::fopen(merged.c_str(), "wb"));
       if (!file) io_failure(who_, "create", merged);
-      merge_runs([&](const Record& record) {
+      merge_walk().visit_rest([&](const Record& record) {
         if (std::fwrite(&record, sizeof record, 1, file.get()) != 1)
           io_failure(who_, "write", merged);
       });

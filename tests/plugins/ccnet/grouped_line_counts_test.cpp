@@ -68,6 +68,7 @@ TEST_CASE("grouped line counts: a tiny budget spills and decides as the unbounde
   add_documents({&unbounded, &bounded});
   CHECK_FALSE(unbounded.spilled());
   REQUIRE(bounded.spilled());
+  CHECK(bounded.duplicated().spilled());  // the duplicated lines outgrew their half too
   CHECK(bounded.groups() == unbounded.groups());
 
   // The key exchange's walk: the same (group, hash) with the same documents, in a stable order.
@@ -78,6 +79,26 @@ TEST_CASE("grouped line counts: a tiny budget spills and decides as the unbounde
   CHECK(got == expected);
   walk(bounded, wanted, &second_order);
   CHECK(first_order == second_order);
+  // The exchange's walk in hash-range parts: the same records in the same order as at once.
+  for (GroupedLineCounts* table : {&unbounded, &bounded}) {
+    std::vector<Key> at_once, in_parts;
+    walk(*table, wanted, &at_once);
+    GroupedLineCounts::Walk parts = table->walk(wanted);
+    const auto add = [&](std::uint64_t group, std::uint64_t hash, std::uint8_t) {
+      in_parts.emplace_back(group, hash);
+    };
+    for (std::uint64_t part = 1; part <= 7; ++part)
+      parts.visit_through(~std::uint64_t{0} / 7 * part, add);
+    parts.visit_through(~std::uint64_t{0}, add);
+    parts.visit_through(~std::uint64_t{0}, add);  // past the end: nothing more
+    if (table == &bounded) {
+      CHECK(in_parts == at_once);
+    } else {  // the tables' order within each part
+      CHECK(std::set<Key>(in_parts.begin(), in_parts.end()) ==
+            std::set<Key>(at_once.begin(), at_once.end()));
+      CHECK(in_parts.size() == at_once.size());
+    }
+  }
   std::size_t duplicated = 0;
   for (const auto& [key, documents] : walk(unbounded, {0, 1, 2})) duplicated += documents == 2;
   CHECK(duplicated > 1000);
@@ -85,22 +106,22 @@ TEST_CASE("grouped line counts: a tiny budget spills and decides as the unbounde
   // process()'s question, on every hash added and on some never added.
   std::set<std::uint64_t> all{0, 1, 2};
   for (const auto& [key, documents] : walk(unbounded, all)) {
-    CHECK(bounded.find(key.first)->duplicated(key.second) == (documents == 2));
-    CHECK(unbounded.find(key.first)->duplicated(key.second) == (documents == 2));
+    CHECK(bounded.duplicated_in(key.first).duplicated(key.second) == (documents == 2));
+    CHECK(unbounded.duplicated_in(key.first).duplicated(key.second) == (documents == 2));
   }
   std::mt19937_64 random(99);
-  for (int k = 0; k < 1000; ++k) CHECK_FALSE(bounded.find(k % 3)->duplicated(random() | 1));
-  CHECK(bounded.find(7) == nullptr);
+  for (int k = 0; k < 1000; ++k) CHECK_FALSE(bounded.duplicated_in(k % 3).duplicated(random() | 1));
+  CHECK_FALSE(bounded.duplicated_in(7).duplicated(expected.begin()->first.second));
 
   // The import's marks: hashes seen once here become duplicated, in both.
   int marked = 0;
   for (const auto& [key, documents] : expected) {
     if (documents != 1 || ++marked > 50) continue;
-    CHECK_FALSE(bounded.find(key.first)->duplicated(key.second));
+    CHECK_FALSE(bounded.duplicated_in(key.first).duplicated(key.second));
     unbounded.mark_duplicated(key.first, key.second);
     bounded.mark_duplicated(key.first, key.second);
-    CHECK(bounded.find(key.first)->duplicated(key.second));
-    CHECK(unbounded.find(key.first)->duplicated(key.second));
+    CHECK(bounded.duplicated_in(key.first).duplicated(key.second));
+    CHECK(unbounded.duplicated_in(key.first).duplicated(key.second));
   }
   CHECK(marked > 50);
 }

@@ -80,6 +80,7 @@ std::map<Key, bool> expected(const std::vector<Document>& docs, std::uint64_t gr
 struct Exchanged {
   std::vector<std::map<Key, bool>> duplicated;  // per rank, each (group, hash) it has
   std::size_t parts = 0, rounds = 0;
+  bool duplicated_spilled = false;  // on some rank, the duplicated lines went to disk too
 };
 
 Exchanged exchange(const std::vector<Document>& docs, std::size_t ranks, std::uint64_t group_shards,
@@ -108,11 +109,9 @@ Exchanged exchange(const std::vector<Document>& docs, std::size_t ranks, std::ui
   for (std::size_t r = 0; r < ranks; ++r) {
     CHECK(rank[r]->done());
     CHECK(rank[r]->parts() == rank[0]->parts());
-    for (const auto& [group, hash] : has[r]) {
-      const auto* table = lines[r]->find(group);
-      REQUIRE(table != nullptr);
-      out.duplicated[r][{group, hash}] = table->duplicated(hash);
-    }
+    for (const auto& [group, hash] : has[r])
+      out.duplicated[r][{group, hash}] = lines[r]->duplicated_in(group).duplicated(hash);
+    out.duplicated_spilled = out.duplicated_spilled || lines[r]->duplicated().spilled();
   }
   out.parts = rank[0]->parts();
   return out;
@@ -169,10 +168,16 @@ TEST_CASE(
       CHECK(parted.rounds == parted.parts + 2);
       CHECK(parted.duplicated == whole.duplicated);
 
-      // Line tables spilled to many sorted runs (64 KB), exchanged in many parts.
+      // Line tables spilled to many sorted runs (64 KB), exchanged in many parts (one walk of
+      // the runs), the duplicated lines spilled too.
       const Exchanged spilled = exchange(docs, ranks, group_shards, 64 * 1024, budget);
       CHECK(spilled.parts == parted.parts);
+      CHECK(spilled.duplicated_spilled);
       CHECK(spilled.duplicated == whole.duplicated);
+      // Spilled line tables, but the duplicated lines in memory (1 MB: no more than 3 spills).
+      const Exchanged tables_only = exchange(docs, ranks, group_shards, 1 << 20, budget);
+      CHECK_FALSE(tables_only.duplicated_spilled);
+      CHECK(tables_only.duplicated == whole.duplicated);
     }
   }
 }
