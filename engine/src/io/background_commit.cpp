@@ -112,6 +112,12 @@ void wait_for_background_commits() {
   if (c.failure) c.rethrow(lock);
 }
 
+void wait_until_committed() {
+  Committer& c = committer();
+  std::unique_lock lock(c.mutex);
+  c.changed.wait(lock, [&c] { return c.idle(); });
+}
+
 bool background_commits_enabled() {
   Committer& c = committer();
   std::lock_guard lock(c.mutex);

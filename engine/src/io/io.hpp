@@ -84,7 +84,8 @@ class Output {
   virtual void commit() = 0;
   // commit() whose fsync and rename may finish on a background thread while a BackgroundCommits
   // lives (a run's sinks); the output must not be used after it either way. A failure is thrown
-  // by a later call or by BackgroundCommits::wait().
+  // by a later call or by BackgroundCommits::wait(). abort() of another output first waits for
+  // the commits in flight (that output may be their fallback until they are durable).
   virtual void commit_in_background() { commit(); }
   virtual void abort() = 0;
   virtual const std::string& path() const = 0;

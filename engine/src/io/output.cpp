@@ -191,8 +191,13 @@ class FileOutput final : public Output, public internal::TrackedOutput {
     }
   }
 
+  // A sink may keep an output as the fallback of the files it just committed (megatron_sink's
+  // index journal, until the index is committed): that fallback goes only once they are durable
+  // under their final names, as with synchronous commits.
   void abort() override {
-    if (state_ == State::open) discard();
+    if (state_ != State::open) return;
+    internal::wait_until_committed();
+    discard();
   }
 
   const std::string& path() const override { return path_; }
