@@ -1,4 +1,5 @@
 // Outputs appear under their final name only when committed; anything else leaves no file.
+#include "io/background_commit.hpp"
 #include "io/io.hpp"
 
 #include "io_test_support.hpp"
@@ -9,9 +10,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
-#include <thread>
 
 using namespace loom::io;
 using namespace loom::io::testing;
@@ -216,11 +215,23 @@ TEST_CASE("a background commit appears complete after wait, and its failure is r
   failing->write(text);
   failing->commit_in_background();
   failing.reset();
-  for (int i = 0; i < 500 && names_in(scratch.file("out")).size() > 3; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  loom::io::internal::wait_until_committed();  // finished, its failure not taken yet
   CHECK_THROWS_WITH_AS(again->commit_in_background(), doctest::Contains("out/b.jsonl"),
                        BackgroundCommitError);
   CHECK(names_in(scratch.file("out")) == std::vector<std::string>{"a.jsonl", "b.jsonl"});
+}
+
+TEST_CASE("aborting an output waits for the background commits before it removes its file") {
+  ScratchDir scratch;
+  BackgroundCommits commits;
+  auto fallback = Output::open(scratch.file("journal"));
+  fallback->write("the committed file's fallback until it is durable\n");
+  auto output = Output::open(scratch.file("committed.jsonl"));
+  output->write(sample_text(2'000'000, 3));
+  output->commit_in_background();
+  fallback->abort();
+  CHECK(names_in(scratch.file("")) == std::vector<std::string>{"committed.jsonl"});
+  commits.wait();
 }
 
 TEST_CASE("without BackgroundCommits, commit_in_background commits before it returns") {
