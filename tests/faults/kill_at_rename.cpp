@@ -8,9 +8,14 @@
 //   LOOM_KILL_AFTER_CHECKPOINT=N  LOOM_KILL_DELAY_MS milliseconds (default 0) after its Nth resume
 //                                 checkpoint (the rename of the manifest to `*.resume.json`): a
 //                                 kill that leaves a checkpoint behind even when a graph writes
-//                                 its output in one short burst.
+//                                 its output in one short burst;
+//   LOOM_KILL_AT_FSYNC=N          right before its Nth fsync() of an output's temporary file (a
+//                                 commit that has written everything but is not durable yet),
+//                                 naming the thread that called it (`loom-commit` when the
+//                                 commit runs in the background).
 // Never installed.
 #include <dlfcn.h>
+#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -36,6 +41,7 @@ struct Settings {
   long at_rename = env_number("LOOM_KILL_AT_RENAME");
   long after_checkpoint = env_number("LOOM_KILL_AFTER_CHECKPOINT");
   long delay_ms = env_number("LOOM_KILL_DELAY_MS");
+  long at_fsync = env_number("LOOM_KILL_AT_FSYNC");
 };
 
 const Settings& settings() {
@@ -45,6 +51,7 @@ const Settings& settings() {
 
 std::atomic<long> output_renames{0};
 std::atomic<long> checkpoints{0};
+std::atomic<long> output_fsyncs{0};
 
 RenameFunction real_rename() {
   static const auto function = reinterpret_cast<RenameFunction>(dlsym(RTLD_NEXT, "rename"));
@@ -63,6 +70,35 @@ RenameFunction real_rename() {
 }
 
 }  // namespace
+
+using FsyncFunction = int (*)(int);
+
+extern "C" __attribute__((visibility("default"))) int fsync(int fd) {
+  static const auto next = reinterpret_cast<FsyncFunction>(dlsym(RTLD_NEXT, "fsync"));
+  if (next == nullptr) {
+    errno = ENOSYS;
+    return -1;
+  }
+  const Settings& s = settings();
+  if (s.at_fsync > 0) {
+    char link[64];
+    char target[4096];
+    std::snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    const ssize_t length = ::readlink(link, target, sizeof target - 1);
+    if (length > 0) {
+      target[length] = '\0';
+      if (std::strstr(target, ".loom-tmp-") != nullptr &&
+          output_fsyncs.fetch_add(1) + 1 == s.at_fsync) {
+        char thread[16] = "?";
+        ::pthread_getname_np(::pthread_self(), thread, sizeof thread);
+        char what[64];
+        std::snprintf(what, sizeof what, "in thread %s, before fsync", thread);
+        die(what, s.at_fsync, target);
+      }
+    }
+  }
+  return next(fd);
+}
 
 extern "C" __attribute__((visibility("default"))) int rename(const char* from, const char* to) {
   const RenameFunction next = real_rename();

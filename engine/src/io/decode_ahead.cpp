@@ -16,7 +16,9 @@
 #include <cstring>
 #include <deque>
 #include <exception>
+#include <memory>
 #include <mutex>
+#include <vector>
 
 namespace loom::io::internal {
 
@@ -30,8 +32,44 @@ constexpr std::size_t kChunksAhead = 16;
 // the other stages do not wait behind a long decode on the thread they could use.
 constexpr std::size_t kChunksPerTask = 4;
 
+// Chunk buffers are recycled across the streams of a run: a fresh 256 KiB allocation is a
+// mapping of its own (above malloc's mmap threshold), so each new chunk would cost page faults
+// and the kernel's zeroing besides the zero-fill of std::string::resize.
+using Buffer = std::unique_ptr<char[]>;
+
+class BufferPool {
+ public:
+  Buffer take() {
+    {
+      std::lock_guard lock(mutex_);
+      if (!free_.empty()) {
+        Buffer buffer = std::move(free_.back());
+        free_.pop_back();
+        return buffer;
+      }
+    }
+    return std::make_unique_for_overwrite<char[]>(kChunkBytes);
+  }
+  void give_back(Buffer buffer) noexcept {
+    std::lock_guard lock(mutex_);
+    if (free_.size() < free_.capacity()) free_.push_back(std::move(buffer));
+  }
+
+  static BufferPool& instance() {
+    static auto* pool = new BufferPool;  // never destroyed: a task may outlive statics
+    return *pool;
+  }
+
+ private:
+  // Two streams' worth (the current shard and the one opened ahead), a few spare.
+  BufferPool() { free_.reserve(2 * kChunksAhead + 4); }
+  std::mutex mutex_;
+  std::vector<Buffer> free_;
+};
+
 struct Chunk {
-  std::string bytes;
+  Buffer bytes;
+  std::size_t size = 0;
   std::uint64_t raw_end = 0;  // the stream's raw position after decoding it
 };
 
@@ -107,12 +145,13 @@ class DecodeAheadInput final : public Input {
     std::size_t copied = 0;
     while (copied < capacity && !s.chunks.empty()) {
       Chunk& chunk = s.chunks.front();
-      const std::size_t count = std::min(capacity - copied, chunk.bytes.size() - offset_);
-      std::memcpy(buffer + copied, chunk.bytes.data() + offset_, count);
+      const std::size_t count = std::min(capacity - copied, chunk.size - offset_);
+      std::memcpy(buffer + copied, chunk.bytes.get() + offset_, count);
       copied += count;
       offset_ += count;
       raw_position_ = chunk.raw_end;
-      if (offset_ == chunk.bytes.size()) {
+      if (offset_ == chunk.size) {
+        BufferPool::instance().give_back(std::move(chunk.bytes));
         s.chunks.pop_front();
         offset_ = 0;
       }
@@ -201,8 +240,8 @@ class DecodeAheadInput final : public Input {
       lock.unlock();
       std::exception_ptr error;
       try {
-        chunk.bytes.resize(kChunkBytes);
-        chunk.bytes.resize(decode_into(*s.source, chunk.bytes.data(), kChunkBytes, error));
+        chunk.bytes = BufferPool::instance().take();
+        chunk.size = decode_into(*s.source, chunk.bytes.get(), kChunkBytes, error);
         chunk.raw_end = s.source->raw_position();
       } catch (...) {
         if (!error) error = std::current_exception();  // no memory for the chunk
@@ -210,8 +249,12 @@ class DecodeAheadInput final : public Input {
       lock.lock();
       s.decoding = false;
       s.raw_end = chunk.raw_end;
-      const bool at_end = chunk.bytes.empty() && !error;
-      if (!chunk.bytes.empty()) s.chunks.push_back(std::move(chunk));
+      const bool at_end = chunk.size == 0 && !error;
+      if (chunk.size != 0) {
+        s.chunks.push_back(std::move(chunk));
+      } else if (chunk.bytes) {
+        BufferPool::instance().give_back(std::move(chunk.bytes));
+      }
       if (error) s.error = error;
       if (at_end) s.ended = true;
       s.decoded.notify_all();

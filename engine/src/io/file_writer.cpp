@@ -51,6 +51,13 @@ void FileWriter::sync_and_close() {
   if (::close(fd) != 0) fail("close", errno);
 }
 
+int FileWriter::release() {
+  flush();
+  const int fd = fd_;
+  fd_ = -1;
+  return fd;
+}
+
 void FileWriter::sync() {
   flush();
   if (::fdatasync(fd_) != 0) fail("sync", errno);

@@ -29,6 +29,8 @@ class FileWriter {
   void flush();
   // Flushes, fsyncs and closes; errors are reported, never swallowed.
   void sync_and_close();
+  // Flushes and hands over the descriptor (to sync and close elsewhere).
+  int release();
   // Closes without reporting errors (the file is being discarded).
   void close_quietly();
 

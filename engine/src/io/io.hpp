@@ -82,8 +82,38 @@ class Output {
   // codec (e.g. what a resumed output already holds).
   virtual std::size_t read(std::uint64_t offset, char* buffer, std::size_t capacity) = 0;
   virtual void commit() = 0;
+  // commit() whose fsync and rename may finish on a background thread while a BackgroundCommits
+  // lives (a run's sinks); the output must not be used after it either way. A failure is thrown
+  // by a later call or by BackgroundCommits::wait(). abort() of another output first waits for
+  // the commits in flight (that output may be their fallback until they are durable).
+  virtual void commit_in_background() { commit(); }
   virtual void abort() = 0;
   virtual const std::string& path() const = 0;
+};
+
+// While one lives (a run), Output::commit_in_background() of a local file returns after its last
+// write: the fsync, the rename and the folder's fsync follow on one background thread, in commit
+// order. The file still appears complete under its final name or not at all; resume
+// checkpoints wait for the commits before they list them (checkpoint_outputs).
+class BackgroundCommits {
+ public:
+  BackgroundCommits();
+  // Waits for the commits still queued (their failures are dropped: the run failed already).
+  ~BackgroundCommits();
+  BackgroundCommits(const BackgroundCommits&) = delete;
+  BackgroundCommits& operator=(const BackgroundCommits&) = delete;
+  // Waits until every queued commit finished; throws BackgroundCommitError if one failed.
+  void wait();
+};
+
+class BackgroundCommitError : public IoError {
+ public:
+  BackgroundCommitError(int owner, const std::string& what);
+  // The output's owner (a sink's node index, OutputOwnerScope), -1 if none.
+  int owner() const { return owner_; }
+
+ private:
+  int owner_;
 };
 
 // Appends one self-contained compressed frame of `data` to `out` (zstd frame, gzip member,

@@ -1,5 +1,6 @@
 // Outputs written under a temporary name beside their target and renamed only on commit, so a
 // file under its final name is always complete.
+#include "io/background_commit.hpp"
 #include "io/file_writer.hpp"
 #include "io/io_internal.hpp"
 #include "io/output_registry.hpp"
@@ -46,6 +47,34 @@ void sync_directory(const std::string& final_path, const std::filesystem::path& 
   if (status != 0) {
     throw IoError("cannot sync the folder of '" + final_path + "': " + errno_text(error_number));
   }
+}
+
+// The part of a commit after the last write, on the background thread: the same steps as
+// FileOutput::commit(), with the file descriptor handed over.
+void finish_commit(int fd, const std::string& path, const std::string& temporary,
+                   std::uint64_t registration, int owner) {
+  const std::string label = "'" + path + "' (temporary file '" + temporary + "')";
+  const auto give_up = [&](const std::string& what) {
+    if (internal::unregister_temporary_file(registration) && !keeping_temporaries_for_resume())
+      ::unlink(temporary.c_str());
+    throw IoError(what);
+  };
+  const bool synced = ::fsync(fd) == 0;
+  const int sync_error = errno;
+  const bool closed = ::close(fd) == 0;
+  const int close_error = errno;
+  if (!synced) give_up("cannot sync " + label + ": " + errno_text(sync_error));
+  if (!closed) give_up("cannot close " + label + ": " + errno_text(close_error));
+  if (!internal::unregister_temporary_file(registration))
+    throw IoError("cannot commit '" + path + "': the output was aborted (run cancelled)");
+  if (::rename(temporary.c_str(), path.c_str()) != 0) {
+    const int rename_error = errno;
+    if (!keeping_temporaries_for_resume()) ::unlink(temporary.c_str());
+    throw IoError("cannot rename '" + temporary + "' to '" + path +
+                  "': " + errno_text(rename_error));
+  }
+  sync_directory(path, std::filesystem::path(path).parent_path());
+  internal::record_committed(owner, path);
 }
 
 class FileOutput final : public Output, public internal::TrackedOutput {
@@ -135,8 +164,40 @@ class FileOutput final : public Output, public internal::TrackedOutput {
     }
   }
 
+  void commit_in_background() override {
+    if (!internal::background_commits_enabled()) return commit();
+    require_open("commit");
+    int fd = -1;
+    try {
+      internal::check_background_commits();  // an earlier commit failed: stop here
+      if (encoder_ && writer_.bytes_written() == 0) frame_open_ = true;
+      end_frame();
+      fd = writer_.release();
+    } catch (...) {
+      discard();
+      throw;
+    }
+    state_ = State::committed;
+    const int owner = internal::untrack_output_for_commit(this);
+    try {
+      internal::commit_in_background(
+          owner, [fd, path = path_, temporary = temporary_path_, registration = registration_,
+                  owner] { finish_commit(fd, path, temporary, registration, owner); });
+    } catch (...) {
+      ::close(fd);
+      internal::unregister_temporary_file(registration_);
+      if (!keeping_temporaries_for_resume()) ::unlink(temporary_path_.c_str());
+      throw;
+    }
+  }
+
+  // A sink may keep an output as the fallback of the files it just committed (megatron_sink's
+  // index journal, until the index is committed): that fallback goes only once they are durable
+  // under their final names, as with synchronous commits.
   void abort() override {
-    if (state_ == State::open) discard();
+    if (state_ != State::open) return;
+    internal::wait_until_committed();
+    discard();
   }
 
   const std::string& path() const override { return path_; }

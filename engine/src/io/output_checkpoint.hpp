@@ -38,8 +38,9 @@ class OutputOwnerScope {
 void reset_output_tracking();
 
 // Flushes and fsyncs every open output of `owner` and returns them with its commits so far
-// (adopted outputs not reopened yet included). Must run on the thread that writes them.
-// nullopt when one is inside an unfinished compressed frame (streamed write()): the encoder's
+// (adopted outputs not reopened yet included), after waiting for the background commits in
+// flight (BackgroundCommits; their failure is thrown here). Must run on the thread that writes
+// them. nullopt when one is inside an unfinished compressed frame (streamed write()): the encoder's
 // state cannot be saved, so no checkpoint can be taken now.
 std::optional<OwnerCheckpoint> checkpoint_outputs(int owner);
 

@@ -2,6 +2,7 @@
 // files of an earlier, interrupted run.
 #include "io/output_tracking.hpp"
 
+#include "io/background_commit.hpp"
 #include "io/io_internal.hpp"
 
 #include <fcntl.h>
@@ -72,6 +73,8 @@ void reset_output_tracking() {
 }
 
 std::optional<OwnerCheckpoint> checkpoint_outputs(int owner) {
+  // Only durable files may be listed as committed: the commits still in flight finish first.
+  internal::wait_for_background_commits();
   auto& t = tracking();
   std::lock_guard lock(t.mutex);
   OwnerCheckpoint state;
@@ -159,6 +162,23 @@ void untrack_output(TrackedOutput* output, bool committed) {
   if (it == t.open.end()) return;
   if (committed) t.committed[it->second].push_back(output->final_path());
   t.open.erase(it);
+}
+
+int untrack_output_for_commit(TrackedOutput* output) {
+  auto& t = tracking();
+  std::lock_guard lock(t.mutex);
+  const auto it = t.open.find(output);
+  if (it == t.open.end()) return -1;
+  const int owner = it->second;
+  t.open.erase(it);
+  return owner;
+}
+
+void record_committed(int owner, const std::string& final_path) {
+  if (owner < 0) return;
+  auto& t = tracking();
+  std::lock_guard lock(t.mutex);
+  t.committed[owner].push_back(final_path);
 }
 
 std::optional<Adopted> take_adopted(const std::string& path) {

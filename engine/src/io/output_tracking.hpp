@@ -21,6 +21,10 @@ class TrackedOutput {
 // Called by outputs: on open (owner from this thread's OutputOwnerScope), commit, discard.
 void track_output(TrackedOutput* output);
 void untrack_output(TrackedOutput* output, bool committed);
+// An output whose commit finishes in the background: no longer open; returns its owner (-1 if
+// untracked), for record_committed() once the file is durable under its final name.
+int untrack_output_for_commit(TrackedOutput* output);
+void record_committed(int owner, const std::string& final_path);
 
 struct Adopted {
   std::string temporary;

@@ -74,8 +74,9 @@ class Run {
     io::reset_input_guard();
     bool ok = create_components() && list_shards() && outputs_spare_inputs() && plan();
     if (ok) {
+      io::BackgroundCommits commits;  // waits for them also when the run fails
       build_graph();
-      ok = run_graph() && finish_all() && complete_resume();
+      ok = run_graph() && finish_all() && finish_commits(commits) && complete_resume();
     }
     if (!ok) resume_.settle_failed_run(interrupted_);
     fill_stats(stats);
@@ -397,6 +398,19 @@ class Run {
           return false;
         }
       }
+    }
+    return true;
+  }
+
+  // Before the manifest goes: a resumed run that dies now must still find what it committed.
+  bool finish_commits(io::BackgroundCommits& commits) {
+    try {
+      commits.wait();
+    } catch (const io::BackgroundCommitError& e) {
+      const std::size_t owner = e.owner() >= 0 ? static_cast<std::size_t>(e.owner()) : 0;
+      failures_.stop(*nodes_.at(owner).bound,
+                     std::string("could not commit an output: ") + e.what());
+      return false;
     }
     return true;
   }

@@ -188,7 +188,7 @@ int64_t output_read(loom_output* out, uint64_t offset, char* buffer, size_t capa
 }
 int output_commit(loom_output* out, loom_error* err) {
   std::unique_ptr<loom_output> owned(out);
-  return io_guard(err, [&] { owned->file->commit(); });
+  return io_guard(err, [&] { owned->file->commit_in_background(); });
 }
 void output_abort(loom_output* out) {
   std::unique_ptr<loom_output> owned(out);
