@@ -75,19 +75,20 @@ conformance-asan: setup
 # oneTBB creates inside libtbb (a batch handed from one node to the next, a serial node's calls on
 # different workers, a worker joining the run, wait_for_all): the runtime states each of them where
 # it happens (engine/src/base/tsan_annotations.hpp; nothing in other builds), and tests/tsan.supp
-# covers only oneTBB's own task objects. .ci/run runs this target. Not covered: parallel_for users
-# (io's bzip2 block decoder, plugins/simhash), whose loop body and oneTBB's join state sit on the
-# caller's stack and are ordered only inside libtbb. history_size=7 keeps the older stacks the
+# covers only oneTBB's own task objects. .ci/run runs this target. The io tests of threaded
+# decoding (bzip2 blocks, decode ahead) and of background commits run here too. Not covered:
+# parallel_for users (plugins/simhash, stackexchange's Posts.xml pieces), whose loop body and
+# oneTBB's join state sit on the caller's stack and are ordered only inside libtbb. history_size=7 keeps the older stacks the
 # suppressions need; ignore_noninstrumented_modules=1 leaves libtbb's own malloc and free unchecked.
 TSAN_BUILD_DIR ?= build-tsan
-TSAN_TESTS ?= ^(runtime:|graphs: determinism$$)
+TSAN_TESTS ?= ^(runtime:|graphs: determinism$$|io:(bzip2 (of|on) |decode ahead|a background commit|aborting an output waits))
 TSAN_RUN_OPTIONS = halt_on_error=1 second_deadlock_stack=1 history_size=7 \
   ignore_noninstrumented_modules=1 suppressions=$(CURDIR)/tests/tsan.supp
 tsan: setup
 	@cmake -S . -B $(TSAN_BUILD_DIR) -G Ninja -Wno-dev --log-level=WARNING \
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLOOM_TSAN=ON -DLOOM_WERROR=$(LOOM_WERROR) \
 	  -DLOOM_BUILD_EXAMPLES=OFF -DLOOM_BUILD_BENCH=OFF $(CMAKE_ARGS)
-	@ninja -C $(TSAN_BUILD_DIR) loom test_runtime loom_plugin_io loom_plugin_text loom_plugin_dedup
+	@ninja -C $(TSAN_BUILD_DIR) loom test_runtime test_io loom_plugin_io loom_plugin_text loom_plugin_dedup
 	TSAN_OPTIONS="$(TSAN_RUN_OPTIONS)" \
 	  ctest --test-dir $(TSAN_BUILD_DIR) --output-on-failure --no-tests=error -j$(CTEST_JOBS) \
 	  -R '$(TSAN_TESTS)'
