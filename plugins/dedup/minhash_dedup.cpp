@@ -46,7 +46,7 @@ void MinhashDedup::export_keys(std::uint32_t round, KeyExport& out) {
 }
 
 void MinhashDedup::import_keys(std::uint32_t round, const MergedKeys& in) {
-  const bool sizing = exchange_.sizing_cross_keys();
+  const bool sizing = exchange_.sizing_cross_keys(), labelling = exchange_.labelling();
   try {
     exchange_.import_keys(round, in);
   } catch (const std::runtime_error& e) {
@@ -59,6 +59,10 @@ void MinhashDedup::import_keys(std::uint32_t round, const MergedKeys& in) {
                            " sorted runs spilled here), label rounds exchanged in " +
                            std::to_string(exchange_.label_parts()) +
                            " parts to keep each round within memory_budget_mb");
+  if (labelling && !exchange_.labelling() && exchange_.label_parts() > 1)
+    log(LOOM_LOG_INFO, "minhash_dedup: labels final after " +
+                           std::to_string(exchange_.label_rounds()) + " label rounds of " +
+                           std::to_string(exchange_.label_parts()) + " parts");
 }
 
 void MinhashDedup::process(Batch& batch) {

@@ -82,6 +82,7 @@ class MinhashExchange {
   // Whether the next import is the cross key size round's, and what it told: the most cross
   // keys on any rank. Then: the cross keys this rank kept, and the sorted runs they spilled.
   bool sizing_cross_keys() const { return phase_ == Phase::cross_size; }
+  bool labelling() const { return phase_ == Phase::labels; }
   std::uint64_t most_cross_keys() const { return most_cross_keys_; }
   std::uint64_t cross_keys() const { return cross_keys_; }
   std::size_t cross_key_spills() const { return cross_key_spills_; }
