@@ -20,7 +20,8 @@ MinhashDedup::MinhashDedup(const Options& options)
     : signature_(shape_of(options)),
       index_(static_cast<std::size_t>(options.bands),
              static_cast<std::size_t>(options.memory_budget_mb * 1024 * 1024), options.spill_dir),
-      exchange_(index_, static_cast<std::size_t>(options.memory_budget_mb * 1024 * 1024)) {}
+      exchange_(index_, static_cast<std::size_t>(options.memory_budget_mb * 1024 * 1024),
+                options.spill_dir) {}
 
 void MinhashDedup::observe(const Batch& batch) {
   for (const Doc doc : batch) {
@@ -45,11 +46,23 @@ void MinhashDedup::export_keys(std::uint32_t round, KeyExport& out) {
 }
 
 void MinhashDedup::import_keys(std::uint32_t round, const MergedKeys& in) {
+  const bool sizing = exchange_.sizing_cross_keys(), labelling = exchange_.labelling();
   try {
     exchange_.import_keys(round, in);
   } catch (const std::runtime_error& e) {
     throw Error(e.what(), LOOM_ERR_IO);
   }
+  if (sizing && exchange_.label_parts() > 1)
+    log(LOOM_LOG_INFO, "minhash_dedup: " + std::to_string(exchange_.most_cross_keys()) +
+                           " cross keys on the busiest rank (" +
+                           std::to_string(exchange_.cross_key_spills()) +
+                           " sorted runs spilled here), label rounds exchanged in " +
+                           std::to_string(exchange_.label_parts()) +
+                           " parts to keep each round within memory_budget_mb");
+  if (labelling && !exchange_.labelling() && exchange_.label_parts() > 1)
+    log(LOOM_LOG_INFO, "minhash_dedup: labels final after " +
+                           std::to_string(exchange_.label_rounds()) + " label rounds of " +
+                           std::to_string(exchange_.label_parts()) + " parts");
 }
 
 void MinhashDedup::process(Batch& batch) {

@@ -38,7 +38,9 @@ struct MinhashDedupOptions {
       field("memory_budget_mb", &MinhashDedupOptions::memory_budget_mb,
             "band records (16 bytes per document and band) held in memory before sorted runs "
             "are spilled to disk; on more than one rank, also what one exchange round's bucket "
-            "keys may take (80 bytes per key)")
+            "keys may take (80 bytes per key), the keys other ranks also have held in memory "
+            "before sorted runs are spilled, and what one label round's part may take (100 "
+            "bytes per such key)")
           .min(0.001),
       field("spill_dir", &MinhashDedupOptions::spill_dir,
             "parent folder of the spill folder; empty: $TMPDIR, else /tmp"));

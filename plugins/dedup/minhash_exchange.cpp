@@ -19,6 +19,16 @@ constexpr std::uint32_t kFlagBand = std::numeric_limits<std::uint32_t>::max();
 constexpr std::size_t kNameChunk = 64;
 constexpr std::uint64_t kHolder = 0, kAsker = 1;
 
+// A cross key in the key set: the bucket key first (the walk's order, so a part is a key range),
+// then a bijective mix of it and the band (unique per band; the set's slots and filters need
+// well-mixed bits, which bucket keys of a poor hash might lack).
+spill::Key128 cross_key(std::uint64_t key, std::uint32_t band) {
+  std::uint64_t low = key + 0x9e3779b97f4a7c15 * (std::uint64_t{band} + 1);
+  low = (low ^ (low >> 30)) * 0xbf58476d1ce4e5b9;  // splitmix64's finalizer
+  low = (low ^ (low >> 27)) * 0x94d049bb133111eb;
+  return spill::Key128{key, low ^ (low >> 31)};
+}
+
 struct LabelKey {
   char bytes[kLabelKeyBytes];
   LabelKey(std::uint64_t key, std::uint32_t band) {
@@ -54,6 +64,14 @@ void check_count(const MergedKeys& in, std::size_t exported, const char* round) 
 }
 
 }  // namespace
+
+MinhashExchange::MinhashExchange(MinhashIndex& index, std::size_t memory_budget_bytes,
+                                 std::filesystem::path spill_parent)
+    : index_(index),
+      memory_budget_bytes_(memory_budget_bytes),
+      spill_parent_(std::move(spill_parent)) {}
+
+MinhashExchange::~MinhashExchange() = default;
 
 void MinhashExchange::note_document(std::uint64_t shard_index, std::string_view shard,
                                     std::uint64_t record) {
@@ -101,6 +119,7 @@ void MinhashExchange::export_keys(std::uint32_t round, KeyExport& out) {
   switch (phase_) {
     case Phase::size: return export_size(out);
     case Phase::bands: return export_band(out);
+    case Phase::cross_size: return export_cross_size(out);
     case Phase::labels: return export_labels(out);
     case Phase::lengths: return export_lengths(out);
     case Phase::names: return export_names(out);
@@ -114,6 +133,7 @@ void MinhashExchange::import_keys(std::uint32_t round, const MergedKeys& in) {
   switch (phase_) {
     case Phase::size: return import_size(in);
     case Phase::bands: return import_band(in);
+    case Phase::cross_size: return import_cross_size(in);
     case Phase::labels: return import_labels(in);
     case Phase::lengths: return import_lengths(in);
     case Phase::names: return import_names(in);
@@ -153,49 +173,95 @@ void MinhashExchange::export_band(KeyExport& out) {
 
 void MinhashExchange::import_band(const MergedKeys& in) {
   check_count(in, exported_.size(), "band");
+  if (!cross_) {
+    // No budget: the cross keys all in memory (the table grows as they come).
+    const std::size_t budget = memory_budget_bytes_ != 0
+                                   ? memory_budget_bytes_
+                                   : std::numeric_limits<std::size_t>::max() / 8;
+    cross_ = std::make_unique<spill::SpillingKeyMap>(budget, spill_parent_, "minhash_dedup");
+  }
   for (std::size_t i = 0; i < in.size(); ++i)
-    if (in.count(i) > 1)  // another rank has the bucket too
-      cross_.push_back(
-          CrossKey{exported_[i].first, static_cast<std::uint32_t>(band_), exported_[i].second});
+    if (in.count(i) > 1) {  // another rank has the bucket too
+      const auto band = static_cast<std::uint32_t>(band_);
+      if (!cross_->insert(cross_key(exported_[i].first, band),
+                          std::uint64_t{band} << 32 | exported_[i].second))
+        throw std::logic_error("minhash_dedup: a bucket key twice in one band");
+    }
   exported_ = {};
   if (++part_ < parts_) return;
   part_ = 0;
-  if (++band_ == index_.bands()) start_labels();
+  if (++band_ == index_.bands()) phase_ = Phase::cross_size;
+}
+
+void MinhashExchange::export_cross_size(KeyExport& out) {
+  cross_keys_ = cross_ ? cross_->size() : 0;
+  out.layout(sizeof(std::uint64_t), 0, false);
+  const std::uint64_t key = 0;
+  out.add(&key, ~cross_keys_, cross_keys_);  // the smallest position: the most cross keys
+}
+
+void MinhashExchange::import_cross_size(const MergedKeys& in) {
+  check_count(in, 1, "cross key size");
+  most_cross_keys_ = ~in.position(0);
+  if (memory_budget_bytes_ != 0)
+    label_parts_ = spill::exchange_parts(most_cross_keys_, kLabelRoundBytes, memory_budget_bytes_);
+  start_labels();
 }
 
 void MinhashExchange::start_labels() {
   phase_ = Phase::labels;
-  for (const CrossKey& cross : cross_) {
-    const std::uint32_t root = index_.find(cross.doc);
-    labels_.try_emplace(root, Label{position_of(root), records_[root]});
+  if (cross_) {
+    cross_->for_each_sorted([&](const spill::Key128&, std::uint64_t value) {
+      const std::uint32_t root = index_.find(static_cast<std::uint32_t>(value));
+      labels_.try_emplace(root, Label{position_of(root), records_[root]});
+    });
+    cross_key_spills_ = cross_->spills();
   }
-  changed_ = !cross_.empty();  // nothing sent yet
+  changed_ = cross_keys_ != 0;  // nothing sent yet
 }
 
 void MinhashExchange::export_labels(KeyExport& out) {
   out.layout(kLabelKeyBytes, sizeof(std::uint64_t), false);
-  for (const CrossKey& cross : cross_) {
-    const Label& label = labels_.at(index_.find(cross.doc));
-    out.add(LabelKey(cross.key, cross.band).bytes, label.position, 0, u64_bytes(label.record));
+  if (label_part_ == 0 && cross_) walk_ = cross_->walk_sorted();
+  part_docs_.clear();
+  if (walk_) {
+    const std::uint64_t last_key = spill::last_key_of_part(label_part_, label_parts_);
+    walk_->visit_through(spill::Key128{last_key, std::numeric_limits<std::uint64_t>::max()},
+                         [&](const spill::Key128& key, std::uint64_t value) {
+                           const auto doc = static_cast<std::uint32_t>(value);
+                           const Label& label = labels_.at(index_.find(doc));
+                           out.add(
+                               LabelKey(key.high, static_cast<std::uint32_t>(value >> 32)).bytes,
+                               label.position, 0, u64_bytes(label.record));
+                           part_docs_.push_back(doc);
+                         });
   }
+  if (label_part_ != 0) return;
   const std::uint64_t none = 0;
   out.add(LabelKey(0, kFlagBand).bytes, 0, changed_ ? 1 : 0, u64_bytes(none));
 }
 
 void MinhashExchange::import_labels(const MergedKeys& in) {
-  check_count(in, cross_.size() + 1, "label");
-  ++label_rounds_;
-  const bool any_changed = in.count(cross_.size()) != 0;  // in the previous round, on any rank
-  changed_ = false;
-  for (std::size_t i = 0; i < cross_.size(); ++i) {
-    Label& label = labels_.at(index_.find(cross_[i].doc));
+  const bool first_part = label_part_ == 0;
+  check_count(in, part_docs_.size() + (first_part ? 1 : 0), "label");
+  if (first_part) {
+    any_changed_ = in.count(part_docs_.size()) != 0;  // in the previous round, on any rank
+    changed_ = false;
+  }
+  for (std::size_t i = 0; i < part_docs_.size(); ++i) {
+    Label& label = labels_.at(index_.find(part_docs_[i]));
     if (in.position(i) < label.position) {
       label = Label{in.position(i), u64_of(in.payload(i))};
       changed_ = true;
     }
   }
+  part_docs_ = {};
+  if (++label_part_ < label_parts_) return;
+  label_part_ = 0;
+  walk_.reset();
+  ++label_rounds_;
   unite_equal_labels();
-  if (any_changed) return;
+  if (any_changed_) return;
   // Nothing changed anywhere last round, so this round's labels were last round's: final.
   place_survivors();
   phase_ = Phase::lengths;
@@ -239,7 +305,7 @@ void MinhashExchange::place_survivors() {
   std::sort(asked_shards_.begin(), asked_shards_.end());
   asked_shards_.erase(std::unique(asked_shards_.begin(), asked_shards_.end()), asked_shards_.end());
   labels_ = {};
-  cross_ = {};
+  cross_.reset();  // and its spill folder
   index_.settle();
 }
 

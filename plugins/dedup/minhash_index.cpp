@@ -19,7 +19,9 @@ using spill::File;
 using RunReader = spill::RecordReader<Record>;
 
 constexpr const char* kWho = "minhash_dedup";
-constexpr std::size_t kBlockRecords = 1 << 16;  // 1 MB per run read back
+// Per run read back: 1 MB, or less when the runs' blocks would take more than the budget (runs
+// are many when the budget is small), down to 4 KB.
+constexpr std::size_t kBlockRecords = 1 << 16, kLeastBlockRecords = 1 << 8;
 
 }  // namespace
 
@@ -150,8 +152,11 @@ void MinhashIndex::unite_band_until(std::size_t band, std::uint64_t last_key,
   if (!merge_) {
     std::vector<RunReader> runs;
     runs.reserve(runs_);
+    const std::size_t block_records =
+        runs_ == 0 ? kBlockRecords
+                   : std::clamp(memory_budget_records_ / runs_, kLeastBlockRecords, kBlockRecords);
     for (std::size_t run = 0; run < runs_; ++run)
-      runs.emplace_back(kWho, run_path(band, run), kBlockRecords);
+      runs.emplace_back(kWho, run_path(band, run), block_records);
     merge_ = std::make_unique<BandMerge>(buffers_[band], std::move(runs));
     merge_band_ = band;
   }

@@ -5,7 +5,8 @@
 //
 // Memory: a 16-byte record per document and band until the records held reach the budget; then
 // each band's records are sorted and written to a run file in a private spill folder (removed
-// when the index is destroyed), and resolve() merges each band's runs. After resolve(), 4 bytes
+// when the index is destroyed), and resolve() merges each band's runs (a read block per run:
+// 1 MB, or the budget shared among the runs, at least 4 KB each). After resolve(), 4 bytes
 // per document (its cluster root) and one bit (whether it is a root with members).
 //
 // Bands are independent: resolve() walks them one at a time. A distributed run

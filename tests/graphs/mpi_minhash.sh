@@ -74,12 +74,21 @@ for ranks in 1 2 3 4; do
       fail "manifests or temporary files left in $out"
   done
 done
-# A 0.002 MB budget on 3 ranks: band records spilled every 9 documents, and each band exchanged
-# in 5 rounds of a key range (80 bytes per key of a rank's ~120 documents): the same.
+# A 0.002 MB budget on 3 ranks: band records spilled every 9 documents, each band exchanged in
+# 5 rounds of a key range (80 bytes per key of a rank's ~120 documents), the cross keys spilled in
+# sorted runs and each label round exchanged in key-range parts (100 bytes per cross key of the
+# busiest rank): the same, every rank agreeing on the parts, no spill folder left.
+mkdir -p "$tmp/spill"
 mpi_run spilled 3 run "$graph" --set "DATA=$data" --set "OUT=$tmp/spilled" --set BUDGET=0.002 \
-  --threads 2 --batch-bytes 8000
-expect_rank_codes 3 0 "-n 3 with spilled band records and bands in parts"
-same_tree "$tmp/single" "$tmp/spilled" "-n 3, spilled, bands in parts: outputs as one process's"
+  --set "SPILL_DIR=$tmp/spill" --threads 2 --batch-bytes 8000
+expect_rank_codes 3 0 "-n 3 with spilled band records and cross keys, rounds in parts"
+same_tree "$tmp/single" "$tmp/spilled" "-n 3, spilled, bands and labels in parts: outputs as one process's"
+label_parts=$(grep -Eo 'label rounds exchanged in [0-9]+ parts' "$last_err" | grep -Eo '[0-9]+' |
+  sort -u)
+[[ "$(grep -c . <<<"$label_parts")" == 1 && "$label_parts" -ge 2 ]] ||
+  fail "-n 3, spilled: label rounds not in 2 or more parts agreed by every rank (logged: ${label_parts:-nothing})"
+pass "-n 3, spilled: label rounds in $label_parts parts, agreed by every rank"
+[[ -z "$(ls -A "$tmp/spill")" ]] || fail "spill folders left in $tmp/spill: $(ls "$tmp/spill")"
 
 loom_run probe run "$graph" --set "DATA=$tmp/probe_data" --set "OUT=$tmp/probe" --quiet
 expect_rc 0 "the probe of A and C alone"

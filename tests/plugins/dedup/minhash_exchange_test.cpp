@@ -80,6 +80,10 @@ struct Rank {
 struct Rounds {
   std::uint32_t labels = 0;
   std::size_t band_parts = 0;
+  std::size_t label_parts = 0;
+  std::uint64_t most_cross_keys = 0;
+  std::size_t least_cross_key_spills = 0;  // of any rank
+  std::size_t cross_key_spills = 0;        // of all ranks
 };
 
 // `budget_bytes`: the spill budget of each rank's index and the exchange's round budget.
@@ -111,6 +115,18 @@ Outcome ranks(const Corpus& c, std::size_t rank_count, std::size_t budget_bytes,
   }
   rounds.labels = ranks[0].exchange->label_rounds();
   rounds.band_parts = ranks[0].exchange->band_parts();
+  rounds.label_parts = ranks[0].exchange->label_parts();
+  rounds.most_cross_keys = 0;
+  rounds.cross_key_spills = 0;
+  rounds.least_cross_key_spills = ranks[0].exchange->cross_key_spills();
+  for (const Rank& rank : ranks) {
+    REQUIRE(rank.exchange->label_parts() == rounds.label_parts);
+    rounds.most_cross_keys = std::max(rounds.most_cross_keys, rank.exchange->cross_keys());
+    rounds.least_cross_key_spills =
+        std::min(rounds.least_cross_key_spills, rank.exchange->cross_key_spills());
+    rounds.cross_key_spills += rank.exchange->cross_key_spills();
+  }
+  REQUIRE(rounds.most_cross_keys == ranks[0].exchange->most_cross_keys());
   Outcome out(c.keys.size());
   for (const Rank& rank : ranks) {
     REQUIRE(rank.index->resolved());
@@ -185,6 +201,31 @@ TEST_CASE("spilled band runs, and bands exchanged in parts, give the same cluste
   CHECK(rounds.band_parts > 5);
   CHECK(ranks(c, 3, 0, rounds) == expected);
   CHECK(rounds.band_parts == 1);  // no budget: one round per band
+}
+
+TEST_CASE("spilled cross keys, and label rounds in key-range parts, give the same clusters") {
+  Corpus c = make_corpus(11, 900, 9, 4, 1500);
+  for (auto& keys : c.keys)  // bucket keys spread over the 64-bit range, as hashes are
+    for (std::uint64_t& key : keys) key = key * 0x9e3779b97f4a7c15 ^ key >> 7;
+  const Outcome expected = one_process(c);
+  REQUIRE(dropped(expected) > 100);
+  const std::size_t budget = 16 * 4 * 30;
+  for (const std::size_t r : {2, 3, 5}) {
+    CAPTURE(r);
+    Rounds rounds;
+    CHECK(ranks(c, r, budget, rounds) == expected);
+    CHECK(rounds.band_parts > 5);
+    // A label round's records within the budget: parts enough for the busiest rank's keys.
+    CHECK(rounds.label_parts ==
+          (rounds.most_cross_keys * MinhashExchange::kLabelRoundBytes + budget - 1) / budget);
+    CHECK(rounds.label_parts > 10);
+    CHECK(rounds.least_cross_key_spills >= 2);  // runs on disk past the budget, on every rank
+    CHECK(rounds.labels >= 2);
+    Rounds unbounded;
+    CHECK(ranks(c, r, 0, unbounded) == expected);
+    CHECK(unbounded.label_parts == 1);
+    CHECK(unbounded.cross_key_spills == 0);
+  }
 }
 
 TEST_CASE("ranks without documents take part in every round") {
