@@ -12,7 +12,7 @@
 // untouched beyond the slots in use, each time it has taken half as many new tokens as it has
 // slots: then a thread that sees few distinct tokens never faults in (and the kernel never
 // zeroes) the tens of megabytes a long run needs. Doubling reads the whole old table, which costs
-// a 4,000-document run about 4% (docs/bench.md), nothing over a long one.
+// the bench's 4,000-document cold loop 3-9% (docs/bench.md), nothing over a long run.
 //
 // Not synchronized: each thread uses its own cache. What a cache holds never changes a result,
 // only how fast it comes (a miss computes the same sum a hit would have returned).
@@ -51,8 +51,7 @@ class TokenCache {
 
   int dimension() const { return dimension_; }
   std::size_t capacity() const { return max_slots_; }
-  // The table's current size: tokens it can hold before it next doubles (or, at `capacity`,
-  // evicts).
+  // The table's current size in slots, from the starting size up to capacity().
   std::size_t slots() const { return slot_mask_ + 1; }
 
   static std::uint64_t hash_token(std::string_view token);
