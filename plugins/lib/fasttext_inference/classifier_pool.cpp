@@ -14,7 +14,10 @@ ClassifierPool::Lease ClassifierPool::borrow_cache() {
       return Lease(*this, std::move(cache));
     }
   }
-  return Lease(*this, std::make_unique<TokenCache>(classifier_->make_cache()));
+  // Starting at one huge page: a component that classifies few documents (a short run, a test
+  // graph) would otherwise have the kernel zero a full cache for every thread.
+  return Lease(*this, std::make_unique<TokenCache>(classifier_->make_cache(
+                          0, TokenCache::slots_in_huge_page(classifier_->dimension()))));
 }
 
 void ClassifierPool::give_back(std::unique_ptr<TokenCache> cache) {

@@ -16,11 +16,11 @@ FastClassifier::~FastClassifier() = default;
 
 int FastClassifier::dimension() const { return model_->args->dim; }
 
-TokenCache FastClassifier::make_cache(std::size_t capacity) const {
+TokenCache FastClassifier::make_cache(std::size_t capacity, std::size_t first_slots) const {
   const int dim = model_->args->dim;
   if (capacity == 0)
     capacity = std::bit_floor(default_cache_bytes / TokenCache::bytes_per_token(dim));
-  return TokenCache(dim, capacity);
+  return TokenCache(dim, capacity, first_slots);
 }
 
 TokenCache::Contribution FastClassifier::token_contribution(const TokenCache::PendingToken& token,

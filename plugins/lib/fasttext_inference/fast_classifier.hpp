@@ -45,7 +45,8 @@ class FastClassifier {
   static constexpr std::size_t default_cache_bytes = std::size_t{32} << 20;
 
   // A cache for one thread's predictions; capacity 0: as many tokens as default_cache_bytes hold.
-  TokenCache make_cache(std::size_t capacity = 0) const;
+  // `first_slots`: where it starts if it is to grow (TokenCache); 0: its full size at once.
+  TokenCache make_cache(std::size_t capacity = 0, std::size_t first_slots = 0) const;
 
   // The top label of `line` read as predictLine reads an istream holding it: whitespace-separated
   // tokens up to the first '\n' (which adds the end-of-sentence token </s>) or a literal </s>.

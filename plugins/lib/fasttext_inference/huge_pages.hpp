@@ -9,6 +9,8 @@
 
 namespace loom::fasttext_inference {
 
+inline constexpr std::size_t huge_page_bytes = std::size_t{2} << 20;
+
 // Zero-filled anonymous memory of at least `bytes`, starting on a 2 MB boundary, untouched until
 // written (a cold cache costs only the pages it uses). Throws std::bad_alloc.
 void* map_huge_pages(std::size_t bytes);

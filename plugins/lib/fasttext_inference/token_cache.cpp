@@ -10,13 +10,15 @@ namespace loom::fasttext_inference {
 
 void TokenCache::Unmap::operator()(char* p) const { unmap_huge_pages(p, bytes); }
 
-TokenCache::TokenCache(int dimension, std::size_t capacity)
+TokenCache::TokenCache(int dimension, std::size_t capacity, std::size_t first_slots)
     : dimension_(dimension),
-      stride_(line +
-              (static_cast<std::size_t>(dimension) * sizeof(float) + line - 1) / line * line),
-      slot_mask_(std::bit_ceil(std::max<std::size_t>(capacity, 1)) - 1),
+      stride_(bytes_per_token(dimension)),
+      max_slots_(std::bit_ceil(std::max<std::size_t>(capacity, 1))),
+      slot_mask_(0),
       entries_(nullptr, Unmap{0}) {
-  const std::size_t bytes = (slot_mask_ + 1) * stride_;
+  if (first_slots == 0) first_slots = max_slots_;
+  slot_mask_ = std::min(std::bit_ceil(first_slots), max_slots_) - 1;
+  const std::size_t bytes = max_slots_ * stride_;
   entries_ =
       std::unique_ptr<char[], Unmap>(static_cast<char*>(map_huge_pages(bytes)), Unmap{bytes});
   scratch_sum_.resize(static_cast<std::size_t>(dimension_));
@@ -26,6 +28,10 @@ TokenCache::TokenCache(int dimension, std::size_t capacity)
 
 std::size_t TokenCache::bytes_per_token(int dimension) {
   return line + (static_cast<std::size_t>(dimension) * sizeof(float) + line - 1) / line * line;
+}
+
+std::size_t TokenCache::slots_in_huge_page(int dimension) {
+  return std::max<std::size_t>(huge_page_bytes / bytes_per_token(dimension), 1);
 }
 
 std::uint64_t TokenCache::hash_token(std::string_view token) {
@@ -63,6 +69,8 @@ TokenCache::Contribution TokenCache::insert(std::string_view token, std::uint64_
     stored.row_sum = scratch_sum_.data();
     return stored;
   }
+  // Before the store, so the returned row sum stays where it is until the next insert.
+  if (++new_tokens_ > slot_mask_ / 2 && slot_mask_ + 1 < max_slots_) grow();
   Head* head = entry(hash & slot_mask_);  // whatever was there is forgotten
   head->hash = hash;
   head->key_length = static_cast<std::uint32_t>(token.size());
@@ -74,6 +82,19 @@ TokenCache::Contribution TokenCache::insert(std::string_view token, std::uint64_
   std::copy_n(contribution.row_sum, dim, sum);
   stored.row_sum = sum;
   return stored;
+}
+
+void TokenCache::grow() {
+  const std::size_t old_slots = slot_mask_ + 1;
+  for (std::size_t i = 0; i < old_slots; ++i) {
+    Head* head = entry(i);
+    if (head->key_length != 0 && (head->hash & old_slots) != 0) {
+      std::memcpy(static_cast<void*>(entry(i + old_slots)), head, stride_);
+      head->key_length = 0;
+    }
+  }
+  slot_mask_ = 2 * old_slots - 1;
+  new_tokens_ = 0;
 }
 
 }  // namespace loom::fasttext_inference

@@ -4,9 +4,15 @@
 //
 // Each entry holds its key inline next to its row sum (128 bytes for dimension 16), one entry per
 // slot of a direct-mapped table: a lookup is two cache lines, requested together, with no
-// pointer to chase. A new token replaces the one in its slot, so memory is fixed at construction
-// and nothing is ever cleared wholesale. (Two-entry sets kept a few more tokens but fetched four
-// lines per lookup, and were 7% slower on unique documents: docs/bench.md.)
+// pointer to chase. A new token replaces the one in its slot, and nothing is ever cleared
+// wholesale. (Two-entry sets kept a few more tokens but fetched four lines per lookup, and were
+// 7% slower on unique documents: docs/bench.md.)
+//
+// A cache may start small and double in place, within one mapping of its full size that stays
+// untouched beyond the slots in use, each time it has taken half as many new tokens as it has
+// slots: then a thread that sees few distinct tokens never faults in (and the kernel never
+// zeroes) the tens of megabytes a long run needs. Doubling reads the whole old table, which costs
+// the bench's 4,000-document cold loop 3-9% (docs/bench.md), nothing over a long run.
 //
 // Not synchronized: each thread uses its own cache. What a cache holds never changes a result,
 // only how fast it comes (a miss computes the same sum a hit would have returned).
@@ -39,15 +45,20 @@ class TokenCache {
   // recomputed where they recur.
   static constexpr std::size_t max_token_bytes = 40;
 
-  // `capacity`: tokens kept at most (rounded up to a power of two).
-  TokenCache(int dimension, std::size_t capacity);
+  // `capacity`: tokens kept at most (rounded up to a power of two). `first_slots`: the table's
+  // starting size (rounded up to a power of two, at most `capacity`); 0: `capacity`, fixed.
+  TokenCache(int dimension, std::size_t capacity, std::size_t first_slots = 0);
 
   int dimension() const { return dimension_; }
-  std::size_t capacity() const { return slot_mask_ + 1; }
+  std::size_t capacity() const { return max_slots_; }
+  // The table's current size in slots, from the starting size up to capacity().
+  std::size_t slots() const { return slot_mask_ + 1; }
 
   static std::uint64_t hash_token(std::string_view token);
   // What one stored token costs, for sizing a cache by memory.
   static std::size_t bytes_per_token(int dimension);
+  // The slots of one 2 MB huge page, the smallest start that costs no more page faults.
+  static std::size_t slots_in_huge_page(int dimension);
 
   // Asks the CPU to fetch the entry find() will read for this hash: a document's lookups are
   // issued together so their memory latencies overlap.
@@ -95,6 +106,9 @@ class TokenCache {
   Head* entry(std::size_t index) const {
     return reinterpret_cast<Head*>(entries_.get() + index * stride_);
   }
+  // Doubles the table: an entry whose hash has the new mask bit moves up by the old size.
+  void grow();
+
   static const float* row_sum(const Head* head) {
     return reinterpret_cast<const float*>(reinterpret_cast<const char*>(head) + line);
   }
@@ -108,8 +122,10 @@ class TokenCache {
   };
 
   int dimension_;
-  std::size_t stride_;     // bytes per entry: the head, then the row sum padded to whole lines
-  std::size_t slot_mask_;  // slots - 1
+  std::size_t stride_;  // bytes per entry: the head, then the row sum padded to whole lines
+  std::size_t max_slots_;
+  std::size_t slot_mask_;       // slots() - 1
+  std::size_t new_tokens_ = 0;  // inserted since the table last doubled
   // map_huge_pages memory, zero until written (no memset: a cold cache costs only the pages it
   // touches): lookups land at random in tens of megabytes.
   std::unique_ptr<char[], Unmap> entries_;

@@ -3,6 +3,8 @@
 // document, in each way language_id prepares text.
 #include "fast_classifier_support.hpp"
 
+#include <fasttext_inference/classifier_pool.hpp>
+
 #include <loom/testing/files.hpp>
 
 #include <cmath>
@@ -128,10 +130,11 @@ TEST_CASE("FastClassifier refuses a truncated or foreign model file, naming it")
 }
 
 TEST_CASE("FastClassifier's token cache changes no answer on corpus text, bit for bit") {
-  // Three ways over the same golden documents: a cache that is in effect off (a fresh
-  // two-token cache per document), one that keeps evicting (64 tokens, shared), and the
-  // default (shared, so later documents hit what earlier ones stored); and the default cache
-  // again over the documents a second time, now warm.
+  // Four ways over the same golden documents: a cache that is in effect off (a fresh
+  // two-token cache per document), one that keeps evicting (64 tokens, shared), one that starts
+  // at 64 slots and doubles while the documents pass (to 8,192), and the default (shared, so
+  // later documents hit what earlier ones stored); and the default cache again over the
+  // documents a second time, now warm.
   if (!have_model()) return;
   const std::vector<std::string> texts = golden_texts();
   if (texts.empty()) {
@@ -140,6 +143,7 @@ TEST_CASE("FastClassifier's token cache changes no answer on corpus text, bit fo
   }
   const FastClassifier fast(model_path());
   auto small = fast.make_cache(64);
+  auto growing = fast.make_cache(8192, 64);
   auto roomy = fast.make_cache();
   std::vector<std::optional<loom::fasttext_inference::Prediction>> first_pass;
   std::size_t compared = 0;
@@ -149,18 +153,23 @@ TEST_CASE("FastClassifier's token cache changes no answer on corpus text, bit fo
     auto off = fast.make_cache(2);
     const auto expected = fast.predict(text, off);
     const auto evicting = fast.predict(text, small);
+    const auto grown = fast.predict(text, growing);
     const auto shared = fast.predict(text, roomy);
     REQUIRE(expected.has_value() == evicting.has_value());
+    REQUIRE(expected.has_value() == grown.has_value());
     REQUIRE(expected.has_value() == shared.has_value());
     if (expected) {
       CHECK(evicting->label == expected->label);
       CHECK(shared->label == expected->label);
+      CHECK(grown->label == expected->label);
       CHECK(evicting->probability == expected->probability);
+      CHECK(grown->probability == expected->probability);
       CHECK(shared->probability == expected->probability);
       ++compared;
     }
     first_pass.push_back(shared);
   }
+  CHECK(growing.slots() == 8192);
   for (std::size_t i = 0; i < texts.size(); ++i) {
     std::string text = texts[i];
     std::replace(text.begin(), text.end(), '\n', ' ');
@@ -170,4 +179,31 @@ TEST_CASE("FastClassifier's token cache changes no answer on corpus text, bit fo
     if (warm) CHECK(warm->probability == first_pass[i]->probability);
   }
   CHECK(compared > 900);
+}
+
+TEST_CASE("ClassifierPool lends caches that start at one huge page and keep growing") {
+  // A component's threads borrow these: a short run must not fault in a full cache per thread.
+  if (!have_model()) return;
+  loom::fasttext_inference::ClassifierPool pool(model_path());
+  const FastClassifier& fast = pool.classifier();
+  const std::size_t first =
+      loom::fasttext_inference::TokenCache::slots_in_huge_page(fast.dimension());
+  auto lease = pool.borrow_cache();
+  auto& cache = lease.cache();
+  CHECK(cache.slots() == first);
+  CHECK(cache.capacity() == fast.make_cache().capacity());
+  CHECK(cache.capacity() > first);
+  auto reference = fast.make_cache(2);
+  std::size_t word = 0;
+  while (cache.slots() == first) {  // distinct unknown words until the table doubles
+    std::string line;
+    for (int i = 0; i < 64; ++i) line += "qz" + std::to_string(word++) + "xv ";
+    line += '\n';
+    const auto grown = fast.predict(line, cache);
+    const auto expected = fast.predict(line, reference);
+    REQUIRE(grown.has_value() == expected.has_value());
+    if (grown) CHECK(grown->probability == expected->probability);
+    REQUIRE(word < 4 * first);
+  }
+  CHECK(cache.slots() == 2 * first);
 }
