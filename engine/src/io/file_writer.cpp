@@ -87,9 +87,9 @@ void FileWriter::write_fully(const char* data, std::size_t size) {
 void FileWriter::start_writeback() {
   // Bytes in the kernel's page cache: total_ less what still sits in the buffer. Without this the
   // whole output is written back by the fsync at commit, which the end of a run waits for (tens
-  // of ms per 40 MB); started here, the disk works while the run goes on. Only a hint: it does
-  // not wait, and a failed write-back is reported by that fsync, so its result is not checked
-  // (pipes and other non-files refuse it).
+  // of ms per 40 MB); started here, the disk works while the run goes on. Only a hint: it
+  // submits the writes without waiting for them, and a failed write-back is reported by that
+  // fsync, so its result is not checked (pipes and other non-files refuse it).
   const std::uint64_t in_kernel = total_ - used_;
   if (in_kernel - writeback_end_ < kWritebackBytes) return;
   ::sync_file_range(fd_, static_cast<off_t>(writeback_end_),
