@@ -36,12 +36,20 @@ class FileWriter {
 
   std::uint64_t bytes_written() const { return total_; }
   // The file already holds `bytes` (a resumed output): bytes_written() counts from there.
-  void start_at(std::uint64_t bytes) { total_ = bytes; }
+  void start_at(std::uint64_t bytes) {
+    total_ = bytes;
+    writeback_end_ = bytes;
+  }
+  // Bytes (from the file's start) handed to the kernel's writeback before any sync: every
+  // kWritebackBytes written, so the fsync at commit finds little left to write.
+  std::uint64_t writeback_started() const { return writeback_end_; }
+  static constexpr std::uint64_t kWritebackBytes = std::uint64_t{8} << 20;
   // Flushes and fdatasyncs, keeping the file open (a resume checkpoint).
   void sync();
 
  private:
   void write_fully(const char* data, std::size_t size);
+  void start_writeback();
   [[noreturn]] void fail(const char* action, int error_number) const;
 
   int fd_;
@@ -49,6 +57,7 @@ class FileWriter {
   std::vector<char> buffer_;
   std::size_t used_ = 0;
   std::uint64_t total_ = 0;
+  std::uint64_t writeback_end_ = 0;
 };
 
 }  // namespace loom::io::internal
