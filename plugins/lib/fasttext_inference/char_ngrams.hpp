@@ -5,6 +5,7 @@
 // row sum is the same bits on every machine.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -54,6 +55,25 @@ inline void push_kept(const NgramBuckets& model, std::uint32_t bucket, std::uint
                       std::vector<KeptNgram>& out) {
   if (model.rows != nullptr) __builtin_prefetch(model.rows + std::size_t{rank} * model.row_bytes);
   out.push_back({bucket, rank});
+}
+
+// Appends one block's kept n-grams in computeSubwords' order: by start (lane), then by length.
+// Bit `lane` of kept_at[n] says the n-gram of length n starting there was kept; found[n][lane] is
+// its bucket. `any` is the union of kept_at[min_n..last_n]. Shared by the vector paths.
+template <std::size_t Lanes>
+__attribute__((always_inline)) inline void push_kept_by_lane(const NgramBuckets& model,
+                                                             const std::uint32_t (*found)[Lanes],
+                                                             const unsigned* kept_at, int last_n,
+                                                             unsigned any,
+                                                             std::vector<KeptNgram>& out) {
+  for (; any != 0; any &= any - 1) {
+    const int lane = std::countr_zero(any);
+    for (int n = model.min_n; n <= last_n; ++n) {
+      if (((kept_at[n] >> lane) & 1) == 0) continue;
+      const std::uint32_t b = found[n][lane];
+      push_kept(model, b, kept_rank(model, b), out);
+    }
+  }
 }
 
 class CharNgrams {

@@ -81,14 +81,7 @@ LOOM_AVX2 void kept_ascii_ngrams_avx2(const NgramBuckets& model, const char* wor
       last_n = n;
       any |= kept;
     }
-    for (; any != 0; any &= any - 1) {
-      const int lane = std::countr_zero(any);
-      for (int n = model.min_n; n <= last_n; ++n) {
-        if (((kept_at[n] >> lane) & 1) == 0) continue;
-        const std::uint32_t b = found[n][lane];
-        push_kept(model, b, kept_rank(model, b), out);
-      }
-    }
+    push_kept_by_lane(model, found, kept_at, last_n, any, out);
   }
 }
 

@@ -180,15 +180,7 @@ LOOM_AVX512 void kept_ascii_ngrams_avx512(const NgramBuckets& model, const char*
       case 2: emit_kept<2>(model, found, kept_at, last_n, out); break;
       case 3: emit_kept<3>(model, found, kept_at, last_n, out); break;
       case 4: emit_kept<4>(model, found, kept_at, last_n, out); break;
-      default:
-        for (; any != 0; any &= any - 1) {
-          const int lane = std::countr_zero(any);
-          for (int n = model.min_n; n <= last_n; ++n) {
-            if (((kept_at[n] >> lane) & 1) == 0) continue;
-            const std::uint32_t b = found[n][lane];
-            push_kept(model, b, kept_rank(model, b), out);
-          }
-        }
+      default: push_kept_by_lane(model, found, kept_at, last_n, any, out);
     }
   }
 }
