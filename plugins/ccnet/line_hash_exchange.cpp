@@ -27,8 +27,7 @@ void LineHashExchange::export_keys(KeyExport& out) {
     }
     case Phase::size: {
       out.layout(8, 0, false);
-      const std::uint64_t key = 0, keys = lines_.distinct_lines(spanning_);
-      out.add(&key, ~keys, keys);  // the smallest position: the most keys
+      spill::add_size_record(out, lines_.distinct_lines(spanning_));
       exported_ = 1;
       return;
     }
@@ -62,7 +61,7 @@ void LineHashExchange::import_keys(const MergedKeys& in) {
   }
   if (phase_ == Phase::size) {
     if (in.size() != 1) throw mismatch("size", in.size(), 1);
-    most_keys_ = ~in.position(0);
+    most_keys_ = spill::largest_count(in);
     parts_ = spill::exchange_parts(most_keys_, kRoundBytes, memory_budget_bytes_);
     phase_ = Phase::parts;
     return;

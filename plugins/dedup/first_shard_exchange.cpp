@@ -33,9 +33,7 @@ void FirstShardExchange::export_keys(KeyExport& out) {
   out.layout(sizeof(XXH128_canonical_t), 0, phase_ == Phase::parts && part_ + 1 == parts_);
   switch (phase_) {
     case Phase::size: {
-      const XXH128_canonical_t key{};
-      const std::uint64_t keys = first_shard_.size();
-      out.add(&key, ~keys, keys);  // the smallest position: the most keys
+      spill::add_size_record(out, first_shard_.size());
       exported_ = 1;
       return;
     }
@@ -63,7 +61,7 @@ void FirstShardExchange::import_keys(
     throw std::logic_error(who_ + ": " + std::to_string(in.size()) + " merged keys for " +
                            std::to_string(exported_) + " exported");
   if (phase_ == Phase::size) {
-    most_keys_ = ~in.position(0);
+    most_keys_ = spill::largest_count(in);
     parts_ = spill::exchange_parts(most_keys_, kRoundBytes, memory_budget_bytes_);
     phase_ = Phase::parts;
     return;

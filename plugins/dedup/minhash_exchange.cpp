@@ -149,13 +149,12 @@ void MinhashExchange::export_size(KeyExport& out) {
     throw std::runtime_error("minhash_dedup cannot order its documents across ranks: " +
                              unorderable_);
   out.layout(sizeof(std::uint64_t), 0, false);
-  const std::uint64_t key = 0, documents = records_.size();
-  out.add(&key, ~documents, documents);  // the smallest position: the most documents
+  spill::add_size_record(out, records_.size());
 }
 
 void MinhashExchange::import_size(const MergedKeys& in) {
   check_count(in, 1, "size");
-  const std::uint64_t most = ~in.position(0);
+  const std::uint64_t most = spill::largest_count(in);
   if (memory_budget_bytes_ != 0)
     parts_ = spill::exchange_parts(most, kBandRoundBytes, memory_budget_bytes_);
   phase_ = Phase::bands;
@@ -196,13 +195,12 @@ void MinhashExchange::import_band(const MergedKeys& in) {
 void MinhashExchange::export_cross_size(KeyExport& out) {
   cross_keys_ = cross_ ? cross_->size() : 0;
   out.layout(sizeof(std::uint64_t), 0, false);
-  const std::uint64_t key = 0;
-  out.add(&key, ~cross_keys_, cross_keys_);  // the smallest position: the most cross keys
+  spill::add_size_record(out, cross_keys_);
 }
 
 void MinhashExchange::import_cross_size(const MergedKeys& in) {
   check_count(in, 1, "cross key size");
-  most_cross_keys_ = ~in.position(0);
+  most_cross_keys_ = spill::largest_count(in);
   if (memory_budget_bytes_ != 0)
     label_parts_ = spill::exchange_parts(most_cross_keys_, kLabelRoundBytes, memory_budget_bytes_);
   start_labels();

@@ -62,9 +62,7 @@ void UrlDigestExchange::export_keys(KeyExport& out) {
         throw std::invalid_argument(
             "url_digest_dedup: too many records on one rank to order across ranks");
       index_.index_for_exchange();
-      const std::uint64_t keys = std::max(index_.first_digest_count(), index_.url_count());
-      const XXH128_canonical_t key{};
-      out.add(&key, ~keys, keys);  // the smallest position: the most keys
+      spill::add_size_record(out, std::max(index_.first_digest_count(), index_.url_count()));
       exported_ = 1;
       return;
     }
@@ -93,7 +91,7 @@ void UrlDigestExchange::import_keys(const MergedKeys& in) {
   std::size_t i = 0;
   switch (phase_) {
     case Phase::size:
-      most_keys_ = ~in.position(0);
+      most_keys_ = spill::largest_count(in);
       parts_ = spill::exchange_parts(most_keys_, kRoundBytes, memory_budget_bytes_);
       start_phase(Phase::digests);
       return;
