@@ -27,7 +27,7 @@ class Md5Votes {
   void take(std::array<std::uint64_t, 64>& ones);
 
   // Vote counters are 12 bit-sliced levels per lane, flushed into totals every 4095 batches: fewer
-  // levels ripple less per batch but flush (a loop over every set bit) more often.
+  // levels ripple less per batch but flush (a pass over every counter word) more often.
   static constexpr std::size_t levels = 12;
 
  private:

@@ -198,14 +198,16 @@ struct ShingleWalker {
   std::uint32_t start = 0;
   std::uint32_t end = 0;
 
+  // A shingle that would run past the text stops at its end + 1 (`complete()` is then false).
   ShingleWalker(const std::string& word_chars, std::size_t width_chars, std::uint32_t first = 0)
       : text(word_chars), start(first), end(first) {
-    for (std::size_t k = 0; k < width_chars; ++k) end += step(end);
+    for (std::size_t k = 0; k < width_chars && end <= text.size(); ++k) end += step(end);
   }
   std::uint32_t step(std::uint32_t at) const {
     return static_cast<std::uint32_t>(sequence_length(static_cast<unsigned char>(text[at])));
   }
   std::uint32_t length() const { return end - start; }
+  bool complete() const { return end <= text.size(); }
   void next() {
     start += step(start);
     end += step(end);  // past the last shingle this reads the string's terminator, never more
@@ -280,31 +282,28 @@ std::size_t feature_parts(std::size_t features) {
   return std::clamp<std::size_t>(features / kMinFeaturesPerPart, 1, kPartsPerThread * threads);
 }
 
-// Byte offset in word_chars of each part's first feature, part k starting at feature
-// k * features / parts.
-std::vector<std::uint32_t> part_starts(const std::string& word_chars, std::size_t features,
-                                       std::size_t parts) {
-  std::vector<std::uint32_t> starts(parts, 0);
-  std::size_t feature = 0;  // lead bytes before word_chars[i]
-  std::size_t i = 0;
-  for (std::size_t part = 1; part < parts; ++part) {
-    const std::size_t target = part * features / parts;
-    // Whole 8-byte words first: a byte is a lead byte unless its top bits are 10.
-    for (; i + 8 <= word_chars.size(); i += 8) {
-      std::uint64_t word;
-      std::memcpy(&word, word_chars.data() + i, 8);
-      const std::uint64_t continuations = (word & ~(word << 1) & 0x8080808080808080ULL) >> 7;
-      // The bytes' sum (0 or 1 each) lands in the top byte; no popcnt on a baseline x86-64.
-      const std::size_t leads = 8 - ((continuations * 0x0101010101010101ULL) >> 56);
-      if (feature + leads > target) break;
-      feature += leads;
-    }
-    for (;; ++i) {
-      if ((static_cast<unsigned char>(word_chars[i]) & 0xC0) == 0x80) continue;
-      if (feature == target) break;
-      ++feature;
-    }
-    starts[part] = static_cast<std::uint32_t>(i);
+// Adds the votes of the whole shingles (`width` code points) that start at a byte of
+// word_chars[begin, end) (both code point starts) to `ones`.
+void vote_features_from(const std::string& word_chars, std::size_t width, std::uint32_t begin,
+                        std::uint32_t end, std::array<std::uint64_t, 64>& ones) {
+  Md5Votes votes;
+  for (ShingleWalker shingle(word_chars, width, begin); shingle.start < end && shingle.complete();
+       shingle.next())
+    votes.add(word_chars.data() + shingle.start, shingle.length(),
+              word_chars.size() - shingle.start);
+  votes.take(ones);
+}
+
+// Part k's first byte in word_chars: the first code point at or after byte k * size / parts.
+// Parts split the bytes, not the features: finding where feature k * features / parts starts
+// was a pass over the whole text on one thread before any part could start.
+std::vector<std::uint32_t> part_starts(const std::string& word_chars, std::size_t parts) {
+  std::vector<std::uint32_t> starts(parts + 1, static_cast<std::uint32_t>(word_chars.size()));
+  for (std::size_t part = 0; part < parts; ++part) {
+    std::size_t at = part * word_chars.size() / parts;
+    while (at < word_chars.size() && (static_cast<unsigned char>(word_chars[at]) & 0xC0) == 0x80)
+      ++at;
+    starts[part] = static_cast<std::uint32_t>(at);
   }
   return starts;
 }
@@ -328,11 +327,11 @@ Fingerprint simhash(std::string_view utf8, int shingle_width, std::size_t max_ch
   if (parts == 1) {
     vote_features(scratch.word_chars, std::min(width, chars), 0, features, ones);
   } else {
-    const std::vector<std::uint32_t> starts = part_starts(scratch.word_chars, features, parts);
+    // Every feature is a whole shingle (chars >= width here) and starts in exactly one part.
+    const std::vector<std::uint32_t> starts = part_starts(scratch.word_chars, parts);
     std::vector<std::array<std::uint64_t, 64>> part_ones(parts);
     tbb::parallel_for(std::size_t{0}, parts, [&](std::size_t k) {
-      const std::size_t count = (k + 1) * features / parts - k * features / parts;
-      vote_features(scratch.word_chars, width, starts[k], count, part_ones[k]);
+      vote_features_from(scratch.word_chars, width, starts[k], starts[k + 1], part_ones[k]);
     });
     for (const auto& part : part_ones)
       for (std::size_t bit = 0; bit < 64; ++bit) ones[bit] += part[bit];
