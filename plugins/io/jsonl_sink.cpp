@@ -187,9 +187,16 @@ std::unique_ptr<SinkToken> JsonlSink::prepare(Batch& batch) {
           if (!per_doc_key) {
             // The thread's buffer from its last batch (see below), then text plus escapes plus
             // meta: a rough size that avoids most regrowth.
-            groups.back().second.swap(reused_records);
-            groups.back().second.clear();
-            groups.back().second.reserve(text_bytes + text_bytes / 4 + 4096);
+            // Without compression the records leave with the token, and write() hands them
+            // back through the spares instead.
+            std::string& records = groups.back().second;
+            records.swap(reused_records);
+            if (records.capacity() < text_bytes) {
+              std::string spare = take_spare_records();
+              if (spare.capacity() > records.capacity()) records.swap(spare);
+            }
+            records.clear();
+            records.reserve(text_bytes + text_bytes / 4 + 4096);
           }
           it = groups.end() - 1;
         }
@@ -220,6 +227,27 @@ std::unique_ptr<SinkToken> JsonlSink::prepare(Batch& batch) {
     token->chunks.push_back(std::move(chunk));
   }
   return token;
+}
+
+namespace {
+// As many as the batches prepared ahead of write() at once, about; none past 64 MiB, so that a
+// huge document's buffer is not held for the rest of the run.
+constexpr std::size_t kSpareRecords = 4;
+constexpr std::size_t kSpareRecordBytes = std::size_t{64} << 20;
+}  // namespace
+
+std::string JsonlSink::take_spare_records() {
+  const std::lock_guard lock(spare_mutex_);
+  if (spare_records_.empty()) return {};
+  std::string records = std::move(spare_records_.back());
+  spare_records_.pop_back();
+  return records;
+}
+
+void JsonlSink::give_back_records(std::string records) {
+  if (records.capacity() > kSpareRecordBytes) return;
+  const std::lock_guard lock(spare_mutex_);
+  if (spare_records_.size() < kSpareRecords) spare_records_.push_back(std::move(records));
 }
 
 JsonlSink::Target& JsonlSink::open_target(const std::string& key) {
@@ -258,6 +286,7 @@ void JsonlSink::write(Batch& batch, std::unique_ptr<SinkToken> token) {
   for (Chunk& chunk : prepared.chunks) {
     Target& target = open_target(chunk.key);
     target.out->write_raw(chunk.bytes());
+    if (!chunk.plain.empty()) give_back_records(std::move(chunk.plain));
     if (options_.max_file_bytes > 0 &&
         target.out->bytes_written() >= static_cast<std::uint64_t>(options_.max_file_bytes)) {
       committed_paths_.insert(PathTemplate::path(chunk.key, target.part));

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -93,6 +94,8 @@ class JsonlSink : public Sink {
   loom_codec codec_for_key(const std::string& key) const;
   Target& open_target(const std::string& key);
   void commit_all();
+  std::string take_spare_records();
+  void give_back_records(std::string records);
 
   Options options_;
   JsonStyle style_;
@@ -101,6 +104,11 @@ class JsonlSink : public Sink {
   bool commit_on_new_shard_;
   std::string text_key_;  // "text":
   std::string meta_key_;  // "meta": {
+
+  // Uncompressed records that write() is done with, for the next prepare() on any thread: their
+  // pages are mapped already, where a fresh buffer per batch costs a page fault per 4 KiB.
+  std::mutex spare_mutex_;
+  std::vector<std::string> spare_records_;
 
   // write()-side state: touched only by the serial write() and finish().
   std::unordered_map<std::string, Target> targets_;

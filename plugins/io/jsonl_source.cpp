@@ -53,20 +53,27 @@ struct LineProblem {
 
 class JsonlReader final : public ShardReader {
  public:
-  JsonlReader(const JsonlSourceOptions& options, std::string shard, Input input)
+  JsonlReader(const JsonlSourceOptions& options, std::string shard, Input input,
+              std::shared_ptr<SpareParseBuffers> spare_buffers)
       : options_(options),
         shard_(std::move(shard)),
         skip_errors_(options.on_error == "skip"),
         max_line_(static_cast<std::size_t>(options.max_line_bytes)),
-        input_(std::move(input)) {
+        input_(std::move(input)),
+        spare_buffers_(std::move(spare_buffers)) {
     capacity_ = std::min(chunk_bytes, max_line_ + 1);
-    buffer_.reset(static_cast<char*>(std::malloc(capacity_ + simdjson::SIMDJSON_PADDING)));
+    buffer_.reset(spare_buffers_->take(capacity_ + simdjson::SIMDJSON_PADDING));
+    if (!buffer_)
+      buffer_.reset(static_cast<char*>(std::malloc(capacity_ + simdjson::SIMDJSON_PADDING)));
     if (!buffer_) throw std::bad_alloc();
     keep_all_ = options.field_map.empty();
     mapped_.resize(options.field_map.size());
   }
 
   ~JsonlReader() override {
+    // Not one grown for a long line, which holds more than a usual shard needs.
+    if (capacity_ == std::min(chunk_bytes, max_line_ + 1))
+      spare_buffers_->give_back(buffer_.release(), capacity_ + simdjson::SIMDJSON_PADDING);
     if (skipped_ == 0) return;
     try {
       log(LOOM_LOG_WARN, shard_ + ": skipped " + std::to_string(skipped_) + " bad line" +
@@ -342,6 +349,7 @@ class JsonlReader final : public ShardReader {
   bool skip_errors_;
   std::size_t max_line_;
   Input input_;
+  std::shared_ptr<SpareParseBuffers> spare_buffers_;
 
   struct FreeBuffer {
     void operator()(char* p) const { std::free(p); }
@@ -367,7 +375,39 @@ class JsonlReader final : public ShardReader {
   std::string json_scratch_;
 };
 
+// One per thread that may read at once is plenty: the engine reads a source's shards in turn.
+constexpr std::size_t kSpareParseBuffers = 2;
+
 }  // namespace
+
+SpareParseBuffers::SpareParseBuffers() { spare_.reserve(kSpareParseBuffers); }
+
+SpareParseBuffers::~SpareParseBuffers() {
+  for (const auto& [buffer, bytes] : spare_) std::free(buffer);
+}
+
+char* SpareParseBuffers::take(std::size_t bytes) {
+  const std::lock_guard lock(mutex_);
+  for (auto it = spare_.begin(); it != spare_.end(); ++it) {
+    if (it->second != bytes) continue;
+    char* buffer = it->first;
+    spare_.erase(it);
+    return buffer;
+  }
+  return nullptr;
+}
+
+void SpareParseBuffers::give_back(char* buffer, std::size_t bytes) noexcept {
+  if (buffer == nullptr) return;
+  {
+    const std::lock_guard lock(mutex_);
+    if (spare_.size() < kSpareParseBuffers && spare_.capacity() > spare_.size()) {
+      spare_.emplace_back(buffer, bytes);
+      return;
+    }
+  }
+  std::free(buffer);
+}
 
 std::vector<std::string> JsonlSource::shards() {
   shards_ = expand_paths(options_.paths);
@@ -380,7 +420,8 @@ std::unique_ptr<ShardReader> JsonlSource::open(std::string_view shard, std::uint
   next_.reset();
   if (!input) input = Input::open(shard);
   open_next(index + 1);
-  return std::make_unique<JsonlReader>(options_, std::string(shard), std::move(*input));
+  return std::make_unique<JsonlReader>(options_, std::string(shard), std::move(*input),
+                                       spare_buffers_);
 }
 
 // The engine reads shards in order, so the next one is opened now: with more than one thread the
