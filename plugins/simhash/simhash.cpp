@@ -338,6 +338,7 @@ Fingerprint simhash(std::string_view utf8, int shingle_width, std::size_t max_ch
   }
   Fingerprint out;
   out.feature_count = features;
+  for (const std::uint64_t count : ones) out.set_bits += count;
   for (int bit = 0; bit < 64; ++bit)
     if (2 * ones[bit] > features) out.value |= std::uint64_t{1} << bit;
   return out;

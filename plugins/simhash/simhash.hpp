@@ -16,6 +16,9 @@ namespace loom::simhash {
 struct Fingerprint {
   std::uint64_t value = 0;
   std::uint64_t feature_count = 0;
+  // The set bits of every feature's hash, summed: each feature counted once, on any split into
+  // parts, gives the same sum (a check the fingerprint's majority votes are too coarse for).
+  std::uint64_t set_bits = 0;
 };
 
 // Working memory reused between documents so fingerprinting a book allocates nothing in steady

@@ -6,7 +6,9 @@
 
 #include <random>
 #include <string>
+#include <vector>
 
+#include "md5.hpp"
 #include "simhash.hpp"
 
 using namespace loom::simhash;
@@ -71,5 +73,37 @@ TEST_CASE("a text lowered on one thread but counted in parts has the same finger
     });
     CHECK(side_by_side.value == one.value);
     CHECK(side_by_side.feature_count == one.feature_count);
+  }
+}
+
+TEST_CASE("parts split by byte: every feature counted once, whatever the characters' widths") {
+  // Word characters of 1 to 4 bytes (U+1D400 is a letter without a lower case), so part
+  // boundaries fall inside multi-byte characters and move to the next code point. A feature lost
+  // or counted twice at a boundary would hardly move the majority votes, but it moves the sum of
+  // the features' set hash bits, which a scalar MD5 of each shingle gives here.
+  const char* const letters[] = {"a", "\xc3\xa9", "\xe6\x97\xa5", "\xf0\x9d\x90\x80"};
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int> pick(0, 3);
+  std::string text;
+  std::vector<std::size_t> starts;  // of each code point
+  while (text.size() < 900'000) {
+    starts.push_back(text.size());
+    text += letters[pick(rng)];
+  }
+  starts.push_back(text.size());
+  constexpr std::size_t width = 6;
+  std::uint64_t set_bits = 0;
+  for (std::size_t i = 0; i + width < starts.size(); ++i)
+    set_bits += static_cast<std::uint64_t>(__builtin_popcountll(md5_low64_big_endian(
+        std::string_view(text).substr(starts[i], starts[i + width] - starts[i]))));
+  const Fingerprint one = on_threads(1, text);
+  CHECK(one.feature_count == starts.size() - 1 - width + 1);
+  CHECK(one.set_bits == set_bits);
+  for (const int threads : {2, 3, 4, 5}) {
+    CAPTURE(threads);
+    const Fingerprint many = on_threads(threads, text);
+    CHECK(many.value == one.value);
+    CHECK(many.feature_count == one.feature_count);
+    CHECK(many.set_bits == set_bits);
   }
 }

@@ -365,6 +365,26 @@ TEST_CASE("{shard} names files after the input, committed as soon as a later sha
         std::vector<std::string>{"c4-sample.01.jsonl", "c4-sample.02.jsonl"});
 }
 
+TEST_CASE("uncompressed batches of any size follow each other exactly") {
+  // write() hands each batch's records buffer back for the next prepare(): a small batch after a
+  // large one must not carry the large one's bytes, and an empty one must write nothing.
+  TempDir dir;
+  Instance out = sink({{"path", dir / "out.jsonl"}, {"compression", "none"}});
+  std::string expected;
+  for (const std::size_t size :
+       {std::size_t{300000}, std::size_t{3}, std::size_t{0}, std::size_t{70000}, std::size_t{1}}) {
+    std::vector<Document> docs;
+    for (std::size_t i = 0; i < 3 && size > 0; ++i) {
+      std::string text(size, static_cast<char>('a' + i));
+      expected += "{\"text\": \"" + text + "\", \"meta\": {}}\n";
+      docs.push_back(doc(std::move(text)));
+    }
+    out.write(BatchInput{"s", 0, docs});
+  }
+  out.finish();
+  CHECK(read_file(dir / "out.jsonl") == expected);
+}
+
 TEST_CASE("two input files with the same name would collide: an error, not an overwrite") {
   TempDir dir;
   Instance out = sink({{"path", dir / "{shard}.jsonl"}});

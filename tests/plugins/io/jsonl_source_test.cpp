@@ -159,6 +159,39 @@ TEST_CASE("a glob gives one shard per file, sorted; small targets give several b
   CHECK(total == 50);
 }
 
+TEST_CASE("shards read one after another see only their own bytes, long lines included") {
+  // A finished shard's parse buffer serves the next shard: a short shard after a long one must
+  // not see the old bytes, and a buffer grown for a long line is not kept for later shards.
+  TempDir dir;
+  std::vector<std::vector<std::string>> expected(4);
+  std::string lines;
+  for (int i = 0; i < 40000; ++i) {  // over 4 MiB: the buffer is refilled
+    expected[0].push_back("first shard document number " + std::to_string(i) +
+                          std::string(80, 'a' + i % 26));
+    lines += "{\"text\":\"" + expected[0].back() + "\"}\n";
+  }
+  write_file(dir / "a.jsonl", lines);
+  expected[1] = {"short", "last line without a newline"};
+  write_file(dir / "b.jsonl", "{\"text\":\"short\"}\n{\"text\":\"last line without a newline\"}");
+  expected[2] = {std::string(5u << 20, 'y'), "after the long line"};
+  write_file(dir / "c.jsonl",
+             "{\"text\":\"" + expected[2][0] + "\"}\n{\"text\":\"" + expected[2][1] + "\"}\n");
+  expected[3] = {"z"};
+  write_file(dir / "d.jsonl", "{\"text\":\"z\"}");
+  Instance src = source({{"paths", "[\"" + (dir / "*.jsonl") + "\"]"}});
+  const std::vector<std::string> shards = src.shards();
+  REQUIRE(shards.size() == 4);
+  for (int round = 0; round < 2; ++round) {  // and again, every buffer now a recycled one
+    for (std::size_t k = 0; k < shards.size(); ++k) {
+      CAPTURE(k);
+      std::vector<std::string> texts;
+      for (const auto& batch : src.read_shard(shards[k], k))
+        for (const auto& d : batch) texts.push_back(d.text);
+      CHECK(texts == expected[k]);
+    }
+  }
+}
+
 TEST_CASE("a path that matches nothing is an error naming it") {
   TempDir dir;
   Instance src = source({{"paths", dir / "missing-*.jsonl"}});
