@@ -230,8 +230,8 @@ std::unique_ptr<SinkToken> JsonlSink::prepare(Batch& batch) {
 }
 
 namespace {
-// As many as the batches prepared ahead of write() at once, about; none past 64 MiB, so that a
-// huge document's buffer is not held for the rest of the run.
+// About as many as the batches prepared ahead of write() at once, and at most 64 MiB in all, so
+// that a run of large books does not hold several of their buffers for the rest of the run.
 constexpr std::size_t kSpareRecords = 4;
 constexpr std::size_t kSpareRecordBytes = std::size_t{64} << 20;
 }  // namespace
@@ -241,13 +241,17 @@ std::string JsonlSink::take_spare_records() {
   if (spare_records_.empty()) return {};
   std::string records = std::move(spare_records_.back());
   spare_records_.pop_back();
+  spare_bytes_ -= records.capacity();
   return records;
 }
 
 void JsonlSink::give_back_records(std::string records) {
-  if (records.capacity() > kSpareRecordBytes) return;
   const std::lock_guard lock(spare_mutex_);
-  if (spare_records_.size() < kSpareRecords) spare_records_.push_back(std::move(records));
+  if (spare_records_.size() == kSpareRecords ||
+      spare_bytes_ + records.capacity() > kSpareRecordBytes)
+    return;
+  spare_bytes_ += records.capacity();
+  spare_records_.push_back(std::move(records));
 }
 
 JsonlSink::Target& JsonlSink::open_target(const std::string& key) {

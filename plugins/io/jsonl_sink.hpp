@@ -109,6 +109,7 @@ class JsonlSink : public Sink {
   // pages are mapped already, where a fresh buffer per batch costs a page fault per 4 KiB.
   std::mutex spare_mutex_;
   std::vector<std::string> spare_records_;
+  std::size_t spare_bytes_ = 0;  // their capacities
 
   // write()-side state: touched only by the serial write() and finish().
   std::unordered_map<std::string, Target> targets_;
