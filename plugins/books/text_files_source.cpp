@@ -23,8 +23,12 @@ std::string fixed_folder(std::string_view pattern) {
 
 class TextFileReader final : public ShardReader {
  public:
-  TextFileReader(const TextFilesSourceOptions& options, std::string shard, std::string relative)
-      : options_(options), shard_(std::move(shard)), relative_(std::move(relative)) {}
+  TextFileReader(const TextFilesSourceOptions& options, std::string shard, std::string relative,
+                 std::shared_ptr<SparePieces> spare_pieces)
+      : options_(options),
+        shard_(std::move(shard)),
+        relative_(std::move(relative)),
+        spare_pieces_(std::move(spare_pieces)) {}
 
   bool read(Batch& batch, std::size_t) override {
     std::string_view bytes;
@@ -69,7 +73,7 @@ class TextFileReader final : public ShardReader {
   // compressed file), then once into the batch, so a book is held at most twice and never through
   // a chain of doublings.
   std::optional<std::string> read_whole(Batch& batch, std::string_view& bytes) {
-    constexpr std::size_t kPieceBytes = std::size_t{1} << 20;
+    constexpr std::size_t kPieceBytes = SparePieces::piece_bytes;
     const auto limit = static_cast<std::size_t>(options_.max_file_bytes);
     Input input = Input::open(shard_);
     std::vector<std::unique_ptr<char[]>> pieces;
@@ -77,7 +81,7 @@ class TextFileReader final : public ShardReader {
     std::size_t last_piece_used = kPieceBytes;
     while (size <= limit) {
       if (last_piece_used == kPieceBytes) {
-        pieces.push_back(std::make_unique_for_overwrite<char[]>(kPieceBytes));
+        pieces.push_back(spare_pieces_->take());
         last_piece_used = 0;
       }
       const std::size_t n =
@@ -86,11 +90,14 @@ class TextFileReader final : public ShardReader {
       last_piece_used += n;
       size += n;
     }
-    if (size > limit)
+    if (size > limit) {
+      spare_pieces_->give_back(pieces);
       return "file larger than max_file_bytes (" + std::to_string(limit) + " bytes)";
+    }
     char* out = batch.alloc(size);
     for (std::size_t i = 0, at = 0; i < pieces.size(); ++i, at += kPieceBytes)
       std::memcpy(out + at, pieces[i].get(), std::min(kPieceBytes, size - at));
+    spare_pieces_->give_back(pieces);
     bytes = std::string_view(out, size);
     return std::nullopt;
   }
@@ -105,9 +112,33 @@ class TextFileReader final : public ShardReader {
   const TextFilesSourceOptions& options_;
   std::string shard_;
   std::string relative_;
+  std::shared_ptr<SparePieces> spare_pieces_;
 };
 
 }  // namespace
+
+std::unique_ptr<char[]> SparePieces::take() {
+  {
+    const std::lock_guard lock(mutex_);
+    if (!spare_.empty()) {
+      std::unique_ptr<char[]> piece = std::move(spare_.back());
+      spare_.pop_back();
+      return piece;
+    }
+  }
+  return std::make_unique_for_overwrite<char[]>(piece_bytes);
+}
+
+void SparePieces::give_back(std::vector<std::unique_ptr<char[]>>& pieces) {
+  {
+    const std::lock_guard lock(mutex_);
+    while (!pieces.empty() && spare_.size() < max_spare) {
+      spare_.push_back(std::move(pieces.back()));
+      pieces.pop_back();
+    }
+  }
+  pieces.clear();
+}
 
 std::vector<std::string> TextFilesSource::shards() {
   std::vector<std::string> out;
@@ -126,7 +157,8 @@ std::vector<std::string> TextFilesSource::shards() {
 std::unique_ptr<ShardReader> TextFilesSource::open(std::string_view shard, std::uint64_t) {
   auto it = relative_names_.find(shard);
   std::string relative = it != relative_names_.end() ? it->second : std::string(shard);
-  return std::make_unique<TextFileReader>(options_, std::string(shard), std::move(relative));
+  return std::make_unique<TextFileReader>(options_, std::string(shard), std::move(relative),
+                                          spare_pieces_);
 }
 
 }  // namespace loom::books

@@ -191,12 +191,13 @@ std::unique_ptr<SinkToken> JsonlSink::prepare(Batch& batch) {
             // back through the spares instead.
             std::string& records = groups.back().second;
             records.swap(reused_records);
-            if (records.capacity() < text_bytes) {
-              std::string spare = take_spare_records();
+            const std::size_t wanted = text_bytes + text_bytes / 4 + 4096;
+            if (records.capacity() < wanted) {
+              std::string spare = take_spare_records(wanted);
               if (spare.capacity() > records.capacity()) records.swap(spare);
             }
             records.clear();
-            records.reserve(text_bytes + text_bytes / 4 + 4096);
+            records.reserve(wanted);
           }
           it = groups.end() - 1;
         }
@@ -236,11 +237,22 @@ constexpr std::size_t kSpareRecords = 4;
 constexpr std::size_t kSpareRecordBytes = std::size_t{64} << 20;
 }  // namespace
 
-std::string JsonlSink::take_spare_records() {
+// The smallest spare of at least `wanted` bytes, else the largest: a spare that is too small is
+// grown into a new block, while the C library could have served the size from what it holds.
+std::string JsonlSink::take_spare_records(std::size_t wanted) {
   const std::lock_guard lock(spare_mutex_);
   if (spare_records_.empty()) return {};
-  std::string records = std::move(spare_records_.back());
-  spare_records_.pop_back();
+  auto best = spare_records_.begin();
+  for (auto it = spare_records_.begin(); it != spare_records_.end(); ++it) {
+    const bool fits = it->capacity() >= wanted;
+    const bool best_fits = best->capacity() >= wanted;
+    if (fits != best_fits
+            ? fits
+            : (fits ? it->capacity() < best->capacity() : it->capacity() > best->capacity()))
+      best = it;
+  }
+  std::string records = std::move(*best);
+  spare_records_.erase(best);
   spare_bytes_ -= records.capacity();
   return records;
 }

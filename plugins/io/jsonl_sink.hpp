@@ -94,7 +94,7 @@ class JsonlSink : public Sink {
   loom_codec codec_for_key(const std::string& key) const;
   Target& open_target(const std::string& key);
   void commit_all();
-  std::string take_spare_records();
+  std::string take_spare_records(std::size_t wanted);
   void give_back_records(std::string records);
 
   Options options_;

@@ -65,6 +65,24 @@ TEST_CASE("text files: UTF-8 kept, Latin-1 detected and decoded, one document pe
       "caf\xc3\x83\xc2\xa9"));
 }
 
+TEST_CASE("files read one after another keep only their own bytes, over 8 MiB of pieces too") {
+  // Files are read in 1 MiB pieces kept from file to file (up to 8): a short file after a long
+  // one, a file of more pieces than are kept, and one after that must each read exactly.
+  TempDir dir;
+  const std::vector<std::string> texts = {std::string(2'500'000, 'a') + "end of a", "short b",
+                                          std::string(9'500'000, 'c') + "!",
+                                          std::string(1'048'576, 'd'), "e"};
+  for (std::size_t i = 0; i < texts.size(); ++i)
+    write_file(dir / ("in/" + std::to_string(i) + ".txt"), texts[i]);
+  const std::vector<Document> docs = read_files({{"paths", dir / "in/*.txt"}});
+  REQUIRE(docs.size() == texts.size());
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    CAPTURE(i);
+    CHECK(docs[i].text.size() == texts[i].size());
+    CHECK(docs[i].text == texts[i]);
+  }
+}
+
 TEST_CASE("invalid UTF-8 under encoding: utf-8 is an error naming the file and byte") {
   TempDir dir;
   write_file(dir / "bad.txt", "good text\nthen \xff here");
