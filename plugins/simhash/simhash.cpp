@@ -271,7 +271,7 @@ namespace {
   votes.take(ones);
 }
 
-// A book's features are split into parts of at least this many (fewer are not worth a task),
+// A book's features are split into parts of about this many or more (fewer are not worth a task),
 // up to kPartsPerThread per thread the run allows: each part hashes its own features, none twice,
 // so several per thread cost little and let a thread that was busy elsewhere (reading the next
 // book) take a share when it comes back, instead of leaving one thread to hash a half alone.
