@@ -5,6 +5,8 @@
 
 #include <loom/sdk/spill_folder.hpp>
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -12,9 +14,36 @@
 
 namespace loom::runtime {
 
+namespace {
+
+// Points the holder's symlink at "pid P\nhost H\n" (the text LockFile::describe_owner reads),
+// replacing a killed run's in one rename, so a refused run reads either the old holder or the new.
+bool write_holder(const std::string& holder_path) {
+  const std::string pid = std::to_string(::getpid());
+  const std::string text = "pid " + pid + "\nhost " + host_name() + "\n";
+  const std::string temporary = holder_path + ".loom-tmp-" + pid;
+  ::unlink(temporary.c_str());
+  if (::symlink(text.c_str(), temporary.c_str()) != 0) return false;
+  if (::rename(temporary.c_str(), holder_path.c_str()) == 0) return true;
+  const int error = errno;
+  ::unlink(temporary.c_str());
+  errno = error;
+  return false;
+}
+
+}  // namespace
+
 // S3 has no locks: a manifest in a bucket is locked on this machine only, beside its spool.
 std::string run_lock_path(const std::string& manifest_path) {
   return io::local_stand_in(manifest_path) + ".lock";
+}
+
+std::string run_lock_holder_path(const std::string& lock_path) { return lock_path + ".holder"; }
+
+std::string read_run_lock_holder(const std::string& lock_path) {
+  char target[4096];
+  const ssize_t size = ::readlink(run_lock_holder_path(lock_path).c_str(), target, sizeof target);
+  return size > 0 ? std::string(target, static_cast<std::size_t>(size)) : std::string();
 }
 
 bool RunLock::take(const std::string& manifest_path, std::string& error) {
@@ -24,8 +53,9 @@ bool RunLock::take(const std::string& manifest_path, std::string& error) {
   if (!parent.empty()) std::filesystem::create_directories(parent, ignored);  // open() reports it
   LockFile lock = LockFile::take(path, LockFile::Create::yes, LockFile::Wait::no);
   if (lock.held()) {
-    if (!lock.write_owner()) {
-      error = "cannot write the run lock '" + path + "': " + std::strerror(errno);
+    if (!write_holder(run_lock_holder_path(path))) {
+      error = "cannot name this run as the holder of the run lock '" + path + "' in '" +
+              run_lock_holder_path(path) + "': " + std::strerror(errno);
       return false;
     }
     std::lock_guard guard(mutex_);
@@ -36,7 +66,7 @@ bool RunLock::take(const std::string& manifest_path, std::string& error) {
     error = "cannot take the run lock '" + path + "': " + std::strerror(errno);
     return false;
   }
-  std::string holder = LockFile::describe_owner(LockFile::read_text(path));
+  std::string holder = LockFile::describe_owner(read_run_lock_holder(path));
   if (holder.empty()) holder = "a process that has not written its pid yet";
   error = "another loom run (" + holder + ") is running on this output: it holds the lock '" +
           path + "' beside the resume manifest '" + manifest_path +
@@ -52,6 +82,7 @@ bool RunLock::held() const {
 
 void RunLock::release() {
   std::lock_guard guard(mutex_);
+  if (lock_.held()) ::unlink(run_lock_holder_path(lock_.path().string()).c_str());
   lock_.remove_and_release();
 }
 
