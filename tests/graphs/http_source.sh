@@ -26,15 +26,16 @@ loaded_libraries() {
   sed -n 's/.*file=\([^ ]*\).*/\1/p' "$tmp"/ld."$1".* | sort -u
 }
 
-# Reference: the same file read from disk. libcurl is loaded on the first remote transfer only
-# (engine/src/io/curl_library.cpp), so this run never loads it.
+# Reference: the same file read from disk. libcurl, libcrypto and libxml2 are loaded on the first
+# remote transfer only (engine/src/io/remote_libraries.cpp), so this run never loads them.
 LD_DEBUG=files LD_DEBUG_OUTPUT=$tmp/ld.local loom_run local run "$graph" --set "IN=$served/$file" \
   --set "OUT=$tmp/local"
 expect_rc 0 "reading $file from disk"
 loaded_libraries local | grep -q '^libtbb' || fail "the loader log of the local run lacks libtbb"
-! loaded_libraries local | grep -q 'curl' ||
-  fail "a run on local files loaded libcurl: $(loaded_libraries local | grep curl | tr '\n' ' ')"
-pass "a run on local files does not load libcurl"
+remote_only='curl|libcrypto|libxml2'
+! loaded_libraries local | grep -Eq "$remote_only" ||
+  fail "a run on local files loaded $(loaded_libraries local | grep -E "$remote_only" | tr '\n' ' ')"
+pass "a run on local files loads neither libcurl nor libcrypto nor libxml2"
 
 run_url() { # NAME MODE
   loom_run "$1" run "$graph" --set "IN=$base/$2/$file" --set "OUT=$tmp/$1" --threads 2 \

@@ -4,8 +4,8 @@
 // retried with exponential backoff. A resumed answer is trusted only if it provably continues
 // the same resource: same length and validators (ETag, Last-Modified) as the first answer, a
 // Content-Range that starts where the break was, or a 200 that carries the whole resource again.
-#include "io/curl_library.hpp"
 #include "io/io_internal.hpp"
+#include "io/remote_libraries.hpp"
 
 #include <strings.h>
 #include <algorithm>

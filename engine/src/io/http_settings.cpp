@@ -1,5 +1,5 @@
 // The process-wide HTTP retry policy (libcurl's global state is set up when it is first loaded:
-// curl_library.cpp).
+// remote_libraries.cpp).
 #include "io/io_internal.hpp"
 
 namespace loom::io {

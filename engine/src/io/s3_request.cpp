@@ -1,8 +1,8 @@
 // S3 requests over libcurl's easy interface, signed with SigV4 (s3_sigv4.cpp) unless anonymous.
 #include "io/s3_request.hpp"
 
-#include "io/curl_library.hpp"
 #include "io/io_internal.hpp"
+#include "io/remote_libraries.hpp"
 #include "io/s3_xml.hpp"
 
 #include <strings.h>
