@@ -43,7 +43,8 @@ std::string run_lock_holder_path(const std::string& lock_path) { return lock_pat
 std::string read_run_lock_holder(const std::string& lock_path) {
   char target[4096];
   const ssize_t size = ::readlink(run_lock_holder_path(lock_path).c_str(), target, sizeof target);
-  return size > 0 ? std::string(target, static_cast<std::size_t>(size)) : std::string();
+  if (size > 0) return std::string(target, static_cast<std::size_t>(size));
+  return LockFile::read_text(lock_path);  // a holder from before the symlink wrote it there
 }
 
 bool RunLock::take(const std::string& manifest_path, std::string& error) {

@@ -22,8 +22,9 @@ namespace loom::runtime {
 
 // The lock file of the run whose resume manifest is `manifest_path`.
 std::string run_lock_path(const std::string& manifest_path);
-// The symlink naming the holder of the lock `lock_path`, and its target ("pid P\nhost H\n", ""
-// when absent): kept by the holder until it releases the lock, left by a killed one.
+// The symlink naming the holder of the lock `lock_path`, and its target ("pid P\nhost H\n"; else
+// the lock file's text, as earlier versions wrote it; "" when neither names anyone): kept by the
+// holder until it releases the lock, left by a killed one.
 std::string run_lock_holder_path(const std::string& lock_path);
 std::string read_run_lock_holder(const std::string& lock_path);
 

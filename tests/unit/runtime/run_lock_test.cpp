@@ -115,6 +115,9 @@ TEST_CASE("a lock whose holder died is free, though its file stays") {
   REQUIRE(WEXITSTATUS(status) == 0);
   CHECK(fs::exists(path));
   CHECK(LockFile::field(LockFile::read_text(path), "pid") == std::to_string(child));
+  // A holder that wrote its pid into the lock file (earlier versions) is still named.
+  CHECK(LockFile::field(loom::runtime::read_run_lock_holder(path.string()), "pid") ==
+        std::to_string(child));
   std::string error;
   loom::runtime::RunLock rerun;
   CHECK(rerun.take((scratch.path() / "stats.resume.json").string(), error));
