@@ -17,18 +17,12 @@ namespace loom::runtime {
 namespace {
 
 // Points the holder's symlink at "pid P\nhost H\n" (the text LockFile::describe_owner reads),
-// replacing a killed run's in one rename, so a refused run reads either the old holder or the new.
+// replacing a killed run's. Only the lock's holder writes it; a run refused in between the unlink
+// and the symlink says the holder has not written its pid yet.
 bool write_holder(const std::string& holder_path) {
-  const std::string pid = std::to_string(::getpid());
-  const std::string text = "pid " + pid + "\nhost " + host_name() + "\n";
-  const std::string temporary = holder_path + ".loom-tmp-" + pid;
-  ::unlink(temporary.c_str());
-  if (::symlink(text.c_str(), temporary.c_str()) != 0) return false;
-  if (::rename(temporary.c_str(), holder_path.c_str()) == 0) return true;
-  const int error = errno;
-  ::unlink(temporary.c_str());
-  errno = error;
-  return false;
+  const std::string text = "pid " + std::to_string(::getpid()) + "\nhost " + host_name() + "\n";
+  if (::unlink(holder_path.c_str()) != 0 && errno != ENOENT) return false;
+  return ::symlink(text.c_str(), holder_path.c_str()) == 0;
 }
 
 }  // namespace
