@@ -19,18 +19,34 @@ done
 [[ -s "$tmp/port" ]] || fail "the test HTTP server did not start"
 base=http://127.0.0.1:$(cat "$tmp/port")
 
-# Reference: the same file read from disk.
-loom_run local run "$graph" --set "IN=$served/$file" --set "OUT=$tmp/local"
+# loaded_libraries NAME: the shared libraries the run NAME loaded, from its dynamic loader's log
+# (LD_DEBUG=files, written to $tmp/ld.NAME.<pid>); fails if there is no log.
+loaded_libraries() {
+  compgen -G "$tmp/ld.$1.*" >/dev/null || fail "no dynamic loader log of the run '$1'"
+  sed -n 's/.*file=\([^ ]*\).*/\1/p' "$tmp"/ld."$1".* | sort -u
+}
+
+# Reference: the same file read from disk. libcurl, libcrypto and libxml2 are loaded on the first
+# remote transfer only (engine/src/io/remote_libraries.cpp), so this run never loads them.
+LD_DEBUG=files LD_DEBUG_OUTPUT=$tmp/ld.local loom_run local run "$graph" --set "IN=$served/$file" \
+  --set "OUT=$tmp/local"
 expect_rc 0 "reading $file from disk"
+loaded_libraries local | grep -q '^libtbb' || fail "the loader log of the local run lacks libtbb"
+remote_only='curl|libcrypto|libxml2'
+! loaded_libraries local | grep -Eq "$remote_only" ||
+  fail "a run on local files loaded $(loaded_libraries local | grep -E "$remote_only" | tr '\n' ' ')"
+pass "a run on local files loads neither libcurl nor libcrypto nor libxml2"
 
 run_url() { # NAME MODE
   loom_run "$1" run "$graph" --set "IN=$base/$2/$file" --set "OUT=$tmp/$1" --threads 2 \
     --http-retries 3 --http-backoff 0.05
 }
 
-run_url ok ok
+LD_DEBUG=files LD_DEBUG_OUTPUT=$tmp/ld.ok run_url ok ok
 expect_rc 0 "plain HTTP download"
 same_tree "$tmp/local" "$tmp/ok" "HTTP download vs local read"
+loaded_libraries ok | grep -q '^libcurl' || fail "the HTTP run's loader log does not show libcurl"
+pass "the HTTP run loaded libcurl when it needed it"
 
 run_url flaky flaky
 expect_rc 0 "HTTP source after two 503 answers"

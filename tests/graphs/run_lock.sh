@@ -17,11 +17,14 @@ args=(run "$graph" --set "IN=$tmp/in/*.jsonl" --set DELAY_MS=40 --threads 2 --ba
   --checkpoint-seconds 0.02 --plugin-path "$LOOM_FAULTS_PLUGIN_DIR")
 out=$tmp/out
 lock=$out/stats.resume.json.lock
+holder_link=$lock.holder  # the lock file stays empty; this symlink's target names the holder
 host=$(hostname)
+holder_text() { readlink "$holder_link" 2>/dev/null || true; }
 
 loom_run reference "${args[@]}" --set "OUT=$tmp/reference"
 expect_rc 0 "uninterrupted run"
-[[ ! -e $tmp/reference/stats.resume.json.lock ]] || fail "the lock file is left after a successful run"
+[[ ! -e $tmp/reference/stats.resume.json.lock && ! -L $tmp/reference/stats.resume.json.lock.holder ]] ||
+  fail "the lock file or its holder link is left after a successful run"
 pass "no lock file left after a successful run"
 
 "$LOOM" "${args[@]}" --set "OUT=$out" --quiet --plugin-path "$LOOM_PLUGIN_DIR" \
@@ -29,13 +32,14 @@ pass "no lock file left after a successful run"
 holder=$!
 trap 'kill -9 "$holder" 2>/dev/null || true' EXIT
 for _ in $(seq 600); do
-  [[ -e $out/stats.resume.json ]] && grep -qx "pid $holder" "$lock" 2>/dev/null && break
+  [[ -e $out/stats.resume.json ]] && holder_text | grep -qx "pid $holder" && break
   kill -0 "$holder" 2>/dev/null || fail "the first run ended before it was locked and checkpointed: $(cat "$tmp/holder.err")"
   sleep 0.05
 done
-grep -qx "pid $holder" "$lock" || fail "the lock file does not name the running pid $holder: $(cat "$lock")"
-grep -qx "host $host" "$lock" || fail "the lock file does not name this host ($host): $(cat "$lock")"
-pass "the running run holds $lock, naming its pid and host"
+[[ -f $lock && ! -s $lock ]] || fail "the lock file $lock is not an empty file"
+holder_text | grep -qx "pid $holder" || fail "$holder_link does not name the running pid $holder: $(holder_text)"
+holder_text | grep -qx "host $host" || fail "$holder_link does not name this host ($host): $(holder_text)"
+pass "the running run holds $lock (empty), its pid and host in $holder_link"
 
 # refused_run NAME ARGS...: a second run on $out, in the background so that its pid is known.
 refused_run() {
@@ -60,18 +64,20 @@ for variant in plain restart; do
   [[ ! -e $out/stats.json && ! -e $out/report.html ]] ||
     fail "the refused run ($variant) wrote statistics or a report"
   [[ -z $(find "$out" -name "*.loom-tmp-$second-*") ]] || fail "the refused run ($variant) made temporary files"
-  grep -qx "pid $holder" "$lock" || fail "the refused run ($variant) rewrote the lock file: $(cat "$lock")"
+  holder_text | grep -qx "pid $holder" || fail "the refused run ($variant) renamed the holder: $(holder_text)"
   pass "the refused run ($variant) wrote and removed nothing"
 done
 
 kill -9 "$holder"
 wait "$holder" 2>/dev/null || true
-[[ -e $lock && -e $out/stats.resume.json ]] || fail "kill -9 should leave the lock file and the manifest"
+[[ -e $lock && -L $holder_link && -e $out/stats.resume.json ]] ||
+  fail "kill -9 should leave the lock file, its holder link and the manifest"
 loom_run resumed "${args[@]}" --set "OUT=$out"
 expect_rc 0 "the rerun after kill -9 (the dead run's lock does not block it)"
 same_tree "$tmp/reference" "$out" "resumed output vs uninterrupted run"
-[[ ! -e $lock && ! -e $out/stats.resume.json ]] || fail "lock file or manifest left after the rerun"
-pass "no lock file and no manifest left"
+[[ ! -e $lock && ! -L $holder_link && ! -e $out/stats.resume.json ]] ||
+  fail "lock file, holder link or manifest left after the rerun"
+pass "no lock file, holder link or manifest left"
 
 # Without a stats file there is no manifest and nothing to lock: two such runs may overlap.
 sed '/^stats:/d' "$graph" >"$tmp/no_stats.yaml"

@@ -234,7 +234,6 @@ std::string check_drops(const TestSpec& test, const RunStats& stats) {
 }  // namespace
 
 GraphTestOutcome run_graph_test(const CheckedGraph& graph, const TestSpec& test, int threads) {
-  io::global_init();
   GraphTestOutcome outcome;
   const auto test_graph = std::make_unique<TestGraph>(bound_graph(graph), test);
   runtime::ExecutionSettings settings;

@@ -60,7 +60,6 @@ std::string manifest_path_of_rank(const std::string& path, int rank, int ranks) 
 // so that nothing at all is written.
 RunResult run_and_record(const std::string& graph_path, const RunOptions& options,
                          std::string& stats_path, runtime::RunLock& run_lock, bool& refused) {
-  io::global_init();
   io::HttpSettings http = io::http_settings();
   http.max_retries = options.http_max_retries;
   http.initial_backoff_seconds = options.http_backoff_seconds;

@@ -56,6 +56,9 @@ void FileWriter::sync_and_close() {
 
 int FileWriter::release() {
   flush();
+  // The commit that fsyncs this descriptor may wait behind other files' fsyncs (one commit
+  // thread): the disk starts on this file's last bytes now, not when its turn comes.
+  start_writeback(Writeback::rest);
   const int fd = fd_;
   fd_ = -1;
   return fd;
@@ -84,14 +87,15 @@ void FileWriter::write_fully(const char* data, std::size_t size) {
   }
 }
 
-void FileWriter::start_writeback() {
+void FileWriter::start_writeback(Writeback which) {
   // Bytes in the kernel's page cache: total_ less what still sits in the buffer. Without this the
   // whole output is written back by the fsync at commit, which the end of a run waits for (tens
   // of ms per 40 MB); started here, the disk works while the run goes on. Only a hint: it
   // submits the writes without waiting for them, and a failed write-back is reported by that
   // fsync, so its result is not checked (pipes and other non-files refuse it).
   const std::uint64_t in_kernel = total_ - used_;
-  if (in_kernel - writeback_end_ < kWritebackBytes) return;
+  if (in_kernel == writeback_end_) return;
+  if (which == Writeback::full_steps && in_kernel - writeback_end_ < kWritebackBytes) return;
   ::sync_file_range(fd_, static_cast<off_t>(writeback_end_),
                     static_cast<off_t>(in_kernel - writeback_end_), SYNC_FILE_RANGE_WRITE);
   writeback_end_ = in_kernel;

@@ -29,7 +29,8 @@ class FileWriter {
   void flush();
   // Flushes, fsyncs and closes; errors are reported, never swallowed.
   void sync_and_close();
-  // Flushes and hands over the descriptor (to sync and close elsewhere).
+  // Flushes, starts the writeback of what has not started yet, and hands over the descriptor
+  // (to sync and close elsewhere).
   int release();
   // Closes without reporting errors (the file is being discarded).
   void close_quietly();
@@ -49,7 +50,9 @@ class FileWriter {
 
  private:
   void write_fully(const char* data, std::size_t size);
-  void start_writeback();
+  // full_steps: once kWritebackBytes have gathered since the last start; rest: whatever has.
+  enum class Writeback { full_steps, rest };
+  void start_writeback(Writeback which = Writeback::full_steps);
   [[noreturn]] void fail(const char* action, int error_number) const;
 
   int fd_;

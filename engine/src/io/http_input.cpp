@@ -5,8 +5,7 @@
 // the same resource: same length and validators (ETag, Last-Modified) as the first answer, a
 // Content-Range that starts where the break was, or a 200 that carries the whole resource again.
 #include "io/io_internal.hpp"
-
-#include <curl/curl.h>
+#include "io/remote_libraries.hpp"
 
 #include <strings.h>
 #include <algorithm>
@@ -105,10 +104,10 @@ class HttpInput final : public Input {
       : url_(std::move(url)),
         name_(hooks.display_name.empty() ? url_ : hooks.display_name),
         hooks_(std::move(hooks)),
-        settings_(http_settings()) {
-    global_init();
-    multi_ = curl_multi_init();
-    easy_ = curl_easy_init();
+        settings_(http_settings()),
+        curl_(internal::curl_library("cannot download '" + name_ + "'")) {
+    multi_ = curl_.multi_init();
+    easy_ = curl_.easy_init();
     if (!multi_ || !easy_) {
       cleanup();
       throw IoError("cannot download '" + name_ + "': libcurl initialization failed");
@@ -155,50 +154,50 @@ class HttpInput final : public Input {
       if (!transfer_active_) start_attempt();
       if (paused_) {
         paused_ = false;
-        curl_easy_pause(easy_, CURLPAUSE_CONT);  // may deliver the held chunk right away
+        curl_.easy_pause(easy_, CURLPAUSE_CONT);  // may deliver the held chunk right away
       }
       int running = 0;
-      const CURLMcode perform_status = curl_multi_perform(multi_, &running);
+      const CURLMcode perform_status = curl_.multi_perform(multi_, &running);
       if (perform_status != CURLM_OK) {
-        failure_ = "cannot download '" + name_ + "': " + curl_multi_strerror(perform_status);
+        failure_ = "cannot download '" + name_ + "': " + curl_.multi_strerror(perform_status);
         return;
       }
       collect_finished_transfer();
       if (target_filled_ == 0 && transfer_active_ && !paused_) {
-        curl_multi_poll(multi_, nullptr, 0, 1000, nullptr);
+        curl_.multi_poll(multi_, nullptr, 0, 1000, nullptr);
       }
     }
   }
 
   void configure_handle() {
-    curl_easy_setopt(easy_, CURLOPT_URL, url_.c_str());
-    curl_easy_setopt(easy_, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(easy_, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(easy_, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(easy_, CURLOPT_MAXREDIRS, 10L);
-    curl_easy_setopt(easy_, CURLOPT_FAILONERROR, 1L);
-    curl_easy_setopt(easy_, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(easy_, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(easy_, CURLOPT_USERAGENT, "loom");
-    curl_easy_setopt(easy_, CURLOPT_BUFFERSIZE, kCurlBufferBytes);
-    curl_easy_setopt(easy_, CURLOPT_ERRORBUFFER, error_buffer_);
-    curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, &HttpInput::on_body);
-    curl_easy_setopt(easy_, CURLOPT_WRITEDATA, this);
-    curl_easy_setopt(easy_, CURLOPT_HEADERFUNCTION, &HttpInput::on_header);
-    curl_easy_setopt(easy_, CURLOPT_HEADERDATA, this);
-    curl_easy_setopt(easy_, CURLOPT_CONNECTTIMEOUT_MS,
-                     static_cast<long>(std::max(1.0, settings_.connect_timeout_seconds * 1000)));
-    curl_easy_setopt(easy_, CURLOPT_LOW_SPEED_LIMIT, 1024L);
-    curl_easy_setopt(
+    curl_.easy_setopt(easy_, CURLOPT_URL, url_.c_str());
+    curl_.easy_setopt(easy_, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_.easy_setopt(easy_, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_.easy_setopt(easy_, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_.easy_setopt(easy_, CURLOPT_MAXREDIRS, 10L);
+    curl_.easy_setopt(easy_, CURLOPT_FAILONERROR, 1L);
+    curl_.easy_setopt(easy_, CURLOPT_NOSIGNAL, 1L);
+    curl_.easy_setopt(easy_, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_.easy_setopt(easy_, CURLOPT_USERAGENT, "loom");
+    curl_.easy_setopt(easy_, CURLOPT_BUFFERSIZE, kCurlBufferBytes);
+    curl_.easy_setopt(easy_, CURLOPT_ERRORBUFFER, error_buffer_);
+    curl_.easy_setopt(easy_, CURLOPT_WRITEFUNCTION, &HttpInput::on_body);
+    curl_.easy_setopt(easy_, CURLOPT_WRITEDATA, this);
+    curl_.easy_setopt(easy_, CURLOPT_HEADERFUNCTION, &HttpInput::on_header);
+    curl_.easy_setopt(easy_, CURLOPT_HEADERDATA, this);
+    curl_.easy_setopt(easy_, CURLOPT_CONNECTTIMEOUT_MS,
+                      static_cast<long>(std::max(1.0, settings_.connect_timeout_seconds * 1000)));
+    curl_.easy_setopt(easy_, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+    curl_.easy_setopt(
         easy_, CURLOPT_LOW_SPEED_TIME,
         static_cast<long>(std::max(1.0, std::ceil(settings_.low_speed_timeout_seconds))));
   }
 
   void cleanup() {
-    if (multi_ && easy_ && transfer_active_) curl_multi_remove_handle(multi_, easy_);
-    if (easy_) curl_easy_cleanup(easy_);
-    if (multi_) curl_multi_cleanup(multi_);
-    if (request_headers_) curl_slist_free_all(request_headers_);
+    if (multi_ && easy_ && transfer_active_) curl_.multi_remove_handle(multi_, easy_);
+    if (easy_) curl_.easy_cleanup(easy_);
+    if (multi_) curl_.multi_cleanup(multi_);
+    if (request_headers_) curl_.slist_free_all(request_headers_);
     easy_ = nullptr;
     multi_ = nullptr;
     request_headers_ = nullptr;
@@ -228,9 +227,9 @@ class HttpInput final : public Input {
     paused_ = false;
     error_buffer_[0] = '\0';
     const std::string range = std::to_string(attempt_offset_) + "-";
-    curl_easy_setopt(easy_, CURLOPT_RANGE, attempt_offset_ > 0 ? range.c_str() : nullptr);
+    curl_.easy_setopt(easy_, CURLOPT_RANGE, attempt_offset_ > 0 ? range.c_str() : nullptr);
     set_if_range();
-    if (curl_multi_add_handle(multi_, easy_) != CURLM_OK) {
+    if (curl_.multi_add_handle(multi_, easy_) != CURLM_OK) {
       failure_ = "cannot download '" + name_ + "': libcurl refused the transfer";
       return;
     }
@@ -239,10 +238,10 @@ class HttpInput final : public Input {
 
   void collect_finished_transfer() {
     int queued = 0;
-    while (CURLMsg* message = curl_multi_info_read(multi_, &queued)) {
+    while (CURLMsg* message = curl_.multi_info_read(multi_, &queued)) {
       if (message->msg == CURLMSG_DONE && message->easy_handle == easy_) {
         const CURLcode result = message->data.result;
-        curl_multi_remove_handle(multi_, easy_);
+        curl_.multi_remove_handle(multi_, easy_);
         transfer_active_ = false;
         on_transfer_done(result);
         return;
@@ -252,7 +251,7 @@ class HttpInput final : public Input {
 
   void on_transfer_done(CURLcode result) {
     long status = 0;
-    curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &status);
+    curl_.easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &status);
     if (result == CURLE_OK) {
       if (attempt_offset_ > 0 && !attempt_checked_ && status != 206) {
         failure_ = "cannot download '" + name_ + "': on resuming at byte " +
@@ -282,7 +281,7 @@ class HttpInput final : public Input {
       if (hooks_.explain_status) what += hooks_.explain_status(status);
     } else {
       retryable = is_retryable_curl_code(result);
-      what = curl_easy_strerror(result);
+      what = curl_.easy_strerror(result);
       if (error_buffer_[0] != '\0') what += std::string(" (") + error_buffer_ + ")";
     }
     if (received_ > attempt_offset_) {
@@ -308,19 +307,19 @@ class HttpInput final : public Input {
   // instead of 206 with a tail of it; the 200 is then refused by check_resumed_whole().
   void set_if_range() {
     if (request_headers_ != nullptr) {
-      curl_slist_free_all(request_headers_);
+      curl_.slist_free_all(request_headers_);
       request_headers_ = nullptr;
     }
     const std::string& validator =
         !identity_.etag.empty() ? identity_.etag : identity_.last_modified;
     if (attempt_offset_ > 0 && !validator.empty()) {
-      request_headers_ = curl_slist_append(nullptr, ("If-Range: " + validator).c_str());
+      request_headers_ = curl_.slist_append(nullptr, ("If-Range: " + validator).c_str());
     }
     // Signed headers are made again for each attempt: a signature carries its time.
     if (hooks_.headers)
       for (const std::string& header : hooks_.headers())
-        request_headers_ = curl_slist_append(request_headers_, header.c_str());
-    curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, request_headers_);
+        request_headers_ = curl_.slist_append(request_headers_, header.c_str());
+    curl_.easy_setopt(easy_, CURLOPT_HTTPHEADER, request_headers_);
   }
 
   [[nodiscard]] bool refuse(const std::string& why) {
@@ -333,7 +332,7 @@ class HttpInput final : public Input {
   bool check_attempt() {
     attempt_checked_ = true;
     long status = 0;
-    curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &status);
+    curl_.easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &status);
     if (attempt_offset_ == 0) {
       identity_.total_length = headers_.content_length;
       long long start = -1, total = -1;
@@ -445,6 +444,7 @@ class HttpInput final : public Input {
   std::string name_;  // in messages
   HttpRequestHooks hooks_;
   HttpSettings settings_;
+  const internal::CurlLibrary& curl_;
   CURLM* multi_ = nullptr;
   CURL* easy_ = nullptr;
   char error_buffer_[CURL_ERROR_SIZE] = {};

@@ -1,9 +1,6 @@
-// Process-wide set-up: libcurl's global state and the HTTP retry policy.
+// The process-wide HTTP retry policy (libcurl's global state is set up when it is first loaded:
+// remote_libraries.cpp).
 #include "io/io_internal.hpp"
-
-#include <curl/curl.h>
-
-#include <mutex>
 
 namespace loom::io {
 
@@ -15,15 +12,6 @@ HttpSettings& settings_storage() {
 }
 
 }  // namespace
-
-void global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-      throw IoError("cannot initialize libcurl (curl_global_init failed)");
-    }
-  });
-}
 
 void configure_http(const HttpSettings& settings) {
   if (settings.max_retries < 0) throw IoError("http max_retries must not be negative");

@@ -23,9 +23,6 @@ class IoError : public std::runtime_error {
 // LOOM_CODEC_* from a path's extension (.gz, .zst/.zstd, .bz2), else LOOM_CODEC_NONE.
 loom_codec codec_for_path(std::string_view path);
 
-// Call once, before any thread starts (curl_global_init).
-void global_init();
-
 struct HttpSettings {
   int max_retries = 5;                   // on 5xx, timeouts and broken transfers
   double initial_backoff_seconds = 0.5;  // doubles each retry

@@ -2,9 +2,8 @@
 #include "io/s3_request.hpp"
 
 #include "io/io_internal.hpp"
+#include "io/remote_libraries.hpp"
 #include "io/s3_xml.hpp"
-
-#include <curl/curl.h>
 
 #include <strings.h>
 
@@ -105,59 +104,59 @@ PreparedRequest prepare_request(const S3Config& config, const std::string& metho
 
 Response perform(const std::string& method, const Location& where, const Query& query,
                  std::string_view body, const std::string& what) {
-  global_init();
+  const internal::CurlLibrary& curl = internal::curl_library(what);
   const S3Config& config = s3_config();
   const HttpSettings settings = http_settings();
   const std::string payload_hash = sha256_hex(body);
   for (int attempt = 0;; ++attempt) {
     const PreparedRequest prepared = prepare_request(config, method, where, query, payload_hash);
-    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> easy(curl_easy_init(), &curl_easy_cleanup);
+    std::unique_ptr<CURL, decltype(curl.easy_cleanup)> easy(curl.easy_init(), curl.easy_cleanup);
     if (!easy) throw IoError(what + ": libcurl initialization failed");
     curl_slist* headers = nullptr;
     for (const std::string& header : prepared.headers)
-      headers = curl_slist_append(headers, header.c_str());
-    headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
-    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_list(headers,
-                                                                            &curl_slist_free_all);
+      headers = curl.slist_append(headers, header.c_str());
+    headers = curl.slist_append(headers, "Expect:");  // no 100-continue round trip
+    std::unique_ptr<curl_slist, decltype(curl.slist_free_all)> header_list(headers,
+                                                                           curl.slist_free_all);
     Response response;
     UploadSource source{body};
     char error_buffer[CURL_ERROR_SIZE] = {};
     CURL* handle = easy.get();
-    curl_easy_setopt(handle, CURLOPT_URL, prepared.url.c_str());
-    curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl.easy_setopt(handle, CURLOPT_URL, prepared.url.c_str());
+    curl.easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
     // HEAD is CURLOPT_NOBODY: a custom "HEAD" would make curl wait for a body.
-    if (method != "HEAD") curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, method.c_str());
-    curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(handle, CURLOPT_USERAGENT, "loom");
-    curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error_buffer);
-    curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, &on_body);
-    curl_easy_setopt(handle, CURLOPT_WRITEDATA, &response.body);
-    curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, &on_header);
-    curl_easy_setopt(handle, CURLOPT_HEADERDATA, &response.etag);
-    curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS,
+    if (method != "HEAD") curl.easy_setopt(handle, CURLOPT_CUSTOMREQUEST, method.c_str());
+    curl.easy_setopt(handle, CURLOPT_HTTPHEADER, headers);
+    curl.easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+    curl.easy_setopt(handle, CURLOPT_USERAGENT, "loom");
+    curl.easy_setopt(handle, CURLOPT_ERRORBUFFER, error_buffer);
+    curl.easy_setopt(handle, CURLOPT_WRITEFUNCTION, &on_body);
+    curl.easy_setopt(handle, CURLOPT_WRITEDATA, &response.body);
+    curl.easy_setopt(handle, CURLOPT_HEADERFUNCTION, &on_header);
+    curl.easy_setopt(handle, CURLOPT_HEADERDATA, &response.etag);
+    curl.easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(std::max(1.0, settings.connect_timeout_seconds * 1000)));
-    curl_easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, 1024L);
-    curl_easy_setopt(
+    curl.easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+    curl.easy_setopt(
         handle, CURLOPT_LOW_SPEED_TIME,
         static_cast<long>(std::max(1.0, std::ceil(settings.low_speed_timeout_seconds))));
     if (method == "PUT" || method == "POST") {
-      curl_easy_setopt(handle, CURLOPT_UPLOAD, 1L);
-      curl_easy_setopt(handle, CURLOPT_READFUNCTION, &on_read);
-      curl_easy_setopt(handle, CURLOPT_READDATA, &source);
-      curl_easy_setopt(handle, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(body.size()));
+      curl.easy_setopt(handle, CURLOPT_UPLOAD, 1L);
+      curl.easy_setopt(handle, CURLOPT_READFUNCTION, &on_read);
+      curl.easy_setopt(handle, CURLOPT_READDATA, &source);
+      curl.easy_setopt(handle, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(body.size()));
     } else if (method == "HEAD") {
-      curl_easy_setopt(handle, CURLOPT_NOBODY, 1L);
+      curl.easy_setopt(handle, CURLOPT_NOBODY, 1L);
     }
-    const CURLcode result = curl_easy_perform(handle);
+    const CURLcode result = curl.easy_perform(handle);
     if (result == CURLE_OK) {
-      curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &response.status);
+      curl.easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &response.status);
       // 501 is S3's NotImplemented: asking again cannot help.
       if (!internal::is_retryable_http_status(response.status) || response.status == 501 ||
           attempt >= settings.max_retries)
         return response;
     } else if (!internal::is_retryable_curl_code(result) || attempt >= settings.max_retries) {
-      throw IoError(what + ": " + curl_easy_strerror(result) +
+      throw IoError(what + ": " + curl.easy_strerror(result) +
                     (error_buffer[0] != '\0' ? std::string(" (") + error_buffer + ")" : "") +
                     (attempt > 0 ? "; gave up after " + std::to_string(attempt) + " retries"
                                  : std::string()));

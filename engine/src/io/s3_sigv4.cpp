@@ -2,8 +2,7 @@
 // path is not normalized, only encoded once.
 #include "io/s3_sigv4.hpp"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include "io/remote_libraries.hpp"
 
 #include <algorithm>
 #include <ctime>
@@ -26,9 +25,10 @@ std::string to_hex(const unsigned char* data, std::size_t size) {
 std::string hmac_sha256(std::string_view key, std::string_view message) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
-  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest,
-           &size) == nullptr)
+  const internal::CryptoLibrary& crypto = internal::crypto_library("cannot sign an S3 request");
+  if (crypto.hmac(crypto.sha256(), key.data(), static_cast<int>(key.size()),
+                  reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest,
+                  &size) == nullptr)
     throw std::runtime_error("HMAC-SHA256 failed (OpenSSL)");
   return std::string(reinterpret_cast<const char*>(digest), size);
 }
@@ -94,7 +94,8 @@ std::string canonical_query(const std::vector<std::pair<std::string, std::string
 std::string sha256_hex(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr) != 1)
+  const internal::CryptoLibrary& crypto = internal::crypto_library("cannot sign an S3 request");
+  if (crypto.digest(data.data(), data.size(), digest, &size, crypto.sha256(), nullptr) != 1)
     throw std::runtime_error("SHA-256 failed (OpenSSL)");
   return to_hex(digest, size);
 }

@@ -1,10 +1,10 @@
 #include "io/s3_upload.hpp"
 
 #include "io/io_internal.hpp"
+#include "io/remote_libraries.hpp"
 #include "io/s3_xml.hpp"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -23,7 +23,8 @@ constexpr std::uint64_t kMaxParts = 10000;
 std::string md5_hex(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
-  EVP_Digest(data.data(), data.size(), digest, &size, EVP_md5(), nullptr);
+  const internal::CryptoLibrary& crypto = internal::crypto_library("cannot upload to S3");
+  crypto.digest(data.data(), data.size(), digest, &size, crypto.md5(), nullptr);
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
   for (unsigned int i = 0; i < size; ++i) {

@@ -1,9 +1,7 @@
 #include "io/s3_xml.hpp"
 
 #include "io/io.hpp"
-
-#include <libxml/parser.h>
-#include <libxml/tree.h>
+#include "io/remote_libraries.hpp"
 
 #include <memory>
 
@@ -11,15 +9,16 @@ namespace loom::io::s3 {
 
 namespace {
 
-void collect(xmlNode* node, std::string_view name, std::vector<std::string>& out) {
+void collect(const internal::XmlLibrary& xml, xmlNode* node, std::string_view name,
+             std::vector<std::string>& out) {
   for (; node != nullptr; node = node->next) {
     if (node->type != XML_ELEMENT_NODE) continue;
     if (name == reinterpret_cast<const char*>(node->name)) {
-      xmlChar* content = xmlNodeGetContent(node);
+      xmlChar* content = xml.node_content(node);
       out.emplace_back(content != nullptr ? reinterpret_cast<const char*>(content) : "");
-      xmlFree(content);
+      (*xml.free)(content);
     }
-    collect(node->children, name, out);
+    collect(xml, node->children, name, out);
   }
 }
 
@@ -27,14 +26,15 @@ void collect(xmlNode* node, std::string_view name, std::vector<std::string>& out
 
 std::vector<std::string> xml_texts(std::string_view document, std::string_view name,
                                    const std::string& what) {
-  std::unique_ptr<xmlDoc, decltype(&xmlFreeDoc)> doc(
-      xmlReadMemory(document.data(), static_cast<int>(document.size()), nullptr, nullptr,
-                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING),
-      &xmlFreeDoc);
+  const internal::XmlLibrary& xml = internal::xml_library(what);
+  std::unique_ptr<xmlDoc, decltype(xml.free_doc)> doc(
+      xml.read_memory(document.data(), static_cast<int>(document.size()), nullptr, nullptr,
+                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING),
+      xml.free_doc);
   if (!doc)
     throw IoError(what + ": the answer is not XML: '" + std::string(document.substr(0, 200)) + "'");
   std::vector<std::string> out;
-  collect(xmlDocGetRootElement(doc.get()), name, out);
+  collect(xml, xml.root_element(doc.get()), name, out);
   return out;
 }
 

@@ -5,6 +5,8 @@
 
 #include <loom/sdk/spill_folder.hpp>
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -12,9 +14,31 @@
 
 namespace loom::runtime {
 
+namespace {
+
+// Points the holder's symlink at "pid P\nhost H\n" (the text LockFile::describe_owner reads),
+// replacing a killed run's. Only the lock's holder writes it; a run refused in between the unlink
+// and the symlink says the holder has not written its pid yet.
+bool write_holder(const std::string& holder_path) {
+  const std::string text = "pid " + std::to_string(::getpid()) + "\nhost " + host_name() + "\n";
+  if (::unlink(holder_path.c_str()) != 0 && errno != ENOENT) return false;
+  return ::symlink(text.c_str(), holder_path.c_str()) == 0;
+}
+
+}  // namespace
+
 // S3 has no locks: a manifest in a bucket is locked on this machine only, beside its spool.
 std::string run_lock_path(const std::string& manifest_path) {
   return io::local_stand_in(manifest_path) + ".lock";
+}
+
+std::string run_lock_holder_path(const std::string& lock_path) { return lock_path + ".holder"; }
+
+std::string read_run_lock_holder(const std::string& lock_path) {
+  char target[4096];
+  const ssize_t size = ::readlink(run_lock_holder_path(lock_path).c_str(), target, sizeof target);
+  if (size > 0) return std::string(target, static_cast<std::size_t>(size));
+  return LockFile::read_text(lock_path);  // a holder from before the symlink wrote it there
 }
 
 bool RunLock::take(const std::string& manifest_path, std::string& error) {
@@ -24,8 +48,9 @@ bool RunLock::take(const std::string& manifest_path, std::string& error) {
   if (!parent.empty()) std::filesystem::create_directories(parent, ignored);  // open() reports it
   LockFile lock = LockFile::take(path, LockFile::Create::yes, LockFile::Wait::no);
   if (lock.held()) {
-    if (!lock.write_owner()) {
-      error = "cannot write the run lock '" + path + "': " + std::strerror(errno);
+    if (!write_holder(run_lock_holder_path(path))) {
+      error = "cannot name this run as the holder of the run lock '" + path + "' in '" +
+              run_lock_holder_path(path) + "': " + std::strerror(errno);
       return false;
     }
     std::lock_guard guard(mutex_);
@@ -36,7 +61,7 @@ bool RunLock::take(const std::string& manifest_path, std::string& error) {
     error = "cannot take the run lock '" + path + "': " + std::strerror(errno);
     return false;
   }
-  std::string holder = LockFile::describe_owner(LockFile::read_text(path));
+  std::string holder = LockFile::describe_owner(read_run_lock_holder(path));
   if (holder.empty()) holder = "a process that has not written its pid yet";
   error = "another loom run (" + holder + ") is running on this output: it holds the lock '" +
           path + "' beside the resume manifest '" + manifest_path +
@@ -52,6 +77,7 @@ bool RunLock::held() const {
 
 void RunLock::release() {
   std::lock_guard guard(mutex_);
+  if (lock_.held()) ::unlink(run_lock_holder_path(lock_.path().string()).c_str());
   lock_.remove_and_release();
 }
 

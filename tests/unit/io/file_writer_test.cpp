@@ -59,3 +59,18 @@ TEST_CASE("file writer: a block larger than the buffer and a resumed file start 
   writer.sync_and_close();
   CHECK(read_file(path) == head + block);
 }
+
+TEST_CASE("file writer: handing the descriptor over starts the writeback of the rest") {
+  ScratchDir scratch;
+  const std::string path = scratch.file("handed.txt");
+  const std::string text = sample_text(FileWriter::kWritebackBytes + 3'000'000, 14);
+  FileWriter writer(open_for_writing(path), path);
+  for (std::size_t offset = 0; offset < text.size(); offset += 65536)
+    writer.append(std::string_view(text).substr(offset, 65536));
+  CHECK(writer.writeback_started() == FileWriter::kWritebackBytes);  // the tail was not started
+  const int fd = writer.release();
+  CHECK(writer.writeback_started() == text.size());
+  REQUIRE(::fsync(fd) == 0);
+  REQUIRE(::close(fd) == 0);
+  CHECK(read_file(path) == text);
+}

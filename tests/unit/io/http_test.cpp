@@ -40,7 +40,6 @@ const std::string& body() {
 }  // namespace
 
 TEST_CASE("an HTTP body is streamed whole, with small and large reads") {
-  global_init();
   FastRetries fast;
   HttpTestServer server([](const HttpRequest&, std::size_t) { return HttpReply{200, body()}; });
   auto input = open_input(server.url("/data.jsonl"));

@@ -80,6 +80,11 @@ TEST_CASE("RunLock: a second run on the same manifest gets an error naming pid, 
   REQUIRE(held.take(manifest, error));
   CHECK(error.empty());
   CHECK(held.path() == manifest + ".lock");
+  // The holder is named by a symlink; the lock file owns no data block to free at the end.
+  CHECK(fs::file_size(manifest + ".lock") == 0);
+  CHECK(fs::is_symlink(manifest + ".lock.holder"));
+  CHECK(LockFile::describe_owner(loom::runtime::read_run_lock_holder(manifest + ".lock")) ==
+        this_owner);
   loom::runtime::RunLock refused;
   CHECK_FALSE(refused.take(manifest, error));
   CHECK_FALSE(refused.held());
@@ -87,6 +92,7 @@ TEST_CASE("RunLock: a second run on the same manifest gets an error naming pid, 
   CHECK(error.find("'" + manifest + ".lock'") != std::string::npos);
   held.release();
   CHECK_FALSE(fs::exists(manifest + ".lock"));
+  CHECK_FALSE(fs::is_symlink(manifest + ".lock.holder"));
   held.release();  // once only: the stall handler and the end of the run may both call it
   error.clear();
   loom::runtime::RunLock next;
@@ -109,10 +115,14 @@ TEST_CASE("a lock whose holder died is free, though its file stays") {
   REQUIRE(WEXITSTATUS(status) == 0);
   CHECK(fs::exists(path));
   CHECK(LockFile::field(LockFile::read_text(path), "pid") == std::to_string(child));
+  // A holder that wrote its pid into the lock file (earlier versions) is still named.
+  CHECK(LockFile::field(loom::runtime::read_run_lock_holder(path.string()), "pid") ==
+        std::to_string(child));
   std::string error;
   loom::runtime::RunLock rerun;
   CHECK(rerun.take((scratch.path() / "stats.resume.json").string(), error));
-  CHECK(LockFile::field(LockFile::read_text(path), "pid") == std::to_string(::getpid()));
+  CHECK(LockFile::field(loom::runtime::read_run_lock_holder(path.string()), "pid") ==
+        std::to_string(::getpid()));
 }
 
 TEST_CASE("remove_stale_spill_folders removes a killed process's folder and nothing else") {
