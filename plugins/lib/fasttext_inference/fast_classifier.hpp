@@ -61,8 +61,6 @@ class FastClassifier {
   struct Model;
   std::unique_ptr<const Model> model_;
 
-  TokenCache::Contribution token_contribution(const TokenCache::PendingToken& token,
-                                              TokenCache& cache) const;
   void add_word_ngrams(TokenCache& cache, std::size_t& rows) const;
 };
 
