@@ -7,11 +7,20 @@ namespace loom::fasttext_inference {
 
 void FirstSightings::start(std::size_t line_tokens) {
   tokens_.clear();
+  make_slots(line_tokens);
+}
+
+void FirstSightings::make_slots(std::size_t tokens) {
   // At most half full, so a probe rarely goes past its first slot.
-  const std::size_t slots = std::bit_ceil(std::max<std::size_t>(2 * line_tokens, 16));
+  const std::size_t slots = std::bit_ceil(std::max<std::size_t>(2 * tokens, 16));
   if (slots_.size() < slots) slots_.resize(slots);
   mask_ = slots - 1;
   std::fill_n(slots_.begin(), slots, 0u);
+  for (std::size_t i = 0; i < tokens_.size(); ++i) {
+    std::size_t at = tokens_[i].hash & mask_;
+    while (slots_[at] != 0) at = (at + 1) & mask_;
+    slots_[at] = static_cast<std::uint32_t>(i + 1);
+  }
 }
 
 std::uint32_t FirstSightings::add(std::string_view text, std::uint64_t hash,
@@ -19,6 +28,12 @@ std::uint32_t FirstSightings::add(std::string_view text, std::uint64_t hash,
   for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
     const std::uint32_t slot = slots_[i];
     if (slot == 0) {
+      // More tokens than start() was told of: a bigger table, so that an empty slot remains.
+      if (2 * (tokens_.size() + 1) > mask_ + 1) {
+        tokens_.push_back(Token{text, hash, vocabulary_id, {}});
+        make_slots(tokens_.size());
+        return static_cast<std::uint32_t>(tokens_.size() - 1);
+      }
       tokens_.push_back(Token{text, hash, vocabulary_id, {}});
       slots_[i] = static_cast<std::uint32_t>(tokens_.size());
       return static_cast<std::uint32_t>(tokens_.size() - 1);

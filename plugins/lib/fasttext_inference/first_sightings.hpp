@@ -45,6 +45,9 @@ class FirstSightings {
   std::vector<KeptNgram> kept;
 
  private:
+  // Empty slots for at least twice `tokens`, holding tokens_.
+  void make_slots(std::size_t tokens);
+
   std::vector<Token> tokens_;
   // Open addressing on the hash: index + 1 of the token there, 0 where empty.
   std::vector<std::uint32_t> slots_;
