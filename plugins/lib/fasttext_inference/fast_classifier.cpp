@@ -98,7 +98,7 @@ std::optional<Prediction> FastClassifier::predict(std::string_view line, TokenCa
   if (!first.tokens().empty()) input_rows.compute_first_sightings(first);
   const auto sum_tokens = [&](auto sum) {
     for (const auto& t : tokens) {
-      const TokenCache::Contribution c =
+      const TokenCache::Contribution& c =
           t.known ? t.contribution : first.tokens()[t.first_sighting].contribution;
       if (!c.is_word) continue;
       sum.add(c.row_sum);
