@@ -61,7 +61,7 @@ class TokenCache {
   void prefetch(std::uint64_t hash) const;
 
   // The stored contribution of `token` (key: token_key(token), hash: hash_token(token)), or
-  // false.
+  // false (`found` may be overwritten all the same).
   bool find(std::string_view token, const TokenKey& key, std::uint64_t hash,
             Contribution& found) const;
 
@@ -81,6 +81,7 @@ class TokenCache {
   };
   LineTokens line_tokens;
   std::vector<PendingToken> tokens;
+  std::vector<std::uint32_t> missed;  // indices in `tokens`
   FirstSightings first_sightings;
   std::vector<float> hidden;
   std::vector<std::int32_t> word_hashes;
