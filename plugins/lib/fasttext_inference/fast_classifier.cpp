@@ -106,11 +106,16 @@ std::optional<Prediction> FastClassifier::predict(std::string_view line, TokenCa
     TokenCache::PendingToken& t = tokens[missed[m]];
     t.first_sighting = first.add(t.token, t.hash, t.vocabulary_id);
   }
-  if (!first.tokens().empty()) input_rows.compute_first_sightings(first);
+  if (misses != 0) {
+    input_rows.compute_first_sightings(first);
+    for (std::size_t m = 0; m < misses; ++m) {
+      TokenCache::PendingToken& t = tokens[missed[m]];
+      t.contribution = first.tokens()[t.first_sighting].contribution;
+    }
+  }
   const auto sum_tokens = [&](auto sum) {
     for (const auto& t : tokens) {
-      const TokenCache::Contribution& c =
-          t.known ? t.contribution : first.tokens()[t.first_sighting].contribution;
+      const TokenCache::Contribution& c = t.contribution;
       if (!c.is_word) continue;
       sum.add(c.row_sum);
       rows += c.rows;
