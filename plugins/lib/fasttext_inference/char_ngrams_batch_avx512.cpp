@@ -186,8 +186,8 @@ LOOM_AVX512_BATCH std::size_t kept_codes(const NgramBuckets& model, std::size_t 
 
 // Codes to ranks: the count of kept buckets before the group plus the count below within it,
 // sixteen at a time with every lane in use.
-LOOM_AVX512_BATCH void ranks(const NgramBuckets& model, const std::uint32_t* kept_before_words,
-                             std::uint32_t* codes, std::size_t count) {
+LOOM_AVX512_BATCH void ranks(const std::uint32_t* kept_before_words, std::uint32_t* codes,
+                             std::size_t count) {
   const __m512i low_five = _mm512_set1_epi32(31);
   for (std::size_t i = 0; i < count; i += 16) {
     const auto lanes = static_cast<__mmask16>(
@@ -197,9 +197,6 @@ LOOM_AVX512_BATCH void ranks(const NgramBuckets& model, const std::uint32_t* kep
         _mm512_setzero_si512(), lanes, _mm512_srli_epi32(code, 5), kept_before_words, 4);
     _mm512_mask_storeu_epi32(codes + i, lanes,
                              _mm512_add_epi32(kept_before, _mm512_and_si512(code, low_five)));
-    if (model.rows != nullptr)
-      for (std::size_t j = i; j < i + 16; ++j)
-        __builtin_prefetch(model.rows + std::size_t{codes[j]} * model.row_bytes);
   }
 }
 
@@ -224,7 +221,7 @@ LOOM_AVX512_BATCH void kept_ascii_ranks_avx512(const NgramBuckets& model,
     case 3: kept = kept_codes<3>(model, laid, out); break;
     default: kept = kept_codes<4>(model, laid, out); break;
   }
-  if (model.kept_bits != nullptr) ranks(model, kept_before_words, out.ranks.data(), kept);
+  if (model.kept_bits != nullptr) ranks(kept_before_words, out.ranks.data(), kept);
   out.ranks.resize(kept);
 }
 
