@@ -88,8 +88,6 @@ std::optional<Prediction> FastClassifier::predict(std::string_view line, TokenCa
     else if (t.contribution.row_sum != nullptr)
       __builtin_prefetch(t.contribution.row_sum);
   }
-  FirstSightings& first = cache.first_sightings;
-  first.start(tokens.size());
   // Whether a cache lookup hit is kept as data, not branched on: the branch would wait for the
   // entry to come from memory and mispredict about one time in four.
   std::vector<std::uint32_t>& missed = cache.missed;
@@ -102,6 +100,8 @@ std::optional<Prediction> FastClassifier::predict(std::string_view line, TokenCa
     missed[misses] = static_cast<std::uint32_t>(i);
     misses += t.known ? 0 : 1;
   }
+  FirstSightings& first = cache.first_sightings;
+  first.start(misses);
   for (std::size_t m = 0; m < misses; ++m) {
     TokenCache::PendingToken& t = tokens[missed[m]];
     t.first_sighting = first.add(t.token, t.hash, t.vocabulary_id);
