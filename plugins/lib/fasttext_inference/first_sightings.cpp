@@ -28,13 +28,16 @@ std::uint32_t FirstSightings::add(std::string_view text, std::uint64_t hash,
   for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
     const std::uint32_t slot = slots_[i];
     if (slot == 0) {
-      // More tokens than start() was told of: a bigger table, so that an empty slot remains.
-      if (2 * (tokens_.size() + 1) > mask_ + 1) {
-        tokens_.push_back(Token{text, hash, vocabulary_id, {}});
+      // Fields written in place: a Token built on the stack and copied was read back in
+      // 16-byte pieces just stored in 8-byte ones, which stalls store forwarding.
+      Token& token = tokens_.emplace_back();
+      token.text = text;
+      token.hash = hash;
+      token.vocabulary_id = vocabulary_id;
+      if (2 * tokens_.size() > mask_ + 1) {  // more than start() was told of: a bigger table
         make_slots(tokens_.size());
         return static_cast<std::uint32_t>(tokens_.size() - 1);
       }
-      tokens_.push_back(Token{text, hash, vocabulary_id, {}});
       slots_[i] = static_cast<std::uint32_t>(tokens_.size());
       return static_cast<std::uint32_t>(tokens_.size() - 1);
     }
