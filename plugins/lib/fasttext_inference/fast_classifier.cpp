@@ -114,14 +114,18 @@ std::optional<Prediction> FastClassifier::predict(std::string_view line, TokenCa
     }
   }
   const auto sum_tokens = [&](auto sum) {
+    // Counted in a local: `rows` itself lives in memory (add_word_ngrams takes its address),
+    // and adding to it there made each token wait on the previous token's store.
+    std::size_t token_rows = 0;
     for (const auto& t : tokens) {
       const TokenCache::Contribution& c = t.contribution;
       if (!c.is_word) continue;
       sum.add(c.row_sum);
-      rows += c.rows;
+      token_rows += c.rows;
       if (word_ngrams) cache.word_hashes.push_back(c.word_hash);
     }
     sum.store(hidden.data());
+    rows += token_rows;
   };
   if (dim == 16)
     sum_tokens(SixteenFloats{});
