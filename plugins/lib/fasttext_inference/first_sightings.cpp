@@ -5,9 +5,9 @@
 
 namespace loom::fasttext_inference {
 
-void FirstSightings::start(std::size_t line_tokens) {
+void FirstSightings::start(std::size_t tokens) {
   tokens_.clear();
-  make_slots(line_tokens);
+  make_slots(tokens);
 }
 
 void FirstSightings::make_slots(std::size_t tokens) {

@@ -26,8 +26,9 @@ class FirstSightings {
     TokenContribution contribution;   // set by InputRows::compute_first_sightings
   };
 
-  // Forgets the previous line's tokens; the new line has at most `line_tokens` of them.
-  void start(std::size_t line_tokens);
+  // Forgets the previous line's tokens; the new line is expected to add about `tokens` (more
+  // make the table grow).
+  void start(std::size_t tokens);
 
   // The index of `text` among this line's first sightings, added if it is not there yet.
   std::uint32_t add(std::string_view text, std::uint64_t hash, std::int32_t vocabulary_id);
