@@ -39,6 +39,45 @@ CharNgrams::CharNgrams(const NgramBuckets& buckets, Path widest) : buckets_(buck
     path_ = Path::avx512;
   else if (widest >= Path::avx2 && __builtin_cpu_supports("avx2") != 0)
     path_ = Path::avx2;
+  const int lengths = buckets_.max_n - buckets_.min_n + 1;
+  // A lone "<" or ">" is no n-gram, which only 1-grams must check: the batched path leaves them
+  // to kept(), as it does more than four lengths (its interleaving is written for 1-4).
+  batched_ = path_ == Path::avx512 && buckets_.min_n >= 2 && lengths >= 1 && lengths <= 4 &&
+             (buckets_.kept_bits == nullptr || buckets_.kept_before != nullptr) &&
+             batched_avx512_supported();
+  if (!batched_ || buckets_.kept_bits == nullptr) return;
+  kept_before_words_.resize((std::size_t{buckets_.buckets} + 31) / 32);
+  for (std::size_t i = 0; i < kept_before_words_.size(); ++i) {
+    std::uint32_t before = buckets_.kept_before[i / 2];
+    if (i % 2 == 1)
+      before += static_cast<std::uint32_t>(std::popcount(buckets_.kept_bits[i / 2] & 0xFFFFFFFFu));
+    kept_before_words_[i] = before;
+  }
+}
+
+void CharNgrams::append_ranks(std::string_view token, BatchedNgrams& out) const {
+  std::string& word = out.word;
+  const std::size_t size = token.size() + 2;
+  word.assign(size + padding, '\0');
+  word[0] = '<';
+  std::memcpy(word.data() + 1, token.data(), token.size());
+  word[size - 1] = '>';
+  kept(word.data(), size, out.kept);
+  for (const KeptNgram& ngram : out.kept) out.ranks.push_back(ngram.rank);
+}
+
+void CharNgrams::kept_ranks(const std::string_view* tokens, std::size_t count,
+                            BatchedNgrams& out) const {
+  out.ranks.clear();
+  out.spans.assign(count, BatchedNgrams::Span{});
+  if (batched_) kept_ascii_ranks_avx512(buckets_, kept_before_words_.data(), tokens, count, out);
+  for (std::size_t i = 0; i < count; ++i) {
+    BatchedNgrams::Span& span = out.spans[i];
+    if (batched_ && span.begin <= span.end) continue;
+    span.begin = static_cast<std::uint32_t>(out.ranks.size());
+    append_ranks(tokens[i], out);
+    span.end = static_cast<std::uint32_t>(out.ranks.size());
+  }
 }
 
 void CharNgrams::kept(const char* word, std::size_t size, std::vector<KeptNgram>& out) const {

@@ -8,6 +8,8 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace loom::fasttext_inference {
@@ -76,6 +78,32 @@ __attribute__((always_inline)) inline void push_kept_by_lane(const NgramBuckets&
   }
 }
 
+// The kept n-gram ranks of many words at once (CharNgrams::kept_ranks), with the scratch space of
+// the batched path, reused from one call to the next.
+struct BatchedNgrams {
+  struct Span {
+    std::uint32_t begin = 0;
+    std::uint32_t end = 0;
+  };
+  // Word i's ranks, in computeSubwords order, are ranks[spans[i].begin, spans[i].end).
+  std::vector<std::uint32_t> ranks;
+  std::vector<Span> spans;
+
+  // The batched path's: the all-ASCII words as "<word>" end to end, per byte how many bytes of
+  // its word are left from there, each word's last byte and which token it is; per block of 16
+  // starting positions, its kept n-grams (bit start * lengths + length index) and how many were
+  // kept before it.
+  std::vector<char> text;
+  std::vector<std::uint8_t> remaining;
+  std::vector<std::uint32_t> word_lasts;
+  std::vector<std::uint32_t> laid_words;
+  std::vector<std::uint64_t> block_orders;
+  std::vector<std::uint32_t> block_kept_before;
+  // The other paths'.
+  std::string word;
+  std::vector<KeptNgram> kept;
+};
+
 class CharNgrams {
  public:
   CharNgrams() = default;
@@ -93,10 +121,27 @@ class CharNgrams {
   // followed by `padding` zero bytes), in computeSubwords order, replacing `out`'s contents.
   void kept(const char* word, std::size_t size, std::vector<KeptNgram>& out) const;
 
+  // Whether kept_ranks() hashes its all-ASCII words together (AVX-512 with BW and VPOPCNTDQ, 1-4
+  // n-gram lengths from min_n >= 2); else it takes them one by one through kept().
+  bool batched() const { return batched_; }
+
+  // The kept n-gram ranks of each of `count` tokens (without "<" and ">"), as kept() gives them
+  // for "<token>". The batched path lays the all-ASCII ones end to end and hashes sixteen
+  // starting positions at a time across word boundaries, so a short word does not leave most
+  // lanes empty, and computes ranks in the vector: no scalar work per kept n-gram.
+  void kept_ranks(const std::string_view* tokens, std::size_t count, BatchedNgrams& out) const;
+
  private:
   void kept_scalar(const char* word, std::size_t size, std::vector<KeptNgram>& out) const;
+  // kept() of "<token>", its ranks appended to out.ranks.
+  void append_ranks(std::string_view token, BatchedNgrams& out) const;
 
   NgramBuckets buckets_;
+  // With kept_bits, for the batched path: the count of kept buckets before each 32 buckets, so a
+  // rank is a 32-bit gather of the kept bits, a vector popcount and, for kept n-grams only, a
+  // gather from here.
+  std::vector<std::uint32_t> kept_before_words_;
+  bool batched_ = false;
   // Lemire's fastmod constant: a hash's bucket by two multiplications instead of a division.
   std::uint64_t bucket_reciprocal_ = 0;
   Path path_ = Path::scalar;
@@ -109,5 +154,12 @@ void kept_ascii_ngrams_avx2(const NgramBuckets& buckets, const char* word, std::
                             std::vector<KeptNgram>& out);
 void kept_ascii_ngrams_avx512(const NgramBuckets& buckets, const char* word, std::size_t size,
                               std::vector<KeptNgram>& out);
+
+// The batched path (char_ngrams_batch_avx512.cpp): sets out.spans of the all-ASCII tokens, and
+// marks the others' with begin > end for the caller; `kept_before_words`: kept buckets before each
+// 32 (unused without kept_bits). Only called where batched_avx512_supported().
+bool batched_avx512_supported();
+void kept_ascii_ranks_avx512(const NgramBuckets& buckets, const std::uint32_t* kept_before_words,
+                             const std::string_view* tokens, std::size_t count, BatchedNgrams& out);
 
 }  // namespace loom::fasttext_inference

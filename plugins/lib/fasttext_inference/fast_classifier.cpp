@@ -23,18 +23,6 @@ TokenCache FastClassifier::make_cache(std::size_t capacity, std::size_t first_sl
   return TokenCache(dim, capacity, first_slots);
 }
 
-TokenCache::Contribution FastClassifier::token_contribution(const TokenCache::PendingToken& token,
-                                                            TokenCache& cache) const {
-  TokenCache::Contribution known;
-  if (cache.find(token.token, token.key, token.hash, known)) return known;
-  std::vector<float>& sum = cache.token_sum;
-  std::fill(sum.begin(), sum.end(), 0.0f);
-  TokenCache::Contribution contribution = model_->input_rows->compute(
-      token.token, token.vocabulary_id, sum.data(), cache.token_word, cache.ngrams);
-  contribution.row_sum = sum.data();
-  return cache.insert(token.token, token.hash, contribution);
-}
-
 void FastClassifier::add_word_ngrams(TokenCache& cache, std::size_t& rows) const {
   // Dictionary::addWordNgrams: the hashes of up to wordNgrams consecutive words, combined in
   // 64 bits from their sign-extended 32-bit hashes, as fastText does.
@@ -68,11 +56,13 @@ std::optional<Prediction> FastClassifier::predict(std::string_view line, TokenCa
   const std::size_t dim = hidden.size();
   std::size_t rows = 0;
 
-  // Three passes, so that memory latencies overlap instead of adding up: the tokens (hashed,
-  // their vocabulary slots requested), then their vocabulary lookups (a word's sum requested,
-  // or else the token's cache entry), then the sums in order. The vocabulary comes before the
-  // token cache because it is small enough to stay in the CPU caches and its words' sums were
-  // computed at load, so they need no room in the token cache.
+  // Passes, so that memory latencies overlap instead of adding up: the tokens (hashed, their
+  // vocabulary slots requested), then their vocabulary lookups (a word's sum requested, or else
+  // the token's cache entry), then the cache lookups, then the tokens found in neither computed
+  // together (FirstSightings), then the sums in order, and last the new tokens stored in the
+  // cache (not before: a new token may take the slot of one this line found there). The
+  // vocabulary comes before the token cache because it is small enough to stay in the CPU caches
+  // and its words' sums were computed at load, so they need no room in the token cache.
   std::vector<TokenCache::PendingToken>& tokens = cache.tokens;
   tokens.clear();
   const InputRows& input_rows = *model_->input_rows;
@@ -98,20 +88,51 @@ std::optional<Prediction> FastClassifier::predict(std::string_view line, TokenCa
     else if (t.contribution.row_sum != nullptr)
       __builtin_prefetch(t.contribution.row_sum);
   }
+  // Whether a cache lookup hit is kept as data, not branched on: the branch would wait for the
+  // entry to come from memory and mispredict about one time in four.
+  std::vector<std::uint32_t>& missed = cache.missed;
+  missed.resize(tokens.size());
+  std::size_t misses = 0;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    TokenCache::PendingToken& t = tokens[i];
+    if (t.known) continue;
+    t.known = cache.find(t.token, t.key, t.hash, t.contribution);
+    missed[misses] = static_cast<std::uint32_t>(i);
+    misses += t.known ? 0 : 1;
+  }
+  FirstSightings& first = cache.first_sightings;
+  first.start(misses);
+  for (std::size_t m = 0; m < misses; ++m) {
+    TokenCache::PendingToken& t = tokens[missed[m]];
+    t.first_sighting = first.add(t.token, t.hash, t.vocabulary_id);
+  }
+  if (misses != 0) {
+    input_rows.compute_first_sightings(first);
+    for (std::size_t m = 0; m < misses; ++m) {
+      TokenCache::PendingToken& t = tokens[missed[m]];
+      t.contribution = first.tokens()[t.first_sighting].contribution;
+    }
+  }
   const auto sum_tokens = [&](auto sum) {
+    // Counted in a local: `rows` itself lives in memory (add_word_ngrams takes its address),
+    // and adding to it there made each token wait on the previous token's store.
+    std::size_t token_rows = 0;
     for (const auto& t : tokens) {
-      const TokenCache::Contribution c = t.known ? t.contribution : token_contribution(t, cache);
+      const TokenCache::Contribution& c = t.contribution;
       if (!c.is_word) continue;
       sum.add(c.row_sum);
-      rows += c.rows;
+      token_rows += c.rows;
       if (word_ngrams) cache.word_hashes.push_back(c.word_hash);
     }
     sum.store(hidden.data());
+    rows += token_rows;
   };
   if (dim == 16)
     sum_tokens(SixteenFloats{});
   else
     sum_tokens(Floats(hidden.data(), dim));
+  for (const FirstSightings::Token& t : first.tokens())
+    cache.insert(t.text, t.hash, t.contribution);
   if (word_ngrams) add_word_ngrams(cache, rows);
   if (rows == 0) return std::nullopt;
 

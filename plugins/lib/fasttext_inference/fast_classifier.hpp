@@ -2,7 +2,8 @@
 // giving what libfasttext's FastText::predictLine(in, predictions, 1, threshold) gives for the
 // same line, several times faster: vocabulary words' input rows are summed at load, and every
 // other distinct token's once and kept in a per-thread TokenCache, so a document costs a hash
-// lookup and a vector add per token, plus the char n-grams of tokens seen for the first time.
+// lookup and a vector add per token, plus the char n-grams of tokens seen for the first time
+// (a line's new tokens computed together: FirstSightings, CharNgrams::kept_ranks).
 //
 // The model is read with libfasttext's own classes (Args, Dictionary, the dense and quantized
 // matrices), so the vocabulary, subword ids and row values are exactly fastText's. The hidden
@@ -61,8 +62,6 @@ class FastClassifier {
   struct Model;
   std::unique_ptr<const Model> model_;
 
-  TokenCache::Contribution token_contribution(const TokenCache::PendingToken& token,
-                                              TokenCache& cache) const;
   void add_word_ngrams(TokenCache& cache, std::size_t& rows) const;
 };
 

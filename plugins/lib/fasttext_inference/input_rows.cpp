@@ -23,9 +23,11 @@ constexpr std::size_t max_summed_word_floats = std::size_t{1} << 22;
 constexpr std::uint32_t fnv_offset = 2166136261u;
 constexpr std::uint32_t fnv_prime = 16777619u;
 
-// One byte of fastText's Dictionary::hash (FNV-1a over sign-extended chars).
-std::uint32_t hash_byte(std::uint32_t h, char c) {
-  return (h ^ static_cast<std::uint32_t>(static_cast<std::int8_t>(c))) * fnv_prime;
+// fastText's Dictionary::hash (FNV-1a over sign-extended chars).
+std::int32_t fasttext_hash(std::string_view text) {
+  std::uint32_t h = fnv_offset;
+  for (char c : text) h = (h ^ static_cast<std::uint32_t>(static_cast<std::int8_t>(c))) * fnv_prime;
+  return static_cast<std::int32_t>(h);
 }
 
 }  // namespace
@@ -128,10 +130,8 @@ void InputRows::sum_vocabulary_words() {
   for (std::int32_t id = 0; id < words_; ++id) {
     VocabularyEntry& entry = vocabulary_[static_cast<std::size_t>(id)];
     float* sum = word_sums_.data() + static_cast<std::size_t>(id) * dim;
-    std::uint32_t h = fnv_offset;
-    for (char c : std::string_view(vocabulary_text_).substr(entry.key_offset, entry.key_length))
-      h = hash_byte(h, c);
-    entry.word_hash = static_cast<std::int32_t>(h);
+    entry.word_hash = fasttext_hash(
+        std::string_view(vocabulary_text_).substr(entry.key_offset, entry.key_length));
     if (max_n_ <= 0) {
       add_row(id, sum);
       entry.rows = 1;
@@ -233,6 +233,49 @@ bool InputRows::find_known(std::string_view token, const TokenKey& key, std::uin
   return true;
 }
 
+void InputRows::compute_first_sightings(FirstSightings& first) const {
+  const auto dim = static_cast<std::size_t>(dimension_);
+  std::vector<FirstSightings::Token>& tokens = first.tokens();
+  first.sums.assign(tokens.size() * dim, 0.0f);
+  first.batched.clear();
+  first.batched_indices.clear();
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    FirstSightings::Token& token = tokens[i];
+    float* sum = first.sums.data() + i * dim;
+    // What compute() sums by add_char_ngrams: an unknown token that is neither a label nor </s>.
+    if (token.vocabulary_id >= 0 || rows_ == nullptr || max_n_ <= 0 ||
+        token.text.starts_with(label_prefix_) || token.text == fasttext::Dictionary::EOS) {
+      token.contribution = compute(token.text, token.vocabulary_id, sum, first.word, first.kept);
+    } else {
+      token.contribution = TokenCache::Contribution{};
+      token.contribution.is_word = true;
+      if (word_ngrams_) token.contribution.word_hash = fasttext_hash(token.text);
+      first.batched.push_back(token.text);
+      first.batched_indices.push_back(static_cast<std::uint32_t>(i));
+    }
+    token.contribution.row_sum = sum;
+  }
+  if (first.batched.empty()) return;
+  char_ngrams_.kept_ranks(first.batched.data(), first.batched.size(), first.ngrams);
+  const float* const rows = ngram_row_values(0);
+  const std::uint32_t* const ranks = first.ngrams.ranks.data();
+  for (std::size_t j = 0; j < first.batched.size(); ++j) {
+    FirstSightings::Token& token = tokens[first.batched_indices[j]];
+    const BatchedNgrams::Span span = first.ngrams.spans[j];
+    float* sum = first.sums.data() + std::size_t{first.batched_indices[j]} * dim;
+    if (dim == 16) {
+      SixteenFloats total;
+      for (std::uint32_t k = span.begin; k < span.end; ++k)
+        total.add(rows + std::size_t{ranks[k]} * 16);
+      total.store(sum);
+    } else {
+      for (std::uint32_t k = span.begin; k < span.end; ++k)
+        add_floats(sum, rows + std::size_t{ranks[k]} * dim, dim);
+    }
+    token.contribution.rows = span.end - span.begin;
+  }
+}
+
 TokenCache::Contribution InputRows::compute(std::string_view token, std::int32_t id, float* sum,
                                             std::string& word,
                                             std::vector<KeptNgram>& ngrams) const {
@@ -243,11 +286,8 @@ TokenCache::Contribution InputRows::compute(std::string_view token, std::int32_t
                     : token.starts_with(label_prefix_))
     return contribution;  // a label: fastText reads it as the line's label, not as input
   contribution.is_word = true;
-  if (word_ngrams_) {  // only word n-grams read it; a byte loop per first sighting otherwise
-    std::uint32_t h = fnv_offset;
-    for (char c : token) h = hash_byte(h, c);
-    contribution.word_hash = static_cast<std::int32_t>(h);
-  }
+  // Only word n-grams read it; a byte loop per first sighting otherwise.
+  if (word_ngrams_) contribution.word_hash = fasttext_hash(token);
   if (in_vocabulary) {
     if (max_n_ <= 0) {
       add_row(id, sum);

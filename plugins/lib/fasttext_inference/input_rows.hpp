@@ -8,6 +8,7 @@
 
 #include "char_ngrams.hpp"
 #include "fast_classifier_model.hpp"
+#include "first_sightings.hpp"
 #include "huge_pages.hpp"
 #include "token_cache.hpp"
 
@@ -40,6 +41,11 @@ class InputRows {
   // and `ngrams` are scratch space.
   TokenCache::Contribution compute(std::string_view token, std::int32_t id, float* sum,
                                    std::string& word, std::vector<KeptNgram>& ngrams) const;
+
+  // compute() for each of a line's first sightings, their sums in `first.sums`; the char n-grams
+  // of those outside the vocabulary hashed together (CharNgrams::kept_ranks). Each token's rows
+  // are added in the order compute() adds them, so its sum is the same bits.
+  void compute_first_sightings(FirstSightings& first) const;
 
   // The input row of word n-gram bucket `bucket`, or -1 when pruning removed it.
   std::int32_t bucket_row(std::uint64_t bucket) const;

@@ -18,8 +18,9 @@
 // only how fast it comes (a miss computes the same sum a hit would have returned).
 #pragma once
 
-#include "char_ngrams.hpp"
+#include "first_sightings.hpp"
 #include "line_tokens.hpp"
+#include "token_contribution.hpp"
 #include "token_key.hpp"
 
 #include <cstddef>
@@ -34,12 +35,7 @@ namespace loom::fasttext_inference {
 class TokenCache {
  public:
   // What one token adds to the hidden vector.
-  struct Contribution {
-    const float* row_sum = nullptr;  // `dimension` floats
-    std::uint32_t rows = 0;          // input rows summed (0: the token adds nothing)
-    std::int32_t word_hash = 0;      // fastText's hash of the token (0 without word n-grams)
-    bool is_word = false;            // false: a label token, which fastText leaves out entirely
-  };
+  using Contribution = TokenContribution;
 
   // Longer tokens are not stored (their key would not fit in the entry); they are rare, and
   // recomputed where they recur.
@@ -65,7 +61,7 @@ class TokenCache {
   void prefetch(std::uint64_t hash) const;
 
   // The stored contribution of `token` (key: token_key(token), hash: hash_token(token)), or
-  // false.
+  // false (`found` may be overwritten all the same).
   bool find(std::string_view token, const TokenKey& key, std::uint64_t hash,
             Contribution& found) const;
 
@@ -78,17 +74,18 @@ class TokenCache {
     std::string_view token;
     TokenKey key;
     std::uint64_t hash = 0;
-    bool known = false;               // a vocabulary entry, already in `contribution`
-    std::int32_t vocabulary_id = -1;  // -1: not in the vocabulary
+    bool known = false;                // in the vocabulary or the cache: `contribution` is set
+    std::int32_t vocabulary_id = -1;   // -1: not in the vocabulary
+    std::uint32_t first_sighting = 0;  // else its index in first_sightings
     Contribution contribution;
   };
   LineTokens line_tokens;
   std::vector<PendingToken> tokens;
+  std::vector<std::uint32_t> missed;  // indices in `tokens`
+  FirstSightings first_sightings;
   std::vector<float> hidden;
   std::vector<std::int32_t> word_hashes;
   std::vector<float> token_sum;
-  std::string token_word;
-  std::vector<KeptNgram> ngrams;
 
  private:
   static constexpr std::size_t line = 64;
