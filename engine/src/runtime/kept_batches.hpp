@@ -29,7 +29,6 @@ class KeptBatches {
   const ShardRef* reread_from() const { return stopped_at_; }
   // Batches kept by the first pass (stats.json's second_pass_kept_batches).
   std::uint64_t kept() const { return kept_; }
-  std::size_t memory_bytes() const { return in_memory_; }
 
  private:
   struct Entry {
