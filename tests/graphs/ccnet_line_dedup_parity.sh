@@ -4,8 +4,10 @@
 #   - the WET documents: wet_parsed_minlen1.jsonl with cc_net's min_len 300 applied first (3 of
 #     4 documents) -> wet.after_dedup.jsonl;
 #   - the dolma CCNet documents: dolma_docs.input.jsonl -> dolma_docs.after_dedup.jsonl.
-# Each at 1 and 3 threads with the second pass reading the input again (the default here: the
-# stage's input comes from the source through a length filter), at 1 and 2 threads with
+# Each at 1 and 3 threads with the second pass taking the first pass's batches from memory (the
+# default here: the stage's input comes from the source through a length filter, and fits in a
+# sixteenth of --buffer-memory-mb), at 2 threads with --buffer-memory-mb 0, where it reads the
+# input again (none kept), at 1 and 2 threads with
 # --spool-whole-input (the input kept in memory), and with --buffer-memory-mb 0 (every batch
 # spilled to disk and read back): the same bytes every time, stats.json's second_pass saying
 # which, and no spill folder left behind.
@@ -34,7 +36,7 @@ PY
 
 check_case() { # NAME INPUT GOLDEN MIN_CHARS
   local name=$1 input=$2 want=$3 min_chars=$4 reference=""
-  for run in "threads1:--threads 1" "threads3:--threads 3" \
+  for run in "threads1:--threads 1" "threads3:--threads 3" "reread:--threads 2 --buffer-memory-mb 0" \
     "spooled1:--threads 1 --spool-whole-input" "spooled2:--threads 2 --spool-whole-input" \
     "spilled:--threads 2 --buffer-memory-mb 0 --spool-whole-input"; do
     local label=${run%%:*} out=$tmp/$name-${run%%:*} how=reread
@@ -45,6 +47,12 @@ check_case() { # NAME INPUT GOLDEN MIN_CHARS
     expect_rc 0 "$name ($label)"
     grep -q "\"second_pass\": \"$how\"" "$out.stats.json" ||
       fail "$name ($label): stats.json does not say second_pass $how"
+    if [[ $how == reread ]]; then
+      local kept=0
+      [[ $label == reread ]] || kept=1
+      grep -q "\"second_pass_kept_batches\": $kept" "$out.stats.json" ||
+        fail "$name ($label): stats.json does not say second_pass_kept_batches $kept"
+    fi
     local got=$out/$(basename "${input%.jsonl}").jsonl
     [[ -f "$got" ]] || fail "missing output $got"
     if [[ -z "$reference" ]]; then

@@ -62,18 +62,33 @@ make_slices=$(dirname "$LOOM")/loom_bench_slices
 "$make_slices" --shared "$LOOM_SHARED_DIR" --out "$tmp/slice_data" --target-bytes 400000 \
   common_crawl >"$tmp/make_slices.log" 2>&1 ||
   fail "loom_bench_slices failed: $(tail -n 3 "$tmp/make_slices.log")"
-slice_run() { # NAME THREADS MIN_WIKI_PROB
+slice_run() { # NAME THREADS MIN_WIKI_PROB [LOOM_RUN_ARGS...]
   loom_run "$1" run "$LOOM_SOURCE_DIR/graphs/redpajama/common_crawl.yaml" \
     --set "DATA=$tmp/slice_data/common_crawl" --set "OUT=$tmp/$1" \
     --set "CC_SP_MODEL=$models/en.sp.model" --set "CC_LM_MODEL=$models/en.arpa.bin" \
-    --set "CC_WIKIREF_MODEL=$models/wikiref.bin" --set "CC_MIN_WIKI_PROB=$3" --threads "$2"
-  expect_rc 0 "common_crawl.yaml at $2 thread(s), min_wiki_prob $3"
+    --set "CC_WIKIREF_MODEL=$models/wikiref.bin" --set "CC_MIN_WIKI_PROB=$3" --threads "$2" \
+    "${@:4}"
+  expect_rc 0 "common_crawl.yaml at $2 thread(s), min_wiki_prob $3 ${*:4}"
 }
 # With threshold 0 every document reaching the classifier is written, whatever wiki_prob the demo
 # classifier gives it, so the whole output can be checked.
 slice_run all1 1 0
 slice_run all2 2 0
 same_tree "$tmp/all1/common_crawl" "$tmp/all2/common_crawl" "common_crawl.yaml output at 1 and 2 threads"
+# The line dedup's second pass takes the WET files' batches from memory (a sixteenth of
+# --buffer-memory-mb) and reads again only the files that did not fit: all of them kept (the
+# default), some (3 MB: 192 KB for these 80 KB batches, one a file), none (0): the same output.
+kept_all=$(stat_value "$tmp/all1/common_crawl/stats.json" lines second_pass_kept_batches)
+batches=$(stat_value "$tmp/all1/common_crawl/stats.json" lines batches)
+[[ "$kept_all" == "$batches" ]] || fail "default budget: $kept_all of $batches batches kept"
+slice_run some 1 0 --buffer-memory-mb 3
+kept_some=$(stat_value "$tmp/some/common_crawl/stats.json" lines second_pass_kept_batches)
+((kept_some > 0 && kept_some < batches)) || fail "3 MB budget: $kept_some of $batches batches kept"
+slice_run none 2 0 --buffer-memory-mb 0
+kept_none=$(stat_value "$tmp/none/common_crawl/stats.json" lines second_pass_kept_batches)
+[[ "$kept_none" == 0 ]] || fail "no budget: $kept_none batches kept"
+same_tree "$tmp/all1/common_crawl" "$tmp/some/common_crawl" "output with $kept_some of $batches batches kept"
+same_tree "$tmp/all1/common_crawl" "$tmp/none/common_crawl" "output with the WET files all read twice"
 slice_run default 2 0.25
 
 # Every document read leaves through exactly one door: an output line or a counted drop; the

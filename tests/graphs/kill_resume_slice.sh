@@ -46,7 +46,10 @@ common_crawl)
   vars+=(--set "CC_SP_MODEL=$models/en.sp.model" --set "CC_LM_MODEL=$models/en.arpa.bin"
     --set "CC_WIKIREF_MODEL=$models/wikiref.bin"
     # At 0 every page is written, whatever wiki_prob the demo classifier gives it.
-    --set CC_MIN_WIKI_PROB=0)
+    --set CC_MIN_WIKI_PROB=0
+    # The line dedup's second pass takes the first files' batches from memory (a sixteenth of
+    # this: 512 KB, a few of the 8 files) and reads the others again: kills land in both.
+    --buffer-memory-mb 8)
   ;;
 stackexchange)
   # Spill the question/answer join to disk, so kills also land while spilling.

@@ -96,6 +96,8 @@ std::string stats_to_json(const RunStats& stats) {
     node.field("bytes_in", n.bytes_in);
     node.field("busy_seconds", n.busy_seconds);
     if (!n.second_pass.empty()) node.field("second_pass", n.second_pass);
+    if (n.second_pass == "reread")
+      node.field("second_pass_kept_batches", n.second_pass_kept_batches);
     if (!n.meta_totals.empty()) {
       node.key("meta_totals");
       JsonObject totals(out, 6);

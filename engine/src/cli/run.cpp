@@ -155,8 +155,9 @@ void register_run(CLI::App& app, Context& ctx) {
       ->check(CLI::Range(0.0, 600.0));
   cmd->add_option("--buffer-memory-mb", args->buffer_memory_mb,
                   "Memory each whole-input stage (e.g. ccnet_line_dedup) keeps its input in "
-                  "before spilling to disk, and the buffers of one pass of a dedup exchange "
-                  "across MPI ranks (default 1024)")
+                  "before spilling to disk (one that reads its source again keeps a sixteenth "
+                  "of it, whole shards, and rereads the rest), and the buffers of one pass of a "
+                  "dedup exchange across MPI ranks (default 1024)")
       ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 24));
   cmd->add_option("--spill-dir", args->spill_dir,
                   "Where whole-input stages spill (default: $TMPDIR or /tmp); spill folders "

@@ -444,7 +444,10 @@ class Run {
                             (input.dropped_port ? ".dropped" : ""));
       ns.meta_fields = n.meta_sampler.results();
       ns.meta_totals = n.meta_sampler.integer_totals();
-      if (n.whole) ns.second_pass = n.whole->second_pass();
+      if (n.whole) {
+        ns.second_pass = n.whole->second_pass();
+        ns.second_pass_kept_batches = n.whole->kept_batches();
+      }
       stats.nodes.push_back(std::move(ns));
     }
   }

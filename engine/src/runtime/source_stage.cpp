@@ -43,6 +43,7 @@ bool SourceStage::list_shards() {
     shard->index = k;
     shards_.push_back(std::move(shard));
   }
+  seq_at_open_.assign(shards_.size(), 0);
   return true;
 }
 
@@ -88,6 +89,16 @@ BatchPtr SourceStage::read_next(oneapi::tbb::flow_control& fc) {
 
 BatchPtr SourceStage::reread_next() { return next_batch(second_, false); }
 
+bool SourceStage::reread_from(const ShardRef& shard) {
+  const auto at = std::find_if(shards_.begin(), shards_.end(),
+                               [&](const auto& s) { return s.get() == &shard; });
+  if (at == shards_.end() || second_.reader != nullptr || second_.ahead) return false;
+  const auto position = static_cast<std::size_t>(at - shards_.begin());
+  second_.next_shard = position;
+  second_.next_seq = seq_at_open_[position];
+  return true;
+}
+
 BatchPtr SourceStage::next_batch(Cursor& cursor, bool first_reading) {
   BatchPtr out = cursor.ahead ? std::move(cursor.ahead) : read_batch(cursor, first_reading);
   if (out && !out->ends_shard) {
@@ -120,7 +131,10 @@ BatchPtr SourceStage::read_batch(Cursor& cursor, bool first_reading) {
         run_.failures.fail(node_, *failure, &shard, nullptr);
         return {};
       }
-      if (first_reading) run_.resume.on_shard_open(index_, shard.index, cursor.next_seq);
+      if (first_reading) {
+        seq_at_open_[cursor.next_shard] = cursor.next_seq;
+        run_.resume.on_shard_open(index_, shard.index, cursor.next_seq);
+      }
     }
     auto batch = std::make_shared<Batch>();
     batch->shard = shards_[cursor.next_shard];

@@ -48,6 +48,11 @@ class SourceStage {
   // counters, progress or resume checkpoints (the first reading did those). Null at the end,
   // and when the run failed or was interrupted (a failure is then recorded).
   BatchPtr reread_next();
+  // Before the first reread_next(): the second reading starts at `shard` (one the first reading
+  // opened), with the sequence number the first gave its first batch, instead of where the first
+  // started (the batches before it were kept: kept_batches.hpp). False (nothing changed) when
+  // `shard` is not one of this source's or the second reading has begun.
+  bool reread_from(const ShardRef& shard);
 
  private:
   // Where one reading of the shards is.
@@ -71,6 +76,7 @@ class SourceStage {
   std::vector<std::shared_ptr<const ShardRef>> shards_;
   Cursor first_;
   Cursor second_;
+  std::vector<std::uint64_t> seq_at_open_;  // by shard position: next_seq when first opened
   SourceStart start_;
   std::int64_t discard_through_ = -1;  // resumed: batches already written by every sink
   std::unique_ptr<flow::input_node<BatchPtr>> input_;

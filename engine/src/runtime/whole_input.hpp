@@ -6,13 +6,16 @@
 // - reread: when the stage's input comes straight from a source through stages whose output
 //   depends on the batch alone (one main-port edge each, none order-sensitive or whole-input),
 //   the source reads its shards again and those stages process each batch again, as cc_net
-//   reads its shard twice: nothing of the input is kept between the passes;
+//   reads its shard twice; only the first shards whose batches fit in a sixteenth of the spool's
+//   budget are kept in memory (kept_batches.hpp), and the second pass rereads from the first
+//   shard not kept;
 // - spool: otherwise, the first pass keeps every batch in a spool (batch_spool.hpp), in memory up
 //   to its budget, then on disk.
 #pragma once
 
 #include "runtime/batch_spool.hpp"
 #include "runtime/component_instance.hpp"
+#include "runtime/kept_batches.hpp"
 #include "runtime/run_context.hpp"
 #include "runtime/source_stage.hpp"
 
@@ -39,6 +42,8 @@ class WholeInputStage {
   void reread_from(SourceStage& source, std::vector<UpstreamStage> chain);
   // "reread" or "spool" (stats.json's second_pass).
   const char* second_pass() const { return reread_source_ != nullptr ? "reread" : "spool"; }
+  // Reread: the batches the second pass took from memory instead of reading them again.
+  std::uint64_t kept_batches() const { return kept_.kept(); }
 
   // The nodes a second pass of node `index` can run again instead of spooling, the source first
   // and the node feeding `index` last; empty when it cannot (see the top of this file).
@@ -74,6 +79,8 @@ class WholeInputStage {
   BatchSpool spool_;
   SourceStage* reread_source_ = nullptr;
   std::vector<UpstreamStage> reread_chain_;
+  KeptBatches kept_;
+  bool rereading_ = false;  // the kept batches are done: the source is read again
   bool started_ = false;
   std::unique_ptr<flow::input_node<BatchPtr>> replay_;
   std::unique_ptr<InFlightLimit> limiter_;

@@ -11,6 +11,7 @@
 #include <loom/plugin.hpp>
 #include <loom/testing/files.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <map>
@@ -28,6 +29,7 @@ std::atomic<bool> stop_requested{false};
 std::atomic<bool> interrupt_in_replay{false};  // Rank's process() raises `replay_interrupt`
 std::atomic<bool> replay_interrupt{false};
 std::atomic<bool> saw_spill_folder{false};
+std::atomic<int> shard_opens{0};  // Numbers::open calls, both readings
 fs::path watched_spill_parent;
 
 struct NumbersOptions {
@@ -58,6 +60,7 @@ class Numbers : public loom::Source {
     return out;
   }
   std::unique_ptr<loom::ShardReader> open(std::string_view, std::uint64_t index) override {
+    ++shard_opens;
     return std::make_unique<Reader>(o_, index);
   }
 
@@ -500,6 +503,59 @@ sinks:
       CHECK(reread.stats.docs_read == spooled.stats.docs_read);
       CHECK(reread.stats.shards_done == 3);
     }
+  }
+  CHECK(entries(spill) == 0);
+}
+
+TEST_CASE("whole input: a rereading stage keeps the first shards that fit, rereads the rest") {
+  const loom::testing::TempDir spill_dir("whole_input_kept");
+  const fs::path& spill = spill_dir.path();
+  const std::string through_tag = R"(
+version: 1
+sources:
+  numbers: { type: wi_numbers, with: { shards: 3, docs_per_shard: 200 } }
+filters:
+  tag: { type: wi_tag, inputs: [numbers] }
+dedupers:
+  rank: { type: wi_rank, inputs: [tag] }
+sinks:
+  out: { type: wi_collect, inputs: [rank] }
+)";
+  constexpr std::uint64_t kBatchesPerShard = 29;  // 200 documents, 7 a batch
+  for (const std::string& graph : {std::string(kGraph), through_tag}) {
+    const Result spooled = run(graph, 1, kPlenty, spill);
+    REQUIRE(spooled.ok);
+    std::vector<std::uint64_t> kept_counts;
+    // The rereading stage keeps up to a sixteenth of the budget: from nothing to everything.
+    for (std::size_t kept_budget = 1024; kept_budget <= (std::size_t{1} << 20); kept_budget *= 2) {
+      for (const int threads : {1, 2}) {
+        CAPTURE(graph);
+        CAPTURE(kept_budget);
+        CAPTURE(threads);
+        shard_opens = 0;
+        Result r = run(graph, threads, 16 * kept_budget, spill, nullptr, SecondPass::reread);
+        REQUIRE(r.ok);
+        CHECK(second_pass_of(r, "rank") == "reread");
+        CHECK(r.lines == spooled.lines);
+        const loom::NodeStats* rank = node_stats(r, "rank");
+        REQUIRE(rank != nullptr);
+        const std::uint64_t kept = rank->second_pass_kept_batches;
+        // Whole shards only; the source reopens just the shards not kept.
+        CHECK(kept % kBatchesPerShard == 0);
+        const auto shards_kept = static_cast<int>(kept / kBatchesPerShard);
+        CHECK(shard_opens.load() == 3 + (3 - shards_kept));
+        CHECK(rank->docs_in == node_stats(spooled, "rank")->docs_in);
+        CHECK(rank->batches == node_stats(spooled, "rank")->batches);
+        CHECK(r.stats.shards_done == 3);
+        CHECK_FALSE(saw_spill_folder.load());
+        kept_counts.push_back(kept);
+      }
+    }
+    // The sweep went from keeping nothing, through a mix, to keeping everything.
+    CHECK(kept_counts.front() == 0);
+    CHECK(kept_counts.back() == 3 * kBatchesPerShard);
+    CHECK(std::any_of(kept_counts.begin(), kept_counts.end(),
+                      [&](std::uint64_t k) { return k > 0 && k < 3 * kBatchesPerShard; }));
   }
   CHECK(entries(spill) == 0);
 }

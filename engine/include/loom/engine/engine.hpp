@@ -41,6 +41,8 @@ struct NodeStats {
   // A whole-input stage's second pass: "reread" (its source read again) or "spool" (its input
   // kept); empty for other nodes (docs/runtime.md).
   std::string second_pass;
+  // "reread": the batches its second pass took from memory, not from the source again.
+  std::uint64_t second_pass_kept_batches = 0;
 };
 
 // One rank of a distributed run (docs/guides/scale-out.md).
