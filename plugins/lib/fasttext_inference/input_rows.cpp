@@ -113,11 +113,12 @@ InputRows::InputRows(const fasttext::Args& args, const ModelDictionary& dictiona
     vocabulary_slots_[i] = VocabularySlot{static_cast<std::uint32_t>(hash >> 32), id};
     VocabularyEntry& entry = vocabulary_[static_cast<std::size_t>(id)];
     entry.key_offset = static_cast<std::uint32_t>(vocabulary_text_.size());
-    entry.key_length = static_cast<std::uint32_t>(word.size());
-    entry.is_word = dictionary.getType(id) == fasttext::entry_type::word;
+    if (word.size() >> 31 != 0) throw std::length_error("InputRows: a vocabulary word of 2 GB");
+    entry.key_length = static_cast<std::uint32_t>(word.size()) & 0x7FFFFFFFu;
+    entry.key = token_key(word);
+    entry.is_word = dictionary.getType(id) == fasttext::entry_type::word ? 1u : 0u;
     vocabulary_text_ += word;
   }
-  vocabulary_text_.append(token_key_bytes, '\0');
   sum_vocabulary_words();
 }
 
@@ -207,12 +208,11 @@ std::int32_t InputRows::find_in_vocabulary(std::string_view token, const TokenKe
     if (slot.id < 0) return -1;
     if (slot.tag != tag) continue;
     const VocabularyEntry& entry = vocabulary_[static_cast<std::size_t>(slot.id)];
-    const char* text = vocabulary_text_.data() + entry.key_offset;
-    if (!((entry.key_length == token.size()) & same_key(stored_key(text, token.size()), key)))
+    if (!((static_cast<std::size_t>(entry.key_length) == token.size()) & same_key(entry.key, key)))
       continue;
     if (token.size() <= token_key_bytes ||
-        std::memcmp(text + token_key_bytes, token.data() + token_key_bytes,
-                    token.size() - token_key_bytes) == 0)
+        std::memcmp(vocabulary_text_.data() + entry.key_offset + token_key_bytes,
+                    token.data() + token_key_bytes, token.size() - token_key_bytes) == 0)
       return slot.id;
   }
 }

@@ -60,12 +60,16 @@ class InputRows {
     std::uint32_t tag = 0;  // the hash's high half
     std::int32_t id = -1;   // -1: empty
   };
-  struct VocabularyEntry {
+  // 32 bytes, aligned: one line holds all of it.
+  struct alignas(32) VocabularyEntry {
+    // The word's first 16 bytes, here rather than only in vocabulary_text_: a found slot then
+    // needs this entry's line alone to confirm the word, not a second read dependent on it.
+    TokenKey key;
     std::uint32_t key_offset = 0;
-    std::uint32_t key_length = 0;
+    std::uint32_t key_length : 31 = 0;
+    std::uint32_t is_word : 1 = 0;
     std::uint32_t rows = 0;  // input rows of a word
     std::int32_t word_hash = 0;
-    bool is_word = false;
   };
   // The id of `token` in the vocabulary, or -1.
   std::int32_t find_in_vocabulary(std::string_view token, const TokenKey& key,
@@ -90,8 +94,7 @@ class InputRows {
   std::vector<VocabularySlot> vocabulary_slots_;
   std::vector<VocabularyEntry> vocabulary_;  // by id
   std::size_t vocabulary_mask_ = 0;
-  // Every entry's bytes, one after another, then token_key_bytes zeros: any entry's first 16
-  // bytes can be loaded at once.
+  // Every entry's bytes, one after another (a long word's bytes past its key are compared here).
   std::string vocabulary_text_;
   std::vector<float> word_sums_;  // by word id, dimension floats each; empty: not summed
   bool pruned_ = false;

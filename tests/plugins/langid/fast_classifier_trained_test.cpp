@@ -63,15 +63,24 @@ TEST_CASE("FastClassifier gives predictLine's answers on models trained with oth
   const loom::testing::TempDir scratch("fast_classifier_trained");
   const fs::path& dir = scratch.path();
   const fs::path train = dir / "train.txt";
+  // Vocabulary words around the 16 bytes a lookup compares as one key (15, 16, 17 and 33 bytes,
+  // sharing their first 15 or 16), so that a query differing only past them must not match.
+  const std::string long_words =
+      "abcdefghijklmno abcdefghijklmnop abcdefghijklmnopq abcdefghijklmnopqrstuvwxyz0123456";
   {
     std::ofstream out(train);
     for (const auto& line : lines) out << line;
+    for (int i = 0; i < 3; ++i) out << "__label__se " << long_words << "\n";
   }
   // Unlabelled versions of the lines, plus a few that are mostly unknown words.
   std::vector<std::string> queries;
   for (const auto& line : lines) queries.push_back(line.substr(line.find(' ') + 1));
   queries.push_back("zzqx vvbnm qqqqq\n");
   queries.push_back("__label__se only a label and words\n");
+  queries.push_back(long_words + "\n");
+  queries.push_back(
+      "abcdefghijklmnoX abcdefghijklmnopX abcdefghijklmnopr abcdefghijklmnopqrstuvwxyz0123457 "
+      "abcdefghijklmn abcdefghijklmnopqrstuvwxyz012345 abcdefghijklmnopqrstuvwxyz01234567\n");
 
   const Variant variants[] = {
       {"softmax, word bigrams", fasttext::loss_name::softmax, 2, 4, false},
