@@ -8,6 +8,7 @@
 // thread is decoding at that moment, which finishes on its own.
 #include "base/tsan_annotations.hpp"
 #include "io/io_internal.hpp"
+#include "io/recycled_buffers.hpp"
 
 #include <oneapi/tbb/task_arena.h>
 
@@ -18,7 +19,6 @@
 #include <exception>
 #include <memory>
 #include <mutex>
-#include <vector>
 
 namespace loom::io::internal {
 
@@ -32,40 +32,10 @@ constexpr std::size_t kChunksAhead = 16;
 // the other stages do not wait behind a long decode on the thread they could use.
 constexpr std::size_t kChunksPerTask = 4;
 
-// Chunk buffers are recycled across the streams of a run: a fresh 256 KiB allocation is a
-// mapping of its own (above malloc's mmap threshold), so each new chunk would cost page faults
-// and the kernel's zeroing besides the zero-fill of std::string::resize.
+// Chunk buffers are recycled across the streams of a run (recycled_buffers.hpp): two streams'
+// worth (the current shard and the one opened ahead), a few spare.
+using ChunkBuffers = RecycledBuffers<kChunkBytes, 2 * kChunksAhead + 4>;
 using Buffer = std::unique_ptr<char[]>;
-
-class BufferPool {
- public:
-  Buffer take() {
-    {
-      std::lock_guard lock(mutex_);
-      if (!free_.empty()) {
-        Buffer buffer = std::move(free_.back());
-        free_.pop_back();
-        return buffer;
-      }
-    }
-    return std::make_unique_for_overwrite<char[]>(kChunkBytes);
-  }
-  void give_back(Buffer buffer) noexcept {
-    std::lock_guard lock(mutex_);
-    if (free_.size() < free_.capacity()) free_.push_back(std::move(buffer));
-  }
-
-  static BufferPool& instance() {
-    static auto* pool = new BufferPool;  // never destroyed: a task may outlive statics
-    return *pool;
-  }
-
- private:
-  // Two streams' worth (the current shard and the one opened ahead), a few spare.
-  BufferPool() { free_.reserve(2 * kChunksAhead + 4); }
-  std::mutex mutex_;
-  std::vector<Buffer> free_;
-};
 
 struct Chunk {
   Buffer bytes;
@@ -151,7 +121,7 @@ class DecodeAheadInput final : public Input {
       offset_ += count;
       raw_position_ = chunk.raw_end;
       if (offset_ == chunk.size) {
-        BufferPool::instance().give_back(std::move(chunk.bytes));
+        ChunkBuffers::give_back(std::move(chunk.bytes));
         s.chunks.pop_front();
         offset_ = 0;
       }
@@ -240,7 +210,7 @@ class DecodeAheadInput final : public Input {
       lock.unlock();
       std::exception_ptr error;
       try {
-        chunk.bytes = BufferPool::instance().take();
+        chunk.bytes = ChunkBuffers::take();
         chunk.size = decode_into(*s.source, chunk.bytes.get(), kChunkBytes, error);
         chunk.raw_end = s.source->raw_position();
       } catch (...) {
@@ -253,7 +223,7 @@ class DecodeAheadInput final : public Input {
       if (chunk.size != 0) {
         s.chunks.push_back(std::move(chunk));
       } else if (chunk.bytes) {
-        BufferPool::instance().give_back(std::move(chunk.bytes));
+        ChunkBuffers::give_back(std::move(chunk.bytes));
       }
       if (error) s.error = error;
       if (at_end) s.ended = true;
