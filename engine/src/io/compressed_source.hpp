@@ -3,17 +3,17 @@
 #pragma once
 
 #include "io/io_internal.hpp"
+#include "io/recycled_buffers.hpp"
 
 #include <cstdint>
 #include <string>
-#include <vector>
 
 namespace loom::io::internal {
 
 class CompressedSource {
  public:
   CompressedSource(std::unique_ptr<Input> raw, std::string name, const char* format)
-      : raw_(std::move(raw)), name_(std::move(name)), format_(format), buffer_(kIoBufferBytes) {}
+      : raw_(std::move(raw)), name_(std::move(name)), format_(format) {}
 
   // Reads the next chunk into the buffer (replacing the previous one); 0 at the end.
   std::size_t fill() {
@@ -48,7 +48,7 @@ class CompressedSource {
   std::unique_ptr<Input> raw_;
   std::string name_;
   const char* format_;
-  std::vector<char> buffer_;
+  IoBuffer buffer_;
   std::uint64_t total_read_ = 0;
   bool at_end_ = false;
 };

@@ -11,8 +11,7 @@
 
 namespace loom::io::internal {
 
-FileWriter::FileWriter(int fd, std::string label)
-    : fd_(fd), label_(std::move(label)), buffer_(kIoBufferBytes) {}
+FileWriter::FileWriter(int fd, std::string label) : fd_(fd), label_(std::move(label)) {}
 
 FileWriter::~FileWriter() { close_quietly(); }
 

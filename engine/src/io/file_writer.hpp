@@ -1,10 +1,11 @@
 // A file descriptor written through one large buffer that encoders fill in place.
 #pragma once
 
+#include "io/recycled_buffers.hpp"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace loom::io::internal {
 
@@ -57,7 +58,7 @@ class FileWriter {
 
   int fd_;
   std::string label_;
-  std::vector<char> buffer_;
+  IoBuffer buffer_;
   std::size_t used_ = 0;
   std::uint64_t total_ = 0;
   std::uint64_t writeback_end_ = 0;

@@ -37,6 +37,10 @@ class Arena {
     std::unique_ptr<char[]> data;
     std::size_t capacity = 0;
     std::size_t used = 0;
+    Chunk() = default;
+    Chunk(const Chunk&) = delete;
+    Chunk& operator=(const Chunk&) = delete;
+    ~Chunk();  // a standard chunk's bytes go back to the free list for the next batch
   };
   std::vector<std::shared_ptr<Chunk>> chunks_;
   Chunk* current_ = nullptr;  // only ever a chunk this arena allocated

@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 #include <oneapi/tbb/task_arena.h>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -113,4 +114,65 @@ TEST_CASE("decode ahead: one thread reads the decoder itself; destroyed early, i
     std::this_thread::sleep_for(std::chrono::milliseconds(5));  // let a task start decoding
     input.reset();  // must return once the chunk in progress is done
   });
+}
+
+namespace {
+
+// A decoder whose reads take a while (an inflate of a large shard), counting the reads made on
+// the thread named `watched`.
+class SlowInput final : public Input {
+ public:
+  SlowInput(std::string text, std::chrono::microseconds per_read)
+      : inner_(std::move(text), false), per_read_(per_read) {}
+  std::size_t read(char* buffer, std::size_t capacity) override {
+    if (std::this_thread::get_id() == watched) ++reads_on_watched;
+    std::this_thread::sleep_for(per_read_);
+    return inner_.read(buffer, capacity);
+  }
+  std::uint64_t raw_position() const override { return inner_.raw_position(); }
+
+  std::thread::id watched;
+  std::atomic<int> reads_on_watched{0};
+
+ private:
+  ScriptedInput inner_;
+  std::chrono::microseconds per_read_;
+};
+
+}  // namespace
+
+TEST_CASE("decode ahead: a reader waiting on its stream may decode the next one; both read whole") {
+  const std::string first = testing::sample_text(1'500'000, 15);
+  const std::string second = testing::sample_text(14'000'000, 16);
+  for (const bool close_second_early : {false, true}) {
+    CAPTURE(close_second_early);
+    in_arena(2, [&] {
+      // The shard being read decodes slowly on the other thread; the one opened ahead is fast.
+      auto slow = std::make_unique<SlowInput>(first, std::chrono::microseconds(20));
+      auto next = std::make_unique<SlowInput>(second, std::chrono::microseconds(0));
+      next->watched = std::this_thread::get_id();
+      const SlowInput& next_decoder = *next;
+      auto reading = internal::decode_ahead(std::move(slow));
+      auto ahead = internal::decode_ahead(std::move(next));
+      std::string got;
+      std::string buffer(std::size_t{1} << 20, '\0');
+      while (const std::size_t n = reading->read(buffer.data(), buffer.size()))
+        got.append(buffer, 0, n);
+      CHECK(got == first);
+      CHECK(reading->raw_position() == first.size());
+      reading.reset();
+      // Whatever this thread decoded of `ahead` while it waited is handed over in order.
+      MESSAGE("reads of the next stream on the reader's thread: "
+              << next_decoder.reads_on_watched.load());
+      if (close_second_early) {
+        ahead.reset();  // chunks decoded by the reader are dropped with it
+        return;
+      }
+      got.clear();
+      while (const std::size_t n = ahead->read(buffer.data(), buffer.size()))
+        got.append(buffer, 0, n);
+      CHECK(got == second);
+      CHECK(ahead->raw_position() == second.size());
+    });
+  }
 }
