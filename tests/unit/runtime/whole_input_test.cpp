@@ -273,6 +273,18 @@ sinks:
   out: { type: wi_collect, inputs: [rank] }
 )";
 
+// kGraph's numbers through a stateless filter that drops some documents before the ranking.
+const char* const kGraphThroughTag = R"(
+version: 1
+sources:
+  numbers: { type: wi_numbers, with: { shards: 3, docs_per_shard: 200 } }
+filters:
+  tag: { type: wi_tag, inputs: [numbers] }
+dedupers:
+  rank: { type: wi_rank, inputs: [tag] }
+sinks:
+  out: { type: wi_collect, inputs: [rank] }
+)";
 constexpr std::size_t kPlenty = std::size_t{1} << 30;
 
 }  // namespace
@@ -464,18 +476,7 @@ TEST_CASE("whole input: rereading the source gives the spool's output and keeps 
   const loom::testing::TempDir spill_dir("whole_input_reread");
   const fs::path& spill = spill_dir.path();
   // Straight from the source, and through a stateless filter that drops some documents.
-  const std::string through_tag = R"(
-version: 1
-sources:
-  numbers: { type: wi_numbers, with: { shards: 3, docs_per_shard: 200 } }
-filters:
-  tag: { type: wi_tag, inputs: [numbers] }
-dedupers:
-  rank: { type: wi_rank, inputs: [tag] }
-sinks:
-  out: { type: wi_collect, inputs: [rank] }
-)";
-  for (const std::string& graph : {std::string(kGraph), through_tag}) {
+  for (const std::string& graph : {std::string(kGraph), std::string(kGraphThroughTag)}) {
     const Result spooled = run(graph, 1, 1, spill);
     REQUIRE(spooled.ok);
     CHECK(second_pass_of(spooled, "rank") == "spool");
@@ -510,19 +511,8 @@ sinks:
 TEST_CASE("whole input: a rereading stage keeps the first shards that fit, rereads the rest") {
   const loom::testing::TempDir spill_dir("whole_input_kept");
   const fs::path& spill = spill_dir.path();
-  const std::string through_tag = R"(
-version: 1
-sources:
-  numbers: { type: wi_numbers, with: { shards: 3, docs_per_shard: 200 } }
-filters:
-  tag: { type: wi_tag, inputs: [numbers] }
-dedupers:
-  rank: { type: wi_rank, inputs: [tag] }
-sinks:
-  out: { type: wi_collect, inputs: [rank] }
-)";
   constexpr std::uint64_t kBatchesPerShard = 29;  // 200 documents, 7 a batch
-  for (const std::string& graph : {std::string(kGraph), through_tag}) {
+  for (const std::string& graph : {std::string(kGraph), std::string(kGraphThroughTag)}) {
     const Result spooled = run(graph, 1, kPlenty, spill);
     REQUIRE(spooled.ok);
     std::vector<std::uint64_t> kept_counts;
