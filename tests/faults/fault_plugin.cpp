@@ -41,6 +41,40 @@ class FaultFilter : public loom::Filter {
   Options options_;
 };
 
+struct WholeInputStallOptions {
+  std::string observe_stall_on;  // a document whose text contains this makes observe() hang
+  std::string process_stall_on;  // ... makes the replayed process() hang
+  static constexpr auto fields =
+      std::tuple(loom::field("observe_stall_on", &WholeInputStallOptions::observe_stall_on,
+                             "hang in observe() on a text containing this"),
+                 loom::field("process_stall_on", &WholeInputStallOptions::process_stall_on,
+                             "hang in process() on a text containing this"));
+};
+
+// A whole-input stage that hangs in its first pass (observe) or its second (process): the time
+// limit must watch both.
+class WholeInputStall : public loom::Deduper {
+ public:
+  static constexpr const char* name = "whole_input_stall";
+  static constexpr const char* summary =
+      "a whole-input stage that hangs on chosen documents in either pass (test fixture)";
+  static constexpr std::uint32_t flags = loom::whole_input;
+  using Options = WholeInputStallOptions;
+  explicit WholeInputStall(const Options& options) : options_(options) {}
+
+  void observe(const loom::Batch& batch) override { stall_on(batch, options_.observe_stall_on); }
+  void process(loom::Batch& batch) override { stall_on(batch, options_.process_stall_on); }
+
+ private:
+  static void stall_on(const loom::Batch& batch, const std::string& marker) {
+    if (marker.empty()) return;
+    for (std::size_t i = 0; i < batch.size(); ++i)
+      if (batch[i].text().find(marker) != std::string_view::npos)
+        while (true) std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+  Options options_;
+};
+
 // A deduper without export_keys/import_keys: what a distributed run must refuse
 // (tests/graphs/mpi_scale_out.sh refuse_dedup), now that every shipped deduper exchanges keys.
 class LocalOnlyDedup : public loom::Deduper {
@@ -57,4 +91,5 @@ class LocalOnlyDedup : public loom::Deduper {
 
 }  // namespace faults
 
-LOOM_PLUGIN("faults", "0.1.0", "Apache-2.0", faults::FaultFilter, faults::LocalOnlyDedup)
+LOOM_PLUGIN("faults", "0.1.0", "Apache-2.0", faults::FaultFilter, faults::WholeInputStall,
+            faults::LocalOnlyDedup)

@@ -5,6 +5,7 @@
 #   unreadable_input  an input file the process may not read (chmod 000)
 #   plugin_throws     a filter throws on one document: the error names node, shard and record
 #   plugin_stalls     a filter hangs on one document: --batch-timeout cancels the run
+#   whole_input_stalls  a whole-input stage hangs in its first pass, then in its second: the same
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 case_name=${1:?usage: faults.sh CASE}
 : "${LOOM_FAULTS_PLUGIN_DIR:?}"
@@ -99,6 +100,20 @@ plugin_stalls)
   # Without the flag there is no limit: a slow but finite batch is fine.
   run_faults no_limit --set "IN=$tmp/in/*.jsonl" --threads 2
   expect_rc 0 "the same graph without the stall"
+  ;;
+whole_input_stalls)
+  for pass in OBSERVE PROCESS; do
+    start=$SECONDS
+    loom_run "stalls_$pass" run "$tests_dir/data/faults_whole_input.yaml" --set "OUT=$out" \
+      --plugin-path "$LOOM_FAULTS_PLUGIN_DIR" --set "IN=$tmp/in/*.jsonl" \
+      --set "${pass}_STALL_ON=FAULT-MARKER" --threads 2 --batch-timeout 1
+    expect_rc 1 "a whole-input stage that hangs in $pass, with --batch-timeout 1"
+    expect_stderr_matches "node 'whole' \(whole_input_stall, libloom_faults\.so\) did not finish a batch within the time limit \(1 s, --batch-timeout\) on '$second'" \
+      "the error names node, shard and the limit ($pass)"
+    ((SECONDS - start < 20)) || fail "the run stalled in $pass took $((SECONDS - start)) s to stop"
+    pass "the run stalled in $pass stopped in $((SECONDS - start)) s"
+    no_final_output
+  done
   ;;
 *) fail "unknown case '$case_name'" ;;
 esac

@@ -99,23 +99,21 @@ void ComponentInstance::close_shard(void* reader) {
     component_->close_shard(self_, reader);
 }
 
-// The time limit watches streamed calls; a whole-input stage's observe() and replayed process()
-// were never watched, and are not yet.
 CallFailure ComponentInstance::observe(const Batch& batch) {
   if (!provides(&loom_component::observe)) return std::nullopt;
-  return guarded(Watch::no, batch.shard.get(), Outputs::unowned, [&](loom_error* err) {
+  return guarded(Watch::yes, batch.shard.get(), Outputs::unowned, [&](loom_error* err) {
     return component_->observe(self_, reinterpret_cast<const loom_batch*>(&batch), err);
   });
 }
 
 CallFailure ComponentInstance::process(Batch& batch) {
-  const Watch watch = info_->whole_input() ? Watch::no : Watch::yes;
-  return guarded(watch, batch.shard.get(), Outputs::unowned, [&](loom_error* err) {
+  return guarded(Watch::yes, batch.shard.get(), Outputs::unowned, [&](loom_error* err) {
     return component_->process(self_, reinterpret_cast<loom_batch*>(&batch), err);
   });
 }
 
-// Between a whole-input stage's passes, so unwatched like them.
+// Between a whole-input stage's passes: one call over the whole input, not one batch, so the
+// per-batch limit does not apply.
 CallFailure ComponentInstance::export_keys(std::uint32_t round, loom_buffer* out,
                                            std::uint32_t& key_bytes, std::uint32_t& payload_bytes,
                                            bool& last_round) {

@@ -24,6 +24,8 @@ std::map<std::string, std::vector<std::string>> collected;
 std::atomic<long> batches_alive{0};
 std::atomic<long> max_batches_alive{0};
 std::atomic<int> order_violations{0};
+std::atomic<int> readers_open{0};              // shard readers opened and not yet closed
+std::atomic<int> readers_open_at_destroy{-1};  // readers_open when the source was destroyed
 
 void note_alive(long delta) {
   const long now = batches_alive.fetch_add(delta) + delta;
@@ -49,6 +51,7 @@ class CountingSource : public loom::Source {
   static constexpr const char* summary = "numbers as documents";
   using Options = CountingOptions;
   explicit CountingSource(const Options& o) : o_(o) {}
+  ~CountingSource() override { readers_open_at_destroy = readers_open.load(); }
   std::vector<std::string> shards() override {
     std::vector<std::string> out;
     for (std::int64_t i = 0; i < o_.shards; ++i) out.push_back("shard-" + std::to_string(i));
@@ -62,7 +65,10 @@ class CountingSource : public loom::Source {
   class Reader : public loom::ShardReader {
    public:
     Reader(const Options& o, std::uint64_t index)
-        : o_(o), next_(static_cast<std::int64_t>(index) * o.docs_per_shard) {}
+        : o_(o), next_(static_cast<std::int64_t>(index) * o.docs_per_shard) {
+      ++readers_open;
+    }
+    ~Reader() override { --readers_open; }
     bool read(loom::Batch& batch, std::size_t) override {
       const std::int64_t end = (next_ / o_.docs_per_shard + 1) * o_.docs_per_shard;
       for (std::int64_t k = 0; k < o_.docs_per_batch && next_ < end; ++k, ++next_) {
@@ -359,6 +365,25 @@ sinks:
   CHECK(message.find("number 142 is not allowed") != std::string::npos);
   // The sink never finished: its output would not be committed.
   CHECK(take("kept.finished").empty());
+}
+
+TEST_CASE("a source reading a shard when another node fails gets close_shard before destroy") {
+  readers_open = 0;
+  readers_open_at_destroy = -1;
+  RunResult r = run_yaml(R"(
+version: 1
+sources:
+  numbers: { type: test_counting_source, with: { shards: 2, docs_per_shard: 20000, docs_per_batch: 8 } }
+filters:
+  picky: { type: test_fail_at, inputs: [numbers], with: { at: 142 } }
+sinks:
+  kept: { type: test_collect, inputs: [picky], with: { into: kept } }
+)",
+                         2);
+  CHECK_FALSE(r.ok);
+  // The failure came early in the first shard's 20000 documents: its reader was open then.
+  CHECK(readers_open_at_destroy == 0);
+  CHECK(readers_open == 0);
 }
 
 TEST_CASE("task I/N takes a contiguous share of the shards, covering all of them once") {
