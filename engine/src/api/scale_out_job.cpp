@@ -23,7 +23,7 @@ const std::string& ScaleOutJob::host() const { return job_->host(); }
 void ScaleOutJob::configure(RunOptions& options) {
   options.rank_index = job_->rank();
   options.rank_count = job_->size();
-  options.combine_ranks = [this](RunResult& report) { dist::combine_ranks(*job_, report); };
+  options.combine_ranks = [this](RunResult& result) { dist::combine_ranks(*job_, result); };
 }
 
 void ScaleOutJob::watch_for_stop(std::atomic<bool>& stop) { job_->watch_for_stop(stop); }

@@ -1,4 +1,4 @@
-// The end of a distributed run: every rank agrees on the exit code, and rank 0's report becomes
+// The end of a distributed run: every rank agrees on the exit code, and rank 0's result becomes
 // the job's (statistics over all ranks, each diagnostic once).
 #pragma once
 
@@ -10,9 +10,9 @@ namespace loom::dist {
 
 // Collective: every rank of `job` must call it once, whatever happened to its run (it ends the
 // stop watch the caller started with Job::watch_for_stop, if any). Afterwards
-// every rank's report.exit_code is the largest over the ranks; on rank 0 the report holds the
+// every rank's result.exit_code is the largest over the ranks; on rank 0 the result holds the
 // job's statistics and every rank's diagnostics (each once, with a note naming the ranks that
 // reported it when not all did); on the other ranks its diagnostics are cleared.
-void combine_ranks(Job& job, RunResult& report);
+void combine_ranks(Job& job, RunResult& result);
 
 }  // namespace loom::dist

@@ -57,10 +57,10 @@ void add_node(std::vector<NodeStats>& into, const NodeStats& n) {
 // The counters are cumulative, so the job's value at time t is the sum over ranks of each rank's
 // last point at or before t. The grid is the longest-running rank's, which keeps the series as
 // bounded as one rank's.
-std::vector<TimelinePoint> merge_timelines(const std::vector<RankReport>& ranks,
+std::vector<TimelinePoint> merge_timelines(const std::vector<RankOutcome>& ranks,
                                            std::size_t node_count) {
-  const RankReport* longest = nullptr;
-  for (const RankReport& r : ranks)
+  const RankOutcome* longest = nullptr;
+  for (const RankOutcome& r : ranks)
     if (!r.stats.timeline.empty() &&
         (longest == nullptr ||
          r.stats.timeline.back().seconds > longest->stats.timeline.back().seconds))
@@ -71,7 +71,7 @@ std::vector<TimelinePoint> merge_timelines(const std::vector<RankReport>& ranks,
     TimelinePoint sum;
     sum.seconds = at.seconds;
     sum.docs_out.assign(node_count, 0);
-    for (const RankReport& r : ranks) {
+    for (const RankOutcome& r : ranks) {
       const auto& points = r.stats.timeline;
       auto after = std::upper_bound(points.begin(), points.end(), at.seconds,
                                     [](double t, const TimelinePoint& p) { return t < p.seconds; });
@@ -87,7 +87,7 @@ std::vector<TimelinePoint> merge_timelines(const std::vector<RankReport>& ranks,
   return merged;
 }
 
-RankStats rank_entry(int rank, const RankReport& r) {
+RankStats rank_entry(int rank, const RankOutcome& r) {
   RankStats entry;
   entry.rank = rank;
   entry.host = r.host;
@@ -103,7 +103,7 @@ RankStats rank_entry(int rank, const RankReport& r) {
 
 }  // namespace
 
-RunStats merge_rank_stats(const std::vector<RankReport>& ranks) {
+RunStats merge_rank_stats(const std::vector<RankOutcome>& ranks) {
   RunStats job;
   for (std::size_t i = 0; i < ranks.size(); ++i) {
     const RunStats& s = ranks[i].stats;

@@ -1,9 +1,9 @@
 // The MPI-free parts of a distributed run (docs/guides/scale-out.md): the share of each rank, a
-// rank's report on the wire, the job's statistics from the ranks', and the launcher detection.
+// rank's outcome on the wire, the job's statistics from the ranks', and the launcher detection.
 #include "dist/combine.hpp"
 #include "dist/job_stats.hpp"
 #include "dist/launch.hpp"
-#include "dist/rank_report_wire.hpp"
+#include "dist/rank_outcome_wire.hpp"
 #include "runtime/executor.hpp"
 
 #include <doctest/doctest.h>
@@ -12,7 +12,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
-using loom::dist::RankReport;
+using loom::dist::RankOutcome;
 
 TEST_CASE("the ranks of a task cover exactly that task's shards, in order") {
   using loom::runtime::rank_share;
@@ -41,8 +41,8 @@ TEST_CASE("the ranks of a task cover exactly that task's shards, in order") {
 
 namespace {
 
-RankReport sample_rank(const std::string& host, std::uint64_t docs, double busy) {
-  RankReport r;
+RankOutcome sample_rank(const std::string& host, std::uint64_t docs, double busy) {
+  RankOutcome r;
   r.host = host;
   r.stats.graph = "g.yaml";
   r.stats.threads = 2;
@@ -89,11 +89,11 @@ RankReport sample_rank(const std::string& host, std::uint64_t docs, double busy)
 
 }  // namespace
 
-TEST_CASE("a rank's report survives the wire unchanged") {
-  RankReport sent = sample_rank("node-7", 50, 1.5);
+TEST_CASE("a rank's outcome survives the wire unchanged") {
+  RankOutcome sent = sample_rank("node-7", 50, 1.5);
   sent.stopped_by_peer = true;
   sent.bytes_exchanged = 123456789012ULL;
-  const RankReport got = loom::dist::decode_rank_report(loom::dist::encode_rank_report(sent));
+  const RankOutcome got = loom::dist::decode_rank_outcome(loom::dist::encode_rank_outcome(sent));
   CHECK(got.host == "node-7");
   CHECK(got.exit_code == 1);
   CHECK(got.stopped_by_peer);
@@ -112,16 +112,16 @@ TEST_CASE("a rank's report survives the wire unchanged") {
   CHECK(got.diagnostics[0].notes == sent.diagnostics[0].notes);
 }
 
-TEST_CASE("truncated or padded report bytes are refused, not misread") {
-  const std::string bytes = loom::dist::encode_rank_report(sample_rank("h", 5, 1));
-  CHECK_THROWS_AS(loom::dist::decode_rank_report(bytes.substr(0, bytes.size() - 1)),
+TEST_CASE("truncated or padded outcome bytes are refused, not misread") {
+  const std::string bytes = loom::dist::encode_rank_outcome(sample_rank("h", 5, 1));
+  CHECK_THROWS_AS(loom::dist::decode_rank_outcome(bytes.substr(0, bytes.size() - 1)),
                   std::runtime_error);
-  CHECK_THROWS_AS(loom::dist::decode_rank_report(bytes + "x"), std::runtime_error);
-  CHECK_THROWS_AS(loom::dist::decode_rank_report(std::string(12, '\xff')), std::runtime_error);
+  CHECK_THROWS_AS(loom::dist::decode_rank_outcome(bytes + "x"), std::runtime_error);
+  CHECK_THROWS_AS(loom::dist::decode_rank_outcome(std::string(12, '\xff')), std::runtime_error);
 }
 
 TEST_CASE("the job's statistics add the ranks' counters up and list each rank") {
-  RankReport b = sample_rank("b", 30, 2.0);
+  RankOutcome b = sample_rank("b", 30, 2.0);
   b.bytes_exchanged = 4096;
   const loom::RunStats job = loom::dist::merge_rank_stats({sample_rank("a", 50, 1.0), b});
   CHECK(job.docs_read == 80);
@@ -177,22 +177,22 @@ TEST_CASE("a launcher is recognized by its environment alone") {
 
 namespace {
 
-// Rank 0 of a job whose other ranks' reports are given: the collectives without MPI.
+// Rank 0 of a job whose other ranks' outcomes are given: the collectives without MPI.
 class FakeRoot final : public loom::dist::Job {
  public:
-  explicit FakeRoot(std::vector<RankReport> others) : others_(std::move(others)) {}
+  explicit FakeRoot(std::vector<RankOutcome> others) : others_(std::move(others)) {}
   int rank() const override { return 0; }
   int size() const override { return static_cast<int>(others_.size()) + 1; }
   const std::string& host() const override { return host_; }
   void watch_for_stop(std::atomic<bool>&) override {}
   bool end_stop_watch(bool) override { return false; }
   int max_over_ranks(int value) override {
-    for (const RankReport& r : others_) value = std::max(value, r.exit_code);
+    for (const RankOutcome& r : others_) value = std::max(value, r.exit_code);
     return value;
   }
   std::vector<std::string> gather_at_root(const std::string& bytes) override {
     std::vector<std::string> parts{bytes};
-    for (const RankReport& r : others_) parts.push_back(loom::dist::encode_rank_report(r));
+    for (const RankOutcome& r : others_) parts.push_back(loom::dist::encode_rank_outcome(r));
     return parts;
   }
   bool begin_key_exchange(bool) override { return false; }
@@ -202,7 +202,7 @@ class FakeRoot final : public loom::dist::Job {
   std::uint64_t bytes_exchanged() const override { return 0; }
 
  private:
-  std::vector<RankReport> others_;
+  std::vector<RankOutcome> others_;
   std::string host_ = "h0";
 };
 
@@ -215,44 +215,44 @@ loom::Diagnostic error(const std::string& message) {
 }  // namespace
 
 TEST_CASE("rank 0 prints each diagnostic once, naming the ranks when not all had it") {
-  RankReport failed;
+  RankOutcome failed;
   failed.host = "h1";
   failed.exit_code = loom::exit_runtime_error;
   failed.diagnostics = {error("node 'read' failed on 'b.gz': truncated"), error("same everywhere")};
-  RankReport stopped;
+  RankOutcome stopped;
   stopped.host = "h2";
   stopped.exit_code = loom::exit_runtime_error;
   stopped.stopped_by_peer = true;
   stopped.diagnostics = {error("node 'read' (jsonl_source, libloom_io.so) was interrupted"),
                          error("same everywhere")};
   FakeRoot job({failed, stopped});
-  loom::RunResult report;
-  report.diagnostics = {error("same everywhere")};
-  loom::dist::combine_ranks(job, report);
-  CHECK(report.exit_code == loom::exit_runtime_error);
-  REQUIRE(report.diagnostics.size() == 2);
-  CHECK(report.diagnostics[0].message == "same everywhere");
-  CHECK(report.diagnostics[0].notes.empty());
-  CHECK(report.diagnostics[1].message == "node 'read' failed on 'b.gz': truncated");
-  CHECK(report.diagnostics[1].notes ==
+  loom::RunResult result;
+  result.diagnostics = {error("same everywhere")};
+  loom::dist::combine_ranks(job, result);
+  CHECK(result.exit_code == loom::exit_runtime_error);
+  REQUIRE(result.diagnostics.size() == 2);
+  CHECK(result.diagnostics[0].message == "same everywhere");
+  CHECK(result.diagnostics[0].notes.empty());
+  CHECK(result.diagnostics[1].message == "node 'read' failed on 'b.gz': truncated");
+  CHECK(result.diagnostics[1].notes ==
         std::vector<std::string>{"reported by rank 1 (h1) of 3 ranks"});
-  REQUIRE(report.stats.ranks.size() == 3);
-  CHECK(report.stats.ranks[0].status == "succeeded");
-  CHECK(report.stats.ranks[1].status == "failed");
-  CHECK(report.stats.ranks[2].status == "stopped");
+  REQUIRE(result.stats.ranks.size() == 3);
+  CHECK(result.stats.ranks[0].status == "succeeded");
+  CHECK(result.stats.ranks[1].status == "failed");
+  CHECK(result.stats.ranks[2].status == "stopped");
 }
 
 TEST_CASE("a stopped rank's own error still shows, and its interruption when nothing else does") {
-  RankReport stopped;
+  RankOutcome stopped;
   stopped.host = "h1";
   stopped.exit_code = loom::exit_runtime_error;
   stopped.stopped_by_peer = true;
   stopped.diagnostics = {error("node 'read' (jsonl_source, libloom_io.so) was interrupted")};
   FakeRoot alone({stopped});
-  loom::RunResult report;
-  loom::dist::combine_ranks(alone, report);
-  REQUIRE(report.diagnostics.size() == 1);  // no other cause known: the interruption is it
-  CHECK(report.diagnostics[0].message.find("was interrupted") != std::string::npos);
+  loom::RunResult result;
+  loom::dist::combine_ranks(alone, result);
+  REQUIRE(result.diagnostics.size() == 1);  // no other cause known: the interruption is it
+  CHECK(result.diagnostics[0].message.find("was interrupted") != std::string::npos);
 
   stopped.diagnostics.push_back(error("node 'f' failed on 'c.gz': its own error"));
   FakeRoot raced({stopped});

@@ -1,4 +1,4 @@
-#include "dist/rank_report_wire.hpp"
+#include "dist/rank_outcome_wire.hpp"
 
 #include <cstring>
 #include <stdexcept>
@@ -62,14 +62,14 @@ class Reader {
   // An element count, checked against the bytes left (each element takes at least `unit`).
   std::size_t count(std::size_t unit) {
     const std::uint64_t n = u64();
-    if (n > (in_.size() - at_) / unit) throw std::runtime_error("a rank's report is truncated");
+    if (n > (in_.size() - at_) / unit) throw std::runtime_error("a rank's outcome is truncated");
     return static_cast<std::size_t>(n);
   }
   bool at_end() const { return at_ == in_.size(); }
 
  private:
   void need(std::size_t n) const {
-    if (in_.size() - at_ < n) throw std::runtime_error("a rank's report is truncated");
+    if (in_.size() - at_ < n) throw std::runtime_error("a rank's outcome is truncated");
   }
   const std::string& in_;
   std::size_t at_ = 0;
@@ -142,13 +142,13 @@ NodeStats get_node(Reader& r) {
 
 }  // namespace
 
-std::string encode_rank_report(const RankReport& report) {
+std::string encode_rank_outcome(const RankOutcome& outcome) {
   Writer w;
-  w.str(report.host);
-  w.i64(report.exit_code);
-  w.u64(report.stopped_by_peer ? 1 : 0);
-  w.u64(report.bytes_exchanged);
-  const RunStats& s = report.stats;
+  w.str(outcome.host);
+  w.i64(outcome.exit_code);
+  w.u64(outcome.stopped_by_peer ? 1 : 0);
+  w.u64(outcome.bytes_exchanged);
+  const RunStats& s = outcome.stats;
   w.str(s.graph);
   w.str(s.status);
   w.i64(s.threads);
@@ -169,8 +169,8 @@ std::string encode_rank_report(const RankReport& report) {
     w.u64(p.docs_out.size());
     for (std::uint64_t v : p.docs_out) w.u64(v);
   }
-  w.u64(report.diagnostics.size());
-  for (const Diagnostic& d : report.diagnostics) {
+  w.u64(outcome.diagnostics.size());
+  for (const Diagnostic& d : outcome.diagnostics) {
     w.i64(d.severity == Severity::error ? 0 : 1);
     w.str(d.file);
     w.i64(d.mark.line);
@@ -182,14 +182,14 @@ std::string encode_rank_report(const RankReport& report) {
   return w.take();
 }
 
-RankReport decode_rank_report(const std::string& bytes) {
+RankOutcome decode_rank_outcome(const std::string& bytes) {
   Reader r(bytes);
-  RankReport report;
-  report.host = r.str();
-  report.exit_code = r.i32();
-  report.stopped_by_peer = r.u64() != 0;
-  report.bytes_exchanged = r.u64();
-  RunStats& s = report.stats;
+  RankOutcome outcome;
+  outcome.host = r.str();
+  outcome.exit_code = r.i32();
+  outcome.stopped_by_peer = r.u64() != 0;
+  outcome.bytes_exchanged = r.u64();
+  RunStats& s = outcome.stats;
   s.graph = r.str();
   s.status = r.str();
   s.threads = r.i32();
@@ -217,10 +217,10 @@ RankReport decode_rank_report(const std::string& bytes) {
     d.mark.column = r.i32();
     d.message = r.str();
     for (std::size_t k = r.count(8); k > 0; --k) d.notes.push_back(r.str());
-    report.diagnostics.push_back(std::move(d));
+    outcome.diagnostics.push_back(std::move(d));
   }
-  if (!r.at_end()) throw std::runtime_error("a rank's report has trailing bytes");
-  return report;
+  if (!r.at_end()) throw std::runtime_error("a rank's outcome has trailing bytes");
+  return outcome;
 }
 
 }  // namespace loom::dist

@@ -9,7 +9,7 @@
 
 namespace loom::dist {
 
-struct RankReport {
+struct RankOutcome {
   std::string host;
   int exit_code = 0;
   bool stopped_by_peer = false;       // interrupted because another rank failed
@@ -18,8 +18,8 @@ struct RankReport {
   std::vector<Diagnostic> diagnostics;
 };
 
-std::string encode_rank_report(const RankReport& report);
-// Throws std::runtime_error on bytes encode_rank_report did not produce.
-RankReport decode_rank_report(const std::string& bytes);
+std::string encode_rank_outcome(const RankOutcome& outcome);
+// Throws std::runtime_error on bytes encode_rank_outcome did not produce.
+RankOutcome decode_rank_outcome(const std::string& bytes);
 
 }  // namespace loom::dist
