@@ -10,12 +10,13 @@
 #include <string>
 #include <vector>
 
+// The entry point's name as dlsym wants it.
+#define LOOM_STRINGIFY_NAME(name) #name
+#define LOOM_STRINGIFY(name) LOOM_STRINGIFY_NAME(name)
+
 namespace loom::dist {
 
 namespace {
-
-#define LOOM_STRINGIFY_NAME(name) #name
-#define LOOM_STRINGIFY(name) LOOM_STRINGIFY_NAME(name)
 
 // Where the module may be: beside the running executable's tree (<prefix>/bin/loom and
 // <prefix>/LOOM_MPI_MODULE_RELPATH, in the build tree and in an installed or moved one), then
