@@ -30,14 +30,24 @@ parity)
     echo "note: ../shared absent; using examples/sample (one shard: ranks past 0 get none)"
     data=$LOOM_SOURCE_DIR/examples/sample
   fi
-  loom_run single run "$graph" --set "DATA=$data" --set "OUT=$tmp/single" --threads 2 --quiet \
-    --batch-bytes 20000
+  # OpenMPI is in a module of its own (libloom_mpi.so), loaded only by a launched process: the
+  # dynamic loader's logs (LD_DEBUG=files) show it absent from one process, present on ranks.
+  LD_DEBUG=files LD_DEBUG_OUTPUT=$tmp/ld.single loom_run single run "$graph" --set "DATA=$data" \
+    --set "OUT=$tmp/single" --threads 2 --quiet --batch-bytes 20000
   expect_rc 0 "one process"
+  compgen -G "$tmp/ld.single.*" >/dev/null || fail "no dynamic loader log of the single run"
+  grep -q 'file=libtbb' "$tmp"/ld.single.* || fail "the single run's loader log lacks libtbb"
+  ! grep -Eq 'file=[^ ]*(libmpi|libopen-pal|loom_mpi)' "$tmp"/ld.single.* ||
+    fail "one process (no MPI launcher) loaded OpenMPI or loom's MPI module"
+  pass "one process loads neither OpenMPI nor loom's MPI module"
   for ranks in 1 2 3; do
     for threads in 1 2; do
       out=$tmp/r${ranks}t$threads
-      mpi_run "r${ranks}t$threads" "$ranks" run "$graph" --set "DATA=$data" --set "OUT=$out" \
-        --threads "$threads" --batch-bytes 20000
+      # The ranks inherit mpirun's environment: one job's loader logs.
+      debug=""
+      [[ $ranks == 2 && $threads == 1 ]] && debug=files
+      LD_DEBUG=$debug LD_DEBUG_OUTPUT=$tmp/ld.ranks mpi_run "r${ranks}t$threads" "$ranks" run \
+        "$graph" --set "DATA=$data" --set "OUT=$out" --threads "$threads" --batch-bytes 20000
       expect_rc 0 "-n $ranks --threads $threads"
       expect_rank_codes "$ranks" 0 "-n $ranks --threads $threads"
       same_tree "$tmp/single" "$out" "-n $ranks --threads $threads: outputs as one process's"
@@ -50,6 +60,9 @@ parity)
       pass "-n $ranks --threads $threads: summary once, no manifest or temporary file left"
     done
   done
+  [[ $(grep -l 'file=[^ ]*libloom_mpi.so' "$tmp"/ld.ranks.* 2>/dev/null | wc -l) == 2 ]] ||
+    fail "the 2 ranks' loader logs do not show each loading libloom_mpi.so"
+  pass "each rank of a launched job loaded loom's MPI module"
   # --report: one page, by rank 0, agreeing with the job's stats.json and listing every rank.
   mpi_run report 3 run "$graph" --set "DATA=$data" --set "OUT=$tmp/report" --threads 1 \
     --report "$tmp/report/page.html"

@@ -1,5 +1,8 @@
-// The only file of the engine that calls MPI.
+// The only file of the engine that calls MPI. Built as a module of its own (libloom_mpi.so) that
+// job_module.cpp loads only when an MPI launcher started the process: linked into loom, OpenMPI's
+// libraries (and hwloc, libevent, udev) were loaded, relocated and initialized by every run.
 #include "dist/job.hpp"
+#include "dist/mpi/job_module.hpp"
 
 #include <mpi.h>
 
@@ -26,7 +29,7 @@ constexpr std::size_t kExchangeRoundBytes = std::size_t{64} << 20;
 
 class MpiJob final : public Job {
  public:
-  explicit MpiJob(const Launch& launch) {
+  MpiJob(const Launch& launch, SetJoinedJob set_joined) : set_joined_(set_joined) {
     int provided = 0;
     // Serialized: the stop watcher's thread calls MPI while the main thread does not.
     if (MPI_Init_thread(nullptr, nullptr, MPI_THREAD_SERIALIZED, &provided) != MPI_SUCCESS)
@@ -41,10 +44,10 @@ class MpiJob final : public Job {
     int length = 0;
     MPI_Get_processor_name(name, &length);
     host_.assign(name, static_cast<std::size_t>(length));
-    set_joined_job(this);
+    set_joined_(this);
   }
   ~MpiJob() override {
-    set_joined_job(nullptr);
+    set_joined_(nullptr);
     stop_watcher();
     MPI_Comm_free(&exchange_);
     MPI_Finalize();
@@ -267,6 +270,7 @@ class MpiJob final : public Job {
     stopped_during_run_ = received_ != 0;
   }
 
+  SetJoinedJob set_joined_;
   int rank_ = 0;
   int size_ = 1;
   std::string host_;
@@ -287,8 +291,9 @@ class MpiJob final : public Job {
 
 }  // namespace
 
-std::unique_ptr<Job> Job::join(const Launch& launch) { return std::make_unique<MpiJob>(launch); }
-
-bool built_with_mpi() { return true; }
-
 }  // namespace loom::dist
+
+extern "C" loom::dist::Job* LOOM_MPI_JOIN_FUNCTION(const loom::dist::Launch& launch,
+                                                   loom::dist::SetJoinedJob set_joined) {
+  return new loom::dist::MpiJob(launch, set_joined);
+}
