@@ -53,9 +53,9 @@ class InputRows {
 
  private:
   // The vocabulary (words and labels) as a flat open-addressing table keyed by
-  // TokenCache::hash_token, which the caller has computed already. Every token is looked up in
-  // it and most are not there, so its slots are 8 bytes (512 KB for lid.176: it stays in the
-  // CPU caches) and what a found entry needs is in a table by id.
+  // TokenCache::hash_token, which the caller has computed already. Every token the token cache
+  // does not hold is looked up in it and most are not there, so its slots are 8 bytes (512 KB for
+  // lid.176: it stays in the CPU caches) and what a found entry needs is in a table by id.
   struct VocabularySlot {
     std::uint32_t tag = 0;  // the hash's high half
     std::int32_t id = -1;   // -1: empty

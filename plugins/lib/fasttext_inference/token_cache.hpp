@@ -1,6 +1,7 @@
-// TokenCache: a bounded memory of what each distinct token outside the vocabulary contributes to
-// a fastText hidden vector (the sum of its input-matrix rows and how many rows that is), so a
-// recurring token costs one lookup and one vector add instead of re-deriving its char n-grams.
+// TokenCache: a bounded memory of what each distinct token (a vocabulary word, whose sum was
+// computed at load, or any other) contributes to a fastText hidden vector (the sum of its
+// input-matrix rows and how many rows that is), so a recurring token costs one lookup and one
+// vector add instead of re-deriving its char n-grams.
 //
 // Each entry holds its key inline next to its row sum (128 bytes for dimension 16), one entry per
 // slot of a direct-mapped table: a lookup is two cache lines, requested together, with no
@@ -74,7 +75,7 @@ class TokenCache {
     std::string_view token;
     TokenKey key;
     std::uint64_t hash = 0;
-    bool known = false;                // in the vocabulary or the cache: `contribution` is set
+    bool known = false;                // in the cache or the vocabulary: `contribution` is set
     std::int32_t vocabulary_id = -1;   // -1: not in the vocabulary
     std::uint32_t first_sighting = 0;  // else its index in first_sightings
     Contribution contribution;
@@ -82,6 +83,8 @@ class TokenCache {
   LineTokens line_tokens;
   std::vector<PendingToken> tokens;
   std::vector<std::uint32_t> missed;  // indices in `tokens`
+  // Indices in `tokens` of the vocabulary words the cache did not hold, to store after the line.
+  std::vector<std::uint32_t> known_words;
   FirstSightings first_sightings;
   std::vector<float> hidden;
   std::vector<std::int32_t> word_hashes;
