@@ -57,13 +57,13 @@ std::optional<Prediction> FastClassifier::predict(std::string_view line, TokenCa
   std::size_t rows = 0;
 
   // Passes, so that memory latencies overlap instead of adding up: the tokens (hashed, their
-  // cache entries requested), then their cache lookups, then the vocabulary for the tokens the
-  // cache did not hold (a word's sum was computed at load), then the tokens found in neither
-  // computed together (FirstSightings), then the sums in order, and last the tokens the cache
-  // did not hold stored in it (not before: one may take the slot of a token this line found
-  // there). The cache comes first, vocabulary words included: three tokens in four are found
-  // there on unique documents, and a probe of the vocabulary for every token, most of them
-  // not in it, cost more than the cache's room for the words a thread meets (docs/bench.md).
+  // cache entries' keys requested), then their cache lookups (the row sums requested), then the
+  // vocabulary for the tokens the cache did not hold (a word's sum was computed at load), then the
+  // tokens found in neither computed together (FirstSightings), then the sums in order, and last
+  // the tokens the cache did not hold stored in it (not before: one may take the slot of a token
+  // this line found there). The cache comes first, vocabulary words included: four tokens in five
+  // are found there on unique documents, and a probe of the vocabulary for every token, most of
+  // them not in it, cost more than the cache's room for the words a thread meets (docs/bench.md).
   std::vector<TokenCache::PendingToken>& tokens = cache.tokens;
   tokens.clear();
   const InputRows& input_rows = *model_->input_rows;
@@ -90,6 +90,7 @@ std::optional<Prediction> FastClassifier::predict(std::string_view line, TokenCa
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     TokenCache::PendingToken& t = tokens[i];
     t.known = cache.find(t.token, t.key, t.hash, t.contribution);
+    cache.prefetch_sum(t.contribution);
     missed[misses] = static_cast<std::uint32_t>(i);
     misses += t.known ? 0 : 1;
   }

@@ -38,11 +38,6 @@ std::uint64_t TokenCache::hash_token(std::string_view token) {
   return fasttext_inference::hash_token(token, token_key(token));
 }
 
-void TokenCache::prefetch(std::uint64_t hash) const {
-  const char* slot = reinterpret_cast<const char*>(entry(hash & slot_mask_));
-  for (std::size_t offset = 0; offset < stride_; offset += line) __builtin_prefetch(slot + offset);
-}
-
 bool TokenCache::find(std::string_view token, const TokenKey& key, std::uint64_t hash,
                       Contribution& found) const {
   if (token.size() > max_token_bytes) return false;
