@@ -99,6 +99,7 @@ struct BatchedNgrams {
   std::vector<std::uint32_t> laid_words;
   std::vector<std::uint64_t> block_orders;
   std::vector<std::uint32_t> block_kept_before;
+  std::vector<std::uint32_t> codes;  // the kept n-grams' codes, then ranks, before `ranks`
   // The other paths'.
   std::string word;
   std::vector<KeptNgram> kept;

@@ -75,6 +75,12 @@ class InputRows {
   std::int32_t find_in_vocabulary(std::string_view token, const TokenKey& key,
                                   std::uint64_t hash) const;
   void sum_vocabulary_words();
+  // Whether fastText reads `token` as a label (it starts with the label prefix); the first byte
+  // decides for almost every token, without a call to memcmp.
+  bool is_label(std::string_view token) const {
+    return (label_prefix_.empty() || (!token.empty() && token[0] == label_prefix_[0])) &&
+           token.starts_with(label_prefix_);
+  }
 
   void add_char_ngrams(std::string_view token, float* sum, std::uint32_t& rows, std::string& word,
                        std::vector<KeptNgram>& ngrams) const;
