@@ -69,7 +69,8 @@ std::optional<Prediction> FastClassifier::predict(std::string_view line, TokenCa
   const InputRows& input_rows = *model_->input_rows;
   const auto line_begin = reinterpret_cast<std::uintptr_t>(line.data());
   const char* const line_end = line.data() + line.size();
-  cache.line_tokens.for_each(line, [&](std::string_view token) {
+  // Inlined into the token loop: as a call per token (GCC's choice), it cost 2-3% more.
+  const auto add_token = [&](std::string_view token) __attribute__((always_inline)) {
     // A token of the line may be read up to the line's end; the "</s>" it adds is elsewhere.
     const bool in_line = reinterpret_cast<std::uintptr_t>(token.data()) - line_begin < line.size();
     const TokenKey key = token_key(token, in_line ? line_end : nullptr);
@@ -81,7 +82,8 @@ std::optional<Prediction> FastClassifier::predict(std::string_view line, TokenCa
     pending.token = token;
     pending.key = key;
     pending.hash = hash;
-  });
+  };
+  cache.line_tokens.for_each(line, add_token);
   // Whether a cache lookup hit is kept as data, not branched on: the branch would wait for the
   // entry to come from memory and mispredict about one time in four.
   std::vector<std::uint32_t>& missed = cache.missed;
