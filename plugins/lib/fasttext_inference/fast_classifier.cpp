@@ -85,7 +85,7 @@ std::optional<Prediction> FastClassifier::predict(std::string_view line, TokenCa
   };
   cache.line_tokens.for_each(line, add_token);
   // Whether a cache lookup hit is kept as data, not branched on: the branch would wait for the
-  // entry to come from memory and mispredict about one time in four.
+  // entry to come from memory and mispredict about one time in five.
   std::vector<std::uint32_t>& missed = cache.missed;
   missed.resize(tokens.size());
   std::size_t misses = 0;
