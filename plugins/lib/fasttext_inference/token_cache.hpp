@@ -64,10 +64,12 @@ class TokenCache {
   // Asks for the row sum find() pointed `found` at (a hit's, to be summed; a miss's slot, to be
   // written), after the lookup rather than with the key: then a line's lookups, all requested
   // together, wait on half as many lines.
+  // (In integers: `found` is null for a token too long to be stored, and a prefetch of a
+  // nonsense address is harmless where null plus an offset is undefined.)
   void prefetch_sum(const Contribution& found) const {
-    const char* sum = reinterpret_cast<const char*>(found.row_sum);
+    const auto sum = reinterpret_cast<std::uintptr_t>(found.row_sum);
     for (std::size_t offset = 0; offset + line < stride_; offset += line)
-      __builtin_prefetch(sum + offset);
+      __builtin_prefetch(reinterpret_cast<const void*>(sum + offset));
   }
 
   // The stored contribution of `token` (key: token_key(token), hash: hash_token(token)), or
