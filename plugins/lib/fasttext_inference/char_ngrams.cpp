@@ -40,6 +40,9 @@ CharNgrams::CharNgrams(const NgramBuckets& buckets, Path widest) : buckets_(buck
   else if (widest >= Path::avx2 && __builtin_cpu_supports("avx2") != 0)
     path_ = Path::avx2;
   const int lengths = buckets_.max_n - buckets_.min_n + 1;
+  // Up to 4 characters of up to 4 bytes fit the 16 bytes a lane hashes; a lone "<" or ">" (an
+  // n-gram only for min_n = 1) is left to the scalar path.
+  utf8_vector_ = path_ == Path::avx512 && buckets_.min_n >= 2 && buckets_.max_n <= 4;
   // A lone "<" or ">" is no n-gram, which only 1-grams must check: the batched path leaves them
   // to kept(), as it does more than four lengths (its interleaving is written for 1-4).
   batched_ = path_ == Path::avx512 && buckets_.min_n >= 2 && lengths >= 1 && lengths <= 4 &&
@@ -89,6 +92,10 @@ void CharNgrams::kept(const char* word, std::size_t size, std::vector<KeptNgram>
     else
       kept_ascii_ngrams_avx2(buckets_, word, size, out);
     return;
+  }
+  if (utf8_vector_) {
+    if (kept_utf8_ngrams_avx512(buckets_, word, size, out)) return;
+    out.clear();
   }
   kept_scalar(word, size, out);
 }

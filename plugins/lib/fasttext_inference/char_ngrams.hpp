@@ -99,6 +99,7 @@ struct BatchedNgrams {
   std::vector<std::uint32_t> laid_words;
   std::vector<std::uint64_t> block_orders;
   std::vector<std::uint32_t> block_kept_before;
+  std::vector<std::uint32_t> codes;  // the kept n-grams' codes, then ranks, before `ranks`
   // The other paths'.
   std::string word;
   std::vector<KeptNgram> kept;
@@ -142,6 +143,8 @@ class CharNgrams {
   // gather from here.
   std::vector<std::uint32_t> kept_before_words_;
   bool batched_ = false;
+  // Whether words with non-ASCII bytes take kept_utf8_ngrams_avx512.
+  bool utf8_vector_ = false;
   // Lemire's fastmod constant: a hash's bucket by two multiplications instead of a division.
   std::uint64_t bucket_reciprocal_ = 0;
   Path path_ = Path::scalar;
@@ -154,6 +157,12 @@ void kept_ascii_ngrams_avx2(const NgramBuckets& buckets, const char* word, std::
                             std::vector<KeptNgram>& out);
 void kept_ascii_ngrams_avx512(const NgramBuckets& buckets, const char* word, std::size_t size,
                               std::vector<KeptNgram>& out);
+
+// The AVX-512 path for a word with non-ASCII bytes (n-grams of UTF-8 characters), for models
+// with min_n >= 2 and max_n <= 4; false (`out` partly written) where a character is longer than
+// 4 bytes, malformed text the scalar path takes instead.
+bool kept_utf8_ngrams_avx512(const NgramBuckets& buckets, const char* word, std::size_t size,
+                             std::vector<KeptNgram>& out);
 
 // The batched path (char_ngrams_batch_avx512.cpp): sets out.spans of the all-ASCII tokens, and
 // marks the others' with begin > end for the caller; `kept_before_words`: kept buckets before each

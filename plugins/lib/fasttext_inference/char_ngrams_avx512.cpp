@@ -1,6 +1,7 @@
-// The AVX-512 path of CharNgrams: as the AVX2 one (char_ngrams_avx2.cpp), sixteen starting
+// The AVX-512 paths of CharNgrams: as the AVX2 one (char_ngrams_avx2.cpp), sixteen starting
 // positions at a time, with the kept-bucket bitmap read by a masked gather (only the lanes
-// holding an n-gram touch memory).
+// holding an n-gram touch memory); and one for words with non-ASCII bytes, whose n-grams are
+// counted in characters.
 #include "bucket_of_avx512.hpp"
 #include "char_ngrams.hpp"
 
@@ -56,6 +57,19 @@ LOOM_AVX512 void emit_kept(const NgramBuckets& model, const std::uint32_t (*foun
   }
 }
 
+// emit_kept for a compile-time count of the usual lengths (lid.176: 3), else lane by lane.
+LOOM_AVX512 void emit_block(const NgramBuckets& model, const std::uint32_t (*found)[16],
+                            const unsigned* kept_at, int last_n, unsigned any,
+                            std::vector<KeptNgram>& out) {
+  switch (model.max_n - model.min_n + 1) {
+    case 1: emit_kept<1>(model, found, kept_at, last_n, out); break;
+    case 2: emit_kept<2>(model, found, kept_at, last_n, out); break;
+    case 3: emit_kept<3>(model, found, kept_at, last_n, out); break;
+    case 4: emit_kept<4>(model, found, kept_at, last_n, out); break;
+    default: push_kept_by_lane(model, found, kept_at, last_n, any, out);
+  }
+}
+
 }  // namespace
 
 LOOM_AVX512 void kept_ascii_ngrams_avx512(const NgramBuckets& model, const char* word,
@@ -63,7 +77,6 @@ LOOM_AVX512 void kept_ascii_ngrams_avx512(const NgramBuckets& model, const char*
   const __m512i prime = _mm512_set1_epi32(16777619);
   const __m512i offset = _mm512_set1_epi32(static_cast<int>(2166136261u));
   const BucketOf bucket_of_hash(model.buckets);
-  const int lengths = model.max_n - model.min_n + 1;
   // Per length: the block's buckets and which lanes kept theirs.
   alignas(64) std::uint32_t found[max_vector_n + 1][16];
   unsigned kept_at[max_vector_n + 1];
@@ -98,15 +111,62 @@ LOOM_AVX512 void kept_ascii_ngrams_avx512(const NgramBuckets& model, const char*
       last_n = n;
       any |= kept;
     }
-    if (any == 0) continue;
-    switch (lengths) {  // a compile-time length count for the usual models (lid.176: 2-4)
-      case 1: emit_kept<1>(model, found, kept_at, last_n, out); break;
-      case 2: emit_kept<2>(model, found, kept_at, last_n, out); break;
-      case 3: emit_kept<3>(model, found, kept_at, last_n, out); break;
-      case 4: emit_kept<4>(model, found, kept_at, last_n, out); break;
-      default: push_kept_by_lane(model, found, kept_at, last_n, any, out);
-    }
+    if (any != 0) emit_block(model, found, kept_at, last_n, any, out);
   }
+}
+
+LOOM_AVX512 bool kept_utf8_ngrams_avx512(const NgramBuckets& model, const char* word,
+                                         std::size_t size, std::vector<KeptNgram>& out) {
+  const __m512i prime = _mm512_set1_epi32(16777619);
+  const __m512i one = _mm512_set1_epi32(1);
+  const BucketOf bucket_of_hash(model.buckets);
+  alignas(64) std::uint32_t found[max_vector_n + 1][16];
+  unsigned kept_at[max_vector_n + 1];
+  for (std::size_t block = 0; block < size; block += 16) {
+    // Bit j: byte block + j starts a character (is no continuation byte 10xxxxxx); the zero
+    // padding after the word does, so the word's last character ends where a start follows.
+    const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(word + block));
+    const auto continuation = static_cast<std::uint32_t>(_mm256_movemask_epi8(
+        _mm256_cmpeq_epi8(_mm256_and_si256(bytes, _mm256_set1_epi8(static_cast<char>(0xC0))),
+                          _mm256_set1_epi8(static_cast<char>(0x80)))));
+    // Four continuation bytes in a row: a character of more than 4 bytes, so max_n of them
+    // could run past the 16 bytes a lane hashes. Malformed text; the scalar path takes it.
+    if ((continuation & continuation >> 1 & continuation >> 2 & continuation >> 3) != 0)
+      return false;
+    const std::uint32_t starts = ~continuation;
+    const std::size_t left = size - block;
+    const auto lanes_below = [](std::size_t n) { return n >= 16 ? 0xFFFFu : (1u << n) - 1; };
+    const unsigned valid = starts & lanes_below(left);  // lanes where an n-gram starts
+    // Lane i hashes the bytes from block + i on, byte k at step k, and counts the characters
+    // begun; where the next byte starts a character, the hash so far is the n-gram of that
+    // many characters.
+    __m512i h = _mm512_set1_epi32(static_cast<int>(2166136261u));
+    __m512i characters = _mm512_setzero_si512();
+    __m512i hashes[max_vector_n + 1];
+    unsigned taken[max_vector_n + 1] = {};
+    for (int n = model.min_n; n <= model.max_n; ++n) hashes[n] = _mm512_setzero_si512();
+    for (std::size_t k = 0; k < 16 && k < left; ++k) {
+      const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(word + block + k));
+      h = _mm512_mullo_epi32(_mm512_xor_si512(h, _mm512_cvtepi8_epi32(next)), prime);
+      characters =
+          _mm512_mask_add_epi32(characters, static_cast<__mmask16>(starts >> k), characters, one);
+      const unsigned ends = valid & lanes_below(left - k) & (starts >> (k + 1));
+      for (int n = model.min_n; n <= model.max_n; ++n) {
+        const unsigned at = ends & _mm512_cmpeq_epi32_mask(characters, _mm512_set1_epi32(n));
+        hashes[n] = _mm512_mask_mov_epi32(hashes[n], static_cast<__mmask16>(at), h);
+        taken[n] |= at;
+      }
+      // Done when every lane has its longest n-gram or has reached the word's end.
+      if ((valid & lanes_below(left - k - 1) & ~taken[model.max_n]) == 0) break;
+    }
+    unsigned any = 0;
+    for (int n = model.min_n; n <= model.max_n; ++n) {
+      kept_at[n] = kept_lanes<16>(model, bucket_of_hash(hashes[n], false), taken[n], found[n]);
+      any |= kept_at[n];
+    }
+    if (any != 0) emit_block(model, found, kept_at, model.max_n, any, out);
+  }
+  return true;
 }
 
 }  // namespace loom::fasttext_inference

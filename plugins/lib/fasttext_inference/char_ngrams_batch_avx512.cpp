@@ -109,7 +109,7 @@ LOOM_AVX512_BATCH __m512i extend(__m512i h, const char* bytes) {
                             _mm512_set1_epi32(16777619));
 }
 
-// The kept n-grams of the `laid` bytes laid out, in order, into out.ranks as codes: the bucket
+// The kept n-grams of the `laid` bytes laid out, in order, into out.codes: the bucket
 // itself where every bucket is kept, else the bucket's 32-bucket group (bucket & ~31) and the
 // count of kept buckets below it within the group, which ranks() turns into the rank.
 template <int Lengths>
@@ -120,12 +120,16 @@ LOOM_AVX512_BATCH std::size_t kept_codes(const NgramBuckets& model, std::size_t 
   const Interleave& table = interleave_table<Lengths>;
   const __m512i low_five = _mm512_set1_epi32(31);
   const __m512i one = _mm512_set1_epi32(1);
-  // At most every n-gram of every block, and one vector's room past the last.
-  out.ranks.resize(Lengths * (laid + 15) + 16);
-  std::uint32_t* codes = out.ranks.data();
+  // At most every n-gram of every block, and one vector's room past the last. Grown only: a
+  // resize from the last call's smaller size zero-filled the difference (kilobytes) every call.
+  const auto make_room = [](auto& scratch, std::size_t size) {
+    if (scratch.size() < size) scratch.resize(size);
+  };
+  make_room(out.codes, Lengths * (laid + 15) + 16);
+  std::uint32_t* codes = out.codes.data();
   std::uint32_t kept_count = 0;
-  out.block_orders.resize(laid / 16 + 1);
-  out.block_kept_before.resize(laid / 16 + 1);
+  make_room(out.block_orders, laid / 16 + 1);
+  make_room(out.block_kept_before, laid / 16 + 1);
   for (std::size_t block = 0; block < laid; block += 16) {
     const char* text = out.text.data() + block;
     const __m128i left =
@@ -221,8 +225,8 @@ LOOM_AVX512_BATCH void kept_ascii_ranks_avx512(const NgramBuckets& model,
     case 3: kept = kept_codes<3>(model, laid, out); break;
     default: kept = kept_codes<4>(model, laid, out); break;
   }
-  if (model.kept_bits != nullptr) ranks(kept_before_words, out.ranks.data(), kept);
-  out.ranks.resize(kept);
+  if (model.kept_bits != nullptr) ranks(kept_before_words, out.codes.data(), kept);
+  out.ranks.assign(out.codes.begin(), out.codes.begin() + static_cast<std::ptrdiff_t>(kept));
 }
 
 }  // namespace loom::fasttext_inference

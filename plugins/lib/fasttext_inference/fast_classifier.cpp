@@ -57,55 +57,63 @@ std::optional<Prediction> FastClassifier::predict(std::string_view line, TokenCa
   std::size_t rows = 0;
 
   // Passes, so that memory latencies overlap instead of adding up: the tokens (hashed, their
-  // vocabulary slots requested), then their vocabulary lookups (a word's sum requested, or else
-  // the token's cache entry), then the cache lookups, then the tokens found in neither computed
-  // together (FirstSightings), then the sums in order, and last the new tokens stored in the
-  // cache (not before: a new token may take the slot of one this line found there). The
-  // vocabulary comes before the token cache because it is small enough to stay in the CPU caches
-  // and its words' sums were computed at load, so they need no room in the token cache.
+  // cache entries' keys requested), then their cache lookups (the row sums requested), then the
+  // vocabulary for the tokens the cache did not hold (a word's sum was computed at load), then the
+  // tokens found in neither computed together (FirstSightings), then the sums in order, and last
+  // the tokens the cache did not hold stored in it (not before: one may take the slot of a token
+  // this line found there). The cache comes first, vocabulary words included: four tokens in five
+  // are found there on unique documents, and a probe of the vocabulary for every token, most of
+  // them not in it, cost more than the cache's room for the words a thread meets (docs/bench.md).
   std::vector<TokenCache::PendingToken>& tokens = cache.tokens;
   tokens.clear();
   const InputRows& input_rows = *model_->input_rows;
   const auto line_begin = reinterpret_cast<std::uintptr_t>(line.data());
   const char* const line_end = line.data() + line.size();
-  cache.line_tokens.for_each(line, [&](std::string_view token) {
+  // Inlined into the token loop: as a call per token (GCC's choice), it cost 2-3% more.
+  const auto add_token = [&](std::string_view token) __attribute__((always_inline)) {
     // A token of the line may be read up to the line's end; the "</s>" it adds is elsewhere.
     const bool in_line = reinterpret_cast<std::uintptr_t>(token.data()) - line_begin < line.size();
     const TokenKey key = token_key(token, in_line ? line_end : nullptr);
     const std::uint64_t hash = hash_token(token, key);
-    input_rows.prefetch_vocabulary(hash);
+    cache.prefetch(hash);
     // Fields written in place: copying a whole PendingToken built on the stack read it back in
     // 16-byte pieces just stored in 8-byte ones, which stalls store forwarding on every token.
     TokenCache::PendingToken& pending = tokens.emplace_back();
     pending.token = token;
     pending.key = key;
     pending.hash = hash;
-  });
-  for (auto& t : tokens) {
-    t.known = input_rows.find_known(t.token, t.key, t.hash, t.contribution, t.vocabulary_id);
-    if (!t.known)
-      cache.prefetch(t.hash);
-    else if (t.contribution.row_sum != nullptr)
-      __builtin_prefetch(t.contribution.row_sum);
-  }
+  };
+  cache.line_tokens.for_each(line, add_token);
   // Whether a cache lookup hit is kept as data, not branched on: the branch would wait for the
-  // entry to come from memory and mispredict about one time in four.
+  // entry to come from memory and mispredict about one time in five.
   std::vector<std::uint32_t>& missed = cache.missed;
   missed.resize(tokens.size());
   std::size_t misses = 0;
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     TokenCache::PendingToken& t = tokens[i];
-    if (t.known) continue;
     t.known = cache.find(t.token, t.key, t.hash, t.contribution);
+    cache.prefetch_sum(t.contribution);
     missed[misses] = static_cast<std::uint32_t>(i);
     misses += t.known ? 0 : 1;
   }
+  for (std::size_t m = 0; m < misses; ++m) input_rows.prefetch_vocabulary(tokens[missed[m]].hash);
   FirstSightings& first = cache.first_sightings;
   first.start(misses);
+  std::vector<std::uint32_t>& known_words = cache.known_words;
+  known_words.clear();
+  std::size_t known = 0;  // misses found in the vocabulary
   for (std::size_t m = 0; m < misses; ++m) {
     TokenCache::PendingToken& t = tokens[missed[m]];
+    if (input_rows.find_known(t.token, t.key, t.hash, t.contribution, t.vocabulary_id)) {
+      // A label has no row sum: rare in input, it is looked up again where it recurs.
+      if (t.contribution.row_sum != nullptr) known_words.push_back(missed[m]);
+      ++known;
+      continue;
+    }
     t.first_sighting = first.add(t.token, t.hash, t.vocabulary_id);
+    missed[m - known] = missed[m];
   }
+  misses -= known;
   if (misses != 0) {
     input_rows.compute_first_sightings(first);
     for (std::size_t m = 0; m < misses; ++m) {
@@ -131,6 +139,8 @@ std::optional<Prediction> FastClassifier::predict(std::string_view line, TokenCa
     sum_tokens(SixteenFloats{});
   else
     sum_tokens(Floats(hidden.data(), dim));
+  for (const std::uint32_t i : known_words)
+    cache.insert(tokens[i].token, tokens[i].hash, tokens[i].contribution);
   for (const FirstSightings::Token& t : first.tokens())
     cache.insert(t.text, t.hash, t.contribution);
   if (word_ngrams) add_word_ngrams(cache, rows);

@@ -1,9 +1,11 @@
 // FastClassifier: top-1 prediction with a supervised fastText model (.bin or quantized .ftz),
 // giving what libfasttext's FastText::predictLine(in, predictions, 1, threshold) gives for the
-// same line, several times faster: vocabulary words' input rows are summed at load, and every
-// other distinct token's once and kept in a per-thread TokenCache, so a document costs a hash
-// lookup and a vector add per token, plus the char n-grams of tokens seen for the first time
-// (a line's new tokens computed together: FirstSightings, CharNgrams::kept_ranks).
+// same line, several times faster: vocabulary words' input rows are summed at load, every other
+// distinct token's once, and each token's sum, a vocabulary word's included, is kept in a
+// per-thread TokenCache, so a document costs a hash lookup and a vector add per token, plus a
+// vocabulary lookup for the tokens the cache does not hold and the char n-grams of tokens seen
+// for the first time (a line's new tokens computed together: FirstSightings,
+// CharNgrams::kept_ranks).
 //
 // The model is read with libfasttext's own classes (Args, Dictionary, the dense and quantized
 // matrices), so the vocabulary, subword ids and row values are exactly fastText's. The hidden

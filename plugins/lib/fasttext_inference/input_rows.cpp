@@ -243,8 +243,8 @@ void InputRows::compute_first_sightings(FirstSightings& first) const {
     FirstSightings::Token& token = tokens[i];
     float* sum = first.sums.data() + i * dim;
     // What compute() sums by add_char_ngrams: an unknown token that is neither a label nor </s>.
-    if (token.vocabulary_id >= 0 || rows_ == nullptr || max_n_ <= 0 ||
-        token.text.starts_with(label_prefix_) || token.text == fasttext::Dictionary::EOS) {
+    if (token.vocabulary_id >= 0 || rows_ == nullptr || max_n_ <= 0 || is_label(token.text) ||
+        token.text == fasttext::Dictionary::EOS) {
       token.contribution = compute(token.text, token.vocabulary_id, sum, first.word, first.kept);
     } else {
       token.contribution = TokenCache::Contribution{};
@@ -282,8 +282,7 @@ TokenCache::Contribution InputRows::compute(std::string_view token, std::int32_t
   // Dictionary::getLine and addSubwords for one token.
   TokenCache::Contribution contribution;
   const bool in_vocabulary = id >= 0;
-  if (in_vocabulary ? !vocabulary_[static_cast<std::size_t>(id)].is_word
-                    : token.starts_with(label_prefix_))
+  if (in_vocabulary ? !vocabulary_[static_cast<std::size_t>(id)].is_word : is_label(token))
     return contribution;  // a label: fastText reads it as the line's label, not as input
   contribution.is_word = true;
   // Only word n-grams read it; a byte loop per first sighting otherwise.

@@ -53,9 +53,9 @@ class InputRows {
 
  private:
   // The vocabulary (words and labels) as a flat open-addressing table keyed by
-  // TokenCache::hash_token, which the caller has computed already. Every token is looked up in
-  // it and most are not there, so its slots are 8 bytes (512 KB for lid.176: it stays in the
-  // CPU caches) and what a found entry needs is in a table by id.
+  // TokenCache::hash_token, which the caller has computed already. Every token the token cache
+  // does not hold is looked up in it and most are not there, so its slots are 8 bytes (512 KB for
+  // lid.176: it stays in the CPU caches) and what a found entry needs is in a table by id.
   struct VocabularySlot {
     std::uint32_t tag = 0;  // the hash's high half
     std::int32_t id = -1;   // -1: empty
@@ -75,6 +75,12 @@ class InputRows {
   std::int32_t find_in_vocabulary(std::string_view token, const TokenKey& key,
                                   std::uint64_t hash) const;
   void sum_vocabulary_words();
+  // Whether fastText reads `token` as a label (it starts with the label prefix); the first byte
+  // decides for almost every token, without a call to memcmp.
+  bool is_label(std::string_view token) const {
+    return (label_prefix_.empty() || (!token.empty() && token[0] == label_prefix_[0])) &&
+           token.starts_with(label_prefix_);
+  }
 
   void add_char_ngrams(std::string_view token, float* sum, std::uint32_t& rows, std::string& word,
                        std::vector<KeptNgram>& ngrams) const;

@@ -15,7 +15,9 @@ namespace loom::fasttext_inference {
 
 class LineTokens {
  public:
-  static constexpr std::string_view end_of_sentence = "</s>";
+  // In 16 bytes: a caller may read a token's first 16 bytes at once where they are readable.
+  static constexpr char end_of_sentence_bytes[16] = "</s>";
+  static constexpr std::string_view end_of_sentence{end_of_sentence_bytes, 4};
 
   // Calls visit(token) for each token of `line`, in order.
   template <class Visit>

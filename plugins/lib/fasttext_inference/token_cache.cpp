@@ -38,27 +38,6 @@ std::uint64_t TokenCache::hash_token(std::string_view token) {
   return fasttext_inference::hash_token(token, token_key(token));
 }
 
-void TokenCache::prefetch(std::uint64_t hash) const {
-  const char* slot = reinterpret_cast<const char*>(entry(hash & slot_mask_));
-  for (std::size_t offset = 0; offset < stride_; offset += line) __builtin_prefetch(slot + offset);
-}
-
-bool TokenCache::find(std::string_view token, const TokenKey& key, std::uint64_t hash,
-                      Contribution& found) const {
-  if (token.size() > max_token_bytes) return false;
-  const Head* head = entry(hash & slot_mask_);
-  // The first 16 bytes as words, without a branch on the length; the rest of a longer token
-  // by memcmp. `found` is written whatever the answer, so that no branch waits on the entry's
-  // bytes coming from memory: a caller that takes the answer as data (a miss is about one
-  // lookup in four on a cold cache, at random) then mispredicts nothing.
-  const bool same = (head->hash == hash) & (head->key_length == token.size()) &
-                    same_key(stored_key(head->key, token.size()), key);
-  found = Contribution{row_sum(head), head->rows, head->word_hash, head->is_word != 0};
-  if (token.size() <= token_key_bytes) return same;
-  return same && std::memcmp(head->key + token_key_bytes, token.data() + token_key_bytes,
-                             token.size() - token_key_bytes) == 0;
-}
-
 TokenCache::Contribution TokenCache::insert(std::string_view token, std::uint64_t hash,
                                             const Contribution& contribution) {
   const std::size_t dim = static_cast<std::size_t>(dimension_);

@@ -1,8 +1,9 @@
-// CharNgrams' paths (AVX2 and AVX-512 for all-ASCII words, scalar for any word) give the same kept
-// buckets in the same order, so a token's row sum is the same bits on every machine: random
-// words and the golden documents' words, under several n-gram ranges, bucket counts and kept
-// densities, including the edges of the vector path (words of 1-40 bytes around its 8-byte
-// blocks, n-grams that end exactly at the word's end, n = 1 beside "<" and ">").
+// CharNgrams' paths (AVX2 and AVX-512 for all-ASCII words, AVX-512 for other words of models
+// with n-grams of 2-4 characters, scalar for any word) give the same kept buckets in the same
+// order, so a token's row sum is the same bits on every machine: random words and the golden
+// documents' words, under several n-gram ranges, bucket counts and kept densities, including the
+// edges of the vector path (words of 1-40 bytes around its 8-byte blocks, n-grams that end exactly
+// at the word's end, n = 1 beside "<" and ">").
 #include "fast_classifier_support.hpp"
 
 #include <fasttext_inference/char_ngrams.hpp>
@@ -48,6 +49,33 @@ TEST_CASE("CharNgrams: the vector path keeps the scalar path's buckets and ranks
       std::string token;
       for (std::size_t i = 0; i < length; ++i) token += alphabet[random() % alphabet.size()];
       tokens.push_back(token);
+    }
+  // Words with non-ASCII bytes (n-grams counted in UTF-8 characters): characters of 1-4 bytes
+  // mixed, and malformed text: continuation bytes with no lead (at the start, after "<"), runs
+  // of 3 and of 4 or more continuation bytes (a "character" past 4 bytes), any byte at random.
+  const std::string characters[] = {"a",
+                                    "\xC3\xA9",
+                                    "\xD0\xB6",
+                                    "\xE4\xB8\xAD",
+                                    "\xE0\xA4\x95",
+                                    "\xF0\x9F\x98\x80",
+                                    "-",
+                                    "\x80",
+                                    "\xBF\x80\x81",
+                                    "\x80\x80\x80\x80",
+                                    "\xE2\x80\x80\x80\x80"};
+  for (std::size_t length = 1; length <= 40; ++length)
+    for (int copy = 0; copy < 20; ++copy) {
+      std::string token;
+      for (std::size_t i = 0; i < length; ++i) {
+        // Mostly well-formed: malformed pieces (the last four) one time in eight.
+        const std::size_t pick = random() % 8 == 0 ? 7 + random() % 4 : random() % 7;
+        token += characters[pick];
+      }
+      tokens.push_back(token);
+      std::string bytes;
+      for (std::size_t i = 0; i < length; ++i) bytes += static_cast<char>(random() % 256);
+      tokens.push_back(bytes);
     }
   for (const std::string& text : fast_classifier_testing::golden_texts()) {
     std::istringstream words(text.substr(0, 2000));

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -105,6 +106,42 @@ TEST_CASE("FastClassifier's answer for a document does not depend on what was ca
     CHECK(a->label == b->label);
     CHECK(a->probability == b->probability);  // bit for bit
   }
+}
+
+TEST_CASE("FastClassifier keeps a line's vocabulary words in the token cache, but not labels") {
+  if (!have_model()) return;
+  fasttext::FastText reference;
+  reference.loadModel(model_path());
+  const std::shared_ptr<const fasttext::Dictionary> dictionary = reference.getDictionary();
+  // Words the model knows (their sums were computed at load) and a label it knows.
+  const std::vector<std::string> words = {"cat", "sat", "and", "is", "mat"};
+  for (const std::string& word : words) {
+    INFO("word: " << word);
+    REQUIRE(dictionary->getId(word) >= 0);
+    REQUIRE(dictionary->getType(dictionary->getId(word)) == fasttext::entry_type::word);
+  }
+  REQUIRE(dictionary->getId("__label__en") >= 0);
+
+  const FastClassifier fast(model_path());
+  const std::string line = "the cat sat and is on the mat __label__en\n";
+  auto cache = fast.make_cache();
+  const auto first = fast.predict(line, cache);  // every word found in the vocabulary
+  const auto again = fast.predict(line, cache);  // every word found in the cache
+  REQUIRE(first);
+  REQUIRE(again);
+  CHECK(first->label == again->label);
+  CHECK(first->probability == again->probability);  // bit for bit
+  const auto held = [&](const std::string& token) {
+    loom::fasttext_inference::TokenCache::Contribution found;
+    return cache.find(token, loom::fasttext_inference::token_key(token),
+                      loom::fasttext_inference::TokenCache::hash_token(token), found) &&
+           found.is_word && found.rows > 0;
+  };
+  for (const std::string& word : words) {
+    INFO("word: " << word);
+    CHECK(held(word));
+  }
+  CHECK_FALSE(held("__label__en"));  // a label adds nothing: never stored
 }
 
 TEST_CASE("FastClassifier refuses a truncated or foreign model file, naming it") {
