@@ -71,6 +71,33 @@ std::size_t Arena::bytes_held() const {
   return total;
 }
 
+std::vector<Arena::Move> Arena::share_packed(const Arena& other, std::size_t slack) {
+  std::vector<Move> moves;
+  auto sparse = [slack](const Chunk& chunk) { return chunk.capacity - chunk.used > slack; };
+  std::size_t total = 0;
+  for (const auto& chunk : other.chunks_) {
+    if (sparse(*chunk)) {
+      total += chunk->used;
+    } else {
+      chunks_.push_back(chunk);
+    }
+  }
+  if (total == 0) return moves;
+  auto packed = std::make_shared<Chunk>();
+  packed->capacity = total;
+  packed->data = std::make_unique_for_overwrite<char[]>(total);
+  for (const auto& chunk : other.chunks_) {
+    if (!sparse(*chunk)) continue;
+    char* to = packed->data.get() + packed->used;
+    std::memcpy(to, chunk->data.get(), chunk->used);
+    moves.push_back({chunk->data.get(), chunk->used, to});
+    packed->used += chunk->used;
+  }
+  current_ = packed.get();  // full: the next allocation starts a chunk of its own
+  chunks_.push_back(std::move(packed));
+  return moves;
+}
+
 Document& Batch::append() {
   Document& doc = docs.emplace_back();
   doc.batch = this;
@@ -195,6 +222,37 @@ std::uint64_t Batch::text_bytes() const {
   std::uint64_t total = 0;
   for (const Document& doc : docs) total += doc.text.size();
   return total;
+}
+
+std::shared_ptr<Batch> Batch::packed_copy(std::size_t slack) const {
+  auto out = std::make_shared<Batch>();
+  out->seq = seq;
+  out->shard = shard;
+  out->ends_shard = ends_shard;
+  out->skipped = skipped;
+  const std::vector<Arena::Move> moves = out->arena.share_packed(arena, slack);
+  auto rebase = [&moves](const char* p) {
+    for (const Arena::Move& move : moves)
+      if (p >= move.from && p < move.from + move.size) return move.to + (p - move.from);
+    return p;
+  };
+  auto rebase_view = [&rebase](std::string_view& view) {
+    if (!view.empty()) view = {rebase(view.data()), view.size()};
+  };
+  out->docs = docs;
+  for (Document& doc : out->docs) {
+    doc.batch = out.get();
+    rebase_view(doc.text);
+    rebase_view(doc.drop_reason);
+  }
+  out->meta = meta;  // a copy's capacity is its size
+  for (MetaEntry& entry : out->meta) {
+    rebase_view(entry.key);
+    if ((entry.value.type == LOOM_VALUE_STRING || entry.value.type == LOOM_VALUE_JSON) &&
+        entry.value.as.s.size > 0)
+      entry.value.as.s.data = rebase(entry.value.as.s.data);
+  }
+  return out;
 }
 
 std::size_t Batch::memory_bytes() const {

@@ -41,3 +41,49 @@ TEST_CASE(
   CHECK(large.store(big) == big);
   CHECK(large.bytes_held() == big.size());
 }
+
+TEST_CASE("batch: a packed copy shares the full chunks and packs the sparse one's bytes") {
+  using loom::runtime::Batch;
+  Batch batch;
+  batch.seq = 7;
+  // Nearly a whole standard chunk, then a document that spills into a second, mostly empty one.
+  const std::string big((1 << 20) - 10, 'a');
+  const std::string small = "the last document";
+  loom::runtime::Document& first = batch.append();
+  batch.set_text(first, big);
+  loom::runtime::Document& last = batch.append();
+  batch.set_text(last, small);
+  batch.set_meta(
+      last, "url",
+      loom_value{.type = LOOM_VALUE_STRING, .as = {.s = loom_str{"http://x.test/", 14}}});
+  batch.set_meta(last, "nlines", loom_value{.type = LOOM_VALUE_INT, .as = {.i = 3}});
+  batch.drop(last, "a_reason");
+  REQUIRE(batch.arena.bytes_held() == std::size_t{2} << 20);
+
+  const auto copy = batch.packed_copy(64 << 10);
+  CHECK(copy->seq == 7);
+  CHECK(copy->memory_bytes() < batch.memory_bytes() - (1 << 19));
+  CHECK(copy->arena.bytes_held() < (std::size_t{1} << 20) + 1024);
+  REQUIRE(copy->docs.size() == 2);
+  const loom::runtime::Document& first_copy = copy->docs[0];
+  const loom::runtime::Document& last_copy = copy->docs[1];
+  CHECK(first_copy.batch == copy.get());
+  CHECK(first_copy.text.data() == first.text.data());  // the full chunk is shared
+  CHECK(last_copy.text.data() != last.text.data());    // the sparse one's bytes were copied
+  CHECK(first_copy.text == big);
+  CHECK(last_copy.text == small);
+  CHECK(last_copy.drop_reason == "a_reason");
+  const auto* url = copy->find_meta(last_copy, "url");
+  REQUIRE(url != nullptr);
+  CHECK(std::string_view(url->value.as.s.data, url->value.as.s.size) == "http://x.test/");
+  CHECK(copy->arena.contains(url->value.as.s.data));
+  CHECK(!batch.arena.contains(url->value.as.s.data));
+  CHECK(copy->find_meta(last_copy, "nlines")->value.as.i == 3);
+
+  // The copy stands alone once the batch is gone, and grows in chunks of its own.
+  batch = Batch{};
+  const std::string_view added = copy->arena.store("more");
+  CHECK(added == "more");
+  CHECK(copy->docs[0].text == big);
+  CHECK(copy->docs[1].text == small);
+}
