@@ -141,6 +141,7 @@ void LineDedup::dedup_document(Doc doc, std::size_t index, const DuplicatedInGro
   if (!first_pass_.take(content, hashes_)) line_hashes(content, hashes_);
   // DuplicatesRemover: a hash two documents have is zeroed; no surviving line drops the doc.
   std::size_t kept = 0;
+  for (const std::uint64_t hash : hashes_) counts.prefetch(hash);
   for (std::uint64_t& hash : hashes_) {
     if (counts.duplicated(hash)) {
       hash = 0;
