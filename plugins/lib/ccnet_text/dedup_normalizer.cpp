@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 
 namespace loom::ccnet {
@@ -87,6 +88,22 @@ std::ptrdiff_t normalize_for_dedup_direct(std::string_view text, char* out) {
       put += 16;
       i += 16;
       continue;
+    }
+    if (s[i] < 0x80 && length - i < 16) {
+      // A line's last bytes (most lines end with a few), padded with printable ASCII to a block:
+      // one block step instead of one step a character. The store may write past `rest`
+      // bytes: within output_bound's overrun.
+      const auto rest = static_cast<std::size_t>(length - i);
+      char block[16];
+      std::memset(block, 'a', sizeof block);
+      std::memcpy(block, text.data() + i, rest);
+      if (detail::map_ascii_block(block, put)) {
+        std::size_t printed = rest;
+        while (printed > 0 && put[printed - 1] == ' ') --printed;
+        if (printed > 0) kept_end = put + printed;
+        put += rest;
+        break;
+      }
     }
     const char32_t c = next_char(s, i, length);
     if (c == 0x3A3) return -1;
