@@ -43,16 +43,18 @@ class Arena {
   // their total size instead. Views into those must be rebased through the moves returned.
   std::vector<Move> share_packed(const Arena& other, std::size_t slack);
 
- private:
   struct Chunk {
-    std::unique_ptr<char[]> data;
+    char* data = nullptr;
+    std::unique_ptr<char[]> own_block;  // a chunk of another size than the standard one
     std::size_t capacity = 0;
     std::size_t used = 0;
     Chunk() = default;
     Chunk(const Chunk&) = delete;
     Chunk& operator=(const Chunk&) = delete;
-    ~Chunk();  // a standard chunk's bytes go back to the free list for the next batch
+    ~Chunk();  // a standard chunk goes back to arena_chunks for the next batch
   };
+
+ private:
   std::vector<std::shared_ptr<Chunk>> chunks_;
   Chunk* current_ = nullptr;  // only ever a chunk this arena allocated
 };

@@ -1,11 +1,16 @@
 // A batch arena's standard 1 MiB chunks are recycled: the next batch's arena writes into the chunk
 // a freed batch held (no fresh mapping and page faults per batch), while bytes shared between
-// arenas stay alive as long as one of them does.
+// arenas stay alive as long as one of them does; fresh ones come on huge pages (arena_chunks.hpp).
+// A batch kept for a second pass is a copy that packs its sparse chunks.
+#include "runtime/arena_chunks.hpp"
 #include "runtime/batch.hpp"
 
 #include <doctest/doctest.h>
 
+#include <cstdint>
+#include <cstring>
 #include <memory>
+#include <set>
 #include <string>
 
 using loom::runtime::Arena;
@@ -86,4 +91,29 @@ TEST_CASE("batch: a packed copy shares the full chunks and packs the sparse one'
   CHECK(added == "more");
   CHECK(copy->docs[0].text == big);
   CHECK(copy->docs[1].text == small);
+}
+
+TEST_CASE("arena chunks: 1 MiB-aligned halves of huge-page regions, reused once given back") {
+  namespace chunks = loom::runtime::arena_chunks;
+  // More than the resident free list keeps, so that some are handed back to the kernel.
+  constexpr std::size_t kCount = 2 * chunks::kHot + 3;
+  std::set<char*> first;
+  for (std::size_t i = 0; i < kCount; ++i) {
+    char* chunk = chunks::take();
+    CHECK(reinterpret_cast<std::uintptr_t>(chunk) % chunks::kChunkBytes == 0);
+    std::memset(chunk, static_cast<int>(i), chunks::kChunkBytes);  // all of it is writable
+    CHECK(chunk[chunks::kChunkBytes - 1] == static_cast<char>(i));
+    first.insert(chunk);
+  }
+  CHECK(first.size() == kCount);
+  for (char* chunk : first) chunks::give_back(chunk);
+  std::set<char*> again;
+  for (std::size_t i = 0; i < kCount; ++i) {
+    char* chunk = chunks::take();
+    std::memset(chunk, 0x5a, chunks::kChunkBytes);
+    CHECK(chunk[0] == 0x5a);
+    again.insert(chunk);
+  }
+  CHECK(again == first);  // no new memory while freed chunks are listed
+  for (char* chunk : again) chunks::give_back(chunk);
 }
