@@ -81,10 +81,13 @@ std::size_t Arena::bytes_held() const {
 
 std::vector<Arena::Move> Arena::share_packed(const Arena& other, std::size_t slack) {
   std::vector<Move> moves;
-  auto sparse = [slack](const Chunk& chunk) { return chunk.capacity - chunk.used > slack; };
+  // Only a chunk no other arena shares can be read whole (its `used` is final): a shared one may
+  // be its owner's current chunk, still filling.
+  std::vector<const Chunk*> sparse;
   std::size_t total = 0;
   for (const auto& chunk : other.chunks_) {
-    if (sparse(*chunk)) {
+    if (chunk.use_count() == 1 && chunk->capacity - chunk->used > slack) {
+      sparse.push_back(chunk.get());
       total += chunk->used;
     } else {
       chunks_.push_back(chunk);
@@ -92,8 +95,7 @@ std::vector<Arena::Move> Arena::share_packed(const Arena& other, std::size_t sla
   }
   if (total == 0) return moves;
   std::shared_ptr<Chunk> packed = own_chunk(total);
-  for (const auto& chunk : other.chunks_) {
-    if (!sparse(*chunk)) continue;
+  for (const Chunk* chunk : sparse) {
     char* to = packed->data + packed->used;
     std::memcpy(to, chunk->data, chunk->used);
     moves.push_back({chunk->data, chunk->used, to});
@@ -235,7 +237,6 @@ std::shared_ptr<Batch> Batch::packed_copy(std::size_t slack) const {
   out->seq = seq;
   out->shard = shard;
   out->ends_shard = ends_shard;
-  out->skipped = skipped;
   const std::vector<Arena::Move> moves = out->arena.share_packed(arena, slack);
   auto rebase = [&moves](const char* p) {
     for (const Arena::Move& move : moves)

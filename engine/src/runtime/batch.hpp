@@ -38,9 +38,10 @@ class Arena {
     std::size_t size;
     const char* to;
   };
-  // Makes `other`'s bytes readable from this (empty) arena as share() does, but for its chunks
-  // that leave more than `slack` bytes unused: their used bytes are copied into one chunk of
-  // their total size instead. Views into those must be rebased through the moves returned.
+  // Makes `other`'s bytes readable from this (empty) arena as share() does, but for the chunks
+  // only `other` holds that leave more than `slack` bytes unused: their used bytes are copied
+  // into one chunk of their total size instead. Views into those must be rebased through the
+  // moves returned.
   std::vector<Move> share_packed(const Arena& other, std::size_t slack);
 
   struct Chunk {

@@ -85,6 +85,12 @@ TEST_CASE("batch: a packed copy shares the full chunks and packs the sparse one'
   CHECK(!batch.arena.contains(url->value.as.s.data));
   CHECK(copy->find_meta(last_copy, "nlines")->value.as.i == 3);
 
+  // A chunk another batch shares (its owner may still be filling it) is shared, not packed.
+  const auto selected = batch.select([](const loom::runtime::Document&) { return true; });
+  const auto of_selected = selected->packed_copy(64 << 10);
+  CHECK(of_selected->docs[1].text.data() == last.text.data());
+  CHECK(of_selected->docs[1].text == small);
+
   // The copy stands alone once the batch is gone, and grows in chunks of its own.
   batch = Batch{};
   const std::string_view added = copy->arena.store("more");
