@@ -80,16 +80,16 @@ std::ptrdiff_t normalize_for_dedup_direct(std::string_view text, char* out) {
   // str.strip(), trailing side: the output ends where the last non-space character's ends.
   char* kept_end = out;
   while (i < length) {
-    if (s[i] < 0x80 && length - i >= 16 && detail::map_ascii_block(text.data() + i, put)) {
+    if (s[i] < 0x80 && length - i >= 16) {
       // Sixteen printable ASCII bytes: the only whitespace among them is ' '.
-      int printed = 16;
-      while (printed > 0 && put[printed - 1] == ' ') --printed;
-      if (printed > 0) kept_end = put + printed;
-      put += 16;
-      i += 16;
-      continue;
-    }
-    if (s[i] < 0x80 && length - i < 16) {
+      const int nonspace = detail::map_ascii_block_nonspace(text.data() + i, put);
+      if (nonspace >= 0) {
+        if (char* end = detail::after_last_nonspace(put, nonspace)) kept_end = end;
+        put += 16;
+        i += 16;
+        continue;
+      }
+    } else if (s[i] < 0x80) {
       // A line's last bytes (most lines end with a few), padded with printable ASCII to a block:
       // one block step instead of one step a character. The store may write past `rest`
       // bytes: within output_bound's overrun.
@@ -97,10 +97,10 @@ std::ptrdiff_t normalize_for_dedup_direct(std::string_view text, char* out) {
       char block[16];
       std::memset(block, 'a', sizeof block);
       std::memcpy(block, text.data() + i, rest);
-      if (detail::map_ascii_block(block, put)) {
-        std::size_t printed = rest;
-        while (printed > 0 && put[printed - 1] == ' ') --printed;
-        if (printed > 0) kept_end = put + printed;
+      const int nonspace = detail::map_ascii_block_nonspace(block, put);
+      if (nonspace >= 0) {
+        const int in_line = nonspace & ((1 << rest) - 1);
+        if (char* end = detail::after_last_nonspace(put, in_line)) kept_end = end;
         put += rest;
         break;
       }
