@@ -79,6 +79,8 @@ std::ptrdiff_t normalize_for_dedup_direct(std::string_view text, char* out) {
   char* put = out;
   // str.strip(), trailing side: the output ends where the last non-space character's ends.
   char* kept_end = out;
+  bool tail_tried =
+      false;  // the padded last block failed once: the rest goes a character at a time
   while (i < length) {
     if (s[i] < 0x80 && length - i >= 16) {
       // Sixteen printable ASCII bytes: the only whitespace among them is ' '.
@@ -89,7 +91,7 @@ std::ptrdiff_t normalize_for_dedup_direct(std::string_view text, char* out) {
         i += 16;
         continue;
       }
-    } else if (s[i] < 0x80) {
+    } else if (s[i] < 0x80 && !tail_tried) {
       // A line's last bytes (most lines end with a few), padded with printable ASCII to a block:
       // one block step instead of one step a character. The store may write past `rest`
       // bytes: within output_bound's overrun.
@@ -104,6 +106,7 @@ std::ptrdiff_t normalize_for_dedup_direct(std::string_view text, char* out) {
         put += rest;
         break;
       }
+      tail_tried = true;
     }
     const char32_t c = next_char(s, i, length);
     if (c == 0x3A3) return -1;
