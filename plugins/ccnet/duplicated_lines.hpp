@@ -58,6 +58,10 @@ class DuplicatedInGroup {
     if (hash == 0) return empty_line_duplicated_;
     return spilled_ != nullptr && spilled_->find(line_key(group_, spread(hash))).has_value();
   }
+  // A hint that duplicated(hash) comes soon (DocumentLineCounts::prefetch).
+  void prefetch(std::uint64_t hash) const {
+    if (table_ != nullptr) table_->prefetch(spread_hashes_ ? spread(hash) : hash);
+  }
 
  private:
   const DocumentLineCounts* table_ = nullptr;

@@ -141,6 +141,7 @@ void LineDedup::dedup_document(Doc doc, std::size_t index, const DuplicatedInGro
   if (!first_pass_.take(content, hashes_)) line_hashes(content, hashes_);
   // DuplicatesRemover: a hash two documents have is zeroed; no surviving line drops the doc.
   std::size_t kept = 0;
+  for (const std::uint64_t hash : hashes_) counts.prefetch(hash);
   for (std::uint64_t& hash : hashes_) {
     if (counts.duplicated(hash)) {
       hash = 0;
@@ -175,29 +176,43 @@ void LineDedup::dedup_document(Doc doc, std::size_t index, const DuplicatedInGro
   // zip(original_line_ids, lines, hashes) stops at the shortest.
   const std::size_t lines = ids ? std::min(incoming_ids.size(), hashes_.size()) : hashes_.size();
   seen_.start(lines);
-  text_.clear();
   line_ids_.clear();
+  // Most documents lose no line: their text stays as it is (no copy), and is only built anew
+  // from the first line removed on (the lines before it are the text's first bytes as they are).
+  bool removed = lines < hashes_.size();  // a shorter incoming line_ids cuts the text
+  text_.clear();
   std::string_view rest = content;
   for (std::size_t k = 0; k < lines; ++k) {
     const std::size_t end = rest.find('\n');
     const std::string_view line = rest.substr(0, end);
+    const std::size_t line_start = content.size() - rest.size();
     rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
     const std::uint64_t hash = hashes_[k];
     const bool first = seen_.first_time(hash);
-    if (!first || hash == 0) continue;
-    if (!line_ids_.empty()) text_.push_back('\n');
-    text_.append(line);
+    if (!first || hash == 0) {
+      // Lines 0 to k-1 were all kept: they are the text up to line k's preceding '\n'.
+      if (!removed) text_.assign(content.substr(0, line_start == 0 ? 0 : line_start - 1));
+      removed = true;
+      continue;
+    }
+    if (removed) {
+      if (!line_ids_.empty()) text_.push_back('\n');
+      text_.append(line);
+    }
     line_ids_.push_back(ids ? incoming_ids[k] : static_cast<std::int64_t>(k));
   }
   ids_json_ = "[";
+  char digits[24];
   for (std::size_t k = 0; k < line_ids_.size(); ++k) {
     if (k > 0) ids_json_.push_back(',');
-    ids_json_ += std::to_string(line_ids_[k]);
+    const auto written = std::to_chars(digits, digits + sizeof digits, line_ids_[k]);
+    ids_json_.append(digits, written.ptr);
   }
   ids_json_.push_back(']');
-  doc.set_text(text_);
+  if (removed) doc.set_text(text_);
+  const std::string_view kept_text = removed ? std::string_view(text_) : content;
   doc.set_meta("nlines", static_cast<std::int64_t>(line_ids_.size()));
-  doc.set_meta("length", static_cast<std::int64_t>(textlib::count_code_points(text_)));
+  doc.set_meta("length", static_cast<std::int64_t>(textlib::count_code_points(kept_text)));
   doc.set_meta("line_ids", Value::json(ids_json_));
 }
 

@@ -47,9 +47,15 @@ std::uint64_t& DocumentLineCounts::slot_for(std::uint64_t hash) {
   return slot;
 }
 
+void DocumentLineCounts::prefetch(std::uint64_t hash) const {
+  const Part& part = parts_[hash >> 56];
+  if (!part.slots.empty()) __builtin_prefetch(&part.slots[home(hash, part.slots.size())]);
+}
+
 void DocumentLineCounts::add_document(std::vector<std::uint64_t>& hashes) {
   std::sort(hashes.begin(), hashes.end());
   hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
+  for (const std::uint64_t hash : hashes) prefetch(hash);
   for (const std::uint64_t hash : hashes) {
     if (hash == 0) {
       zero_state_ = zero_state_ == kEmpty ? kOnce : kDuplicated;

@@ -21,6 +21,10 @@ class DocumentLineCounts {
   void add_document(std::vector<std::uint64_t>& hashes);  // sorts `hashes`
   // The hash was added by two or more documents (cc_net: duplicates[h] == 1).
   bool duplicated(std::uint64_t hash) const;
+  // Starts loading the hash's home slot into the cache: a document's lines are scattered over
+  // a table far larger than the cache, so each lookup alone waits for memory; a document's
+  // prefetched together wait once.
+  void prefetch(std::uint64_t hash) const;
   std::size_t size() const { return count_; }
   // Bytes the slots take (what memory_budget_mb bounds).
   std::size_t memory_bytes() const { return slots_ * sizeof(std::uint64_t); }

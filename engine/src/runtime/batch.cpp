@@ -1,6 +1,6 @@
 #include "runtime/batch.hpp"
 
-#include "base/recycled_buffers.hpp"
+#include "runtime/arena_chunks.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -8,39 +8,47 @@
 namespace loom::runtime {
 
 namespace {
-// Big enough that a 1 MiB batch of text needs one or two chunks.
-constexpr std::size_t kChunkBytes = 1u << 20;
-// Standard chunks are recycled between batches: a source fills a new batch as the sink frees an
-// old one (on another thread at --threads 2), and fresh 1 MiB blocks cost 256 page faults each.
-// Enough for the batches a pipeline holds at once at the default buffer sizes.
-using ChunkBuffers = RecycledBuffers<kChunkBytes, 16>;
+// Big enough that a 1 MiB batch of text needs one or two chunks. Standard chunks are recycled
+// between batches (arena_chunks.hpp): a source fills a new batch as the sink frees an old one (on
+// another thread at --threads 2), and fresh chunks come on huge pages.
+constexpr std::size_t kChunkBytes = arena_chunks::kChunkBytes;
+
+// A chunk of `size` bytes in a block of its own (not a standard chunk, even at that size).
+std::shared_ptr<Arena::Chunk> own_chunk(std::size_t size) {
+  auto chunk = std::make_shared<Arena::Chunk>();
+  chunk->own_block = std::make_unique_for_overwrite<char[]>(size);
+  chunk->data = chunk->own_block.get();
+  chunk->capacity = size;
+  return chunk;
+}
 }  // namespace
 
 Arena::Chunk::~Chunk() {
-  if (capacity == kChunkBytes) ChunkBuffers::give_back(std::move(data));
+  if (own_block == nullptr) arena_chunks::give_back(data);
 }
 
 char* Arena::allocate(std::size_t size) {
   if (size == 0) size = 1;
   if (current_ == nullptr || current_->capacity - current_->used < size) {
-    auto chunk = std::make_shared<Chunk>();
-    chunk->capacity = std::max(kChunkBytes, size);
-    chunk->data = chunk->capacity == kChunkBytes
-                      ? ChunkBuffers::take()
-                      : std::make_unique_for_overwrite<char[]>(chunk->capacity);
+    std::shared_ptr<Chunk> chunk;
+    if (size <= kChunkBytes) {
+      chunk = std::make_shared<Chunk>();
+      chunk->data = arena_chunks::take();
+      chunk->capacity = kChunkBytes;
+    } else {
+      chunk = own_chunk(size);
+    }
     current_ = chunk.get();
     chunks_.push_back(std::move(chunk));
   }
-  char* p = current_->data.get() + current_->used;
+  char* p = current_->data + current_->used;
   current_->used += size;
   return p;
 }
 
 void Arena::reserve(std::size_t size) {
   if (size == 0 || (current_ != nullptr && current_->capacity - current_->used >= size)) return;
-  auto chunk = std::make_shared<Chunk>();
-  chunk->capacity = size;
-  chunk->data = std::make_unique_for_overwrite<char[]>(size);
+  std::shared_ptr<Chunk> chunk = own_chunk(size);
   current_ = chunk.get();
   chunks_.push_back(std::move(chunk));
 }
@@ -54,7 +62,7 @@ std::string_view Arena::store(std::string_view bytes) {
 
 bool Arena::contains(const char* p) const {
   for (const auto& chunk : chunks_) {
-    const char* begin = chunk->data.get();
+    const char* begin = chunk->data;
     if (p >= begin && p < begin + chunk->capacity) return true;
   }
   return false;
@@ -69,6 +77,33 @@ std::size_t Arena::bytes_held() const {
   std::size_t total = 0;
   for (const auto& chunk : chunks_) total += chunk->capacity;
   return total;
+}
+
+std::vector<Arena::Move> Arena::share_packed(const Arena& other, std::size_t slack) {
+  std::vector<Move> moves;
+  // Only a chunk no other arena shares can be read whole (its `used` is final): a shared one may
+  // be its owner's current chunk, still filling.
+  std::vector<const Chunk*> sparse;
+  std::size_t total = 0;
+  for (const auto& chunk : other.chunks_) {
+    if (chunk.use_count() == 1 && chunk->capacity - chunk->used > slack) {
+      sparse.push_back(chunk.get());
+      total += chunk->used;
+    } else {
+      chunks_.push_back(chunk);
+    }
+  }
+  if (total == 0) return moves;
+  std::shared_ptr<Chunk> packed = own_chunk(total);
+  for (const Chunk* chunk : sparse) {
+    char* to = packed->data + packed->used;
+    std::memcpy(to, chunk->data, chunk->used);
+    moves.push_back({chunk->data, chunk->used, to});
+    packed->used += chunk->used;
+  }
+  current_ = packed.get();  // full: the next allocation starts a chunk of its own
+  chunks_.push_back(std::move(packed));
+  return moves;
 }
 
 Document& Batch::append() {
@@ -195,6 +230,36 @@ std::uint64_t Batch::text_bytes() const {
   std::uint64_t total = 0;
   for (const Document& doc : docs) total += doc.text.size();
   return total;
+}
+
+std::shared_ptr<Batch> Batch::packed_copy(std::size_t slack) const {
+  auto out = std::make_shared<Batch>();
+  out->seq = seq;
+  out->shard = shard;
+  out->ends_shard = ends_shard;
+  const std::vector<Arena::Move> moves = out->arena.share_packed(arena, slack);
+  auto rebase = [&moves](const char* p) {
+    for (const Arena::Move& move : moves)
+      if (p >= move.from && p < move.from + move.size) return move.to + (p - move.from);
+    return p;
+  };
+  auto rebase_view = [&rebase](std::string_view& view) {
+    if (!view.empty()) view = {rebase(view.data()), view.size()};
+  };
+  out->docs = docs;
+  for (Document& doc : out->docs) {
+    doc.batch = out.get();
+    rebase_view(doc.text);
+    rebase_view(doc.drop_reason);
+  }
+  out->meta = meta;  // a copy's capacity is its size
+  for (MetaEntry& entry : out->meta) {
+    rebase_view(entry.key);
+    if ((entry.value.type == LOOM_VALUE_STRING || entry.value.type == LOOM_VALUE_JSON) &&
+        entry.value.as.s.size > 0)
+      entry.value.as.s.data = rebase(entry.value.as.s.data);
+  }
+  return out;
 }
 
 std::size_t Batch::memory_bytes() const {

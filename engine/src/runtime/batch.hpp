@@ -32,16 +32,30 @@ class Arena {
   // Bytes of every chunk this arena keeps alive (shared chunks included).
   std::size_t bytes_held() const;
 
- private:
+  // Where share_packed() copied a chunk's bytes.
+  struct Move {
+    const char* from;
+    std::size_t size;
+    const char* to;
+  };
+  // Makes `other`'s bytes readable from this (empty) arena as share() does, but for the chunks
+  // only `other` holds that leave more than `slack` bytes unused: their used bytes are copied
+  // into one chunk of their total size instead. Views into those must be rebased through the
+  // moves returned.
+  std::vector<Move> share_packed(const Arena& other, std::size_t slack);
+
   struct Chunk {
-    std::unique_ptr<char[]> data;
+    char* data = nullptr;
+    std::unique_ptr<char[]> own_block;  // a chunk of another size than the standard one
     std::size_t capacity = 0;
     std::size_t used = 0;
     Chunk() = default;
     Chunk(const Chunk&) = delete;
     Chunk& operator=(const Chunk&) = delete;
-    ~Chunk();  // a standard chunk's bytes go back to the free list for the next batch
+    ~Chunk();  // a standard chunk goes back to arena_chunks for the next batch
   };
+
+ private:
   std::vector<std::shared_ptr<Chunk>> chunks_;
   Chunk* current_ = nullptr;  // only ever a chunk this arena allocated
 };
@@ -117,6 +131,11 @@ class Batch {
   void erase_if(const std::function<bool(const Document&)>& remove);
 
   std::uint64_t text_bytes() const;
+  // A copy (seq, shard, documents, metadata) that holds its bytes in as little memory as a
+  // serialized copy would, without copying the chunks the batch fills: it shares those, and only
+  // the sparse ones' bytes (more than `slack` unused, typically the last chunk of a source's
+  // batch) are copied, into one chunk (Arena::share_packed).
+  std::shared_ptr<Batch> packed_copy(std::size_t slack) const;
   // What the batch keeps in memory: its arena's chunks plus the document and metadata tables.
   std::size_t memory_bytes() const;
 

@@ -1,20 +1,17 @@
 #include "runtime/kept_batches.hpp"
 
-#include "runtime/batch_spool.hpp"
-
 namespace loom::runtime {
 
 void KeptBatches::offer(BatchPtr batch) {
   if (stopped_at_ != nullptr) return;
   std::size_t memory = batch->memory_bytes();
   // A source's batch usually ends a little way into a second arena chunk (chunks are as large as
-  // a batch's text): kept as a compact copy, it takes about half the memory, so twice the shards
-  // fit, and the copy costs far less than reading them again.
+  // a batch's text): kept as a copy whose sparse chunks are packed (and whose full ones are
+  // shared), it takes about half the memory, so twice the shards fit, and that costs far less
+  // than reading them again, or than a serialized copy (only the last chunk's bytes move).
   const std::uint64_t text = batch->text_bytes();
   if (memory > text + text / 4 + kCompactSlack) {
-    serialize_batch(*batch, scratch_);
-    BatchPtr copy = deserialize_batch(scratch_);
-    copy->shard = batch->shard;  // the source's own, which reread_from() looks for
+    BatchPtr copy = batch->packed_copy(kCompactSlack);
     if (copy->memory_bytes() < memory) {
       batch = std::move(copy);
       memory = batch->memory_bytes();

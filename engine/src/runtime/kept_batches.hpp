@@ -11,7 +11,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
-#include <string>
 
 namespace loom::runtime {
 
@@ -42,7 +41,6 @@ class KeptBatches {
   std::size_t in_memory_ = 0;
   std::uint64_t kept_ = 0;
   const ShardRef* stopped_at_ = nullptr;
-  std::string scratch_;  // a batch being compacted
 };
 
 }  // namespace loom::runtime

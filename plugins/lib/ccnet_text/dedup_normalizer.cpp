@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 
 namespace loom::ccnet {
@@ -78,15 +79,34 @@ std::ptrdiff_t normalize_for_dedup_direct(std::string_view text, char* out) {
   char* put = out;
   // str.strip(), trailing side: the output ends where the last non-space character's ends.
   char* kept_end = out;
+  bool tail_tried =
+      false;  // the padded last block failed once: the rest goes a character at a time
   while (i < length) {
-    if (s[i] < 0x80 && length - i >= 16 && detail::map_ascii_block(text.data() + i, put)) {
+    if (s[i] < 0x80 && length - i >= 16) {
       // Sixteen printable ASCII bytes: the only whitespace among them is ' '.
-      int printed = 16;
-      while (printed > 0 && put[printed - 1] == ' ') --printed;
-      if (printed > 0) kept_end = put + printed;
-      put += 16;
-      i += 16;
-      continue;
+      const int nonspace = detail::map_ascii_block_nonspace(text.data() + i, put);
+      if (nonspace >= 0) {
+        if (char* end = detail::after_last_nonspace(put, nonspace)) kept_end = end;
+        put += 16;
+        i += 16;
+        continue;
+      }
+    } else if (s[i] < 0x80 && !tail_tried) {
+      // A line's last bytes (most lines end with a few), padded with printable ASCII to a block:
+      // one block step instead of one step a character. The store may write past `rest`
+      // bytes: within output_bound's overrun.
+      const auto rest = static_cast<std::size_t>(length - i);
+      char block[16];
+      std::memset(block, 'a', sizeof block);
+      std::memcpy(block, text.data() + i, rest);
+      const int nonspace = detail::map_ascii_block_nonspace(block, put);
+      if (nonspace >= 0) {
+        const int in_line = nonspace & ((1 << rest) - 1);
+        if (char* end = detail::after_last_nonspace(put, in_line)) kept_end = end;
+        put += rest;
+        break;
+      }
+      tail_tried = true;
     }
     const char32_t c = next_char(s, i, length);
     if (c == 0x3A3) return -1;

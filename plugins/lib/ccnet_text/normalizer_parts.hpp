@@ -69,14 +69,15 @@ inline char* map_ascii(char c, char* out) {
 }
 
 // map_ascii on the 16 bytes at `in`, written to the 16 at `out`, when none of them is a control
-// character or non-ASCII (then each maps to one byte); false, with nothing written, otherwise.
-inline bool map_ascii_block(const char* in, char* out) {
+// character or non-ASCII (then each maps to one byte): returns a mask of the output bytes that are
+// not ' ' (bit k for out[k]), for str.strip()'s trailing side; -1, with nothing written, otherwise.
+inline int map_ascii_block_nonspace(const char* in, char* out) {
 #if defined(__SSE2__)
   const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in));
   // Signed compares: bytes >= 0x80 are negative, so "below 0x20" catches them too.
   const __m128i special =
       _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
-  if (_mm_movemask_epi8(special) != 0) return false;
+  if (_mm_movemask_epi8(special) != 0) return -1;
   const __m128i upper = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)),
                                       _mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1)));
   const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
@@ -85,12 +86,22 @@ inline bool map_ascii_block(const char* in, char* out) {
   const __m128i mapped =
       _mm_or_si128(_mm_andnot_si128(digit, lowered), _mm_and_si128(digit, _mm_set1_epi8('0')));
   _mm_storeu_si128(reinterpret_cast<__m128i*>(out), mapped);
-  return true;
+  return _mm_movemask_epi8(_mm_cmpeq_epi8(mapped, _mm_set1_epi8(' '))) ^ 0xFFFF;
 #else
   (void)in;
   (void)out;
-  return false;
+  return -1;
 #endif
+}
+
+// The same, for callers that need no mask: whether the block was written.
+inline bool map_ascii_block(const char* in, char* out) {
+  return map_ascii_block_nonspace(in, out) >= 0;
+}
+
+// One past the last byte of out[0, 16) that a nonspace mask marks, or nullptr when none is.
+inline char* after_last_nonspace(char* out, int nonspace) {
+  return nonspace == 0 ? nullptr : out + (32 - __builtin_clz(static_cast<unsigned>(nonspace)));
 }
 
 }  // namespace loom::ccnet::detail

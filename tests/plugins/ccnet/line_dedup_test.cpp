@@ -110,6 +110,24 @@ TEST_CASE("fields already set: nlines and length become the originals, line_ids 
   CHECK(out[1].drop_reason == "all_lines_duplicate");
 }
 
+TEST_CASE("the text is kept whole, rebuilt from the first line removed on, or cut by line_ids") {
+  const auto out = run({{doc("one\ntwo\nthree"), doc("four\nfive\nfour"), doc("x\nsix\nx\nseven"),
+                         doc("eight\nnine", {{"line_ids", MetaValue::json("[4]")}})}});
+  REQUIRE(out.size() == 4);
+  CHECK(out[0].text == "one\ntwo\nthree");  // no line removed
+  CHECK(meta(out[0], "line_ids") == MetaValue::json("[0,1,2]"));
+  CHECK(meta(out[0], "length") == MetaValue(13));
+  CHECK(out[1].text == "four\nfive");  // only the last line removed
+  CHECK(meta(out[1], "line_ids") == MetaValue::json("[0,1]"));
+  CHECK(out[2].text == "x\nsix\nseven");  // a repeat in the middle
+  CHECK(meta(out[2], "line_ids") == MetaValue::json("[0,1,3]"));
+  CHECK(meta(out[2], "length") == MetaValue(11));
+  CHECK(out[3].text == "eight");  // zip() with a shorter line_ids stops at its end
+  CHECK(meta(out[3], "line_ids") == MetaValue::json("[4]"));
+  CHECK(meta(out[3], "nlines") == MetaValue(1));
+  CHECK(meta(out[3], "length") == MetaValue(5));
+}
+
 TEST_CASE("lengths count code points, as Python's len()") {
   const auto out = run({{doc("Ünïcödé line\n日本語")}});
   CHECK(meta(out[0], "original_length") == MetaValue(16));
