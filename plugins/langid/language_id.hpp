@@ -80,8 +80,9 @@ class LanguageId : public Filter {
   std::unique_ptr<fasttext_inference::ClassifierPool> classifier_;
 };
 
-// The text as the model should see it, per the newline and lowercase options.
-std::string prepare_text(std::string_view text, const LanguageIdOptions& options);
+// The text as the model should see it, per the newline and lowercase options, into `out`
+// (replacing what it held; reusing its memory from one document to the next).
+void prepare_text(std::string_view text, const LanguageIdOptions& options, std::string& out);
 // Python's round(x, digits) for a finite double: nearest decimal, ties to even on the exact value.
 double round_like_python(double x, int digits);
 
