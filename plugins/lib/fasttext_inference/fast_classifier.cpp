@@ -114,6 +114,9 @@ std::optional<Prediction> FastClassifier::predict(std::string_view line, TokenCa
     missed[m - known] = missed[m];
   }
   misses -= known;
+  // Each distinct token computed, not each occurrence: a doubling would save its computation once.
+  cache.note_lookups(tokens.size());
+  for (const FirstSightings::Token& t : first.tokens()) cache.note_miss(t.hash);
   if (misses != 0) {
     input_rows.compute_first_sightings(first);
     for (std::size_t m = 0; m < misses; ++m) {

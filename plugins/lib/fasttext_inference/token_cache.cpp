@@ -22,6 +22,7 @@ TokenCache::TokenCache(int dimension, std::size_t capacity, std::size_t first_sl
   entries_ =
       std::unique_ptr<char[], Unmap>(static_cast<char*>(map_huge_pages(bytes)), Unmap{bytes});
   scratch_sum_.resize(static_cast<std::size_t>(dimension_));
+  if (slots() < max_slots_) evicted_tags_.assign(slots(), 0);
   hidden.resize(static_cast<std::size_t>(dimension_));
   token_sum.resize(static_cast<std::size_t>(dimension_));
 }
@@ -48,8 +49,10 @@ TokenCache::Contribution TokenCache::insert(std::string_view token, std::uint64_
     return stored;
   }
   // Before the store, so the returned row sum stays where it is until the next insert.
-  if (++new_tokens_ > slot_mask_ / 2 && slot_mask_ + 1 < max_slots_) grow();
+  if (++new_tokens_ > slot_mask_ / 2 && slot_mask_ + 1 < max_slots_) consider_growing();
   Head* head = entry(hash & slot_mask_);  // whatever was there is forgotten
+  if (!evicted_tags_.empty() && head->key_length != 0 && head->hash != hash)
+    evicted_tags_[hash & slot_mask_] = evicted_tag(head->hash);
   head->hash = hash;
   head->key_length = static_cast<std::uint32_t>(token.size());
   head->rows = contribution.rows;
@@ -62,6 +65,13 @@ TokenCache::Contribution TokenCache::insert(std::string_view token, std::uint64_
   return stored;
 }
 
+void TokenCache::consider_growing() {
+  if (recent_evictions_missed_ * lookups_per_recovered_miss >= lookups_) grow();
+  new_tokens_ = 0;
+  lookups_ = 0;
+  recent_evictions_missed_ = 0;
+}
+
 void TokenCache::grow() {
   const std::size_t old_slots = slot_mask_ + 1;
   for (std::size_t i = 0; i < old_slots; ++i) {
@@ -72,7 +82,11 @@ void TokenCache::grow() {
     }
   }
   slot_mask_ = 2 * old_slots - 1;
-  new_tokens_ = 0;
+  // The tags named slots of the smaller table; a full-size table needs none.
+  if (slots() < max_slots_)
+    evicted_tags_.assign(slots(), 0);
+  else
+    evicted_tags_ = {};
 }
 
 }  // namespace loom::fasttext_inference

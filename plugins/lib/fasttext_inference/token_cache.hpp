@@ -10,10 +10,16 @@
 // 7% slower on unique documents: docs/bench.md.)
 //
 // A cache may start small and double in place, within one mapping of its full size that stays
-// untouched beyond the slots in use, each time it has taken half as many new tokens as it has
-// slots: then a thread that sees few distinct tokens never faults in (and the kernel never
-// zeroes) the tens of megabytes a long run needs. Doubling reads the whole old table, which costs
-// the bench's 4,000-document cold loop 3-9% (docs/bench.md), nothing over a long run.
+// untouched beyond the slots in use: then a thread that sees few distinct tokens never faults in
+// (and the kernel never zeroes) the tens of megabytes a long run needs. It considers doubling
+// each time it has taken half as many new tokens as it has slots, and doubles only where a table
+// twice its size would have held enough of the tokens it missed: each slot remembers a tag of
+// the last token evicted from it, and a missed token matching its slot's tag is one a bigger
+// table would likely have kept. A bigger table is slower for every lookup (further from the
+// core, more of it to fault in), so text whose tokens rarely recur across documents keeps a
+// small one (docs/bench.md: on the Common Crawl bench, 2 MB beat 32 MB by 15% of language id's
+// time for 5% more first sightings). Doubling reads the whole old table, which costs the
+// bench's 4,000-document cold loop 3-9% (docs/bench.md), nothing over a long run.
 //
 // Not synchronized: each thread uses its own cache. What a cache holds never changes a result,
 // only how fast it comes (a miss computes the same sum a hit would have returned).
@@ -77,6 +83,14 @@ class TokenCache {
   bool find(std::string_view token, const TokenKey& key, std::uint64_t hash,
             Contribution& found) const;
 
+  // A growing cache's evidence for doubling: how many tokens one line looked up, and each
+  // token it did not hold (only counted; no effect on what the cache holds until it doubles).
+  void note_lookups(std::size_t count) { lookups_ += count; }
+  void note_miss(std::uint64_t hash) {
+    if (!evicted_tags_.empty())
+      recent_evictions_missed_ += evicted_tags_[hash & slot_mask_] == evicted_tag(hash) ? 1 : 0;
+  }
+
   // Stores a contribution (row_sum is copied) and returns it pointing at the stored copy, or at
   // a scratch copy valid until the next insert for a token longer than max_token_bytes.
   Contribution insert(std::string_view token, std::uint64_t hash, const Contribution& contribution);
@@ -119,6 +133,16 @@ class TokenCache {
   }
   // Doubles the table: an entry whose hash has the new mask bit moves up by the old size.
   void grow();
+  // At each half table of new tokens: doubles if the misses since the last decision found at
+  // least one recent eviction per `lookups_per_recovered_miss` lookups (or if no lookups were
+  // noted), else keeps the size and starts counting again.
+  void consider_growing();
+  // A doubling slows every lookup by a few nanoseconds and saves about 150 ns per first sighting
+  // it avoids (docs/bench.md), so it pays from about one avoided sighting in 30 lookups.
+  static constexpr std::size_t lookups_per_recovered_miss = 32;
+  static std::uint32_t evicted_tag(std::uint64_t hash) {
+    return static_cast<std::uint32_t>(hash >> 32) | 1u;  // never 0, the tag of no eviction
+  }
 
   static const float* row_sum(const Head* head) {
     return reinterpret_cast<const float*>(reinterpret_cast<const char*>(head) + line);
@@ -136,7 +160,11 @@ class TokenCache {
   std::size_t stride_;  // bytes per entry: the head, then the row sum padded to whole lines
   std::size_t max_slots_;
   std::size_t slot_mask_;       // slots() - 1
-  std::size_t new_tokens_ = 0;  // inserted since the table last doubled
+  std::size_t new_tokens_ = 0;  // inserted since the table last considered doubling
+  std::size_t lookups_ = 0;     // noted since then
+  std::size_t recent_evictions_missed_ = 0;
+  // While the table can still double: per slot, evicted_tag() of the last token evicted from it.
+  std::vector<std::uint32_t> evicted_tags_;
   // map_huge_pages memory, zero until written (no memset: a cold cache costs only the pages it
   // touches): lookups land at random in tens of megabytes.
   std::unique_ptr<char[], Unmap> entries_;

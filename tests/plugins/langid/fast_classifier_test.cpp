@@ -218,8 +218,9 @@ TEST_CASE("FastClassifier's token cache changes no answer on corpus text, bit fo
   CHECK(compared > 900);
 }
 
-TEST_CASE("ClassifierPool lends caches that start at one huge page and keep growing") {
-  // A component's threads borrow these: a short run must not fault in a full cache per thread.
+TEST_CASE("ClassifierPool lends caches that start at one huge page and grow where words recur") {
+  // A component's threads borrow these: a short run must not fault in a full cache per thread,
+  // nor a run whose words rarely recur a table bigger than it gains from.
   if (!have_model()) return;
   loom::fasttext_inference::ClassifierPool pool(model_path());
   const FastClassifier& fast = pool.classifier();
@@ -231,16 +232,24 @@ TEST_CASE("ClassifierPool lends caches that start at one huge page and keep grow
   CHECK(cache.capacity() == fast.make_cache().capacity());
   CHECK(cache.capacity() > first);
   auto reference = fast.make_cache(2);
-  std::size_t word = 0;
-  while (cache.slots() == first) {  // distinct unknown words until the table doubles
+  const auto predict_line = [&](std::size_t word, std::size_t words) {
     std::string line;
-    for (int i = 0; i < 64; ++i) line += "qz" + std::to_string(word++) + "xv ";
+    for (std::size_t i = 0; i < 64; ++i) line += "qz" + std::to_string((word + i) % words) + "xv ";
     line += '\n';
     const auto grown = fast.predict(line, cache);
     const auto expected = fast.predict(line, reference);
     REQUIRE(grown.has_value() == expected.has_value());
     if (grown) CHECK(grown->probability == expected->probability);
-    REQUIRE(word < 4 * first);
+  };
+  // Distinct unknown words, each seen once: four times as many as the table holds, no doubling.
+  for (std::size_t word = 0; word < 4 * first; word += 64) predict_line(word, 8 * first);
+  CHECK(cache.slots() == first);
+  // Then twice as many words as it holds, in turn: those it evicted come back, so it doubles.
+  std::size_t word = 0;
+  while (cache.slots() == first) {
+    predict_line(word, 2 * first);
+    word += 64;
+    REQUIRE(word < 16 * first);
   }
   CHECK(cache.slots() == 2 * first);
 }

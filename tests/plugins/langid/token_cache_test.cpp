@@ -82,3 +82,44 @@ TEST_CASE("a token cache made without a starting size has its full size at once"
   TokenCache at_most_capacity(dimension, 8, 64);
   CHECK(at_most_capacity.slots() == 8);
 }
+
+namespace {
+
+// Looks `token` up as FastClassifier::predict does and stores it where it was missed, telling
+// the cache of the lookup and the miss; whether it was found.
+bool look_up_or_store(TokenCache& cache, const std::string& token, std::size_t i,
+                      std::vector<float>& sum) {
+  cache.note_lookups(1);
+  if (holds(cache, token, i)) return true;
+  const std::uint64_t hash = TokenCache::hash_token(token);
+  cache.note_miss(hash);
+  cache.insert(token, hash, contribution_of(i, sum));
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("a growing token cache stays small while the tokens it misses were never evicted") {
+  // Every token new (as on text whose words rarely recur): a bigger table would miss as often.
+  TokenCache cache(dimension, 1024, 16);
+  std::vector<float> sum(dimension);
+  for (std::size_t i = 0; i < 3000; ++i)
+    CHECK_FALSE(look_up_or_store(cache, "new" + std::to_string(i), i, sum));
+  CHECK(cache.slots() == 16);
+}
+
+TEST_CASE("a growing token cache doubles when the tokens it misses are ones it evicted") {
+  // 48 tokens in turn through 16 slots: most lookups find the slot taken by a token that
+  // evicted the one looked up, which a table big enough for all 48 would have kept.
+  TokenCache cache(dimension, 1024, 16);
+  std::vector<float> sum(dimension);
+  std::size_t found_in_last_round = 0;
+  for (std::size_t round = 0; round < 100; ++round) {
+    found_in_last_round = 0;
+    for (std::size_t i = 0; i < 48; ++i)
+      found_in_last_round += look_up_or_store(cache, "w" + std::to_string(i), i, sum) ? 1 : 0;
+  }
+  CHECK(cache.slots() >= 64);
+  CHECK(cache.slots() <= 1024);
+  CHECK(found_in_last_round > 24);  // grown, the table now holds most of them
+}
