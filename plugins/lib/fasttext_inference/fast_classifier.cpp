@@ -58,12 +58,13 @@ std::optional<Prediction> FastClassifier::predict(std::string_view line, TokenCa
 
   // Passes, so that memory latencies overlap instead of adding up: the tokens (hashed, their
   // cache entries' keys requested), then their cache lookups (the row sums requested), then the
-  // vocabulary for the tokens the cache did not hold (a word's sum was computed at load), then the
-  // tokens found in neither computed together (FirstSightings), then the sums in order, and last
-  // the tokens the cache did not hold stored in it (not before: one may take the slot of a token
-  // this line found there). The cache comes first, vocabulary words included: four tokens in five
-  // are found there on unique documents, and a probe of the vocabulary for every token, most of
-  // them not in it, cost more than the cache's room for the words a thread meets (docs/bench.md).
+  // distinct tokens the cache did not hold (FirstSightings), the vocabulary for each (a word's sum
+  // was computed at load), those found in neither computed together, then the sums in order, and
+  // last the tokens the cache did not hold stored in it (not before: one may take the slot of a
+  // token this line found there). The cache comes first, vocabulary words included: four tokens in
+  // five are found there on unique documents, and a probe of the vocabulary for every token, most
+  // of them not in it, cost more than the cache's room for the words a thread meets
+  // (docs/bench.md).
   std::vector<TokenCache::PendingToken>& tokens = cache.tokens;
   tokens.clear();
   const InputRows& input_rows = *model_->input_rows;
@@ -96,33 +97,35 @@ std::optional<Prediction> FastClassifier::predict(std::string_view line, TokenCa
     missed[misses] = static_cast<std::uint32_t>(i);
     misses += t.known ? 0 : 1;
   }
-  for (std::size_t m = 0; m < misses; ++m) input_rows.prefetch_vocabulary(tokens[missed[m]].hash);
+  // The misses' distinct tokens first, then the vocabulary for each of them, not for each
+  // occurrence: on text whose words are new to the cache (the Common Crawl bench), a line repeats
+  // nearly half of its misses.
   FirstSightings& first = cache.first_sightings;
   first.start(misses);
-  std::vector<std::uint32_t>& known_words = cache.known_words;
-  known_words.clear();
-  std::size_t known = 0;  // misses found in the vocabulary
   for (std::size_t m = 0; m < misses; ++m) {
     TokenCache::PendingToken& t = tokens[missed[m]];
-    if (input_rows.find_known(t.token, t.key, t.hash, t.contribution, t.vocabulary_id)) {
-      // A label has no row sum: rare in input, it is looked up again where it recurs.
-      if (t.contribution.row_sum != nullptr) known_words.push_back(missed[m]);
-      ++known;
-      continue;
-    }
-    t.first_sighting = first.add(t.token, t.hash, t.vocabulary_id);
-    missed[m - known] = missed[m];
+    t.first_sighting = first.add(t.token, t.key, t.hash);
   }
-  misses -= known;
-  // Each distinct token computed, not each occurrence: a doubling would save its computation once.
+  std::vector<FirstSightings::Token>& distinct = first.tokens();
+  for (const FirstSightings::Token& f : distinct) input_rows.prefetch_vocabulary(f.hash);
+  bool to_compute = false;
+  for (FirstSightings::Token& f : distinct) {
+    // A vocabulary word's sum was computed at load. A label (no row sum) is left to compute(),
+    // which reads it as fastText does: a token adding nothing.
+    TokenCache::Contribution known;
+    f.summed = input_rows.find_known(f.text, f.key, f.hash, known, f.vocabulary_id) &&
+               known.row_sum != nullptr;
+    if (f.summed)
+      f.contribution = known;
+    else
+      cache.note_miss(f.hash);
+    to_compute = to_compute || !f.summed;
+  }
   cache.note_lookups(tokens.size());
-  for (const FirstSightings::Token& t : first.tokens()) cache.note_miss(t.hash);
-  if (misses != 0) {
-    input_rows.compute_first_sightings(first);
-    for (std::size_t m = 0; m < misses; ++m) {
-      TokenCache::PendingToken& t = tokens[missed[m]];
-      t.contribution = first.tokens()[t.first_sighting].contribution;
-    }
+  if (to_compute) input_rows.compute_first_sightings(first);
+  for (std::size_t m = 0; m < misses; ++m) {
+    TokenCache::PendingToken& t = tokens[missed[m]];
+    t.contribution = distinct[t.first_sighting].contribution;
   }
   const auto sum_tokens = [&](auto sum) {
     // Counted in a local: `rows` itself lives in memory (add_word_ngrams takes its address),
@@ -142,10 +145,7 @@ std::optional<Prediction> FastClassifier::predict(std::string_view line, TokenCa
     sum_tokens(SixteenFloats{});
   else
     sum_tokens(Floats(hidden.data(), dim));
-  for (const std::uint32_t i : known_words)
-    cache.insert(tokens[i].token, tokens[i].hash, tokens[i].contribution);
-  for (const FirstSightings::Token& t : first.tokens())
-    cache.insert(t.text, t.hash, t.contribution);
+  for (const FirstSightings::Token& t : distinct) cache.insert(t.text, t.hash, t.contribution);
   if (word_ngrams) add_word_ngrams(cache, rows);
   if (rows == 0) return std::nullopt;
 

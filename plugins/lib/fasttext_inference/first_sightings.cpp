@@ -23,8 +23,7 @@ void FirstSightings::make_slots(std::size_t tokens) {
   }
 }
 
-std::uint32_t FirstSightings::add(std::string_view text, std::uint64_t hash,
-                                  std::int32_t vocabulary_id) {
+std::uint32_t FirstSightings::add(std::string_view text, const TokenKey& key, std::uint64_t hash) {
   for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
     const std::uint32_t slot = slots_[i];
     if (slot == 0) {
@@ -33,7 +32,7 @@ std::uint32_t FirstSightings::add(std::string_view text, std::uint64_t hash,
       Token& token = tokens_.emplace_back();
       token.text = text;
       token.hash = hash;
-      token.vocabulary_id = vocabulary_id;
+      token.key = key;
       if (2 * tokens_.size() > mask_ + 1) {  // more than start() was told of: a bigger table
         make_slots(tokens_.size());
         return static_cast<std::uint32_t>(tokens_.size() - 1);

@@ -8,6 +8,7 @@
 
 #include "char_ngrams.hpp"
 #include "token_contribution.hpp"
+#include "token_key.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -22,8 +23,11 @@ class FirstSightings {
   struct Token {
     std::string_view text;
     std::uint64_t hash = 0;           // TokenCache::hash_token(text)
+    TokenKey key;                     // token_key(text)
     std::int32_t vocabulary_id = -1;  // -1: not in the vocabulary
-    TokenContribution contribution;   // set by InputRows::compute_first_sightings
+    // Already known (a vocabulary word summed at load): compute_first_sightings leaves it as is.
+    bool summed = false;
+    TokenContribution contribution;  // else set by InputRows::compute_first_sightings
   };
 
   // Forgets the previous line's tokens; the new line is expected to add about `tokens` (more
@@ -31,7 +35,7 @@ class FirstSightings {
   void start(std::size_t tokens);
 
   // The index of `text` among this line's first sightings, added if it is not there yet.
-  std::uint32_t add(std::string_view text, std::uint64_t hash, std::int32_t vocabulary_id);
+  std::uint32_t add(std::string_view text, const TokenKey& key, std::uint64_t hash);
 
   std::vector<Token>& tokens() { return tokens_; }
   const std::vector<Token>& tokens() const { return tokens_; }

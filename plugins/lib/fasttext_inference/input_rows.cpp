@@ -241,6 +241,7 @@ void InputRows::compute_first_sightings(FirstSightings& first) const {
   first.batched_indices.clear();
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     FirstSightings::Token& token = tokens[i];
+    if (token.summed) continue;
     float* sum = first.sums.data() + i * dim;
     // What compute() sums by add_char_ngrams: an unknown token that is neither a label nor </s>.
     if (token.vocabulary_id >= 0 || rows_ == nullptr || max_n_ <= 0 || is_label(token.text) ||

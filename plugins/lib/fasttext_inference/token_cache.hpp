@@ -100,16 +100,13 @@ class TokenCache {
     std::string_view token;
     TokenKey key;
     std::uint64_t hash = 0;
-    bool known = false;                // in the cache or the vocabulary: `contribution` is set
-    std::int32_t vocabulary_id = -1;   // -1: not in the vocabulary
+    bool known = false;                // in the cache: `contribution` is set
     std::uint32_t first_sighting = 0;  // else its index in first_sightings
     Contribution contribution;
   };
   LineTokens line_tokens;
   std::vector<PendingToken> tokens;
   std::vector<std::uint32_t> missed;  // indices in `tokens`
-  // Indices in `tokens` of the vocabulary words the cache did not hold, to store after the line.
-  std::vector<std::uint32_t> known_words;
   FirstSightings first_sightings;
   std::vector<float> hidden;
   std::vector<std::int32_t> word_hashes;

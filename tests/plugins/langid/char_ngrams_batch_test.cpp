@@ -7,6 +7,7 @@
 
 #include <fasttext_inference/char_ngrams.hpp>
 #include <fasttext_inference/first_sightings.hpp>
+#include <fasttext_inference/token_key.hpp>
 
 #include <cstdint>
 #include <random>
@@ -20,6 +21,8 @@ using loom::fasttext_inference::CharNgrams;
 using loom::fasttext_inference::FirstSightings;
 using loom::fasttext_inference::KeptNgram;
 using loom::fasttext_inference::NgramBuckets;
+using loom::fasttext_inference::same_key;
+using loom::fasttext_inference::token_key;
 
 namespace {
 
@@ -127,19 +130,23 @@ TEST_CASE(
 TEST_CASE("FirstSightings counts a line's repeated token once and forgets it on the next line") {
   FirstSightings first;
   first.start(8);
-  CHECK(first.add("alpha", 42, -1) == 0);
-  CHECK(first.add("beta", 42, -1) == 1);  // the same hash, another token
-  CHECK(first.add("alpha", 42, -1) == 0);
-  CHECK(first.add("gamma", 7, 3) == 2);
-  CHECK(first.add("beta", 42, -1) == 1);
+  CHECK(first.add("alpha", token_key("alpha"), 42) == 0);
+  CHECK(first.add("beta", token_key("beta"), 42) == 1);  // the same hash, another token
+  CHECK(first.add("alpha", token_key("alpha"), 42) == 0);
+  CHECK(first.add("gamma", token_key("gamma"), 7) == 2);
+  CHECK(first.add("beta", token_key("beta"), 42) == 1);
   REQUIRE(first.tokens().size() == 3);
-  CHECK(first.tokens()[2].vocabulary_id == 3);
+  CHECK(same_key(first.tokens()[2].key, token_key("gamma")));
+  CHECK(first.tokens()[2].vocabulary_id == -1);
+  CHECK_FALSE(first.tokens()[2].summed);
   // More tokens than the line was said to have room for still each get their own index.
-  for (std::uint32_t i = 0; i < 40; ++i)
-    CHECK(first.add(std::to_string(i), i * 0x9E3779B97F4A7C15ull, -1) == 3 + i);
+  for (std::uint32_t i = 0; i < 40; ++i) {
+    const std::string token = std::to_string(i);
+    CHECK(first.add(token, token_key(token), i * 0x9E3779B97F4A7C15ull) == 3 + i);
+  }
   first.start(1000);
   CHECK(first.tokens().empty());
-  CHECK(first.add("beta", 42, -1) == 0);
+  CHECK(first.add("beta", token_key("beta"), 42) == 0);
 }
 
 TEST_CASE("FastClassifier gives predictLine's answers on lines full of first sightings") {

@@ -141,7 +141,13 @@ TEST_CASE("FastClassifier keeps a line's vocabulary words in the token cache, bu
     INFO("word: " << word);
     CHECK(held(word));
   }
-  CHECK_FALSE(held("__label__en"));  // a label adds nothing: never stored
+  CHECK_FALSE(held("__label__en"));
+  // A label adds nothing: stored, like a label outside the vocabulary, as no word.
+  loom::fasttext_inference::TokenCache::Contribution label;
+  REQUIRE(cache.find("__label__en", loom::fasttext_inference::token_key("__label__en"),
+                     loom::fasttext_inference::TokenCache::hash_token("__label__en"), label));
+  CHECK_FALSE(label.is_word);
+  CHECK(label.rows == 0);
 }
 
 TEST_CASE("FastClassifier refuses a truncated or foreign model file, naming it") {
