@@ -110,3 +110,43 @@ TEST_CASE("a missing model file is a configuration error naming it") {
   CHECK_THROWS_WITH(Instance(language_id(), {{"model", "/nonexistent/lid.ftz"}}),
                     doctest::Contains("/nonexistent/lid.ftz"));
 }
+
+TEST_CASE("the model sees each document's newlines as the newlines option says") {
+  if (!have_model()) return;
+  // Each document scored beside the text prepared by hand (no newline left to prepare): the
+  // same label and the same probability, bit for bit.
+  const std::string text = "\nThe weather\nis fine today,\n\nand we\nwalk to THE river.\n";
+  const struct {
+    std::string newlines;
+    std::string lowercase;
+    std::string prepared;
+  } cases[] = {
+      {"remove", "false", "The weatheris fine today,and wewalk to THE river."},
+      {"space", "false", " The weather is fine today,  and we walk to THE river. "},
+      {"remove", "true", "the weatheris fine today,and wewalk to the river."},
+      {"space", "true", " the weather is fine today,  and we walk to the river. "},
+  };
+  for (const auto& c : cases) {
+    INFO("newlines: " << c.newlines << ", lowercase: " << c.lowercase);
+    Instance lid(language_id(),
+                 {{"newlines", c.newlines}, {"lowercase", c.lowercase}, {"score_field", "score"}});
+    std::vector<Document> docs(2);
+    docs[0].text = text;
+    docs[1].text = c.prepared;
+    auto out = lid.process(docs);
+    REQUIRE(out.size() == 2);
+    REQUIRE(out[0].find("score") != nullptr);
+    REQUIRE(out[1].find("score") != nullptr);
+    CHECK(*out[0].find("language") == *out[1].find("language"));
+    CHECK(out[0].find("score")->f == out[1].find("score")->f);
+  }
+  // Kept, a newline ends what fastText reads: the first line alone decides.
+  Instance keep(language_id(), {{"newlines", "keep"}, {"score_field", "score"}});
+  std::vector<Document> docs(2);
+  docs[0].text = "Dies ist ein deutscher Satz.\nThis is plainly an English sentence.";
+  docs[1].text = "Dies ist ein deutscher Satz.";
+  auto out = keep.process(docs);
+  REQUIRE(out.size() == 2);
+  CHECK(*out[0].find("language") == MetaValue("de"));
+  CHECK(out[0].find("score")->f == out[1].find("score")->f);
+}
