@@ -238,6 +238,20 @@ sinks:
   odd: { type: test_collect, inputs: [even.dropped], with: { into: odd } }
 )";
 
+// Numbers from a source with `source_options` through a filter that fails on the number 142.
+std::string graph_failing_at_142(const std::string& source_options) {
+  return R"(
+version: 1
+sources:
+  numbers: { type: test_counting_source, with: { )" +
+         source_options + R"( } }
+filters:
+  picky: { type: test_fail_at, inputs: [numbers], with: { at: 142 } }
+sinks:
+  kept: { type: test_collect, inputs: [picky], with: { into: kept } }
+)";
+}
+
 }  // namespace
 
 TEST_CASE("a filter's kept and dropped ports reach their sinks in input order") {
@@ -346,16 +360,7 @@ sinks:
 }
 
 TEST_CASE("an error in a component stops the run with one diagnostic naming where") {
-  RunResult r = run_yaml(R"(
-version: 1
-sources:
-  numbers: { type: test_counting_source, with: { shards: 3, docs_per_shard: 100 } }
-filters:
-  picky: { type: test_fail_at, inputs: [numbers], with: { at: 142 } }
-sinks:
-  kept: { type: test_collect, inputs: [picky], with: { into: kept } }
-)",
-                         2);
+  RunResult r = run_yaml(graph_failing_at_142("shards: 3, docs_per_shard: 100"), 2);
   CHECK_FALSE(r.ok);
   REQUIRE(r.diagnostics.size() == 1);
   const std::string& message = r.diagnostics[0].message;
@@ -370,16 +375,8 @@ sinks:
 TEST_CASE("a source reading a shard when another node fails gets close_shard before destroy") {
   readers_open = 0;
   readers_open_at_destroy = -1;
-  RunResult r = run_yaml(R"(
-version: 1
-sources:
-  numbers: { type: test_counting_source, with: { shards: 2, docs_per_shard: 20000, docs_per_batch: 8 } }
-filters:
-  picky: { type: test_fail_at, inputs: [numbers], with: { at: 142 } }
-sinks:
-  kept: { type: test_collect, inputs: [picky], with: { into: kept } }
-)",
-                         2);
+  RunResult r =
+      run_yaml(graph_failing_at_142("shards: 2, docs_per_shard: 20000, docs_per_batch: 8"), 2);
   CHECK_FALSE(r.ok);
   // The failure came early in the first shard's 20000 documents: its reader was open then.
   CHECK(readers_open_at_destroy == 0);
