@@ -79,8 +79,8 @@ std::ptrdiff_t normalize_for_dedup_direct(std::string_view text, char* out) {
   char* put = out;
   // str.strip(), trailing side: the output ends where the last non-space character's ends.
   char* kept_end = out;
-  bool tail_tried =
-      false;  // the padded last block failed once: the rest goes a character at a time
+  // Set when the padded last block failed once: the rest goes a character at a time.
+  bool tail_tried = false;
   while (i < length) {
     if (s[i] < 0x80 && length - i >= 16) {
       // Sixteen printable ASCII bytes: the only whitespace among them is ' '.
