@@ -12,7 +12,10 @@
 namespace loom::io {
 namespace {
 
-constexpr std::size_t chunk_bytes = std::size_t{4} << 20;
+// A line split across lent blocks is joined in a buffer that starts this large.
+constexpr std::size_t kJoinedBytes = std::size_t{64} << 10;
+static_assert(Input::kLendPadding >= simdjson::SIMDJSON_PADDING,
+              "simdjson parses a lent line in place: its padding must fit in the lend padding");
 // Texts at least this long skip the parser's string buffer (see take_large_text).
 constexpr std::size_t kLargeTextBytes = std::size_t{1} << 20;
 
@@ -53,27 +56,17 @@ struct LineProblem {
 
 class JsonlReader final : public ShardReader {
  public:
-  JsonlReader(const JsonlSourceOptions& options, std::string shard, Input input,
-              std::shared_ptr<SpareParseBuffers> spare_buffers)
+  JsonlReader(const JsonlSourceOptions& options, std::string shard, Input input)
       : options_(options),
         shard_(std::move(shard)),
         skip_errors_(options.on_error == "skip"),
         max_line_(static_cast<std::size_t>(options.max_line_bytes)),
-        input_(std::move(input)),
-        spare_buffers_(std::move(spare_buffers)) {
-    capacity_ = std::min(chunk_bytes, max_line_ + 1);
-    buffer_.reset(spare_buffers_->take(capacity_ + simdjson::SIMDJSON_PADDING));
-    if (!buffer_)
-      buffer_.reset(static_cast<char*>(std::malloc(capacity_ + simdjson::SIMDJSON_PADDING)));
-    if (!buffer_) throw std::bad_alloc();
+        input_(std::move(input)) {
     keep_all_ = options.field_map.empty();
     mapped_.resize(options.field_map.size());
   }
 
   ~JsonlReader() override {
-    // Not one grown for a long line, which holds more than a usual shard needs.
-    if (capacity_ == std::min(chunk_bytes, max_line_ + 1))
-      spare_buffers_->give_back(buffer_.release(), capacity_ + simdjson::SIMDJSON_PADDING);
     if (skipped_ == 0) return;
     try {
       log(LOOM_LOG_WARN, shard_ + ": skipped " + std::to_string(skipped_) + " bad line" +
@@ -84,7 +77,7 @@ class JsonlReader final : public ShardReader {
 
   bool read(Batch& batch, std::size_t target_bytes) override {
     const bool done = append_documents(batch, target_bytes);
-    shrink_buffer();
+    shrink_joined();
     if (skipped_in_batch_ > 0) batch.count_skipped("invalid_record", skipped_in_batch_);
     skipped_in_batch_ = 0;
     return done;
@@ -121,86 +114,95 @@ class JsonlReader final : public ShardReader {
   }
 
   // The next line (without its '\n') and the stream offset of its first byte; false at the end.
-  // Lines longer than max_line_bytes are reported as soon as that many bytes have been seen.
+  // A line is parsed where the host lent it (Input::lend, no copy); only one that runs past the
+  // end of a lent block is joined in a buffer of the reader's. Lines longer than max_line_bytes
+  // are reported as soon as that many bytes have been seen, and never joined whole.
   bool next_line(std::string_view& line, std::uint64_t& offset) {
+    joined_size_ = 0;  // the previous line is done with
     while (true) {
-      const char* start = buffer_.get() + begin_;
-      std::size_t available = end_ - begin_;
-      const char* newline = static_cast<const char*>(std::memchr(start, '\n', available));
-      if (discarding_) {  // the rest of a skipped over-long line
-        if (newline != nullptr) {
-          begin_ += static_cast<std::size_t>(newline - start) + 1;
-          discarding_ = false;
-        } else {
-          begin_ = end_;
-          if (eof_) return false;
-          fill();
+      if (pos_ == lent_.size()) {
+        if (!eof_) {
+          lent_offset_ += lent_.size();
+          lent_ = input_.lend();
+          pos_ = 0;
+          eof_ = lent_.empty();
+          continue;
         }
-        continue;
-      }
-      std::size_t length =
-          newline != nullptr ? static_cast<std::size_t>(newline - start) : available;
-      if (length > max_line_) {
-        ++line_number_;
-        offset = stream_offset_ + begin_;
-        report("line longer than max_line_bytes (" + std::to_string(max_line_) + ")", line_number_,
-               offset);
-        if (newline != nullptr) {
-          begin_ += length + 1;
-        } else {
-          begin_ = end_;
-          discarding_ = !eof_;
-        }
-        continue;
-      }
-      if (newline != nullptr || (eof_ && available > 0)) {
-        ++line_number_;
-        line = std::string_view(start, length);
-        offset = stream_offset_ + begin_;
-        begin_ += newline != nullptr ? length + 1 : length;
+        if (joined_size_ == 0 || discarding_) return false;
+        ++line_number_;  // the last line, without a newline
+        line = std::string_view(joined_.get(), joined_size_);
+        line_capacity_ = joined_capacity_ + Input::kLendPadding;
+        offset = joined_offset_;
+        joined_size_ = 0;
         return true;
       }
-      if (eof_) return false;
-      fill();
+      const char* start = lent_.data() + pos_;
+      const std::size_t available = lent_.size() - pos_;
+      const char* newline = static_cast<const char*>(std::memchr(start, '\n', available));
+      const std::size_t length =
+          newline != nullptr ? static_cast<std::size_t>(newline - start) : available;
+      if (discarding_) {  // the rest of a skipped over-long line
+        pos_ += newline != nullptr ? length + 1 : length;
+        discarding_ = newline == nullptr;
+        continue;
+      }
+      if (joined_size_ + length > max_line_) {
+        ++line_number_;
+        offset = joined_size_ > 0 ? joined_offset_ : lent_offset_ + pos_;
+        joined_size_ = 0;
+        pos_ += newline != nullptr ? length + 1 : length;
+        discarding_ = newline == nullptr;
+        report("line longer than max_line_bytes (" + std::to_string(max_line_) + ")", line_number_,
+               offset);
+        continue;
+      }
+      if (newline == nullptr) {  // the line goes on in the next lent block
+        if (joined_size_ == 0) joined_offset_ = lent_offset_ + pos_;
+        join(start, length);
+        pos_ += length;
+        continue;
+      }
+      ++line_number_;
+      pos_ += length + 1;
+      if (joined_size_ == 0) {
+        line = std::string_view(start, length);
+        line_capacity_ =
+            static_cast<std::size_t>(lent_.data() + lent_.size() - start) + Input::kLendPadding;
+        offset = lent_offset_ + (pos_ - length - 1);
+      } else {
+        join(start, length);
+        line = std::string_view(joined_.get(), joined_size_);
+        line_capacity_ = joined_capacity_ + Input::kLendPadding;
+        offset = joined_offset_;
+      }
+      return true;
     }
   }
 
-  // Moves the unfinished line to the front, grows the buffer if that line fills it, reads more.
-  // The buffer never grows past max_line_bytes + 1 (enough to see that a line is too long), and
-  // realloc lets the C library move a large block by remapping its pages instead of holding the
-  // old and the new copy at once.
-  void fill() {
-    move_unconsumed_to_front();
-    if (end_ == capacity_ && !resize_buffer(std::min(capacity_ * 2, max_line_ + 1)))
-      throw std::bad_alloc();
-    std::size_t n = input_.read(buffer_.get() + end_, capacity_ - end_);
-    if (n == 0) eof_ = true;
-    end_ += n;
+  // Appends to the line being joined. It never holds more than max_line_bytes (next_line checks
+  // first), and realloc lets the C library move a large block by remapping its pages instead of
+  // holding the old and the new copy at once.
+  void join(const char* bytes, std::size_t count) {
+    if (joined_size_ + count > joined_capacity_) {
+      std::size_t capacity = std::max(kJoinedBytes, joined_capacity_);
+      while (capacity < joined_size_ + count) capacity *= 2;
+      capacity = std::min(capacity, max_line_);
+      void* moved = std::realloc(joined_.get(), capacity + Input::kLendPadding);
+      if (moved == nullptr) throw std::bad_alloc();
+      (void)joined_.release();
+      joined_.reset(static_cast<char*>(moved));
+      joined_capacity_ = capacity;
+    }
+    std::memcpy(joined_.get() + joined_size_, bytes, count);
+    joined_size_ += count;
   }
 
-  void move_unconsumed_to_front() {
-    if (begin_ == 0) return;
-    std::memmove(buffer_.get(), buffer_.get() + begin_, end_ - begin_);
-    stream_offset_ += begin_;
-    end_ -= begin_;
-    begin_ = 0;
-  }
-
-  // After a long line the documents hold their own copies, so the buffer goes back to its usual
-  // size instead of keeping a book's worth of memory for the rest of the shard.
-  void shrink_buffer() {
-    if (capacity_ <= chunk_bytes || end_ - begin_ >= chunk_bytes) return;
-    move_unconsumed_to_front();
-    (void)resize_buffer(chunk_bytes);  // on failure, keeping the larger block is fine
-  }
-
-  bool resize_buffer(std::size_t capacity) {
-    void* moved = std::realloc(buffer_.get(), capacity + simdjson::SIMDJSON_PADDING);
-    if (moved == nullptr) return false;
-    (void)buffer_.release();
-    buffer_.reset(static_cast<char*>(moved));
-    capacity_ = capacity;
-    return true;
+  // After a long line the documents hold their own copies, so the join buffer does not keep a
+  // book's worth of memory for the rest of the shard.
+  void shrink_joined() {
+    if (joined_capacity_ <= kJoinedBytes) return;
+    joined_.reset();
+    joined_capacity_ = joined_size_ = 0;
   }
 
   void report(const std::string& what, std::uint64_t line, std::uint64_t offset) {
@@ -240,9 +242,7 @@ class JsonlReader final : public ShardReader {
     json_scratch_.reserve(line.size());  // minified JSON never outgrows the line: views stay put
     bool have_text = false;
     try {
-      const char* buffer_end = buffer_.get() + capacity_ + simdjson::SIMDJSON_PADDING;
-      simdjson::padded_string_view view(line.data(), line.size(),
-                                        static_cast<std::size_t>(buffer_end - line.data()));
+      simdjson::padded_string_view view(line.data(), line.size(), line_capacity_);
       simdjson::ondemand::document doc = parser_.iterate(view);
       simdjson::ondemand::object object = doc.get_object();
       for (auto field : object) {
@@ -349,19 +349,22 @@ class JsonlReader final : public ShardReader {
   bool skip_errors_;
   std::size_t max_line_;
   Input input_;
-  std::shared_ptr<SpareParseBuffers> spare_buffers_;
+
+  std::string_view lent_;  // the block the host lent last; [pos_, end) is unread
+  std::size_t pos_ = 0;
+  std::uint64_t lent_offset_ = 0;  // stream offset of lent_[0]
+  std::size_t line_capacity_ = 0;  // readable bytes from the current line's start (simdjson)
+  bool eof_ = false;
+  bool discarding_ = false;
 
   struct FreeBuffer {
     void operator()(char* p) const { std::free(p); }
   };
-  std::unique_ptr<char, FreeBuffer> buffer_;  // capacity_ bytes plus simdjson's padding
-  std::size_t capacity_ = 0;
-  std::size_t begin_ = 0;  // unconsumed bytes are [begin_, end_)
-  std::size_t end_ = 0;
-  std::uint64_t stream_offset_ = 0;  // stream position of buffer_[0]
-  bool eof_ = false;
-  bool discarding_ = false;
-  std::uint64_t line_number_ = 0;  // lines seen so far, blank ones included
+  std::unique_ptr<char, FreeBuffer> joined_;  // joined_capacity_ bytes plus the lend padding
+  std::size_t joined_capacity_ = 0;
+  std::size_t joined_size_ = 0;
+  std::uint64_t joined_offset_ = 0;  // stream offset of the joined line's first byte
+  std::uint64_t line_number_ = 0;    // lines seen so far, blank ones included
   std::uint64_t skipped_ = 0;
   std::uint64_t skipped_in_batch_ = 0;
 
@@ -375,39 +378,7 @@ class JsonlReader final : public ShardReader {
   std::string json_scratch_;
 };
 
-// One per thread that may read at once is plenty: the engine reads a source's shards in turn.
-constexpr std::size_t kSpareParseBuffers = 2;
-
 }  // namespace
-
-SpareParseBuffers::SpareParseBuffers() { spare_.reserve(kSpareParseBuffers); }
-
-SpareParseBuffers::~SpareParseBuffers() {
-  for (const auto& [buffer, bytes] : spare_) std::free(buffer);
-}
-
-char* SpareParseBuffers::take(std::size_t bytes) {
-  const std::lock_guard lock(mutex_);
-  for (auto it = spare_.begin(); it != spare_.end(); ++it) {
-    if (it->second != bytes) continue;
-    char* buffer = it->first;
-    spare_.erase(it);
-    return buffer;
-  }
-  return nullptr;
-}
-
-void SpareParseBuffers::give_back(char* buffer, std::size_t bytes) noexcept {
-  if (buffer == nullptr) return;
-  {
-    const std::lock_guard lock(mutex_);
-    if (spare_.size() < kSpareParseBuffers && spare_.capacity() > spare_.size()) {
-      spare_.emplace_back(buffer, bytes);
-      return;
-    }
-  }
-  std::free(buffer);
-}
 
 std::vector<std::string> JsonlSource::shards() {
   shards_ = expand_paths(options_.paths);
@@ -420,8 +391,7 @@ std::unique_ptr<ShardReader> JsonlSource::open(std::string_view shard, std::uint
   next_.reset();
   if (!input) input = Input::open(shard);
   open_next(index + 1);
-  return std::make_unique<JsonlReader>(options_, std::string(shard), std::move(*input),
-                                       spare_buffers_);
+  return std::make_unique<JsonlReader>(options_, std::string(shard), std::move(*input));
 }
 
 // The engine reads shards in order, so the next one is opened now: with more than one thread the

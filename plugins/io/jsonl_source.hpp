@@ -46,25 +46,6 @@ struct JsonlSourceOptions {
           .one_of(missing_fields_values));
 };
 
-// Parse buffers of finished shards, for the readers of the next ones: their pages are mapped
-// already, where a fresh 4 MiB block per shard costs a page fault per 4 KiB (at two threads the
-// C library rarely hands the freed block back, each thread having its own heap).
-class SpareParseBuffers {
- public:
-  SpareParseBuffers();
-  SpareParseBuffers(const SpareParseBuffers&) = delete;
-  SpareParseBuffers& operator=(const SpareParseBuffers&) = delete;
-  ~SpareParseBuffers();
-  // A block from malloc of `bytes` bytes, or nullptr when none is spare.
-  char* take(std::size_t bytes);
-  // Keeps `buffer` (from malloc, `bytes` long) for a later take(), or frees it.
-  void give_back(char* buffer, std::size_t bytes) noexcept;
-
- private:
-  std::mutex mutex_;
-  std::vector<std::pair<char*, std::size_t>> spare_;
-};
-
 class JsonlSource : public Source {
  public:
   static constexpr const char* name = "jsonl_source";
@@ -86,7 +67,6 @@ class JsonlSource : public Source {
   void open_next(std::uint64_t index);
 
   Options options_;
-  std::shared_ptr<SpareParseBuffers> spare_buffers_ = std::make_shared<SpareParseBuffers>();
   std::vector<std::string> shards_;  // as listed by shards()
   std::optional<NextShard> next_;    // opened ahead of its turn
 };

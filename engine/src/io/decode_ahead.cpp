@@ -39,8 +39,9 @@ constexpr std::size_t kChunksAhead = 40;
 constexpr std::size_t kChunksPerTask = 4;
 
 // Chunk buffers are recycled across the streams of a run (recycled_buffers.hpp): two streams'
-// worth (the current shard and the one opened ahead), a few spare.
-using ChunkBuffers = RecycledBuffers<kChunkBytes, 2 * kChunksAhead + 4>;
+// worth (the current shard and the one opened ahead), a few spare. Each has kLendPadding bytes
+// past the chunk, so that lend() can hand a chunk over as it is.
+using ChunkBuffers = RecycledBuffers<kChunkBytes + kLendPadding, 2 * kChunksAhead + 4>;
 using Buffer = std::unique_ptr<char[]>;
 
 struct Chunk {
@@ -137,6 +138,7 @@ class DecodeAheadInput final : public Input {
   }
 
   ~DecodeAheadInput() override {
+    ChunkBuffers::give_back(std::move(lent_));
     OpenStreams::instance().remove(stream_.get());
     std::unique_lock lock(stream_->mutex);
     stream_->closed = true;
@@ -147,20 +149,12 @@ class DecodeAheadInput final : public Input {
   DecodeAheadInput& operator=(const DecodeAheadInput&) = delete;
 
   std::size_t read(char* buffer, std::size_t capacity) override {
+    ChunkBuffers::give_back(std::move(lent_));
     if (capacity == 0) return 0;
     Stream& s = *stream_;
     std::unique_lock lock(s.mutex);
     while (s.chunks.empty()) {
-      if (s.error) {
-        std::exception_ptr error = s.error;
-        s.error = nullptr;
-        s.ended = true;
-        std::rethrow_exception(error);
-      }
-      if (s.ended) {
-        raw_position_ = s.raw_end;
-        return 0;
-      }
+      if (at_end(lock)) return 0;
       if (!s.decoding) return decode_here(lock, buffer, capacity);
       if (help_another_stream(lock)) continue;
       s.decoded.wait(lock);
@@ -183,9 +177,48 @@ class DecodeAheadInput final : public Input {
     return copied;
   }
 
+  // Hands over the next decoded chunk itself (or what a read() left of it) instead of copying it:
+  // the copy was the largest cost two threads add to a gzip shard's serial parse.
+  std::string_view lend() override {
+    ChunkBuffers::give_back(std::move(lent_));
+    Stream& s = *stream_;
+    std::unique_lock lock(s.mutex);
+    while (s.chunks.empty()) {
+      if (at_end(lock)) return {};
+      if (!s.decoding) {  // nobody is decoding it: the reader does, into a chunk it then lends
+        decode_chunk(s, lock);
+        continue;
+      }
+      if (help_another_stream(lock)) continue;
+      s.decoded.wait(lock);
+    }
+    Chunk& chunk = s.chunks.front();
+    const std::string_view lent(chunk.bytes.get() + offset_, chunk.size - offset_);
+    raw_position_ = chunk.raw_end;
+    lent_ = std::move(chunk.bytes);
+    s.chunks.pop_front();
+    offset_ = 0;
+    if (!s.task_queued && !s.decoding && s.more_wanted()) schedule(stream_);
+    return lent;
+  }
+
   std::uint64_t raw_position() const override { return raw_position_; }
 
  private:
+  // With no chunk queued: rethrows the stream's error (after every byte decoded before it), or
+  // returns whether the stream has ended (the stream's lock is held).
+  bool at_end(std::unique_lock<std::mutex>&) {
+    Stream& s = *stream_;
+    if (s.error) {
+      std::exception_ptr error = s.error;
+      s.error = nullptr;
+      s.ended = true;
+      std::rethrow_exception(error);
+    }
+    if (s.ended) raw_position_ = s.raw_end;
+    return s.ended;
+  }
+
   // Nothing decoded and nobody decoding: the reader decodes one chunk into its own buffer (a
   // queued task, if any, then finds its turn taken), and leaves the rest to a task again.
   std::size_t decode_here(std::unique_lock<std::mutex>& lock, char* buffer, std::size_t capacity) {
@@ -311,6 +344,7 @@ class DecodeAheadInput final : public Input {
   }
 
   std::shared_ptr<Stream> stream_;
+  Buffer lent_;             // the chunk lend() handed over last
   std::size_t offset_ = 0;  // into stream_->chunks.front()
   std::uint64_t raw_position_ = 0;
 };

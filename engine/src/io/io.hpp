@@ -32,14 +32,30 @@ struct HttpSettings {
 void configure_http(const HttpSettings& settings);
 const HttpSettings& http_settings();
 
+// Readable bytes, of any value, after the bytes Input::lend() lends (the host's input_lend).
+inline constexpr std::size_t kLendPadding = LOOM_INPUT_LEND_PADDING;
+// How many bytes the default Input::lend() reads at a time.
+inline constexpr std::size_t kLendBytes = std::size_t{256} << 10;
+
 // A readable stream of decompressed bytes.
 class Input {
  public:
-  virtual ~Input() = default;
+  Input() = default;
+  Input(const Input&) = delete;
+  Input& operator=(const Input&) = delete;
+  virtual ~Input();
   // Returns bytes read (0 at the end). Throws IoError naming the source.
   virtual std::size_t read(char* buffer, std::size_t capacity) = 0;
+  // The next bytes without a copy into the caller's buffer (empty at the end; throws as read()
+  // does). They stay valid, followed by kLendPadding readable bytes, until the next lend() or
+  // read() or the input's end. An input that decodes into buffers of its own lends those; this
+  // default reads up to kLendBytes into a buffer of the input's.
+  virtual std::string_view lend();
   // Compressed bytes consumed from the underlying file or transfer so far.
   virtual std::uint64_t raw_position() const = 0;
+
+ private:
+  std::unique_ptr<char[]> lend_buffer_;  // the default lend()'s, recycled when the input goes
 };
 
 // Opens a local path, http(s) URL or s3:// object; codec AUTO decides by name. Truncated or corrupt

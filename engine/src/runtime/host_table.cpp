@@ -162,6 +162,16 @@ int64_t input_read(loom_input* in, char* buffer, size_t capacity, loom_error* er
     return -1;
   return n;
 }
+int64_t input_lend(loom_input* in, const char** data, loom_error* err) {
+  int64_t n = -1;
+  if (io_guard(err, [&] {
+        const std::string_view lent = in->stream->lend();
+        *data = lent.data();
+        n = static_cast<int64_t>(lent.size());
+      }) != 0)
+    return -1;
+  return n;
+}
 uint64_t input_raw_position(const loom_input* in) { return in->stream->raw_position(); }
 void input_close(loom_input* in) { delete in; }
 
@@ -269,6 +279,7 @@ loom_host make_host() {
   h.batch_count_skipped = batch_count_skipped;
   h.declare_input = declare_input;
   h.output_read = output_read;
+  h.input_lend = input_lend;
   return h;
 }
 

@@ -19,7 +19,10 @@
 #include <stdint.h>
 
 #define LOOM_ABI_MAJOR 1
-#define LOOM_ABI_MINOR 3
+#define LOOM_ABI_MINOR 4
+
+/* ABI 1.4: readable bytes, of any value, that follow the bytes input_lend lends (see there). */
+#define LOOM_INPUT_LEND_PADDING 64
 
 #ifdef __cplusplus
 extern "C" {
@@ -309,6 +312,15 @@ typedef struct loom_host {
    * sink resuming an interrupted run (see end_shard) reads here what its reopened file holds. */
   int64_t (*output_read)(loom_output* out, uint64_t offset, char* buffer, size_t capacity,
                          loom_error* err);
+
+  /* -- ABI 1.4 ----------------------------------------------------------------------------- */
+  /* Reads without a copy: lends the input's next decoded bytes where the host holds them. Sets
+   * *data and returns how many bytes it lends (at least one), 0 at the end, -1 on error (err
+   * filled). The bytes stay valid until the next input_lend, input_read or input_close on this
+   * input, and LOOM_INPUT_LEND_PADDING readable bytes follow them (a parser that reads past the
+   * end in wide blocks, such as simdjson, can parse them in place). A plugin copies what it keeps;
+   * how many bytes each call lends is the host's choice. */
+  int64_t (*input_lend)(loom_input* in, const char** data, loom_error* err);
 } loom_host;
 
 /* ---------------------------------------------------------------------------------------------

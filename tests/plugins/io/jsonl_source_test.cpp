@@ -344,3 +344,71 @@ TEST_CASE(
   CHECK(text_of(1) == "from b");  // c cannot be opened ahead now: no error yet
   CHECK_THROWS_WITH(src.read_shard(shards[2], 2, 1 << 20), doctest::Contains("c.jsonl"));
 }
+
+TEST_CASE("lines read the same whatever blocks the host lends, and on an ABI 1.3 host") {
+  // The source parses each line where the host lent it and joins only lines that run past a
+  // lent block. Blocks of every size put a block's end inside every kind of line: CRLF split
+  // between its two bytes, blank lines, an over-long line, a line longer than a block, the last
+  // line without a newline.
+  TempDir dir;
+  const std::string path = dir / "mixed.jsonl";
+  const std::string long_text(300'000, 'L');
+  const std::vector<std::string> lines = {
+      "{\"text\":\"crlf\",\"n\":1}\r\n",
+      "\n",
+      "  \r\n",
+      "{\"text\":\"" + long_text + "\",\"n\":2}\n",
+      "{\"text\":\"" + std::string(500'000, 'x') + "\"}\n",  // over max_line_bytes: skipped
+      "{broken\n",                                           // skipped
+      "{\"text\":\"caf\\u00e9 \\\"q\\\"\",\"n\":3}\r\n",
+      "{\"text\":\"last\",\"n\":4}",
+  };
+  std::string content;
+  std::vector<std::uint64_t> offsets;
+  for (const std::string& line : lines) {
+    offsets.push_back(content.size());
+    content += line;
+  }
+  write_file(path, content);
+  const OptionMap options = {{"paths", path}, {"on_error", "skip"}, {"max_line_bytes", "400000"}};
+
+  auto check_docs = [&](const std::vector<Document>& docs) {
+    REQUIRE(docs.size() == 4);
+    const std::vector<std::string> texts = {"crlf", long_text, "caf\xc3\xa9 \"q\"", "last"};
+    const std::vector<std::size_t> line_index = {0, 3, 6, 7};
+    for (std::size_t k = 0; k < docs.size(); ++k) {
+      CAPTURE(k);
+      CHECK(docs[k].text == texts[k]);
+      CHECK(docs[k].record == line_index[k]);
+      CHECK(docs[k].offset == offsets[line_index[k]]);
+      REQUIRE(docs[k].find("n") != nullptr);
+      CHECK(docs[k].keys() == std::vector<std::string>{"n"});
+    }
+  };
+  for (const std::size_t block : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{7},
+                                  std::size_t{64}, std::size_t{4097}, std::size_t{256} << 10}) {
+    CAPTURE(block);
+    loom::testing::set_input_lend_bytes(block);
+    loom::testing::clear_log();
+    check_docs(source(options).read_all());
+    CHECK(loom::testing::log_count(path + ":5: line longer than max_line_bytes") == 1);
+    CHECK(loom::testing::log_count(path + ":6: invalid JSON") == 1);
+  }
+  loom::testing::set_input_lend_bytes(std::size_t{256} << 10);
+  {
+    const loom::testing::AsAbi13Host older_host;  // no input_lend: the SDK reads into its own
+    check_docs(source(options).read_all());
+  }
+  // With the default on_error, the over-long line is the error, named by its line and offset.
+  loom::testing::set_input_lend_bytes(5);
+  try {
+    source({{"paths", path}, {"max_line_bytes", "400000"}}).read_all();
+    FAIL("the over-long line was accepted");
+  } catch (const loom::Error& e) {
+    CHECK(std::string(e.what()).find(path + ":5: line longer than max_line_bytes (400000)") !=
+          std::string::npos);
+    CHECK(e.line() == 5);
+    CHECK(e.offset() == static_cast<std::int64_t>(offsets[4]));
+  }
+  loom::testing::set_input_lend_bytes(std::size_t{256} << 10);
+}

@@ -176,3 +176,60 @@ TEST_CASE("decode ahead: a reader waiting on its stream may decode the next one;
     });
   }
 }
+
+namespace {
+
+// Reads `input` to its end by lend(), checking that the padding after each lent block can be
+// read (AddressSanitizer would see a short buffer), and alternating with read() of `mixed`
+// bytes when that is not zero.
+std::string lend_all(Input& input, std::size_t mixed, std::string& error) {
+  std::string got;
+  std::string buffer(mixed, '\0');
+  try {
+    for (std::size_t round = 0;; ++round) {
+      if (mixed > 0 && round % 2 == 1) {
+        const std::size_t n = input.read(buffer.data(), buffer.size());
+        if (n == 0) break;
+        got.append(buffer, 0, n);
+        continue;
+      }
+      const std::string_view lent = input.lend();
+      if (lent.empty()) break;
+      volatile char sink = 0;
+      for (std::size_t k = 0; k < kLendPadding; ++k) sink = sink ^ lent.data()[lent.size() + k];
+      got.append(lent);
+    }
+  } catch (const IoError& e) {
+    error = e.what();
+  }
+  return got;
+}
+
+}  // namespace
+
+TEST_CASE("decode ahead: lend() hands over the decoded chunks in order, reads mixed in") {
+  const std::string text = testing::sample_text(9'000'000, 17);
+  for (const int threads : {1, 2}) {
+    for (const std::size_t mixed : {std::size_t{0}, std::size_t{1}, std::size_t{100'000}}) {
+      CAPTURE(threads);
+      CAPTURE(mixed);
+      in_arena(threads, [&] {
+        auto input = internal::decode_ahead(std::make_unique<ScriptedInput>(text, false));
+        std::string error;
+        CHECK(lend_all(*input, mixed, error) == text);
+        CHECK(error.empty());
+        CHECK(input->lend().empty());
+        CHECK(input->raw_position() == text.size());
+      });
+    }
+  }
+  // An error comes after every byte decoded before it, then the end.
+  in_arena(2, [&] {
+    const std::string head = testing::sample_text(3'000'000, 18);
+    auto input = internal::decode_ahead(std::make_unique<ScriptedInput>(head, true));
+    std::string error;
+    CHECK(lend_all(*input, 0, error) == head);
+    CHECK(error.find("connection reset") != std::string::npos);
+    CHECK(input->lend().empty());
+  });
+}

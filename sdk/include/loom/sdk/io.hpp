@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,11 +26,13 @@ class Input {
     detail::check(host().input_open(detail::to_c(uri), codec, &in, &err), err);
     return Input(in);
   }
-  Input(Input&& o) noexcept : in_(std::exchange(o.in_, nullptr)) {}
+  Input(Input&& o) noexcept
+      : in_(std::exchange(o.in_, nullptr)), lend_buffer_(std::move(o.lend_buffer_)) {}
   Input& operator=(Input&& o) noexcept {
     if (this != &o) {
       close();
       in_ = std::exchange(o.in_, nullptr);
+      lend_buffer_ = std::move(o.lend_buffer_);
     }
     return *this;
   }
@@ -41,14 +44,34 @@ class Input {
     if (n < 0) detail::check(1, err);
     return static_cast<std::size_t>(n);
   }
+  // The next bytes without a copy (ABI 1.4, input_lend): empty at the end; throws on failure.
+  // They stay valid until the next lend(), read() or close(), and kLendPadding readable bytes
+  // follow them, so a parser reading in wide blocks can parse them in place. On an older host
+  // this reads into a buffer of the Input's, with the same guarantees.
+  std::string_view lend() {
+    const loom_host& h = host();
+    loom_error err = detail::fresh_error();
+    if (h.struct_size >= offsetof(loom_host, input_lend) + sizeof h.input_lend &&
+        h.input_lend != nullptr) {
+      const char* data = nullptr;
+      const std::int64_t n = h.input_lend(in_, &data, &err);
+      if (n < 0) detail::check(1, err);
+      return n == 0 ? std::string_view() : std::string_view(data, static_cast<std::size_t>(n));
+    }
+    if (!lend_buffer_) lend_buffer_ = std::make_unique<char[]>(kOwnLendBytes + kLendPadding);
+    return {lend_buffer_.get(), read(lend_buffer_.get(), kOwnLendBytes)};
+  }
+  static constexpr std::size_t kLendPadding = LOOM_INPUT_LEND_PADDING;
   std::uint64_t raw_position() const { return host().input_raw_position(in_); }
   void close() {
     if (in_ != nullptr) host().input_close(std::exchange(in_, nullptr));
   }
 
  private:
+  static constexpr std::size_t kOwnLendBytes = std::size_t{256} << 10;  // lend() on older hosts
   explicit Input(loom_input* in) : in_(in) {}
   loom_input* in_;
+  std::unique_ptr<char[]> lend_buffer_;
 };
 
 // Growable host-owned buffer (so compressed frames never cross the boundary as C++ objects).

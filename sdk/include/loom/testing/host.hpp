@@ -39,7 +39,14 @@ struct HarnessInput {
   std::FILE* file = nullptr;
   std::uint64_t position = 0;
   std::string path;
+  std::vector<char> lent;  // input_lend's buffer: the bytes, then the padding
 };
+
+// How many bytes the harness's input_lend lends at a time (set_input_lend_bytes).
+inline std::atomic<std::size_t>& input_lend_bytes() {
+  static std::atomic<std::size_t> bytes{std::size_t{256} << 10};
+  return bytes;
+}
 
 struct HarnessOutput {
   std::FILE* file = nullptr;
@@ -258,6 +265,16 @@ struct Host {
     input->position += n;
     return static_cast<std::int64_t>(n);
   }
+  // Lends from a buffer of the input's; the padding after the bytes is not blank, so that a
+  // plugin relying on its value shows up in tests.
+  static std::int64_t input_lend(loom_input* in, const char** data, loom_error* err) {
+    auto* input = reinterpret_cast<HarnessInput*>(in);
+    const std::size_t bytes = std::max<std::size_t>(1, input_lend_bytes().load());
+    input->lent.assign(bytes + LOOM_INPUT_LEND_PADDING, '{');
+    const std::int64_t n = input_read(in, input->lent.data(), bytes, err);
+    *data = input->lent.data();
+    return n;
+  }
   static std::uint64_t input_raw_position(const loom_input* in) {
     return reinterpret_cast<const HarnessInput*>(in)->position;
   }
@@ -363,9 +380,9 @@ struct Host {
 
 }  // namespace detail
 
-// The harness's host table (one per process).
-inline const loom_host& host_table() {
-  static const loom_host table = [] {
+// The harness's host table (one per process); mutable_host_table() is for AsAbi13Host.
+inline loom_host& mutable_host_table() {
+  static loom_host table = [] {
     using H = detail::Host;
     loom_host h{};
     h.struct_size = sizeof(loom_host);
@@ -412,12 +429,36 @@ inline const loom_host& host_table() {
     h.batch_count_skipped = H::batch_count_skipped;
     h.declare_input = H::declare_input;
     h.output_read = H::output_read;
+    h.input_lend = H::input_lend;
     return h;
   }();
   // Components compiled into the test binary itself use loom::host() directly.
   if (::loom::detail::host_slot() == nullptr) ::loom::detail::host_slot() = &table;
   return table;
 }
+inline const loom_host& host_table() { return mutable_host_table(); }
+
+// How many bytes the harness's input_lend lends per call (256 KiB unless set): small values put
+// record boundaries at every position a plugin's own stitching must handle.
+inline void set_input_lend_bytes(std::size_t bytes) { detail::input_lend_bytes() = bytes; }
+
+// While one lives (in a single-threaded test), the harness's host table is an ABI 1.3 host's:
+// shorter, without input_lend, so a plugin's fallback for older hosts can be tested.
+class AsAbi13Host {
+ public:
+  AsAbi13Host() : saved_(mutable_host_table()) {
+    loom_host& h = mutable_host_table();
+    h.struct_size = static_cast<std::uint32_t>(offsetof(loom_host, input_lend));
+    h.abi_minor = 3;
+    h.input_lend = nullptr;
+  }
+  ~AsAbi13Host() { mutable_host_table() = saved_; }
+  AsAbi13Host(const AsAbi13Host&) = delete;
+  AsAbi13Host& operator=(const AsAbi13Host&) = delete;
+
+ private:
+  loom_host saved_;
+};
 
 // Everything plugins logged so far, as "warning: message" lines.
 inline std::vector<std::string> log_lines() {
