@@ -9,9 +9,9 @@
 // chunk of another open stream (the shard its source opened ahead): on two threads a shard's
 // inflate is the longest serial chain, and that wait left a core idle while the next shard was
 // not being decoded.
+#include "base/huge_page_chunks.hpp"
 #include "base/tsan_annotations.hpp"
 #include "io/io_internal.hpp"
-#include "io/recycled_buffers.hpp"
 
 #include <oneapi/tbb/task_arena.h>
 
@@ -29,7 +29,9 @@ namespace {
 
 // Small enough that a shard's first chunk (decoded by the reader itself, before any task can
 // help) is a small share of it; a few of them keep the other thread busy between reads.
-constexpr std::size_t kChunkBytes = std::size_t{256} << 10;
+constexpr std::size_t kBufferBytes = std::size_t{256} << 10;
+// A chunk's bytes leave room for lend()'s padding in its buffer.
+constexpr std::size_t kChunkBytes = kBufferBytes - kLendPadding;
 // Up to 10 MiB decoded ahead per stream: with a reader that helps, the shard opened ahead gets
 // well into its decode before its turn (c4: t2 0.468 -> 0.453 s on 256 MB; 16 chunks gave the
 // reader nothing left to help with for much of each shard).
@@ -38,11 +40,18 @@ constexpr std::size_t kChunksAhead = 40;
 // the other stages do not wait behind a long decode on the thread they could use.
 constexpr std::size_t kChunksPerTask = 4;
 
-// Chunk buffers are recycled across the streams of a run (recycled_buffers.hpp): two streams'
-// worth (the current shard and the one opened ahead), a few spare. Each has kLendPadding bytes
-// past the chunk, so that lend() can hand a chunk over as it is.
-using ChunkBuffers = RecycledBuffers<kChunkBytes + kLendPadding, 2 * kChunksAhead + 4>;
-using Buffer = std::unique_ptr<char[]>;
+// Chunk buffers are recycled across the streams of a run, on huge pages (huge_page_chunks.hpp:
+// at two threads their first touches were half of a c4 run's page faults): two streams' worth
+// (the current shard and the one opened ahead) and a few spare stay resident.
+HugePageChunks& chunk_buffers() {
+  static_assert(HugePageChunks::kRegionBytes % kBufferBytes == 0);
+  static auto* pool = new HugePageChunks(kBufferBytes, 2 * kChunksAhead + 4);
+  return *pool;
+}
+struct GiveBack {
+  void operator()(char* buffer) const noexcept { chunk_buffers().give_back(buffer); }
+};
+using Buffer = std::unique_ptr<char, GiveBack>;
 
 struct Chunk {
   Buffer bytes;
@@ -138,7 +147,7 @@ class DecodeAheadInput final : public Input {
   }
 
   ~DecodeAheadInput() override {
-    ChunkBuffers::give_back(std::move(lent_));
+    lent_.reset();
     OpenStreams::instance().remove(stream_.get());
     std::unique_lock lock(stream_->mutex);
     stream_->closed = true;
@@ -149,7 +158,7 @@ class DecodeAheadInput final : public Input {
   DecodeAheadInput& operator=(const DecodeAheadInput&) = delete;
 
   std::size_t read(char* buffer, std::size_t capacity) override {
-    ChunkBuffers::give_back(std::move(lent_));
+    lent_.reset();
     if (capacity == 0) return 0;
     Stream& s = *stream_;
     std::unique_lock lock(s.mutex);
@@ -168,7 +177,6 @@ class DecodeAheadInput final : public Input {
       offset_ += count;
       raw_position_ = chunk.raw_end;
       if (offset_ == chunk.size) {
-        ChunkBuffers::give_back(std::move(chunk.bytes));
         s.chunks.pop_front();
         offset_ = 0;
       }
@@ -180,7 +188,7 @@ class DecodeAheadInput final : public Input {
   // Hands over the next decoded chunk itself (or what a read() left of it) instead of copying it:
   // the copy was the largest cost two threads add to a gzip shard's serial parse.
   std::string_view lend() override {
-    ChunkBuffers::give_back(std::move(lent_));
+    lent_.reset();
     Stream& s = *stream_;
     std::unique_lock lock(s.mutex);
     while (s.chunks.empty()) {
@@ -303,7 +311,7 @@ class DecodeAheadInput final : public Input {
     lock.unlock();
     std::exception_ptr error;
     try {
-      chunk.bytes = ChunkBuffers::take();
+      chunk.bytes = Buffer(chunk_buffers().take());
       chunk.size = decode_into(*s.source, chunk.bytes.get(), kChunkBytes, error);
       chunk.raw_end = s.source->raw_position();
     } catch (...) {
@@ -313,11 +321,7 @@ class DecodeAheadInput final : public Input {
     s.decoding = false;
     s.raw_end = chunk.raw_end;
     const bool at_end = chunk.size == 0 && !error;
-    if (chunk.size != 0) {
-      s.chunks.push_back(std::move(chunk));
-    } else if (chunk.bytes) {
-      ChunkBuffers::give_back(std::move(chunk.bytes));
-    }
+    if (chunk.size != 0) s.chunks.push_back(std::move(chunk));  // else its buffer goes back
     if (error) s.error = error;
     if (at_end) s.ended = true;
     s.decoded.notify_all();
