@@ -25,8 +25,13 @@ class ModelDictionary : public fasttext::Dictionary {
  public:
   using fasttext::Dictionary::Dictionary;
   bool is_pruned() const { return pruneidx_size_ >= 0; }
-  // For a pruned model: bucket -> input row, -1 where pruning removed the bucket.
-  std::vector<std::int32_t> pruned_bucket_rows() const;
+  // For a pruned model: the buckets pruning kept and their input rows, in no order (empty for a
+  // model that is not pruned).
+  struct PrunedBucket {
+    std::int32_t bucket;
+    std::int32_t row;
+  };
+  std::vector<PrunedBucket> pruned_buckets() const;
 };
 
 struct FastClassifier::Model {

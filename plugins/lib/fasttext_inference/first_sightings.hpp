@@ -34,7 +34,8 @@ class FirstSightings {
   // make the table grow).
   void start(std::size_t tokens);
 
-  // The index of `text` among this line's first sightings, added if it is not there yet.
+  // The index of `text` among this line's first sightings, added if it is not there yet; `key`
+  // is token_key(text), and `hash` its hash (TokenCache::hash_token).
   std::uint32_t add(std::string_view text, const TokenKey& key, std::uint64_t hash);
 
   std::vector<Token>& tokens() { return tokens_; }

@@ -149,6 +149,24 @@ TEST_CASE("FirstSightings counts a line's repeated token once and forgets it on 
   CHECK(first.add("beta", token_key("beta"), 42) == 0);
 }
 
+TEST_CASE("FirstSightings tells apart tokens that differ only past their 16-byte keys") {
+  // The same key words and the same hash: only the bytes past the key, or the length, differ.
+  const std::string long_a = "abcdefghijklmnopqrstuvwxyz";
+  const std::string long_b = "abcdefghijklmnopqrstuvwxyZ";
+  const std::string longer = long_a + "!";
+  const std::string prefix = long_a.substr(0, 16);
+  FirstSightings first;
+  first.start(4);
+  CHECK(first.add(long_a, token_key(long_a), 9) == 0);
+  CHECK(first.add(long_b, token_key(long_b), 9) == 1);
+  CHECK(first.add(longer, token_key(longer), 9) == 2);
+  CHECK(first.add(prefix, token_key(prefix), 9) == 3);
+  CHECK(first.add(std::string(long_b), token_key(long_b), 9) == 1);  // another copy, same bytes
+  CHECK(first.add(long_a, token_key(long_a), 9) == 0);
+  CHECK(first.add(prefix, token_key(prefix), 9) == 3);
+  CHECK(first.tokens().size() == 4);
+}
+
 TEST_CASE("FastClassifier gives predictLine's answers on lines full of first sightings") {
   // Unknown words of every length, repeated within a line and across lines, ASCII and not, a line
   // of known words only, and lines whose new tokens are all repeats of one word.
