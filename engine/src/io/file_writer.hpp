@@ -45,7 +45,7 @@ class FileWriter {
   // Bytes (from the file's start) handed to the kernel's writeback before any sync: every
   // kWritebackBytes written, so the fsync at commit finds little left to write.
   std::uint64_t writeback_started() const { return writeback_end_; }
-  static constexpr std::uint64_t kWritebackBytes = std::uint64_t{8} << 20;
+  static constexpr std::uint64_t kWritebackBytes = std::uint64_t{2} << 20;
   // Flushes and fdatasyncs, keeping the file open (a resume checkpoint).
   void sync();
 

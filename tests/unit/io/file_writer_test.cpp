@@ -22,17 +22,18 @@ int open_for_writing(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("file writer: writeback starts every 8 MB written, buffered bytes not counted") {
+TEST_CASE(
+    "file writer: writeback starts every kWritebackBytes written, buffered bytes not counted") {
   ScratchDir scratch;
   const std::string path = scratch.file("out.txt");
-  const std::string text = sample_text(20 * (std::size_t{1} << 20) + 5, 11);
+  const std::string text = sample_text(5 * FileWriter::kWritebackBytes / 2 + 5, 11);
   FileWriter writer(open_for_writing(path), path);
   std::size_t offset = 0;
   for (; offset < text.size() && writer.writeback_started() == 0; offset += 65536) {
     writer.append(std::string_view(text).substr(offset, 65536));
   }
-  // The buffer flushes whole MBs as it fills: the append that completed the 8th MB started the
-  // writeback of those 8 MB, no earlier and no later.
+  // The buffer flushes whole MBs as it fills: the append that completed the first
+  // kWritebackBytes started their writeback, no earlier and no later.
   CHECK(writer.writeback_started() == FileWriter::kWritebackBytes);
   CHECK(offset == FileWriter::kWritebackBytes);
   for (; offset < text.size(); offset += 65536) {
@@ -63,7 +64,7 @@ TEST_CASE("file writer: a block larger than the buffer and a resumed file start 
 TEST_CASE("file writer: handing the descriptor over starts the writeback of the rest") {
   ScratchDir scratch;
   const std::string path = scratch.file("handed.txt");
-  const std::string text = sample_text(FileWriter::kWritebackBytes + 3'000'000, 14);
+  const std::string text = sample_text(3 * FileWriter::kWritebackBytes / 2, 14);
   FileWriter writer(open_for_writing(path), path);
   for (std::size_t offset = 0; offset < text.size(); offset += 65536)
     writer.append(std::string_view(text).substr(offset, 65536));
