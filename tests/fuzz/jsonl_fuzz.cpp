@@ -1,7 +1,8 @@
 // jsonl_source's line parser: the whole shard reader over a file holding the input (after one
-// byte that picks the options). Checks: texts are valid UTF-8 (simdjson validates), at most one
-// document per non-blank line, errors are loom::Errors naming the file, and on_error: skip never
-// stops the shard.
+// byte that picks the options and how many bytes the host lends at a time, so that lent blocks
+// end inside lines, escapes and CRLFs). Checks: texts are valid UTF-8 (simdjson validates), at most
+// one document per non-blank line, errors are loom::Errors naming the file, and on_error: skip
+// never stops the shard.
 #include <cstdint>
 
 #include "fuzz_support.hpp"
@@ -24,6 +25,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if ((mode & 8) != 0) options.field_map = {{"url", "url"}, {"id", "meta"}};
   if ((mode & 16) != 0) options.text_field = "content";
   if ((mode & 32) != 0) options.max_line_bytes = 64;
+  constexpr std::size_t lend_sizes[] = {std::size_t{256} << 10, 1, 7, 64};
+  loom::testing::set_input_lend_bytes(lend_sizes[(mode >> 6) & 3]);
 
   std::size_t lines = 0;
   for (std::size_t start = 0; start < body.size();) {
