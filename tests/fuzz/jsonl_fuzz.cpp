@@ -26,7 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if ((mode & 16) != 0) options.text_field = "content";
   if ((mode & 32) != 0) options.max_line_bytes = 64;
   constexpr std::size_t lend_sizes[] = {std::size_t{256} << 10, 1, 7, 64};
-  loom::testing::set_input_lend_bytes(lend_sizes[(mode >> 6) & 3]);
+  const loom::testing::InputLendBytes lent_blocks(lend_sizes[(mode >> 6) & 3]);
 
   std::size_t lines = 0;
   for (std::size_t start = 0; start < body.size();) {

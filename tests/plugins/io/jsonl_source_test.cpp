@@ -388,19 +388,18 @@ TEST_CASE("lines read the same whatever blocks the host lends, and on an ABI 1.3
   for (const std::size_t block : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{7},
                                   std::size_t{64}, std::size_t{4097}, std::size_t{256} << 10}) {
     CAPTURE(block);
-    loom::testing::set_input_lend_bytes(block);
+    const loom::testing::InputLendBytes lent_blocks(block);
     loom::testing::clear_log();
     check_docs(source(options).read_all());
     CHECK(loom::testing::log_count(path + ":5: line longer than max_line_bytes") == 1);
     CHECK(loom::testing::log_count(path + ":6: invalid JSON") == 1);
   }
-  loom::testing::set_input_lend_bytes(std::size_t{256} << 10);
   {
     const loom::testing::AsAbi13Host older_host;  // no input_lend: the SDK reads into its own
     check_docs(source(options).read_all());
   }
   // With the default on_error, the over-long line is the error, named by its line and offset.
-  loom::testing::set_input_lend_bytes(5);
+  const loom::testing::InputLendBytes lent_blocks(5);
   try {
     source({{"paths", path}, {"max_line_bytes", "400000"}}).read_all();
     FAIL("the over-long line was accepted");
@@ -410,5 +409,4 @@ TEST_CASE("lines read the same whatever blocks the host lends, and on an ABI 1.3
     CHECK(e.line() == 5);
     CHECK(e.offset() == static_cast<std::int64_t>(offsets[4]));
   }
-  loom::testing::set_input_lend_bytes(std::size_t{256} << 10);
 }

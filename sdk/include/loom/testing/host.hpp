@@ -42,7 +42,7 @@ struct HarnessInput {
   std::vector<char> lent;  // input_lend's buffer: the bytes, then the padding
 };
 
-// How many bytes the harness's input_lend lends at a time (set_input_lend_bytes).
+// How many bytes the harness's input_lend lends at a time (InputLendBytes).
 inline std::atomic<std::size_t>& input_lend_bytes() {
   static std::atomic<std::size_t> bytes{std::size_t{256} << 10};
   return bytes;
@@ -438,9 +438,19 @@ inline loom_host& mutable_host_table() {
 }
 inline const loom_host& host_table() { return mutable_host_table(); }
 
-// How many bytes the harness's input_lend lends per call (256 KiB unless set): small values put
-// record boundaries at every position a plugin's own stitching must handle.
-inline void set_input_lend_bytes(std::size_t bytes) { detail::input_lend_bytes() = bytes; }
+// While one lives, the harness's input_lend lends `bytes` per call (256 KiB otherwise): small
+// values put block ends at every position a plugin's own joining must handle. Scoped, so that a
+// failed check does not leave the next tests reading in tiny blocks.
+class InputLendBytes {
+ public:
+  explicit InputLendBytes(std::size_t bytes) : saved_(detail::input_lend_bytes().exchange(bytes)) {}
+  ~InputLendBytes() { detail::input_lend_bytes() = saved_; }
+  InputLendBytes(const InputLendBytes&) = delete;
+  InputLendBytes& operator=(const InputLendBytes&) = delete;
+
+ private:
+  std::size_t saved_;
+};
 
 // While one lives (in a single-threaded test), the harness's host table is an ABI 1.3 host's:
 // shorter, without input_lend, so a plugin's fallback for older hosts can be tested.
