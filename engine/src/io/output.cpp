@@ -75,6 +75,7 @@ void finish_commit(int fd, const std::string& path, const std::string& temporary
   }
   sync_directory(path, std::filesystem::path(path).parent_path());
   internal::record_committed(owner, path);
+  internal::remove_late_stale_temporaries(path);
 }
 
 class FileOutput final : public Output, public internal::TrackedOutput {
@@ -158,6 +159,7 @@ class FileOutput final : public Output, public internal::TrackedOutput {
       state_ = State::committed;
       internal::untrack_output(this, true);
       sync_directory(path_, std::filesystem::path(path_).parent_path());
+      internal::remove_late_stale_temporaries(path_);
     } catch (...) {
       if (state_ == State::open) discard();
       throw;

@@ -36,6 +36,9 @@ struct Tracking {
   std::map<std::string, AdoptedEntry> adopted;        // final path -> temporary file
   std::map<std::string, int> committed_before;        // paths committed by an earlier run
   std::map<std::string, std::set<std::string>> stale_by_folder;  // temporaries of dead pids
+  // Temporaries whose pid still ran when their folder was listed: a process that was ending then
+  // (a rank of a job just killed, stopped on the signal) is checked again at the commit.
+  std::map<std::string, std::set<std::string>> running_by_folder;
 };
 
 Tracking& tracking() {
@@ -70,6 +73,7 @@ void reset_output_tracking() {
   t.adopted.clear();
   t.committed_before.clear();
   t.stale_by_folder.clear();
+  t.running_by_folder.clear();
 }
 
 std::optional<OwnerCheckpoint> checkpoint_outputs(int owner) {
@@ -196,6 +200,21 @@ std::optional<Adopted> take_adopted(const std::string& path) {
   return file;
 }
 
+namespace {
+
+// The pid of a `<target>.loom-tmp-<pid>-<n>` name, or 0.
+long temporary_owner(const std::string& name) {
+  const auto mark = name.find(".loom-tmp-");
+  if (mark == std::string::npos) return 0;
+  char* rest = nullptr;
+  const long pid = std::strtol(name.c_str() + mark + 10, &rest, 10);
+  return pid > 0 && rest != nullptr && *rest == '-' ? pid : 0;
+}
+
+bool process_runs(long pid) { return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH; }
+
+}  // namespace
+
 void remove_stale_temporaries(const std::string& path, const std::string& keep) {
   // Each folder is listed once per run (thousands of outputs may share one); only the stale
   // temporaries of `path` itself are removed, since other paths may belong to other tasks
@@ -211,12 +230,12 @@ void remove_stale_temporaries(const std::string& path, const std::string& keep) 
     for (std::filesystem::directory_iterator it(folder, error), end; !error && it != end;
          it.increment(error)) {
       const std::string name = it->path().filename().string();
-      const auto mark = name.find(".loom-tmp-");
-      if (mark == std::string::npos) continue;
-      char* rest = nullptr;
-      const long pid = std::strtol(name.c_str() + mark + 10, &rest, 10);
-      if (pid <= 0 || rest == nullptr || *rest != '-' || pid == ::getpid()) continue;
-      if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;  // still running
+      const long pid = temporary_owner(name);
+      if (pid == 0 || pid == ::getpid()) continue;
+      if (process_runs(pid)) {
+        t.running_by_folder[folder].insert(name);
+        continue;
+      }
       listing->second.insert(name);
     }
   }
@@ -226,6 +245,25 @@ void remove_stale_temporaries(const std::string& path, const std::string& keep) 
     const std::string full = (std::filesystem::path(folder) / *it).string();
     if (keep.empty() || *it != kept_name) ::unlink(full.c_str());
     it = stale.erase(it);
+  }
+}
+
+void remove_late_stale_temporaries(const std::string& path) {
+  const std::filesystem::path target(path);
+  const std::string folder = target.parent_path().empty() ? "." : target.parent_path().string();
+  const std::string prefix = target.filename().string() + ".loom-tmp-";
+  auto& t = tracking();
+  std::lock_guard lock(t.mutex);
+  const auto listing = t.running_by_folder.find(folder);
+  if (listing == t.running_by_folder.end()) return;
+  auto& running = listing->second;
+  for (auto it = running.lower_bound(prefix); it != running.end() && it->rfind(prefix, 0) == 0;) {
+    if (process_runs(temporary_owner(*it))) {
+      ++it;
+      continue;
+    }
+    ::unlink((std::filesystem::path(folder) / *it).c_str());
+    it = running.erase(it);
   }
 }
 

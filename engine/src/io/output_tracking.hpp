@@ -36,5 +36,8 @@ std::optional<Adopted> take_adopted(const std::string& path);
 
 // Removes `path`.loom-tmp-<pid>-* files left by processes that no longer run, except `keep`.
 void remove_stale_temporaries(const std::string& path, const std::string& keep);
+// At `path`'s commit: removes its temporaries whose process still ran when the folder was listed
+// and has ended since (a rerun started while the killed run's ranks were still going down).
+void remove_late_stale_temporaries(const std::string& path);
 
 }  // namespace loom::io::internal
