@@ -4,15 +4,14 @@
 
 #include "io/background_commit.hpp"
 #include "io/io_internal.hpp"
+#include "io/temporary_owner.hpp"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
-#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -200,21 +199,6 @@ std::optional<Adopted> take_adopted(const std::string& path) {
   return file;
 }
 
-namespace {
-
-// The pid of a `<target>.loom-tmp-<pid>-<n>` name, or 0.
-long temporary_owner(const std::string& name) {
-  const auto mark = name.find(".loom-tmp-");
-  if (mark == std::string::npos) return 0;
-  char* rest = nullptr;
-  const long pid = std::strtol(name.c_str() + mark + 10, &rest, 10);
-  return pid > 0 && rest != nullptr && *rest == '-' ? pid : 0;
-}
-
-bool process_runs(long pid) { return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH; }
-
-}  // namespace
-
 void remove_stale_temporaries(const std::string& path, const std::string& keep) {
   // Each folder is listed once per run (thousands of outputs may share one); only the stale
   // temporaries of `path` itself are removed, since other paths may belong to other tasks
@@ -232,7 +216,7 @@ void remove_stale_temporaries(const std::string& path, const std::string& keep) 
       const std::string name = it->path().filename().string();
       const long pid = temporary_owner(name);
       if (pid == 0 || pid == ::getpid()) continue;
-      if (process_runs(pid)) {
+      if (temporary_owner_may_run(pid, it->path().string())) {
         t.running_by_folder[folder].insert(name);
         continue;
       }
@@ -258,11 +242,12 @@ void remove_late_stale_temporaries(const std::string& path) {
   if (listing == t.running_by_folder.end()) return;
   auto& running = listing->second;
   for (auto it = running.lower_bound(prefix); it != running.end() && it->rfind(prefix, 0) == 0;) {
-    if (process_runs(temporary_owner(*it))) {
+    const std::string full = (std::filesystem::path(folder) / *it).string();
+    if (temporary_owner_may_run(temporary_owner(*it), full)) {
       ++it;
       continue;
     }
-    ::unlink((std::filesystem::path(folder) / *it).c_str());
+    ::unlink(full.c_str());
     it = running.erase(it);
   }
 }
