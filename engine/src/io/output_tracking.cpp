@@ -215,7 +215,8 @@ void remove_stale_temporaries(const std::string& path, const std::string& keep) 
          it.increment(error)) {
       const std::string name = it->path().filename().string();
       const long pid = temporary_owner(name);
-      if (pid == 0 || pid == ::getpid()) continue;
+      // This process's own pid too: a temporary it did not write is an earlier process's.
+      if (pid == 0) continue;
       if (temporary_owner_may_run(pid, it->path().string())) {
         t.running_by_folder[folder].insert(name);
         continue;

@@ -62,8 +62,10 @@ class Child {
   pid_t pid_;
 };
 
+// `<target>.loom-tmp-<pid>-<number>` in `scratch`, holding a few bytes. The number is one an
+// Output of this process does not reach in these tests.
 std::string temporary_of(const ScratchDir& scratch, const std::string& target, long pid) {
-  const std::string path = scratch.file(target + ".loom-tmp-" + std::to_string(pid) + "-1");
+  const std::string path = scratch.file(target + ".loom-tmp-" + std::to_string(pid) + "-424242");
   std::ofstream(path) << "partial";
   return path;
 }
@@ -120,6 +122,17 @@ TEST_CASE("an ended, reaped process is not writing") {
     pid = ended.pid();
   }
   CHECK_FALSE(temporary_owner_may_run(pid, temporary_of(scratch, "part.jsonl", pid)));
+}
+
+TEST_CASE("opening an output removes an earlier process's temporary file that had this pid") {
+  ScratchDir scratch;
+  const std::string earlier = temporary_of(scratch, "part.jsonl", ::getpid());
+  set_last_write(earlier, std::chrono::seconds(3600 * 24 * 365));  // before this process started
+  auto output = Output::open(scratch.file("part.jsonl"));
+  CHECK_FALSE(std::filesystem::exists(earlier));
+  output->write("done\n");
+  output->commit();
+  CHECK(read_all(scratch.file("part.jsonl")) == "done\n");
 }
 
 TEST_CASE("opening an output removes a zombie's temporary file and keeps a live writer's") {
