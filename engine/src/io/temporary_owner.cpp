@@ -36,12 +36,11 @@ ProcessStat read_process_stat(long pid) {
   if (state == "Z" || state == "X" || state == "x") return {.zombie = true};
   // state is field 3 of proc(5); starttime, in clock ticks since boot, is field 22.
   std::string field;
-  for (int index = 4; index <= 22 && fields >> field; ++index) {
-  }
+  for (int number = 4; number <= 22; ++number) fields >> field;
   char* end = nullptr;
   const unsigned long long ticks = std::strtoull(field.c_str(), &end, 10);
   const long ticks_per_second = ::sysconf(_SC_CLK_TCK);
-  if (field.empty() || *end != '\0' || ticks_per_second <= 0) return {};
+  if (!fields || field.empty() || *end != '\0' || ticks_per_second <= 0) return {};
   return {.started = static_cast<double>(ticks) / static_cast<double>(ticks_per_second)};
 }
 
