@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <filesystem>
 #include <loom/testing/harness.hpp>
+#include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "text_file.hpp"
@@ -127,8 +129,10 @@ TEST_CASE("binary, empty and oversized files are refused or skipped, never read 
 }
 
 TEST_CASE("binary_reason counts the control bytes a byte-by-byte scan counts, anywhere") {
-  // Control, text and non-ASCII bytes at every offset within the 8-byte words it skips through.
-  const std::string pool = "ab \n\t\r\x01\x1a\x1b\x1f\x7f\xc3\x80\xff";
+  // Control, text and non-ASCII bytes (those 0x80 above a control too) at every offset within the
+  // 16-byte blocks it skips through, and in the tail after the last block.
+  const std::string pool =
+      "ab \n\t\r\f\v\x01\x08\x0e\x19\x1a\x1b\x1c\x1f\x20\x7f\xc3\x80\x89\x8a\x9a\xff";
   std::mt19937_64 random(31);
   for (int round = 0; round < 200; ++round) {
     std::string bytes(static_cast<std::size_t>(random() % 3000), 'x');
@@ -137,7 +141,8 @@ TEST_CASE("binary_reason counts the control bytes a byte-by-byte scan counts, an
     std::size_t controls = 0;
     for (const char c : bytes) {
       const auto u = static_cast<unsigned char>(c);
-      controls += u < 0x20 && u != '\t' && u != '\n' && u != '\r' && u != 0x1a && u != 0x1b;
+      controls += u < 0x20 && u != '\t' && u != '\n' && u != '\r' && u != '\f' && u != '\v' &&
+                  u != 0x1a && u != 0x1b;
     }
     CAPTURE(round);
     const std::optional<std::string> reason = loom::books::binary_reason(bytes);
@@ -147,6 +152,72 @@ TEST_CASE("binary_reason counts the control bytes a byte-by-byte scan counts, an
     } else {
       CHECK_FALSE(reason.has_value());
     }
+  }
+}
+
+namespace {
+
+// Where a UTF-8 check byte by byte, by the table of well-formed sequences (Unicode 15, table 3-7),
+// finds the first ill-formed one.
+std::optional<std::size_t> first_ill_formed(std::string_view bytes) {
+  std::size_t i = 0;
+  while (i < bytes.size()) {
+    const auto at = [&](std::size_t k) {
+      return i + k < bytes.size() ? static_cast<unsigned char>(bytes[i + k]) : 0x100u;
+    };
+    const auto in = [](unsigned u, unsigned low, unsigned high) { return u >= low && u <= high; };
+    const unsigned b0 = at(0);
+    std::size_t length = 0;
+    if (b0 <= 0x7f) {
+      length = 1;
+    } else if (in(b0, 0xc2, 0xdf)) {
+      length = in(at(1), 0x80, 0xbf) ? 2 : 0;
+    } else if (in(b0, 0xe0, 0xef)) {
+      const unsigned low = b0 == 0xe0 ? 0xa0 : 0x80, high = b0 == 0xed ? 0x9f : 0xbf;
+      length = in(at(1), low, high) && in(at(2), 0x80, 0xbf) ? 3 : 0;
+    } else if (in(b0, 0xf0, 0xf4)) {
+      const unsigned low = b0 == 0xf0 ? 0x90 : 0x80, high = b0 == 0xf4 ? 0x8f : 0xbf;
+      length = in(at(1), low, high) && in(at(2), 0x80, 0xbf) && in(at(3), 0x80, 0xbf) ? 4 : 0;
+    }
+    if (length == 0) return i;
+    i += length;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+TEST_CASE("first_invalid_utf8 finds the first ill-formed sequence, in long ASCII runs or not") {
+  // Valid and ill-formed pieces (overlong, surrogate, past U+10FFFF, truncated, stray
+  // continuation) between ASCII runs long enough to be skipped 16 bytes at a time.
+  const std::vector<std::string> pieces = {"\xc3\xa9",
+                                           "\xe2\x82\xac",
+                                           "\xf0\x9f\x98\x80",
+                                           "\xf4\x8f\xbf\xbf",
+                                           "\xed\x9f\xbf",
+                                           "\xc0\xaf",
+                                           "\xe0\x80\xaf",
+                                           "\xed\xa0\x80",
+                                           "\xf4\x90\x80\x80",
+                                           "\xf5\x80",
+                                           "\x80",
+                                           "\xbf",
+                                           "\xc3",
+                                           "\xe2\x82",
+                                           "\xf0\x9f\x98"};
+  std::mt19937_64 random(47);
+  for (int round = 0; round < 2000; ++round) {
+    std::string bytes;
+    const std::size_t piece_count = random() % 4;
+    for (std::size_t k = 0; k <= piece_count; ++k) {
+      bytes.append(random() % 40, static_cast<char>('a' + random() % 26));
+      // Valid pieces far more often, so that an ill-formed one can come late in a long text.
+      const std::size_t choice = random() % 8 == 0 ? random() % pieces.size() : random() % 5;
+      if (k < piece_count) bytes += pieces[choice];
+    }
+    CAPTURE(round);
+    CAPTURE(bytes);
+    CHECK(loom::books::first_invalid_utf8(bytes) == first_ill_formed(bytes));
   }
 }
 
