@@ -7,7 +7,8 @@
 # per core, speedup on two threads, share of the floor, peak RSS; build/bench-out/slices.tsv), and
 # bench/stackexchange_memory.sh when it exists (a StackExchange dump far larger than memory).
 # Also the datatrove comparison (bench/datatrove_gopher_lid.sh: graphs/recipes/
-# datatrove_gopher_lid.yaml in MB of text per CPU-second, against 20x datatrove), and
+# datatrove_gopher_lid.yaml in MB of text per CPU-second, against 20x datatrove), cc_net's own code
+# against the Common Crawl stages (bench/ccnet_reference.sh, against 20x cc_net), and
 # minhash_dedup in documents per CPU-second on 2 KB synthetic documents (bench/minhash_dedup.sh),
 # its index's memory on 10 million documents (bench/minhash_memory.cpp),
 # and dedup across MPI ranks against one process (bench/mpi_dedup.sh).
@@ -199,6 +200,14 @@ bash "$repo/bench/s3_read.sh" "$build" ||
 
 echo
 bash "$repo/bench/slices.sh" "$build" "$floor"
+
+# Common Crawl against cc_net's own code on the same WET (the slices' input), one thread each,
+# the same documents kept: MB of WET per CPU-second against 20x cc_net (bench/ccnet_reference.sh).
+if [[ -d "$build/bench-slices/common_crawl" ]]; then
+  echo
+  bash "$repo/bench/ccnet_reference.sh" "$build" ||
+    echo "bench: cc_net comparison: no valid measurement (see the message above)" >&2
+fi
 
 if [[ -f "$repo/bench/stackexchange_memory.sh" ]]; then
   echo

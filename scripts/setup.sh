@@ -37,6 +37,8 @@ packages=(
   nettle-dev  # SHA-1 of cc_net line hashes (plugins/lib/ccnet_text)
   libisal-dev  # gzip input and output (levels 1-3) through ISA-L igzip (engine/src/io/gzip_decoder.cpp, igzip_deflate.cpp)
   python3-numpy  # tests/graphs/read_megatron.py reads the token shards megatron_sink writes
+  # cc_net's own code, run by bench/ccnet_reference.sh (make bench) against the Common Crawl graph
+  python3-fasttext python3-psutil python3-requests python3-typing-extensions python3-bs4
   python3-botocore  # tests/unit/io/s3_sigv4_test.cpp checks S3 request signatures against botocore
   clang libclang-rt-dev  # libFuzzer and sanitizer runtimes: tests/fuzz
   time  # GNU /usr/bin/time: peak RSS in bench/stackexchange_memory.sh (make bench)
