@@ -5,12 +5,15 @@ slice's sample input) the way cc_net's `mine` runs a shard through RedPajama's p
 keep_lang: a first pass reads the WET files and collects the hashes of their lines
 (dedup.HashesCollector), a second reads them again and removes the duplicated lines
 (dedup.DuplicatesRemover), identifies the language (split_by_lang.Classifier, threshold 0.5) and
-keeps English, writing the kept documents as cc_net's jsonql does. One process, one thread.
+keeps English, writing the kept documents as cc_net's jsonql does. One process, one thread. As in
+the golden run, the model is lid.176.ftz (the one Loom uses) and cc_net's line hashes go in its
+NaiveHashSet (getpy, its optional C++ set, is not in Debian).
 
-cc_net reads a record's headers by position, as the 2019 WET files had them: newer files (and the
-bench's) carry a WARC-Identified-Content-Language line that shifts them, and cc_net then parses no
-document at all. So the WET files are first copied without that line (not timed; the copies go in
-OUT_DIR/wet, for Loom to be measured on the same bytes).
+Upstream cc_net reads a record's headers by position, as the 2019 WET files had them; newer files
+(and the bench's) carry a WARC-Identified-Content-Language line, and RedPajama's vendored copy
+(the one its golden outputs came from, ../shared/golden/README.md) reads Content-Length one line
+further down for them. This script does the same by handing parse_doc the headers without that
+line.
 
 Prints one line of key=value pairs: documents kept, CPU seconds of each pass (user + system of
 this process) and MB of WET (decompressed) per CPU-second.
@@ -23,7 +26,6 @@ python3-typing-extensions and python3-bs4 (bench/ccnet_reference.sh checks).
 import gzip
 import os
 import sys
-import time
 import types
 from pathlib import Path
 
@@ -44,17 +46,15 @@ def documents(paths):
             yield doc
 
 
-def without_language_headers(paths, folder):
-    folder.mkdir(parents=True, exist_ok=True)
-    copies = []
-    for path in paths:
-        copy = folder / os.path.basename(path)
-        with gzip.open(path, "rb") as source, gzip.open(copy, "wb", compresslevel=6) as target:
-            for line in source:
-                if not line.startswith(b"WARC-Identified-Content-Language:"):
-                    target.write(line)
-        copies.append(str(copy))
-    return copies
+original_parse_doc = process_wet_file.parse_doc
+
+
+def parse_doc_as_redpajama(headers, doc):
+    return original_parse_doc(
+        [h for h in headers if not h.startswith("WARC-Identified-Content-Language:")], doc)
+
+
+process_wet_file.parse_doc = parse_doc_as_redpajama
 
 
 def cpu_seconds():
@@ -63,8 +63,8 @@ def cpu_seconds():
 
 
 def main():
-    model, out_dir = Path(sys.argv[1]), Path(sys.argv[2])
-    paths = without_language_headers(sorted(sys.argv[3:]), out_dir / "wet")
+    model, out_dir, paths = Path(sys.argv[1]), Path(sys.argv[2]), sorted(sys.argv[3:])
+    out_dir.mkdir(parents=True, exist_ok=True)
     wet_bytes = 0
     for path in paths:
         with gzip.open(path, "rb") as f:

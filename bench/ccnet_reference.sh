@@ -38,7 +38,7 @@ fi
 
 rm -rf "$out"
 mkdir -p "$out"
-# cc_net: best of $repeat; the first run also writes the WET copies both sides read.
+# cc_net: best of $repeat.
 best_ccnet=""
 for ((i = 1; i <= repeat; i++)); do
   rm -rf "$out/ccnet"
@@ -63,7 +63,7 @@ best_loom=""
 for ((i = 1; i <= repeat; i++)); do
   rm -rf "$out/loom"
   "$measure" "$out/loom.measure" "$loom" run "$repo/tests/graphs/data/cc_net_mine.yaml" \
-    --set "WET_FILES=$out/ccnet.best/wet/*" --set "OUT=$out/loom" --set "LOOM_LID_MODEL=$model" \
+    --set "WET_FILES=$wet/*.wet.gz" --set "OUT=$out/loom" --set "LOOM_LID_MODEL=$model" \
     --threads 1 --quiet --plugin-path "$build/plugins" </dev/null >"$out/loom.log" 2>&1 || {
     echo "bench: loom failed:" >&2
     tail -n 20 "$out/loom.log" >&2
