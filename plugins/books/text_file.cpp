@@ -99,17 +99,16 @@ std::optional<std::size_t> first_invalid_utf8(std::string_view bytes) {
   const std::size_t n = bytes.size();
   std::size_t i = 0;
   while (i < n) {
-    // Most of a book is ASCII: 16 bytes at a time while no byte has its high bit set.
-    if (i + 16 <= n) {
-      std::uint64_t words[2];
-      std::memcpy(words, p + i, 16);
-      if (((words[0] | words[1]) & 0x8080808080808080ULL) == 0) {
-        i += 16;
-        continue;
-      }
-    }
     if (p[i] < 0x80) {
       ++i;
+      // Most of a book is ASCII: past an ASCII byte, 16 at a time while none has its high bit
+      // set (text with no ASCII between its characters never comes here).
+      while (i + 16 <= n) {
+        std::uint64_t words[2];
+        std::memcpy(words, p + i, 16);
+        if (((words[0] | words[1]) & 0x8080808080808080ULL) != 0) break;
+        i += 16;
+      }
       continue;
     }
     const unsigned char lead = p[i];
