@@ -19,7 +19,7 @@ wet=$build/bench-slices/common_crawl/common_crawl
 out=$build/bench-out/ccnet_reference
 loom=$build/bin/loom
 measure=$build/bin/loom_bench_measure
-model=${LOOM_LID_MODEL:-${LOOM_CACHE:-$HOME/.cache/loom/models}/lid.176.ftz}
+model=${LOOM_LID_MODEL:-${LOOM_CACHE:-$HOME/.cache/loom}/models/lid.176.ftz}
 python=/usr/bin/python3 # Debian's, where apt puts fasttext and numpy
 [[ -f "$model" ]] || {
   echo "bench: cc_net comparison skipped: no language id model $model (scripts/setup.sh)"
