@@ -199,13 +199,27 @@ std::optional<Adopted> take_adopted(const std::string& path) {
   return file;
 }
 
+namespace {
+
+// Where `path`'s temporaries lie, and how their names start.
+struct TemporaryNames {
+  std::string folder;
+  std::string prefix;
+};
+
+TemporaryNames temporary_names(const std::string& path) {
+  const std::filesystem::path target(path);
+  return {target.parent_path().empty() ? "." : target.parent_path().string(),
+          target.filename().string() + ".loom-tmp-"};
+}
+
+}  // namespace
+
 void remove_stale_temporaries(const std::string& path, const std::string& keep) {
   // Each folder is listed once per run (thousands of outputs may share one); only the stale
   // temporaries of `path` itself are removed, since other paths may belong to other tasks
   // (another machine's pids mean nothing here).
-  const std::filesystem::path target(path);
-  const std::string folder = target.parent_path().empty() ? "." : target.parent_path().string();
-  const std::string prefix = target.filename().string() + ".loom-tmp-";
+  const auto [folder, prefix] = temporary_names(path);
   auto& t = tracking();
   std::lock_guard lock(t.mutex);
   auto [listing, fresh] = t.stale_by_folder.try_emplace(folder);
@@ -234,9 +248,7 @@ void remove_stale_temporaries(const std::string& path, const std::string& keep) 
 }
 
 void remove_late_stale_temporaries(const std::string& path) {
-  const std::filesystem::path target(path);
-  const std::string folder = target.parent_path().empty() ? "." : target.parent_path().string();
-  const std::string prefix = target.filename().string() + ".loom-tmp-";
+  const auto [folder, prefix] = temporary_names(path);
   auto& t = tracking();
   std::lock_guard lock(t.mutex);
   const auto listing = t.running_by_folder.find(folder);
