@@ -271,6 +271,11 @@ void InputRows::compute_first_sightings(FirstSightings& first) const {
   char_ngrams_.kept_ranks(first.batched.data(), first.batched.size(), first.ngrams);
   const float* const rows = ngram_row_values(0);
   const std::uint32_t* const ranks = first.ngrams.ranks.data();
+  // Every row requested before any is summed: about ten rows per token, from a table larger than
+  // L2, and asked for here (not as each rank is found, nor a few ranks ahead of the sum) they cost
+  // least (docs/bench.md).
+  for (std::size_t k = 0; k < first.ngrams.ranks.size(); ++k)
+    __builtin_prefetch(rows + std::size_t{ranks[k]} * dim);
   for (std::size_t j = 0; j < first.batched.size(); ++j) {
     FirstSightings::Token& token = tokens[first.batched_indices[j]];
     const BatchedNgrams::Span span = first.ngrams.spans[j];
