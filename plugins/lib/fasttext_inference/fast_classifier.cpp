@@ -145,7 +145,8 @@ std::optional<Prediction> FastClassifier::predict(std::string_view line, TokenCa
     sum_tokens(SixteenFloats{});
   else
     sum_tokens(Floats(hidden.data(), dim));
-  for (const FirstSightings::Token& t : distinct) cache.insert(t.text, t.hash, t.contribution);
+  for (const FirstSightings::Token& t : distinct)
+    cache.insert(t.text, t.key, t.hash, t.contribution);
   if (word_ngrams) add_word_ngrams(cache, rows);
   if (rows == 0) return std::nullopt;
 

@@ -41,28 +41,18 @@ std::uint64_t TokenCache::hash_token(std::string_view token) {
 
 TokenCache::Contribution TokenCache::insert(std::string_view token, std::uint64_t hash,
                                             const Contribution& contribution) {
-  const std::size_t dim = static_cast<std::size_t>(dimension_);
+  return insert(token, token_key(token), hash, contribution);
+}
+
+TokenCache::Contribution TokenCache::keep_apart(const Contribution& contribution) {
   Contribution stored = contribution;
-  if (token.empty() || token.size() > max_token_bytes) {
-    std::copy_n(contribution.row_sum, dim, scratch_sum_.data());
-    stored.row_sum = scratch_sum_.data();
-    return stored;
-  }
-  // Before the store, so the returned row sum stays where it is until the next insert.
-  if (++new_tokens_ > slot_mask_ / 2 && slot_mask_ + 1 < max_slots_) consider_growing();
-  Head* head = entry(hash & slot_mask_);  // whatever was there is forgotten
-  if (!evicted_tags_.empty() && head->key_length != 0 && head->hash != hash)
-    evicted_tags_[hash & slot_mask_] = evicted_tag(head->hash);
-  head->hash = hash;
-  head->key_length = static_cast<std::uint32_t>(token.size());
-  head->rows = contribution.rows;
-  head->word_hash = contribution.word_hash;
-  head->is_word = contribution.is_word ? 1u : 0u;
-  std::memcpy(head->key, token.data(), token.size());
-  float* sum = row_sum(head);
-  std::copy_n(contribution.row_sum, dim, sum);
-  stored.row_sum = sum;
+  std::copy_n(contribution.row_sum, static_cast<std::size_t>(dimension_), scratch_sum_.data());
+  stored.row_sum = scratch_sum_.data();
   return stored;
+}
+
+void TokenCache::note_eviction(std::size_t slot, std::uint64_t old_hash) {
+  evicted_tags_[slot] = evicted_tag(old_hash);
 }
 
 void TokenCache::consider_growing() {

@@ -94,6 +94,9 @@ class TokenCache {
   // Stores a contribution (row_sum is copied) and returns it pointing at the stored copy, or at
   // a scratch copy valid until the next insert for a token longer than max_token_bytes.
   Contribution insert(std::string_view token, std::uint64_t hash, const Contribution& contribution);
+  // The same, `key` being token_key(token).
+  Contribution insert(std::string_view token, const TokenKey& key, std::uint64_t hash,
+                      const Contribution& contribution);
 
   // Scratch space for the cache's thread while it predicts one document.
   struct PendingToken {
@@ -128,6 +131,9 @@ class TokenCache {
   Head* entry(std::size_t index) const {
     return reinterpret_cast<Head*>(entries_.get() + index * stride_);
   }
+  // insert()'s rare paths, out of line: a token too long to store, and an eviction noted.
+  Contribution keep_apart(const Contribution& contribution);
+  void note_eviction(std::size_t slot, std::uint64_t old_hash);
   // Doubles the table: an entry whose hash has the new mask bit moves up by the old size.
   void grow();
   // At each half table of new tokens: doubles if the misses since the last decision found at
@@ -183,6 +189,37 @@ inline bool TokenCache::find(std::string_view token, const TokenKey& key, std::u
   if (token.size() <= token_key_bytes) return same;
   return same && std::memcmp(head->key + token_key_bytes, token.data() + token_key_bytes,
                              token.size() - token_key_bytes) == 0;
+}
+
+// Here, not in token_cache.cpp, so that predict inlines it: its first sightings are stored one
+// after another, and the key, already in a register, is written whole instead of copied.
+inline TokenCache::Contribution TokenCache::insert(std::string_view token, const TokenKey& key,
+                                                   std::uint64_t hash,
+                                                   const Contribution& contribution) {
+  if (token.empty() || token.size() > max_token_bytes) [[unlikely]]
+    return keep_apart(contribution);
+  // Before the store, so the returned row sum stays where it is until the next insert.
+  if (++new_tokens_ > slot_mask_ / 2 && slot_mask_ + 1 < max_slots_) consider_growing();
+  const std::size_t slot = hash & slot_mask_;
+  Head* head = entry(slot);  // whatever was there is forgotten
+  if (!evicted_tags_.empty() && head->key_length != 0 && head->hash != hash)
+    note_eviction(slot, head->hash);
+  head->hash = hash;
+  head->key_length = static_cast<std::uint32_t>(token.size());
+  head->rows = contribution.rows;
+  head->word_hash = contribution.word_hash;
+  head->is_word = contribution.is_word ? 1u : 0u;
+  std::memcpy(head->key, &key, sizeof key);
+  if (token.size() > sizeof key)
+    std::memcpy(head->key + sizeof key, token.data() + sizeof key, token.size() - sizeof key);
+  float* sum = row_sum(head);
+  if (dimension_ == 16)
+    std::memcpy(sum, contribution.row_sum, 16 * sizeof(float));
+  else
+    std::memcpy(sum, contribution.row_sum, static_cast<std::size_t>(dimension_) * sizeof(float));
+  Contribution stored = contribution;
+  stored.row_sum = sum;
+  return stored;
 }
 
 }  // namespace loom::fasttext_inference
