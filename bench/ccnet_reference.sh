@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Issue 16's Common Crawl target measured against cc_net itself, side by side on this machine
 # (`make bench` via bench/run.sh): cc_net's own code (bench/ccnet_reference.py: a hashing pass,
-# then line dedup -> lid.176 -> keep en) and Loom's graph of the same stages
-# (tests/graphs/data/cc_net_mine.yaml, which also writes the two intermediate outputs cc_net
-# does not) on the bench's Common Crawl WET, one thread each, CPU time (user + system) best of
-# BENCH_REPEAT runs. Checks that both keep the same documents, byte for byte, and prints MB of WET
+# then line dedup -> lid.176 -> keep en) and Loom's graph of the same stages writing the same one
+# output (bench/ccnet_mine.yaml) on the bench's Common Crawl WET, one thread each, CPU time
+# (user + system) best of BENCH_REPEAT runs. Checks that both keep the same documents, byte for byte, and prints MB of WET
 # per CPU-second for each and their ratio, against the issue's 20x.
 #
 # usage: bench/ccnet_reference.sh BUILD_DIR
@@ -62,7 +61,7 @@ done
 best_loom=""
 for ((i = 1; i <= repeat; i++)); do
   rm -rf "$out/loom"
-  "$measure" "$out/loom.measure" "$loom" run "$repo/tests/graphs/data/cc_net_mine.yaml" \
+  "$measure" "$out/loom.measure" "$loom" run "$repo/bench/ccnet_mine.yaml" \
     --set "WET_FILES=$wet/*.wet.gz" --set "OUT=$out/loom" --set "LOOM_LID_MODEL=$model" \
     --threads 1 --quiet --plugin-path "$build/plugins" </dev/null >"$out/loom.log" 2>&1 || {
     echo "bench: loom failed:" >&2
@@ -70,7 +69,7 @@ for ((i = 1; i <= repeat; i++)); do
     exit 1
   }
   cpu=$(sed -n 's/.*cpu_seconds=\([0-9.]*\).*/\1/p' "$out/loom.measure")
-  echo "loom cc_net_mine.yaml --threads 1 run $i: $cpu CPU-s" >&2
+  echo "loom ccnet_mine.yaml --threads 1 run $i: $cpu CPU-s" >&2
   if [[ -z "$best_loom" ]] || awk -v a="$cpu" -v b="$best_loom" 'BEGIN { exit !(a < b) }'; then
     best_loom=$cpu
   fi
