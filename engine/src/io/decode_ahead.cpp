@@ -166,7 +166,7 @@ class DecodeAheadInput final : public Input {
       if (at_end(lock)) return 0;
       if (!s.decoding) return decode_here(lock, buffer, capacity);
       if (help_another_stream(lock)) continue;
-      s.decoded.wait(lock);
+      wait_for_decode(lock);
     }
     std::size_t copied = 0;
     while (copied < capacity && !s.chunks.empty()) {
@@ -198,7 +198,7 @@ class DecodeAheadInput final : public Input {
         continue;
       }
       if (help_another_stream(lock)) continue;
-      s.decoded.wait(lock);
+      wait_for_decode(lock);
     }
     Chunk& chunk = s.chunks.front();
     const std::string_view lent(chunk.bytes.get() + offset_, chunk.size - offset_);
@@ -325,6 +325,15 @@ class DecodeAheadInput final : public Input {
     if (error) s.error = error;
     if (at_end) s.ended = true;
     s.decoded.notify_all();
+  }
+
+  // Waits until the decode under way on another thread ends (the stream's lock is held). Checked
+  // before waiting, not assumed: help_another_stream() released the lock, and the decode may have
+  // ended then, its wake-up sent to nobody; at a stream's last chunk nothing would ever wake the
+  // reader again.
+  void wait_for_decode(std::unique_lock<std::mutex>& lock) {
+    Stream& s = *stream_;
+    s.decoded.wait(lock, [&s] { return !s.decoding || !s.chunks.empty(); });
   }
 
   // Called by the reader, its lock held, while another thread decodes its stream's next chunk:
