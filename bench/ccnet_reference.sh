@@ -3,8 +3,8 @@
 # (`make bench` via bench/run.sh): cc_net's own code (bench/ccnet_reference.py: a hashing pass,
 # then line dedup -> lid.176 -> keep en) and Loom's graph of the same stages writing the same one
 # output (bench/ccnet_mine.yaml) on the bench's Common Crawl WET, one thread each, CPU time
-# (user + system) best of BENCH_REPEAT runs. Checks that both keep the same documents, byte for byte, and prints MB of WET
-# per CPU-second for each and their ratio, against the 20x.
+# (user + system) best of BENCH_REPEAT runs. Checks that both keep the same documents, byte for
+# byte, and prints MB of WET per CPU-second for each and their ratio, against the 20x.
 #
 # usage: bench/ccnet_reference.sh BUILD_DIR
 #   env: BENCH_REPEAT (3), LOOM_LID_MODEL

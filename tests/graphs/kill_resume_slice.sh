@@ -26,9 +26,9 @@ require_shared
 # dozens of checkpoints, while the whole set of these tests stays within a few minutes on two
 # cores. The Books graphs read 3 MB in about 0.25 s since their fingerprints are hashed in
 # vector lanes, too short for three kills to land while they run: they get 12 MB. Common Crawl
-# at 1.5 MB read in about 0.1 s (language id's faster first sightings), writes everything in its
-# last milliseconds, and one run in about 70 saw only 2 of its 12 attempts killed while running:
-# it gets 4 MB.
+# at 1.5 MB ran in about 0.1 s (language id's faster first sightings) and writes everything in
+# its last milliseconds: 2 runs in about 100 had fewer than 3 of their 12 attempts killed while
+# running. It gets 4 MB.
 declare -A input_bytes=(
   [c4]=3000000 [github]=3000000 [books]=12000000 [books_txt]=12000000 [arxiv]=2000000
   [stackexchange]=3000000 [wikipedia]=3000000 [common_crawl]=4000000
