@@ -2,9 +2,9 @@
 # Per-slice benchmarks (the "slices" section of `make bench`, called by bench/run.sh): for each
 # RedPajama graph in graphs/redpajama/ that loom_bench_slices can make input for, builds (once, in
 # BUILD_DIR/bench-slices) an input of ~BENCH_SLICE_BYTES in the slice's native format from the
-# shared sample, runs the graph with --threads 1 and --threads 2 (best of BENCH_REPEAT runs,
-# through loom_bench_measure for wall time and peak RSS), and prints one table, also written to
-# BUILD_DIR/bench-out/slices.tsv.
+# shared sample, runs the graph with --threads 1 and --threads 2 (best of BENCH_REPEAT runs each,
+# the two alternated, through loom_bench_measure for wall time and peak RSS), and prints one
+# table, also written to BUILD_DIR/bench-out/slices.tsv.
 #
 # usage: bench/slices.sh BUILD_DIR FLOOR_MB_PER_S
 #   env: BENCH_REPEAT (3), BENCH_SLICE_BYTES (64000000), BENCH_SLICES (space-separated subset)
@@ -81,31 +81,46 @@ slice_args() {
   fi
 }
 
-# measure SLICE THREADS: best wall time of $repeat runs and the largest peak RSS among them,
-# printed as "<seconds> <max_rss_kb>".
-measure() {
-  local slice=$1 threads=$2 best="" rss=0 i seconds kb
-  local run_out=$out/slices/$slice-t$threads args extra=()
+# run_once SLICE THREADS RUN: one `loom run` of the slice's graph, printed as "<wall seconds>
+# <peak RSS kB>"; its output stays in $out/slices/SLICE-tTHREADS (stats_summary reads it).
+run_once() {
+  local slice=$1 threads=$2 run=$3 args extra=() seconds kb
+  local run_out=$out/slices/$slice-t$threads
   args=$(slice_args "$slice") || return 1
   read -ra extra <<<"$args"  # model paths under BUILD_DIR: no spaces expected
+  rm -rf "$run_out"
+  "$measure" "$run_out.measure" "$loom" run "$repo/graphs/redpajama/$slice.yaml" \
+    --set "DATA=$data/$slice" --set "OUT=$run_out" "${extra[@]}" --threads "$threads" \
+    --plugin-path "$build/plugins" </dev/null >"$run_out.log" 2>&1 || {
+    echo "bench: $slice --threads $threads failed:" >&2
+    tail -n 20 "$run_out.log" >&2
+    return 1
+  }
+  seconds=$(sed -n 's/^seconds=\([0-9.]*\).*/\1/p' "$run_out.measure")
+  kb=$(sed -n 's/.*max_rss_kb=\([0-9]*\).*/\1/p' "$run_out.measure")
+  echo "$slice --threads $threads run $run: ${seconds}s, peak RSS $((kb / 1024)) MB" >&2
+  echo "$seconds $kb"
+}
+
+# measure SLICE: $repeat runs on one thread and $repeat on two, alternated (1, 2, 1, 2, ...) so
+# that both see the same spells of a shared machine's load, where all runs on one thread and then
+# all on two could catch different ones; printed as "<best t1 s> <largest t1 RSS kB> <best t2 s>
+# <largest t2 RSS kB>". The last one-thread run's stats stay in $out/slices/SLICE-t1.
+measure() {
+  local slice=$1 i threads line seconds kb
+  local -A best=() rss=([1]=0 [2]=0)
   for ((i = 1; i <= repeat; i++)); do
-    rm -rf "$run_out"
-    "$measure" "$run_out.measure" "$loom" run "$repo/graphs/redpajama/$slice.yaml" \
-      --set "DATA=$data/$slice" --set "OUT=$run_out" "${extra[@]}" --threads "$threads" \
-      --plugin-path "$build/plugins" </dev/null >"$run_out.log" 2>&1 || {
-      echo "bench: $slice --threads $threads failed:" >&2
-      tail -n 20 "$run_out.log" >&2
-      return 1
-    }
-    seconds=$(sed -n 's/^seconds=\([0-9.]*\).*/\1/p' "$run_out.measure")
-    kb=$(sed -n 's/.*max_rss_kb=\([0-9]*\).*/\1/p' "$run_out.measure")
-    echo "$slice --threads $threads run $i: ${seconds}s, peak RSS $((kb / 1024)) MB" >&2
-    if [[ -z "$best" ]] || awk -v a="$seconds" -v b="$best" 'BEGIN { exit !(a < b) }'; then
-      best=$seconds
-    fi
-    ((kb > rss)) && rss=$kb
+    for threads in 1 2; do
+      line=$(run_once "$slice" "$threads" "$i") || return 1
+      read -r seconds kb <<<"$line"
+      if [[ -z "${best[$threads]:-}" ]] ||
+        awk -v a="$seconds" -v b="${best[$threads]}" 'BEGIN { exit !(a < b) }'; then
+        best[$threads]=$seconds
+      fi
+      ((kb > rss[$threads])) && rss[$threads]=$kb
+    done
   done
-  echo "$best $rss"
+  echo "${best[1]} ${rss[1]} ${best[2]} ${rss[2]}"
 }
 
 tsv=$out/slices.tsv
@@ -114,15 +129,13 @@ failed=()
 echo
 echo "bench: RedPajama slices (best of $repeat)"
 for slice in "${slices[@]}"; do
-  if ! t1=$(measure "$slice" 1); then
+  if ! times=$(measure "$slice"); then
     failed+=("$slice")
     continue
   fi
+  read -r t1_s t1_kb t2_s t2_kb <<<"$times"
+  t1="$t1_s $t1_kb" t2="$t2_s $t2_kb"
   read -r written busiest busy_share < <(stats_summary "$out/slices/$slice-t1/$slice/stats.json")
-  if ! t2=$(measure "$slice" 2); then
-    failed+=("$slice")
-    continue
-  fi
   awk -v OFS='\t' -v slice="$slice" -v bytes="${input_bytes[$slice]}" \
     -v recs="${records[$slice]}" -v written="$written" -v t1="$t1" -v t2="$t2" -v floor="$floor" \
     -v busiest="$busiest" -v share="$busy_share" -v how="${perturbation[$slice]}" 'BEGIN {
