@@ -35,48 +35,64 @@ bool lower_priority(const BpeModel::Scratch::Candidate& a, const BpeModel::Scrat
 }  // namespace
 
 BpeModel::BpeModel(const BpeSpec& spec, bool byte_level)
-    : byte_level_(byte_level), ignore_merges_(spec.ignore_merges), fuse_unk_(spec.fuse_unk) {
-  std::unordered_map<std::string, std::uint32_t> shown_ids;
-  shown_ids.reserve(spec.vocab.size());
-  byte_ids_.fill(-1);
+    : byte_level_(byte_level),
+      ignore_merges_(spec.ignore_merges),
+      fuse_unk_(spec.fuse_unk),
+      ids_(spec.vocab.size()) {
+  // The shown tokens are indexed where spec.vocab holds them, for the merges below; a token's
+  // words' form is never longer than its shown form (byte-level: one byte per shown character),
+  // so reserving their total keeps id_keys_ from moving while ids_ points into it.
+  StringIndex shown_ids(spec.vocab.size());
+  std::size_t shown_bytes = 0;
+  std::uint32_t largest_id = 0;
   for (const auto& [shown, id] : spec.vocab) {
-    if (!shown_ids.emplace(shown, id).second) continue;
-    std::string text = shown;
+    shown_bytes += shown.size();
+    largest_id = std::max(largest_id, id);
+  }
+  id_keys_.reserve(shown_bytes);
+  if (!spec.vocab.empty()) id_texts_.resize(std::size_t{largest_id} + 1);
+  std::size_t id_bound = 0;  // above the largest id kept
+  byte_ids_.fill(-1);
+  std::string decoded;
+  for (const auto& [shown, id] : spec.vocab) {
+    if (!shown_ids.insert(shown, id)) continue;
+    std::string_view text = shown;
     if (byte_level) {
-      auto bytes = byte_level_decode(shown);
-      if (!bytes) continue;  // cannot come out of a byte-level pre-tokenizer
-      text = std::move(*bytes);
+      if (!byte_level_decode(shown, decoded)) continue;  // not from a byte-level pre-tokenizer
+      text = decoded;
       if (text.size() == 1) byte_ids_[static_cast<unsigned char>(text[0])] = id;
     }
-    if (id >= id_texts_.size()) id_texts_.resize(std::size_t{id} + 1);
     id_texts_[id] = text;
-    ids_.emplace(std::move(text), id);
+    id_bound = std::max(id_bound, std::size_t{id} + 1);
+    const std::size_t key_at = id_keys_.size();
+    id_keys_.insert(id_keys_.end(), text.begin(), text.end());
+    ids_.insert(std::string_view(id_keys_.data() + key_at, text.size()), id);
   }
+  id_texts_.resize(id_bound);
   if (spec.unk_token) {
-    auto it = shown_ids.find(*spec.unk_token);
-    if (it == shown_ids.end())
+    const auto unk = shown_ids.find(*spec.unk_token);
+    if (!unk)
       throw std::invalid_argument("model.unk_token: '" + *spec.unk_token +
                                   "' is not in the vocabulary");
-    unk_id_ = it->second;
+    unk_id_ = *unk;
   }
 
   const std::size_t capacity = std::bit_ceil(std::max<std::size_t>(16, spec.merges.size() * 2));
   merge_keys_.assign(capacity, kNoPair);
   merge_values_.resize(capacity);
   merge_mask_ = capacity - 1;
+  std::string merged;
   for (std::size_t rank = 0; rank < spec.merges.size(); ++rank) {
     const auto& [left, right] = spec.merges[rank];
-    const std::string path = "model.merges[" + std::to_string(rank) + "]";
-    auto id_of = [&](const std::string& token, const char* what) {
-      auto it = shown_ids.find(token);
-      if (it == shown_ids.end())
-        throw std::invalid_argument(path + ": " + what + " '" + token +
-                                    "' is not in the vocabulary");
-      return it->second;
+    auto id_of = [&](std::string_view token, const char* what) {
+      if (const auto id = shown_ids.find(token)) return *id;
+      throw std::invalid_argument("model.merges[" + std::to_string(rank) + "]: " + what + " '" +
+                                  std::string(token) + "' is not in the vocabulary");
     };
     const std::uint32_t left_id = id_of(left, "left part");
     const std::uint32_t right_id = id_of(right, "right part");
-    const std::uint32_t merged_id = id_of(left + right, "merged token");
+    merged.assign(left).append(right);
+    const std::uint32_t merged_id = id_of(merged, "merged token");
     const std::uint64_t key = pair_key(left_id, right_id);
     std::uint64_t slot = mix(key) & merge_mask_;
     while (merge_keys_[slot] != kNoPair && merge_keys_[slot] != key)
@@ -96,9 +112,7 @@ const BpeModel::Merge* BpeModel::find_merge(std::uint32_t left, std::uint32_t ri
 }
 
 std::optional<std::uint32_t> BpeModel::word_id(std::string_view word) const {
-  auto it = ids_.find(word);
-  if (it == ids_.end()) return std::nullopt;
-  return it->second;
+  return ids_.find(word);
 }
 
 void BpeModel::initial_symbols(std::string_view word, Scratch& scratch) const {
@@ -116,8 +130,8 @@ void BpeModel::initial_symbols(std::string_view word, Scratch& scratch) const {
     std::int64_t id = -1;
     if (byte_level_) {
       id = byte_ids_[static_cast<unsigned char>(word[at])];
-    } else if (auto it = ids_.find(word.substr(at, length)); it != ids_.end()) {
-      id = it->second;
+    } else if (const auto known = ids_.find(word.substr(at, length))) {
+      id = *known;
     }
     const auto size = static_cast<std::uint32_t>(length);
     at += length;

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "string_index.hpp"
 #include "tokenizer_spec.hpp"
 
 namespace loom::tokens {
@@ -32,6 +33,11 @@ class BpeModel {
   // alphabet. Throws std::invalid_argument naming the JSON path of a merge or token that does
   // not fit the vocabulary.
   BpeModel(const BpeSpec& spec, bool byte_level);
+  // A copy's index would point into the original's bytes; a move keeps the bytes where they are.
+  BpeModel(const BpeModel&) = delete;
+  BpeModel& operator=(const BpeModel&) = delete;
+  BpeModel(BpeModel&&) = default;
+  BpeModel& operator=(BpeModel&&) = default;
 
   // Reusable buffers for merge(); one per thread.
   struct Scratch {
@@ -72,7 +78,9 @@ class BpeModel {
   bool ignore_merges_;
   bool fuse_unk_;
   std::optional<std::uint32_t> unk_id_;
-  StringMap<std::uint32_t> ids_;              // keyed by the words' form
+  std::vector<char> id_keys_;  // the words' forms end to end, never reallocated: ids_ points in
+  StringIndex ids_;            // the words' forms
+
   std::array<std::int64_t, 256> byte_ids_{};  // byte-level: the id of each single byte
   std::vector<std::string> id_texts_;
 

@@ -34,8 +34,14 @@ const Alphabet& alphabet() {
 char32_t byte_level_char(unsigned char b) { return alphabet().char_of[b]; }
 
 std::optional<std::string> byte_level_decode(std::string_view shown) {
-  const auto& table = alphabet();
   std::string bytes;
+  if (!byte_level_decode(shown, bytes)) return std::nullopt;
+  return bytes;
+}
+
+bool byte_level_decode(std::string_view shown, std::string& bytes) {
+  const auto& table = alphabet();
+  bytes.clear();
   for (std::size_t i = 0; i < shown.size();) {
     const auto lead = static_cast<unsigned char>(shown[i]);
     char32_t c = 0;
@@ -46,12 +52,12 @@ std::optional<std::string> byte_level_decode(std::string_view shown) {
       c = ((lead & 0x1Fu) << 6) | (static_cast<unsigned char>(shown[i + 1]) & 0x3Fu);
       i += 2;
     } else {
-      return std::nullopt;  // every character of the alphabet takes one or two bytes
+      return false;  // every character of the alphabet takes one or two bytes
     }
-    if (c >= table.byte_of.size() || table.byte_of[c] < 0) return std::nullopt;
+    if (c >= table.byte_of.size() || table.byte_of[c] < 0) return false;
     bytes += static_cast<char>(table.byte_of[c]);
   }
-  return bytes;
+  return true;
 }
 
 }  // namespace loom::tokens

@@ -19,6 +19,10 @@ char32_t byte_level_char(unsigned char b);
 // pre-tokenizer) or is not valid UTF-8.
 std::optional<std::string> byte_level_decode(std::string_view shown);
 
+// The same into `bytes` (replaced), without a new string per entry; false where the above gives
+// nullopt, leaving `bytes` unspecified.
+bool byte_level_decode(std::string_view shown, std::string& bytes);
+
 using textlib::append_utf8;
 
 }  // namespace loom::tokens

@@ -116,6 +116,23 @@ TEST_CASE("unsupported or broken tokenizer.json parts are refused, naming the JS
         std::string::npos);
   CHECK(refusal(R"({"model": {"type": "BPE", "vocab": {"a": 0}, "merges": [["a", "q"]]}})")
             .find("model.merges[0]: right part 'q' is not in the vocabulary") != std::string::npos);
+  // Paths spelled out only when something is wrong: the right entry is still named.
+  CHECK(refusal(R"({"model": {"type": "BPE", "vocab": {"a": 0, "b": 1, "ab": 2},
+        "merges": ["a b", "ab"]}})")
+            .find("model.merges[1]: a merge must be \"<left> <right>\"") != std::string::npos);
+  CHECK(refusal(R"({"model": {"type": "BPE", "vocab": {"a": 0, "b": 1, "ab": 2},
+        "merges": [["a", "b"], ["a", 1]]}})")
+            .find("model.merges[1][1]: expected a string") != std::string::npos);
+  CHECK(refusal(R"({"model": {"type": "BPE", "vocab": {"a": 0}, "merges": [["a"]]}})")
+            .find("model.merges[0]: a merge must be [left, right]") != std::string::npos);
+  CHECK(refusal(R"({"model": {"type": "BPE", "vocab": {"a": 0, "b": 1, "ab": 2},
+        "merges": ["a b", "a a", "b q"]}})")
+            .find("model.merges[1]: merged token 'aa' is not in the vocabulary") !=
+        std::string::npos);
+  CHECK(refusal(R"({"model": {"type": "BPE", "vocab": {"a": 0, "b": -1}, "merges": []}})")
+            .find("model.vocab[\"b\"]: expected a token id") != std::string::npos);
+  CHECK(refusal(R"({"model": {"type": "BPE", "vocab": {"a": 0, "b": 4294967296}, "merges": []}})")
+            .find("model.vocab[\"b\"]: expected a token id") != std::string::npos);
   CHECK(
       refusal(
           R"({"pre_tokenizer": {"type": "Split", "pattern": {"Regex": "(a"}, "behavior": "Isolated"}, )" +
