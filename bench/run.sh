@@ -160,6 +160,9 @@ if [[ -x "$build/bin/loom_bench_tokens" && -f "$neox" ]]; then
       ratio = v["loom_mb_s"] / v["hf_mb_s"]
       printf "%-44s %8.1fx  %s (identical totals: %s tokens)\n", "Loom / Hugging Face, MB/s per core", ratio,
              (ratio >= 3 ? "PASS" : "MISS"), v["tokens0"]
+      if (v["loom_load_ms"] > 0 && v["hf_load_ms"] > 0)
+        printf "%-44s %8.1fx  (%s ms against %s ms; no target)\n", "Hugging Face / Loom, tokenizer load time",
+               v["hf_load_ms"] / v["loom_load_ms"], v["loom_load_ms"], v["hf_load_ms"]
     }'
   else
     echo "bench: tokens: Hugging Face side skipped: needs node and $hf_modules (scripts/setup.sh)"
