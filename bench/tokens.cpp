@@ -76,8 +76,11 @@ int main(int argc, char** argv) try {
   const double mb = bytes / 1e6;
   std::printf("%-44s %8.1f MB/s  (%zu tokens)\n", "Loom tokenizer, count per document",
               mb / seconds, tokens);
-  std::printf("%-44s %8.1f ms  (freeing it: %.1f ms)\n", "Loom tokenizer, load", 1e3 * load_seconds,
-              repeat > 1 ? 1e3 * free_seconds : 0.0);
+  if (repeat > 1)
+    std::printf("%-44s %8.1f ms  (freeing it: %.1f ms)\n", "Loom tokenizer, load",
+                1e3 * load_seconds, 1e3 * free_seconds);
+  else
+    std::printf("%-44s %8.1f ms\n", "Loom tokenizer, load", 1e3 * load_seconds);
   std::printf("corpus_mb=%.2f documents=%zu tokens=%zu loom_mb_s=%.2f loom_load_ms=%.1f\n", mb,
               texts.size(), tokens, mb / seconds, 1e3 * load_seconds);
   return 0;

@@ -80,7 +80,6 @@ class BpeModel {
   std::optional<std::uint32_t> unk_id_;
   std::vector<char> id_keys_;  // the words' forms end to end, never reallocated: ids_ points in
   StringIndex ids_;            // the words' forms
-
   std::array<std::int64_t, 256> byte_ids_{};  // byte-level: the id of each single byte
   std::vector<std::string> id_texts_;
 
