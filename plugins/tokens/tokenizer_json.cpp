@@ -270,7 +270,27 @@ class SpecReader {
     if (!model_value) fail("model", "missing");
     spec.model = model(*model_value);
     if (auto value = member(obj, "added_tokens")) spec.added_tokens = added_tokens(*value);
+    check_id_range(spec);
     return spec;
+  }
+
+  // Ids index tables (the texts decode() returns, one slot per id up to the largest) and are
+  // written as int32 by megatron_sink, so an id far above the number of tokens would make a
+  // table of gigabytes, or come out negative: refused, naming it. Real tokenizers number their
+  // tokens from 0 with few gaps; the bound leaves a million ids of room above twice the count.
+  void check_id_range(const TokenizerSpec& spec) const {
+    const std::uint64_t tokens = spec.model.vocab.size() + spec.added_tokens.size();
+    const std::uint64_t limit = 2 * tokens + (std::uint64_t{1} << 20);
+    const auto refuse = [&](const std::string& path, std::uint32_t id) {
+      fail(path, "id " + std::to_string(id) + " is not supported: ids must be below " +
+                     std::to_string(limit) + " (twice the " + std::to_string(tokens) +
+                     " tokens, plus 2^20)");
+    };
+    for (const auto& [token, id] : spec.model.vocab)
+      if (id >= limit) refuse("model.vocab[\"" + token + "\"]", id);
+    for (std::size_t i = 0; i < spec.added_tokens.size(); ++i)
+      if (spec.added_tokens[i].id >= limit)
+        refuse("added_tokens[" + std::to_string(i) + "].id", spec.added_tokens[i].id);
   }
 
  private:

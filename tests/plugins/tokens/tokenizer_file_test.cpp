@@ -133,6 +133,13 @@ TEST_CASE("unsupported or broken tokenizer.json parts are refused, naming the JS
             .find("model.vocab[\"b\"]: expected a token id") != std::string::npos);
   CHECK(refusal(R"({"model": {"type": "BPE", "vocab": {"a": 0, "b": 4294967296}, "merges": []}})")
             .find("model.vocab[\"b\"]: expected a token id") != std::string::npos);
+  // An id far above the token count would size a table by id (gigabytes) or overflow int32.
+  CHECK(refusal(R"({"model": {"type": "BPE", "vocab": {"a": 0, "b": 4294967295}, "merges": []}})")
+            .find("model.vocab[\"b\"]: id 4294967295 is not supported: ids must be below "
+                  "1048580") != std::string::npos);
+  CHECK(refusal(R"({"model": {"type": "BPE", "vocab": {"a": 0}, "merges": []},
+        "added_tokens": [{"id": 3000000000, "content": "<x>"}]})")
+            .find("added_tokens[0].id: id 3000000000 is not supported") != std::string::npos);
   CHECK(
       refusal(
           R"({"pre_tokenizer": {"type": "Split", "pattern": {"Regex": "(a"}, "behavior": "Isolated"}, )" +
@@ -151,4 +158,14 @@ TEST_CASE("text that is not UTF-8 is an error naming the byte offset, empty text
   CHECK(encode(*tokenizer, "").empty());
   CHECK_THROWS_WITH_AS(encode(*tokenizer, "the\xC3("), "text is not valid UTF-8 at byte 3",
                        std::invalid_argument);
+}
+
+TEST_CASE("ids with gaps load, up to the bound; the token at the largest id decodes") {
+  // Two tokens: ids must stay below 2 * 2 + 2^20 = 1,048,580.
+  TempFile file("tokenizer.json", R"({"pre_tokenizer": null, "model": {"type": "BPE",
+      "ignore_merges": true, "merges": [], "vocab": {"a": 0, "bc": 1048579}}})");
+  const auto tokenizer = Tokenizer::load(file.path());
+  CHECK(tokenizer->id_bound() == 1048580);
+  CHECK(encode(*tokenizer, "bc") == std::vector<std::uint32_t>{1048579});
+  CHECK(tokenizer->decode({1048579, 0}) == "bca");
 }
