@@ -4,6 +4,8 @@
 #include <bit>
 #include <cstring>
 
+#include "token_count.hpp"
+
 namespace loom::tokens {
 namespace {
 
@@ -73,13 +75,7 @@ std::unique_ptr<SinkToken> MegatronSink::prepare(Batch& batch) {
   std::vector<std::uint32_t> ids;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     ids.clear();
-    try {
-      encoder->encode(batch[i].text(), ids);
-    } catch (const std::invalid_argument& e) {
-      throw Error(std::string(name) + ": shard '" + std::string(batch.shard()) + "' record " +
-                      std::to_string(i) + ": " + e.what(),
-                  LOOM_ERR_INVALID_INPUT, static_cast<std::int64_t>(i));
-    }
+    encode_record(name, *encoder, batch, i, ids);
     if (eod_id_) ids.push_back(*eod_id_);
     for (std::uint32_t id : ids) {
       if (narrow_)

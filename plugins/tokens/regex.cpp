@@ -74,7 +74,7 @@ std::size_t utf8_length(unsigned char lead) {
 
 }  // namespace
 
-Regex::Regex(const std::string& pattern) {
+Regex::Regex(const std::string& pattern) : pattern_(pattern) {
   int error = 0;
   PCRE2_SIZE offset = 0;
   const std::string translated = with_oniguruma_spaces(pattern);
@@ -111,8 +111,13 @@ void Regex::Matcher::find_all(std::string_view text, std::vector<Span>& out) {
     if (rc < 0) {
       PCRE2_UCHAR message[256];
       pcre2_get_error_message(rc, message, sizeof message);
-      throw std::runtime_error(std::string("regex match failed: ") +
-                               reinterpret_cast<const char*>(message));
+      const std::string what = reinterpret_cast<const char*>(message);
+      if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+          rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT)
+        throw RegexLimitError("the pre-tokenizer pattern /" + regex_.pattern_ +
+                              "/ gave up on this text at byte " + std::to_string(from) + ": " +
+                              what + " (the pattern backtracks too much on it)");
+      throw std::runtime_error("regex match failed: " + what);
     }
     const PCRE2_SIZE* vector = pcre2_get_ovector_pointer(data_);
     const Span match{vector[0], vector[1]};

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,14 @@ struct pcre2_real_code_8;
 struct pcre2_real_match_data_8;
 
 namespace loom::tokens {
+
+// A pattern that gave up on a text: PCRE2's match, depth or heap limit reached (a pattern that
+// backtracks exponentially, such as (a+)+$ on a long run of a's). The text, not the tokenizer,
+// is what the caller reports: the same pattern handles other texts.
+class RegexLimitError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 struct Span {
   std::size_t begin = 0;
@@ -38,7 +47,7 @@ class Regex {
 
     // Every non-overlapping match in `text` (valid UTF-8), left to right; after an empty match
     // the search moves on by one character, and an empty match right where the previous match
-    // ended is skipped, as Rust's find_iter does.
+    // ended is skipped, as Rust's find_iter does. Throws RegexLimitError where PCRE2 gives up.
     void find_all(std::string_view text, std::vector<Span>& out);
 
    private:
@@ -47,6 +56,7 @@ class Regex {
   };
 
  private:
+  std::string pattern_;
   pcre2_real_code_8* code_ = nullptr;
 };
 

@@ -15,15 +15,37 @@ TokenCount::TokenCount(const Options& options)
 
 TokenCount::~TokenCount() = default;
 
+namespace {
+
+// Runs `encode` on document `record`, raising what the tokenizer refuses in its text as an
+// error naming the component, shard and record.
+template <class Encode>
+auto refusals_named(const char* component, Batch& batch, std::size_t record, Encode&& encode) {
+  const auto named = [&](const std::exception& e) {
+    return Error(std::string(component) + ": shard '" + std::string(batch.shard()) + "' record " +
+                     std::to_string(record) + ": " + e.what(),
+                 LOOM_ERR_INVALID_INPUT, static_cast<std::int64_t>(record));
+  };
+  try {
+    return encode();
+  } catch (const std::invalid_argument& e) {  // not UTF-8
+    throw named(e);
+  } catch (const RegexLimitError& e) {
+    throw named(e);
+  }
+}
+
+}  // namespace
+
 std::size_t count_tokens(const char* component, Tokenizer::Encoder& encoder, Batch& batch,
                          std::size_t record) {
-  try {
-    return encoder.count(batch[record].text());
-  } catch (const std::invalid_argument& e) {
-    throw Error(std::string(component) + ": shard '" + std::string(batch.shard()) + "' record " +
-                    std::to_string(record) + ": " + e.what(),
-                LOOM_ERR_INVALID_INPUT, static_cast<std::int64_t>(record));
-  }
+  return refusals_named(component, batch, record,
+                        [&] { return encoder.count(batch[record].text()); });
+}
+
+void encode_record(const char* component, Tokenizer::Encoder& encoder, Batch& batch,
+                   std::size_t record, std::vector<std::uint32_t>& ids) {
+  refusals_named(component, batch, record, [&] { encoder.encode(batch[record].text(), ids); });
 }
 
 void TokenCount::process(Batch& batch) {

@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "encoder_pool.hpp"
 
@@ -46,9 +47,12 @@ class TokenCount : public Cleaner {
   std::unique_ptr<EncoderPool> pool_;
 };
 
-// The token count of document `record` of `batch`; invalid UTF-8 becomes an error naming the
-// component, shard and record.
+// The token count of document `record` of `batch`, and its ids (appended to `ids`). What the
+// tokenizer refuses in a text (invalid UTF-8; a pre-tokenizer pattern that gives up on it, see
+// RegexLimitError) becomes an error naming the component, shard and record.
 std::size_t count_tokens(const char* component, Tokenizer::Encoder& encoder, Batch& batch,
                          std::size_t record);
+void encode_record(const char* component, Tokenizer::Encoder& encoder, Batch& batch,
+                   std::size_t record, std::vector<std::uint32_t>& ids);
 
 }  // namespace loom::tokens

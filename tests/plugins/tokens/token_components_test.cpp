@@ -2,6 +2,7 @@
 // errors, and alpha_token_filter on the records RedPajama's GitHub filter saw
 // (../shared/golden/tokens/github_alpha_token.jsonl: n_alpha, n_tokens, kept per file).
 #include <alphabetic.hpp>
+#include <loom/testing/files.hpp>
 #include <loom/testing/harness.hpp>
 
 #include <map>
@@ -130,4 +131,44 @@ TEST_CASE(
   CHECK(loom::tokens::count_alphabetic("e\xCC\x81") == 1);     // combining acute (Mn) is not alpha
   CHECK(loom::tokens::count_alphabetic("\xCA\xB0") == 1);      // modifier letter ʰ (Lm)
   CHECK(loom::tokens::count_alphabetic("\xE2\x85\xAB") == 0);  // Ⅻ (Nl)
+}
+
+TEST_CASE("token_count and megatron_sink name the record a pre-tokenizer pattern gave up on") {
+  // (a+)+$ backtracks exponentially on a run of a's that does not end the text: PCRE2 stops at
+  // its match limit. That text's record is named; the tokenizer itself is fine (the other
+  // document, and "aaa" at the end of a text, are counted).
+  TempFile file("tokenizer.json", R"({"pre_tokenizer": {"type": "Split",
+      "pattern": {"Regex": "(a+)+$"}, "behavior": "Isolated", "invert": false},
+      "model": {"type": "BPE", "ignore_merges": true, "merges": [], "vocab": {"a": 0, "b": 1}}})");
+  Instance counter(plugin().component("token_count"), {{"tokenizer", file.path()}});
+  const auto counted = counter.process({doc("baaa")});
+  REQUIRE(counted.size() == 1);
+  // "b", then the match "aaa", which is not in the vocabulary and has no merges: one per "a".
+  CHECK(counted[0].find("token_count")->i == 4);
+  const std::string hostile = std::string(5000, 'a') + "b";
+  try {
+    counter.process({doc("ab"), doc(hostile)});
+    FAIL("the pattern's give-up was not reported");
+  } catch (const std::exception& e) {
+    const std::string message = e.what();
+    CHECK_MESSAGE(message.find("token_count: shard") != std::string::npos, message);
+    CHECK_MESSAGE(message.find("record 1: the pre-tokenizer pattern /(a+)+$/ gave up on this text "
+                               "at byte 0: match limit exceeded") != std::string::npos,
+                  message);
+  }
+  loom::testing::TempDir out_dir("megatron");
+  Instance sink(plugin().component("megatron_sink"),
+                {{"tokenizer", file.path()},
+                 {"path", (out_dir.path() / "{shard}").string()},
+                 {"append_eod", "false"}});
+  try {
+    sink.write(loom::testing::BatchInput{"hostile.jsonl", 0, {doc(hostile)}});
+    FAIL("the pattern's give-up was not reported");
+  } catch (const std::exception& e) {
+    CHECK_MESSAGE(std::string(e.what()).find("megatron_sink: shard") != std::string::npos,
+                  e.what());
+    CHECK_MESSAGE(
+        std::string(e.what()).find("record 0: the pre-tokenizer pattern") != std::string::npos,
+        e.what());
+  }
 }
