@@ -1,6 +1,7 @@
 #include "fast_classifier_model.hpp"
 
 #include "input_rows.hpp"
+#include "model_file_layout.hpp"
 
 #include <fasttext/densematrix.h>
 #include <fasttext/quantmatrix.h>
@@ -74,6 +75,10 @@ std::unique_ptr<FastClassifier::Model> FastClassifier::Model::load(const std::st
   if (version > newest_fasttext_version)
     throw std::runtime_error("'" + path + "' is a fastText model of a newer format version (" +
                              std::to_string(version) + ")");
+
+  // Only the layout this libfasttext writes (version 12) is walked; an older file is left to
+  // libfasttext's own reading, as before.
+  if (version == newest_fasttext_version) check_model_file_layout(path);
 
   auto model = std::make_unique<Model>();
   model->args = std::make_shared<fasttext::Args>();

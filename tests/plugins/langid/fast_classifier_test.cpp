@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -170,6 +171,52 @@ TEST_CASE("FastClassifier refuses a truncated or foreign model file, naming it")
                        std::runtime_error);
   CHECK_THROWS_WITH_AS(FastClassifier((dir / "missing.ftz").string()),
                        doctest::Contains("missing.ftz"), std::runtime_error);
+}
+
+TEST_CASE("FastClassifier refuses a model whose sizes do not fit its file, before allocating") {
+  // libfasttext allocates what the headers declare: two billion dictionary entries grew it to
+  // gigabytes before it failed. The layout is checked against the file's length first.
+  if (!have_model()) return;
+  const loom::testing::TempDir scratch("fast_classifier_sizes");
+  std::ifstream in(model_path(), std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Header (8 bytes) and arguments (56), then the dictionary: size, words, labels (int32),
+  // tokens, pruning table size (int64).
+  constexpr std::size_t dictionary_at = 8 + 56;
+  const auto patched = [&](const std::string& name, std::size_t at, auto value) {
+    std::string copy = bytes;
+    std::memcpy(copy.data() + at, &value, sizeof value);
+    const fs::path path = scratch.path() / name;
+    std::ofstream(path, std::ios::binary)
+        .write(copy.data(), static_cast<std::streamsize>(copy.size()));
+    return path.string();
+  };
+  std::int32_t labels = 0;
+  std::memcpy(&labels, bytes.data() + dictionary_at + 8, sizeof labels);
+  const std::string huge = patched("huge.ftz", dictionary_at, std::int32_t{2'000'000'000});
+  CHECK_THROWS_WITH_AS(FastClassifier{huge},
+                       doctest::Contains("damaged fastText model: the dictionary's counts do not "
+                                         "add up (2000000000 entries"),
+                       std::runtime_error);
+  // Consistent counts, but more entries than the file's bytes can hold.
+  std::string both = bytes;
+  const std::int32_t size = 2'000'000'000;
+  const std::int32_t words = size - labels;
+  std::memcpy(both.data() + dictionary_at, &size, sizeof size);
+  std::memcpy(both.data() + dictionary_at + 4, &words, sizeof words);
+  const fs::path consistent = scratch.path() / "consistent.ftz";
+  std::ofstream(consistent, std::ios::binary)
+      .write(both.data(), static_cast<std::streamsize>(both.size()));
+  CHECK_THROWS_WITH_AS(FastClassifier{consistent.string()},
+                       doctest::Contains("the dictionary claims 2000000000 entries"),
+                       std::runtime_error);
+  const std::string pruned = patched("pruned.ftz", dictionary_at + 20, std::int64_t{1} << 40);
+  CHECK_THROWS_WITH_AS(FastClassifier{pruned},
+                       doctest::Contains("the dictionary's pruning table: 1099511627776 of 8 bytes "
+                                         "each do not fit"),
+                       std::runtime_error);
+  CHECK_THROWS_WITH_AS(FastClassifier{pruned}, doctest::Contains(pruned.c_str()),
+                       std::runtime_error);
 }
 
 TEST_CASE("FastClassifier's token cache changes no answer on corpus text, bit for bit") {
