@@ -64,11 +64,16 @@ class Walk {
     for (std::int32_t i = 0; i < size; ++i) {
       int c = 0;
       do {
-        c = std::getc(file_);
+        c = getc_unlocked(file_);  // the walk's own FILE: no other thread uses it
         if (c == EOF) damaged("dictionary entry " + std::to_string(i) + " has no end");
         ++at_;
       } while (c != 0);
-      skip(1, 9, "dictionary entry " + std::to_string(i));
+      // Its count and type, read through the buffer: a seek per entry refilled it every time.
+      char count_and_type[9];
+      if (left() < sizeof count_and_type ||
+          std::fread(count_and_type, sizeof count_and_type, 1, file_) != 1)
+        damaged("dictionary entry " + std::to_string(i) + " runs past the end of the file");
+      at_ += sizeof count_and_type;
     }
     if (pruned >= 0) skip(pruned, 8, "the dictionary's pruning table");
   }
