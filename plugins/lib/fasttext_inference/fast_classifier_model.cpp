@@ -116,7 +116,11 @@ std::unique_ptr<FastClassifier::Model> FastClassifier::Model::load(const std::st
       model->output->size(0) <
           (args.loss == fasttext::loss_name::hs ? label_count - 1 : label_count))
     throw std::runtime_error("'" + path + "': matrix sizes do not match the model's dimensions");
-  model->input_rows = std::make_unique<InputRows>(args, *model->dictionary, *model->input);
+  try {
+    model->input_rows = std::make_unique<InputRows>(args, *model->dictionary, *model->input);
+  } catch (const std::runtime_error& e) {  // rows the dictionary points at outside the matrix
+    throw std::runtime_error("'" + path + "': damaged fastText model: " + e.what());
+  }
   for (std::int32_t i = 0; i < label_count; ++i) model->labels.push_back(dictionary.getLabel(i));
   if (args.loss == fasttext::loss_name::hs)
     model->build_tree();

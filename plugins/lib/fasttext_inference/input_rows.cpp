@@ -56,6 +56,16 @@ InputRows::InputRows(const fasttext::Args& args, const ModelDictionary& dictiona
       dictionary_(dictionary),
       input_(input) {
   pruned_ = dictionary.is_pruned();
+  // Every row the dictionary can point at must be in the matrix (a damaged or hostile file could
+  // say otherwise, and the rows would be read past its end).
+  const std::int64_t matrix_rows = input.size(0);
+  const auto row_past_end = [&](std::int64_t row) {
+    return std::runtime_error("the dictionary points at input row " + std::to_string(row) +
+                              ", outside the matrix's " + std::to_string(matrix_rows) + " rows");
+  };
+  if (std::int64_t{words_} > matrix_rows) throw row_past_end(std::int64_t{words_} - 1);
+  if (!pruned_ && buckets_ > 0 && std::int64_t{words_} + buckets_ > matrix_rows)
+    throw row_past_end(std::int64_t{words_} + buckets_ - 1);
   if (pruned_) {
     // From the few kept buckets (unordered) to the bitmap, the counts, then each kept row at its
     // rank: a table of rows for every bucket (lid.176: 8 MB to fill, then scan) cost about 9 ms
@@ -63,8 +73,10 @@ InputRows::InputRows(const fasttext::Args& args, const ModelDictionary& dictiona
     const std::vector<ModelDictionary::PrunedBucket> kept = dictionary.pruned_buckets();
     kept_bits_.assign((std::size_t{buckets_} + 63) / 64, 0);
     kept_before_.resize(kept_bits_.size());
-    for (const auto& [bucket, row] : kept)
+    for (const auto& [bucket, row] : kept) {
+      if (row < 0 || row >= matrix_rows) throw row_past_end(row);
       kept_bits_[static_cast<std::uint32_t>(bucket) / 64] |= std::uint64_t{1} << (bucket % 64);
+    }
     std::uint32_t before = 0;
     for (std::size_t w = 0; w < kept_bits_.size(); ++w) {
       kept_before_[w] = before;

@@ -78,12 +78,25 @@ class Walk {
     if (pruned >= 0) skip(pruned, 8, "the dictionary's pruning table");
   }
 
-  void product_quantizer(const std::string& what) {
-    const auto dim = read<std::int32_t>(what + "'s dimension");
-    read<std::int32_t>(what + "'s subquantizer count");
-    read<std::int32_t>(what + "'s subquantizer dimension");
-    read<std::int32_t>(what + "'s last subquantizer dimension");
-    skip(std::int64_t{dim} * centroids_per_subquantizer, 4, what + "'s centroids");
+  // A product quantizer of vectors of `dim` floats, its shape as libfasttext makes it (dim / dsub
+  // subquantizers, rounded up, the last one taking the rest): its reading of rows indexes the
+  // centroids and the row by that shape, so any other would read or write past them.
+  // Returns its subquantizer count.
+  std::int64_t product_quantizer(const std::string& what, std::int64_t dim) {
+    const auto stored_dim = read<std::int32_t>(what + "'s dimension");
+    const auto subquantizers = read<std::int32_t>(what + "'s subquantizer count");
+    const auto sub_dim = read<std::int32_t>(what + "'s subquantizer dimension");
+    const auto last_sub_dim = read<std::int32_t>(what + "'s last subquantizer dimension");
+    const bool shaped = stored_dim == dim && sub_dim >= 1 &&
+                        subquantizers == (dim + sub_dim - 1) / sub_dim &&
+                        last_sub_dim == (dim % sub_dim != 0 ? dim % sub_dim : sub_dim);
+    if (!shaped)
+      damaged(what + " does not fit vectors of " + std::to_string(dim) + " (dimension " +
+              std::to_string(stored_dim) + ", " + std::to_string(subquantizers) +
+              " subquantizers of " + std::to_string(sub_dim) + ", the last of " +
+              std::to_string(last_sub_dim) + ")");
+    skip(dim * centroids_per_subquantizer, 4, what + "'s centroids");
+    return subquantizers;
   }
 
   void matrix(bool quantized, const std::string& what) {
@@ -98,13 +111,18 @@ class Walk {
     }
     const bool qnorm = read<std::uint8_t>(what + "'s norm flag") != 0;
     const auto m = read<std::int64_t>(what + "'s rows");
-    read<std::int64_t>(what + "'s columns");
+    const auto n = read<std::int64_t>(what + "'s columns");
     const auto codes = read<std::int32_t>(what + "'s code size");
+    if (m < 0 || n < 1 || n > std::numeric_limits<std::int32_t>::max())
+      damaged(what + ": dimensions " + std::to_string(m) + " x " + std::to_string(n));
     skip(codes, 1, what + "'s codes");
-    product_quantizer(what + "'s quantizer");
+    const std::int64_t subquantizers = product_quantizer(what + "'s quantizer", n);
+    if (m > std::numeric_limits<std::int64_t>::max() / subquantizers || codes != m * subquantizers)
+      damaged(what + ": " + std::to_string(codes) + " code bytes for " + std::to_string(m) +
+              " rows of " + std::to_string(subquantizers) + " subquantizers");
     if (qnorm) {
       skip(m, 1, what + "'s norm codes");
-      product_quantizer(what + "'s norm quantizer");
+      product_quantizer(what + "'s norm quantizer", 1);
     }
   }
 

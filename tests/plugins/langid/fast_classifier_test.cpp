@@ -219,6 +219,58 @@ TEST_CASE("FastClassifier refuses a model whose sizes do not fit its file, befor
                        std::runtime_error);
 }
 
+TEST_CASE("FastClassifier refuses a quantizer or pruning table that does not fit its matrix") {
+  // A quantizer of another shape, or a pruned bucket pointing past the matrix, would make rows
+  // be read (and written) outside their arrays.
+  if (!have_model()) return;
+  const loom::testing::TempDir scratch("fast_classifier_shapes");
+  std::ifstream in(model_path(), std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto at = [&](std::size_t offset, auto value) {
+    std::memcpy(&value, bytes.data() + offset, sizeof value);
+    return value;
+  };
+  // lid.176.ftz's layout: header and arguments, the dictionary (its header, its NUL-terminated
+  // entries with 9 bytes after each, its pruning table of int32 pairs), then the quantized input
+  // matrix: quantization flag, norm flag, rows, columns, code size, codes, quantizer.
+  std::size_t offset = 8 + 56;
+  const auto entries = at(offset, std::int32_t{});
+  const auto pruned = at(offset + 20, std::int64_t{});
+  REQUIRE(pruned > 0);
+  offset += 28;
+  for (std::int32_t i = 0; i < entries; ++i) offset = bytes.find('\0', offset) + 1 + 9;
+  const std::size_t pruning_table = offset;
+  offset += static_cast<std::size_t>(pruned) * 8;
+  REQUIRE(bytes[offset] == 1);  // quantized
+  const auto codes = at(offset + 1 + 1 + 8 + 8, std::int32_t{});
+  const std::size_t quantizer = offset + 1 + 1 + 8 + 8 + 4 + static_cast<std::size_t>(codes);
+  REQUIRE(at(quantizer, std::int32_t{}) == 16);  // the quantizer's dimension: lid.176's
+
+  const auto refused = [&](const std::string& name, std::size_t where, std::int32_t value) {
+    std::string copy = bytes;
+    std::memcpy(copy.data() + where, &value, sizeof value);
+    const fs::path path = scratch.path() / name;
+    std::ofstream(path, std::ios::binary)
+        .write(copy.data(), static_cast<std::streamsize>(copy.size()));
+    try {
+      FastClassifier classifier(path.string());
+    } catch (const std::runtime_error& e) {
+      CHECK_MESSAGE(std::string(e.what()).find(path.string()) != std::string::npos, e.what());
+      return std::string(e.what());
+    }
+    FAIL("loaded " << name);
+    return std::string();
+  };
+  CHECK(refused("dim.ftz", quantizer, 32)
+            .find("the input matrix's quantizer does not fit vectors "
+                  "of 16 (dimension 32") != std::string::npos);
+  CHECK(refused("subquantizers.ftz", quantizer + 4, 9).find("9 subquantizers") !=
+        std::string::npos);
+  // The first pruned bucket's row index (the pair's second int32), far past the matrix.
+  CHECK(refused("row.ftz", pruning_table + 4, 100'000'000)
+            .find("the dictionary points at input row") != std::string::npos);
+}
+
 TEST_CASE("FastClassifier's token cache changes no answer on corpus text, bit for bit") {
   // Four ways over the same golden documents: a cache that is in effect off (a fresh
   // two-token cache per document), one that keeps evicting (64 tokens, shared), one that starts
