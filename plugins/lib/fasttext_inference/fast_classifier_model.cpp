@@ -90,6 +90,14 @@ std::unique_ptr<FastClassifier::Model> FastClassifier::Model::load(const std::st
   if (version == 11) args.maxn = 0;
   if (args.dim <= 0 || args.dim > 4096)
     throw std::runtime_error("'" + path + "': implausible dimension " + std::to_string(args.dim));
+  // n-grams are hashed modulo the bucket count, by libfasttext as the dictionary loads and by
+  // word n-grams here: none would divide by zero (a crash, not an error), and a negative count
+  // would give negative rows.
+  if (args.bucket < 0 || (args.bucket == 0 && (args.maxn > 0 || args.wordNgrams > 1)))
+    throw std::runtime_error("'" + path +
+                             "': damaged fastText model: " + std::to_string(args.bucket) +
+                             " hash buckets for char n-grams up to " + std::to_string(args.maxn) +
+                             " characters and word n-grams of " + std::to_string(args.wordNgrams));
 
   model->dictionary = std::make_shared<ModelDictionary>(model->args, in);
   const bool quantized_input = read_value<bool>(in);

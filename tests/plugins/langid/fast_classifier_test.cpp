@@ -210,6 +210,15 @@ TEST_CASE("FastClassifier refuses a model whose sizes do not fit its file, befor
   CHECK_THROWS_WITH_AS(FastClassifier{consistent.string()},
                        doctest::Contains("the dictionary claims 2000000000 entries"),
                        std::runtime_error);
+  // The arguments' bucket count (their ninth int32): n-grams are hashed modulo it.
+  constexpr std::size_t bucket_at = 8 + 8 * 4;
+  CHECK_THROWS_WITH_AS(FastClassifier{patched("bucket0.ftz", bucket_at, std::int32_t{0})},
+                       doctest::Contains("damaged fastText model: 0 hash buckets for char "
+                                         "n-grams up to 4 characters"),
+                       std::runtime_error);
+  CHECK_THROWS_WITH_AS(FastClassifier{patched("negative.ftz", bucket_at, std::int32_t{-5})},
+                       doctest::Contains("damaged fastText model: -5 hash buckets"),
+                       std::runtime_error);
   const std::string pruned = patched("pruned.ftz", dictionary_at + 20, std::int64_t{1} << 40);
   CHECK_THROWS_WITH_AS(FastClassifier{pruned},
                        doctest::Contains("the dictionary's pruning table: 1099511627776 of 8 bytes "
