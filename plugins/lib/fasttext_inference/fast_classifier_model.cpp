@@ -120,6 +120,15 @@ std::unique_ptr<FastClassifier::Model> FastClassifier::Model::load(const std::st
   const fasttext::Dictionary& dictionary = *model->dictionary;
   const std::int32_t label_count = dictionary.nlabels();
   if (label_count <= 0) throw std::runtime_error("'" + path + "' has no labels");
+  // fastText keeps the words first and the labels after them, and the label tree is sized by the
+  // entries typed as labels: a type byte saying otherwise would send predictions past the tree.
+  for (std::int32_t id = 0; id < dictionary.nwords() + label_count; ++id) {
+    const bool word = dictionary.getType(id) == fasttext::entry_type::word;
+    if (word != (id < dictionary.nwords()))
+      throw std::runtime_error("'" + path + "': damaged fastText model: dictionary entry " +
+                               std::to_string(id) + " is a " + (word ? "word" : "label") +
+                               " among the " + (word ? "labels" : "words"));
+  }
   if (model->input->size(1) != args.dim || model->output->size(1) != args.dim ||
       model->output->size(0) <
           (args.loss == fasttext::loss_name::hs ? label_count - 1 : label_count))

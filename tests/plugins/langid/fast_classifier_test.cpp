@@ -255,7 +255,7 @@ TEST_CASE("FastClassifier refuses a quantizer or pruning table that does not fit
   const std::size_t quantizer = offset + 1 + 1 + 8 + 8 + 4 + static_cast<std::size_t>(codes);
   REQUIRE(at(quantizer, std::int32_t{}) == 16);  // the quantizer's dimension: lid.176's
 
-  const auto refused = [&](const std::string& name, std::size_t where, std::int32_t value) {
+  const auto refused = [&](const std::string& name, std::size_t where, auto value) {
     std::string copy = bytes;
     std::memcpy(copy.data() + where, &value, sizeof value);
     const fs::path path = scratch.path() / name;
@@ -275,6 +275,10 @@ TEST_CASE("FastClassifier refuses a quantizer or pruning table that does not fit
                   "of 16 (dimension 32") != std::string::npos);
   CHECK(refused("subquantizers.ftz", quantizer + 4, 9).find("9 subquantizers") !=
         std::string::npos);
+  // The last dictionary entry (a label) typed as a word: the label tree would be one leaf short.
+  CHECK(refused("type.ftz", pruning_table - 1, std::uint8_t{0})
+            .find("dictionary entry " + std::to_string(entries - 1) +
+                  " is a word among the labels") != std::string::npos);
   // The first pruned bucket's row index (the pair's second int32), far past the matrix.
   CHECK(refused("row.ftz", pruning_table + 4, 100'000'000)
             .find("the dictionary points at input row") != std::string::npos);
