@@ -11,7 +11,9 @@
 
 // GCC 12's AVX-512 intrinsics start from _mm512_undefined_*(), which -Wmaybe-uninitialized
 // reports wherever they are inlined (GCC bug 105593).
+#if !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 
 #define LOOM_AVX512 __attribute__((target("avx512f,avx512vl,popcnt,bmi2")))
 

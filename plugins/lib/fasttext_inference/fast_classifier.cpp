@@ -4,6 +4,8 @@
 #include "float_sums.hpp"
 #include "input_rows.hpp"
 
+#include <fasttext/densematrix.h>
+
 #include <bit>
 #include <cmath>
 #include <stdexcept>
@@ -154,7 +156,15 @@ std::optional<Prediction> FastClassifier::predict(std::string_view line, TokenCa
   fasttext::Vector average(model_->args->dim);
   const auto scale = static_cast<float>(1.0 / static_cast<double>(rows));
   for (std::size_t d = 0; d < dim; ++d) average[static_cast<std::int64_t>(d)] = hidden[d] * scale;
-  const auto best = model_->top_label(average, threshold);
+  std::optional<Model::Scored> best;
+  try {
+    best = model_->top_label(average, threshold);
+  } catch (const fasttext::DenseMatrix::EncounteredNaNError&) {
+    // Finite weights checked at load, summed past float's range: libfasttext's own "Encountered
+    // NaN." would not say what or where.
+    throw std::runtime_error(
+        "the fastText model's scores for this text are not numbers (its weights overflow)");
+  }
   if (!best) return std::nullopt;
   return Prediction{model_->labels[static_cast<std::size_t>(best->label)],
                     std::exp(best->log_score)};

@@ -76,9 +76,8 @@ std::unique_ptr<FastClassifier::Model> FastClassifier::Model::load(const std::st
     throw std::runtime_error("'" + path + "' is a fastText model of a newer format version (" +
                              std::to_string(version) + ")");
 
-  // Only the layout this libfasttext writes (version 12) is walked; an older file is left to
-  // libfasttext's own reading, as before.
-  if (version == newest_fasttext_version) check_model_file_layout(path);
+  // libfasttext reads every version up to its own with the same code, so the walk applies to all.
+  check_model_file_layout(path);
 
   auto model = std::make_unique<Model>();
   model->args = std::make_shared<fasttext::Args>();
@@ -123,24 +122,40 @@ std::unique_ptr<FastClassifier::Model> FastClassifier::Model::load(const std::st
   // fastText keeps the words first and the labels after them, and the label tree is sized by the
   // entries typed as labels: a type byte saying otherwise would send predictions past the tree.
   for (std::int32_t id = 0; id < dictionary.nwords() + label_count; ++id) {
-    const bool word = dictionary.getType(id) == fasttext::entry_type::word;
-    if (word != (id < dictionary.nwords()))
+    const bool word_expected = id < dictionary.nwords();
+    const fasttext::entry_type expected =
+        word_expected ? fasttext::entry_type::word : fasttext::entry_type::label;
+    if (dictionary.getType(id) != expected)
       throw std::runtime_error("'" + path + "': damaged fastText model: dictionary entry " +
-                               std::to_string(id) + " is a " + (word ? "word" : "label") +
-                               " among the " + (word ? "labels" : "words"));
+                               std::to_string(id) + " has type " +
+                               std::to_string(static_cast<int>(dictionary.getType(id))) +
+                               " among the " + (word_expected ? "words (0)" : "labels (1)"));
   }
   if (model->input->size(1) != args.dim || model->output->size(1) != args.dim ||
       model->output->size(0) <
           (args.loss == fasttext::loss_name::hs ? label_count - 1 : label_count))
     throw std::runtime_error("'" + path + "': matrix sizes do not match the model's dimensions");
+  for (std::int64_t row = 0; row < model->output->size(0); ++row) {
+    fasttext::Vector values(args.dim);
+    values.zero();
+    model->output->addRowToVector(values, static_cast<std::int32_t>(row));
+    for (std::int64_t d = 0; d < args.dim; ++d)
+      if (!std::isfinite(values[d]))
+        throw std::runtime_error("'" + path + "': damaged fastText model: output row " +
+                                 std::to_string(row) +
+                                 " holds a value that is not a finite number");
+  }
   try {
     model->input_rows = std::make_unique<InputRows>(args, *model->dictionary, *model->input);
-  } catch (const std::runtime_error& e) {  // rows the dictionary points at outside the matrix
+  } catch (const std::runtime_error& e) {  // rows outside the matrix, weights that are not finite
     throw std::runtime_error("'" + path + "': damaged fastText model: " + e.what());
   }
   for (std::int32_t i = 0; i < label_count; ++i) model->labels.push_back(dictionary.getLabel(i));
-  if (args.loss == fasttext::loss_name::hs)
-    model->build_tree();
+  if (args.loss == fasttext::loss_name::hs) try {
+      model->build_tree();
+    } catch (const std::runtime_error& e) {
+      throw std::runtime_error("'" + path + "': damaged fastText model: " + e.what());
+    }
   else if (args.loss != fasttext::loss_name::softmax)
     model->build_sigmoid_table();
   return model;
@@ -152,15 +167,28 @@ void FastClassifier::Model::build_tree() {
   // node joins the two smallest of the remaining leaves and inner nodes.
   const std::vector<std::int64_t> counts = dictionary->getCounts(fasttext::entry_type::label);
   const std::int32_t leaves = static_cast<std::int32_t>(counts.size());
+  // fastText marks inner nodes not built yet with a weight of 1e15: the counts must stay under
+  // it, in total, for the construction to join built nodes only (and for no sum to overflow).
+  constexpr auto unbuilt = static_cast<std::int64_t>(1e15);
+  std::int64_t total = 0;
+  for (const std::int64_t count : counts) {
+    if (count < 0 || count >= unbuilt - total)
+      throw std::runtime_error("its label counts (" + std::to_string(count) +
+                               ") cannot form fastText's label tree");
+    total += count;
+  }
   tree.assign(static_cast<std::size_t>(2 * leaves - 1), TreeNode{});
-  std::vector<std::int64_t> weight(tree.size(), static_cast<std::int64_t>(1e15));
+  std::vector<std::int64_t> weight(tree.size(), unbuilt);
   for (std::int32_t i = 0; i < leaves; ++i) weight[i] = counts[i];
   std::int32_t leaf = leaves - 1;
   std::int32_t inner = leaves;
   for (std::int32_t node = leaves; node < 2 * leaves - 1; ++node) {
     std::int32_t smallest[2];
-    for (std::int32_t& pick : smallest)
+    for (std::int32_t& pick : smallest) {
       pick = leaf >= 0 && weight[leaf] < weight[inner] ? leaf-- : inner++;
+      if (pick >= node)
+        throw std::runtime_error("its label counts cannot form fastText's label tree");
+    }
     tree[node] = TreeNode{smallest[0], smallest[1]};
     weight[node] = weight[smallest[0]] + weight[smallest[1]];
   }

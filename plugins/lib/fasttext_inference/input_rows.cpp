@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstring>
 #include <stdexcept>
 
@@ -103,6 +104,13 @@ InputRows::InputRows(const fasttext::Args& args, const ModelDictionary& dictiona
     }
     rows_ = dense_rows_.data();
   }
+  // A NaN or infinite weight (a damaged file) would make every text it touches score NaN, which
+  // libfasttext only reports deep inside a prediction.
+  if (rows_ != nullptr)
+    for (std::size_t i = 0; i < row_count * dim; ++i)
+      if (!std::isfinite(rows_[i]))
+        throw std::runtime_error("input row " + std::to_string(i / dim) +
+                                 " holds a value that is not a finite number");
   if (rows_ != nullptr && pruned_) {
     kept_row_values_.resize(kept_rows_.size() * dim);
     for (std::size_t rank = 0; rank < kept_rows_.size(); ++rank)

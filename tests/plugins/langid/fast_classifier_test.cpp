@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -278,7 +279,30 @@ TEST_CASE("FastClassifier refuses a quantizer or pruning table that does not fit
   // The last dictionary entry (a label) typed as a word: the label tree would be one leaf short.
   CHECK(refused("type.ftz", pruning_table - 1, std::uint8_t{0})
             .find("dictionary entry " + std::to_string(entries - 1) +
-                  " is a word among the labels") != std::string::npos);
+                  " has type 0 among the labels (1)") != std::string::npos);
+  // A type that is neither: the label tree counts only type 1.
+  CHECK(refused("type2.ftz", pruning_table - 1, std::uint8_t{2})
+            .find("has type 2 among the labels (1)") != std::string::npos);
+  // The last label's count (the int64 before its type): lid.176's hierarchical softmax builds its
+  // tree from the counts, which must stay under fastText's 1e15 mark for unbuilt nodes.
+  CHECK(refused("count.ftz", pruning_table - 9, std::int64_t{2'000'000'000'000'000})
+            .find("label counts (2000000000000000) cannot form fastText's label tree") !=
+        std::string::npos);
+  // A NaN centroid: every row using it would score NaN.
+  CHECK(refused("nan.ftz", quantizer + 16, std::numeric_limits<float>::quiet_NaN())
+            .find("holds a value that is not a finite number") != std::string::npos);
+  // An older version number changes nothing libfasttext reads, so the sizes are still checked.
+  std::string old_version = bytes;
+  const std::int32_t version = 11;
+  const std::int32_t huge = 2'000'000'000;
+  std::memcpy(old_version.data() + 4, &version, sizeof version);
+  std::memcpy(old_version.data() + 8 + 56 + 4, &huge, sizeof huge);
+  const fs::path old_path = scratch.path() / "old.ftz";
+  std::ofstream(old_path, std::ios::binary)
+      .write(old_version.data(), static_cast<std::streamsize>(old_version.size()));
+  CHECK_THROWS_WITH_AS(FastClassifier{old_path.string()},
+                       doctest::Contains("the dictionary's counts do not add up"),
+                       std::runtime_error);
   // The first pruned bucket's row index (the pair's second int32), far past the matrix.
   CHECK(refused("row.ftz", pruning_table + 4, 100'000'000)
             .find("the dictionary points at input row") != std::string::npos);
