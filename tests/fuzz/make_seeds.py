@@ -243,6 +243,62 @@ def wet_seeds(corpus, rng):
     return seeds
 
 
+def fasttext_model_seeds(corpus, out):
+    """Small classifiers trained by Debian's python3-fasttext on corpus texts labelled by their
+    file: dense and quantized, softmax and hierarchical softmax, with char and word n-grams, each
+    under the harnesses' 64 KB input limit. None without the module (the harness then starts from
+    its hand-written seed and what it finds)."""
+    try:
+        import fasttext
+    except ImportError:
+        return None
+    lines = []
+    paths = []
+    for folder in sorted(glob.glob(os.path.join(corpus, "*", ""))):
+        found = sorted(glob.glob(os.path.join(folder, "**", "*.json*"), recursive=True))
+        if found:
+            paths.append(found[0])
+    for path in paths[:4]:
+        label = re.sub(r"[^a-z]", "", os.path.relpath(path, corpus).split(os.sep)[0].lower())
+        opener = gzip.open if path.endswith(".gz") else open
+        with opener(path, "rt", encoding="utf-8", errors="replace") as f:
+            for i, line in enumerate(f):
+                if i == 12:
+                    break
+                try:
+                    text = json.loads(line).get("text", "")
+                except ValueError:
+                    continue
+                if text:
+                    lines.append(f"__label__{label} " + " ".join(text.split()[:40]))
+    if not lines:
+        return []
+    work = os.path.join(out, "fasttext_model.work")
+    os.makedirs(work, exist_ok=True)
+    train = os.path.join(work, "train.txt")
+    with open(train, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    seeds = []
+    settings = [dict(loss="softmax", minn=2, maxn=3, wordNgrams=1),
+                dict(loss="hs", minn=3, maxn=4, wordNgrams=2)]
+    for k, setting in enumerate(settings):
+        model = fasttext.train_supervised(input=train, dim=4, epoch=1, bucket=500, thread=1,
+                                          seed=k + 1, verbose=0, **setting)
+        dense = os.path.join(work, f"m{k}.bin")
+        model.save_model(dense)
+        model.quantize(input=train, qnorm=True, cutoff=300, retrain=False, dsub=2, thread=1,
+                       verbose=0)
+        quantized = os.path.join(work, f"m{k}.ftz")
+        model.save_model(quantized)
+        for path in (dense, quantized):
+            with open(path, "rb") as f:
+                data = f.read()
+            if len(data) <= 65536:
+                seeds.append(data)
+    shutil.rmtree(work, ignore_errors=True)
+    return seeds
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", required=True)
@@ -266,6 +322,12 @@ def main():
     counts["latex"] = write(args.out, "latex", latex_seeds(corpus, rng))
     counts["arxiv_archive"] = write(args.out, "arxiv_archive", arxiv_archive_seeds(corpus, rng))
     counts["wet"] = write(args.out, "wet", wet_seeds(corpus, rng))
+    models = fasttext_model_seeds(corpus, args.out)
+    if models is None:
+        print("fuzz seeds: no python3 fasttext module: fasttext_model starts from its hand-written "
+              "seed only")
+    else:
+        counts["fasttext_model"] = write(args.out, "fasttext_model", models)
     print("fuzz seeds: " + ", ".join(f"{name} {n}" for name, n in sorted(counts.items())))
     empty = [name for name, n in counts.items() if n == 0]
     if empty:
