@@ -16,6 +16,7 @@ import os
 import random
 import re
 import shutil
+import subprocess
 import sys
 import tarfile
 import xml.etree.ElementTree as ElementTree
@@ -246,12 +247,12 @@ def wet_seeds(corpus, rng):
 def fasttext_model_seeds(corpus, out):
     """Small classifiers trained by Debian's python3-fasttext on corpus texts labelled by their
     file: dense and quantized, softmax and hierarchical softmax, with char and word n-grams, each
-    under the harnesses' 64 KB input limit. None without the module (the harness then starts from
-    its hand-written seed and what it finds)."""
+    under the harnesses' 64 KB input limit. None when neither this interpreter nor Debian's python3
+    has the module (the harness then starts from what it finds)."""
     try:
         import fasttext
     except ImportError:
-        return None
+        return fasttext_model_seeds_elsewhere(corpus, out)
     lines = []
     paths = []
     for folder in sorted(glob.glob(os.path.join(corpus, "*", ""))):
@@ -299,12 +300,42 @@ def fasttext_model_seeds(corpus, out):
     return seeds
 
 
+def fasttext_model_seeds_elsewhere(corpus, out):
+    """The same from Debian's python3, where apt puts python3-fasttext, when this interpreter
+    (a pyenv or venv one, say) lacks the module. None when neither has it."""
+    debian = "/usr/bin/python3"
+    if os.path.realpath(sys.executable) == os.path.realpath(debian) or not os.path.exists(debian):
+        return None
+    folder = os.path.join(out, "fasttext_model.elsewhere")
+    result = subprocess.run([debian, os.path.abspath(__file__), "--corpus", corpus, "--source", ".",
+                             "--out", folder, "--fasttext-models-only"], capture_output=True)
+    seeds_folder = os.path.join(folder, "fasttext_model")
+    if result.returncode != 0 or not os.path.isdir(seeds_folder):
+        shutil.rmtree(folder, ignore_errors=True)
+        return None
+    seeds = []
+    for name in sorted(os.listdir(seeds_folder)):
+        with open(os.path.join(seeds_folder, name), "rb") as f:
+            seeds.append(f.read())
+    shutil.rmtree(folder, ignore_errors=True)
+    return seeds
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", required=True)
     parser.add_argument("--source", required=True)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--fasttext-models-only", action="store_true",
+                        help="only the fasttext_model seeds (how another interpreter is asked)")
     args = parser.parse_args()
+    if args.fasttext_models_only:
+        try:
+            import fasttext  # noqa: F401
+        except ImportError:
+            return 1
+        write(args.out, "fasttext_model", fasttext_model_seeds(args.corpus, args.out))
+        return 0
     rng = random.Random(7)
     counts = {"graph_yaml": write(args.out, "graph_yaml", graph_seeds(args.source))}
     if not os.path.isdir(args.corpus):
@@ -324,8 +355,8 @@ def main():
     counts["wet"] = write(args.out, "wet", wet_seeds(corpus, rng))
     models = fasttext_model_seeds(corpus, args.out)
     if models is None:
-        print("fuzz seeds: no python3 fasttext module: fasttext_model starts from its hand-written "
-              "seed only")
+        print("fuzz seeds: no python3 fasttext module here or in /usr/bin/python3: fasttext_model "
+              "starts from an empty corpus")
     else:
         counts["fasttext_model"] = write(args.out, "fasttext_model", models)
     print("fuzz seeds: " + ", ".join(f"{name} {n}" for name, n in sorted(counts.items())))
