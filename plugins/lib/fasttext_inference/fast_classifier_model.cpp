@@ -151,13 +151,15 @@ std::unique_ptr<FastClassifier::Model> FastClassifier::Model::load(const std::st
     throw std::runtime_error("'" + path + "': damaged fastText model: " + e.what());
   }
   for (std::int32_t i = 0; i < label_count; ++i) model->labels.push_back(dictionary.getLabel(i));
-  if (args.loss == fasttext::loss_name::hs) try {
+  if (args.loss == fasttext::loss_name::hs) {
+    try {
       model->build_tree();
-    } catch (const std::runtime_error& e) {
+    } catch (const std::runtime_error& e) {  // label counts the tree cannot be built from
       throw std::runtime_error("'" + path + "': damaged fastText model: " + e.what());
     }
-  else if (args.loss != fasttext::loss_name::softmax)
+  } else if (args.loss != fasttext::loss_name::softmax) {
     model->build_sigmoid_table();
+  }
   return model;
 }
 
