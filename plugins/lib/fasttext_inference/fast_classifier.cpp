@@ -156,15 +156,20 @@ std::optional<Prediction> FastClassifier::predict(std::string_view line, TokenCa
   fasttext::Vector average(model_->args->dim);
   const auto scale = static_cast<float>(1.0 / static_cast<double>(rows));
   for (std::size_t d = 0; d < dim; ++d) average[static_cast<std::int64_t>(d)] = hidden[d] * scale;
+  // Weights checked finite at load can still overflow when summed: libfasttext then throws
+  // "Encountered NaN." from a dense output layer, and a quantized one scores NaN, which would be
+  // written out as a score. Either way this text cannot be scored.
+  const auto not_numbers = [] {
+    return std::runtime_error(
+        "the fastText model's scores for this text are not numbers (its weights overflow)");
+  };
   std::optional<Model::Scored> best;
   try {
     best = model_->top_label(average, threshold);
   } catch (const fasttext::DenseMatrix::EncounteredNaNError&) {
-    // Finite weights checked at load, summed past float's range: libfasttext's own "Encountered
-    // NaN." would not say what or where.
-    throw std::runtime_error(
-        "the fastText model's scores for this text are not numbers (its weights overflow)");
+    throw not_numbers();
   }
+  if (best && std::isnan(best->log_score)) throw not_numbers();
   if (!best) return std::nullopt;
   return Prediction{model_->labels[static_cast<std::size_t>(best->label)],
                     std::exp(best->log_score)};
