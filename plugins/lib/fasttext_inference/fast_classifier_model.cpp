@@ -99,7 +99,9 @@ std::unique_ptr<FastClassifier::Model> FastClassifier::Model::load(const std::st
                              " characters and word n-grams of " + std::to_string(args.wordNgrams));
 
   model->dictionary = std::make_shared<ModelDictionary>(model->args, in);
-  const bool quantized_input = read_value<bool>(in);
+  // Flags are bytes: any but 0 is true, as libfasttext tests them (a byte read as a bool that is
+  // neither 0 nor 1 would be undefined).
+  const bool quantized_input = read_value<std::uint8_t>(in) != 0;
   if (quantized_input)
     model->input = std::make_shared<fasttext::QuantMatrix>();
   else
@@ -107,7 +109,7 @@ std::unique_ptr<FastClassifier::Model> FastClassifier::Model::load(const std::st
   model->input->load(in);
   if (!quantized_input && model->dictionary->is_pruned())
     throw std::runtime_error("'" + path + "': a pruned dictionary needs a quantized input matrix");
-  args.qout = read_value<bool>(in);
+  args.qout = read_value<std::uint8_t>(in) != 0;
   if (quantized_input && args.qout)
     model->output = std::make_shared<fasttext::QuantMatrix>();
   else
