@@ -174,138 +174,140 @@ TEST_CASE("FastClassifier refuses a truncated or foreign model file, naming it")
                        doctest::Contains("missing.ftz"), std::runtime_error);
 }
 
-TEST_CASE("FastClassifier refuses a model whose sizes do not fit its file, before allocating") {
-  // libfasttext allocates what the headers declare: two billion dictionary entries grew it to
-  // gigabytes before it failed. The layout is checked against the file's length first.
-  if (!have_model()) return;
-  const loom::testing::TempDir scratch("fast_classifier_sizes");
-  std::ifstream in(model_path(), std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  // Header (8 bytes) and arguments (56), then the dictionary: size, words, labels (int32),
-  // tokens, pruning table size (int64).
-  constexpr std::size_t dictionary_at = 8 + 56;
-  const auto patched = [&](const std::string& name, std::size_t at, auto value) {
-    std::string copy = bytes;
-    std::memcpy(copy.data() + at, &value, sizeof value);
-    const fs::path path = scratch.path() / name;
-    std::ofstream(path, std::ios::binary)
-        .write(copy.data(), static_cast<std::streamsize>(copy.size()));
-    return path.string();
-  };
-  std::int32_t labels = 0;
-  std::memcpy(&labels, bytes.data() + dictionary_at + 8, sizeof labels);
-  const std::string huge = patched("huge.ftz", dictionary_at, std::int32_t{2'000'000'000});
-  CHECK_THROWS_WITH_AS(FastClassifier{huge},
-                       doctest::Contains("damaged fastText model: the dictionary's counts do not "
-                                         "add up (2000000000 entries"),
-                       std::runtime_error);
-  // Consistent counts, but more entries than the file's bytes can hold.
-  std::string both = bytes;
-  const std::int32_t size = 2'000'000'000;
-  const std::int32_t words = size - labels;
-  std::memcpy(both.data() + dictionary_at, &size, sizeof size);
-  std::memcpy(both.data() + dictionary_at + 4, &words, sizeof words);
-  const fs::path consistent = scratch.path() / "consistent.ftz";
-  std::ofstream(consistent, std::ios::binary)
-      .write(both.data(), static_cast<std::streamsize>(both.size()));
-  CHECK_THROWS_WITH_AS(FastClassifier{consistent.string()},
-                       doctest::Contains("the dictionary claims 2000000000 entries"),
-                       std::runtime_error);
-  // The arguments' bucket count (their ninth int32): n-grams are hashed modulo it.
-  constexpr std::size_t bucket_at = 8 + 8 * 4;
-  CHECK_THROWS_WITH_AS(FastClassifier{patched("bucket0.ftz", bucket_at, std::int32_t{0})},
-                       doctest::Contains("damaged fastText model: 0 hash buckets for char "
-                                         "n-grams up to 4 characters"),
-                       std::runtime_error);
-  CHECK_THROWS_WITH_AS(FastClassifier{patched("negative.ftz", bucket_at, std::int32_t{-5})},
-                       doctest::Contains("damaged fastText model: -5 hash buckets"),
-                       std::runtime_error);
-  const std::string pruned = patched("pruned.ftz", dictionary_at + 20, std::int64_t{1} << 40);
-  CHECK_THROWS_WITH_AS(FastClassifier{pruned},
-                       doctest::Contains("the dictionary's pruning table: 1099511627776 of 8 bytes "
-                                         "each do not fit"),
-                       std::runtime_error);
-  CHECK_THROWS_WITH_AS(FastClassifier{pruned}, doctest::Contains(pruned.c_str()),
-                       std::runtime_error);
-}
+namespace {
 
-TEST_CASE("FastClassifier refuses a quantizer or pruning table that does not fit its matrix") {
-  // A quantizer of another shape, or a pruned bucket pointing past the matrix, would make rows
-  // be read (and written) outside their arrays.
-  if (!have_model()) return;
-  const loom::testing::TempDir scratch("fast_classifier_shapes");
-  std::ifstream in(model_path(), std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const auto at = [&](std::size_t offset, auto value) {
-    std::memcpy(&value, bytes.data() + offset, sizeof value);
+// lid.176.ftz with some of its bytes overwritten, for the tests of damaged models: each copy is
+// loaded and must be refused with an error naming it.
+class PatchedModel {
+ public:
+  struct Patch {
+    std::size_t at;
+    std::string bytes;
+  };
+  template <class T>
+  static Patch patch(std::size_t at, T value) {
+    return Patch{at, std::string(reinterpret_cast<const char*>(&value), sizeof value)};
+  }
+
+  explicit PatchedModel(const char* label) : scratch_(label) {
+    std::ifstream in(model_path(), std::ios::binary);
+    bytes_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  const std::string& bytes() const { return bytes_; }
+  template <class T>
+  T at(std::size_t offset) const {
+    T value;
+    std::memcpy(&value, bytes_.data() + offset, sizeof value);
     return value;
-  };
-  // lid.176.ftz's layout: header and arguments, the dictionary (its header, its NUL-terminated
-  // entries with 9 bytes after each, its pruning table of int32 pairs), then the quantized input
-  // matrix: quantization flag, norm flag, rows, columns, code size, codes, quantizer.
-  std::size_t offset = 8 + 56;
-  const auto entries = at(offset, std::int32_t{});
-  const auto pruned = at(offset + 20, std::int64_t{});
-  REQUIRE(pruned > 0);
-  offset += 28;
-  for (std::int32_t i = 0; i < entries; ++i) offset = bytes.find('\0', offset) + 1 + 9;
-  const std::size_t pruning_table = offset;
-  offset += static_cast<std::size_t>(pruned) * 8;
-  REQUIRE(bytes[offset] == 1);  // quantized
-  const auto codes = at(offset + 1 + 1 + 8 + 8, std::int32_t{});
-  const std::size_t quantizer = offset + 1 + 1 + 8 + 8 + 4 + static_cast<std::size_t>(codes);
-  REQUIRE(at(quantizer, std::int32_t{}) == 16);  // the quantizer's dimension: lid.176's
+  }
 
-  const auto refused = [&](const std::string& name, std::size_t where, auto value) {
-    std::string copy = bytes;
-    std::memcpy(copy.data() + where, &value, sizeof value);
-    const fs::path path = scratch.path() / name;
+  // The message the copy with `patches` is refused with ("" and a failed check if it loads).
+  std::string refusal(const std::string& name, const std::vector<Patch>& patches) const {
+    std::string copy = bytes_;
+    for (const Patch& p : patches) copy.replace(p.at, p.bytes.size(), p.bytes);
+    const fs::path path = scratch_.path() / name;
     std::ofstream(path, std::ios::binary)
         .write(copy.data(), static_cast<std::streamsize>(copy.size()));
     try {
       FastClassifier classifier(path.string());
     } catch (const std::runtime_error& e) {
       CHECK_MESSAGE(std::string(e.what()).find(path.string()) != std::string::npos, e.what());
-      return std::string(e.what());
+      return e.what();
     }
     FAIL("loaded " << name);
-    return std::string();
-  };
-  CHECK(refused("dim.ftz", quantizer, 32)
-            .find("the input matrix's quantizer does not fit vectors "
-                  "of 16 (dimension 32") != std::string::npos);
-  CHECK(refused("subquantizers.ftz", quantizer + 4, 9).find("9 subquantizers") !=
-        std::string::npos);
-  // The last dictionary entry (a label) typed as a word: the label tree would be one leaf short.
-  CHECK(refused("type.ftz", pruning_table - 1, std::uint8_t{0})
-            .find("dictionary entry " + std::to_string(entries - 1) +
-                  " has type 0 among the labels (1)") != std::string::npos);
-  // A type that is neither: the label tree counts only type 1.
-  CHECK(refused("type2.ftz", pruning_table - 1, std::uint8_t{2})
-            .find("has type 2 among the labels (1)") != std::string::npos);
+    return "";
+  }
+
+ private:
+  loom::testing::TempDir scratch_;
+  std::string bytes_;
+};
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("FastClassifier refuses a model whose sizes do not fit its file, before allocating") {
+  // libfasttext allocates what the headers declare: two billion dictionary entries grew it to
+  // gigabytes before it failed. The layout is checked against the file's length first.
+  if (!have_model()) return;
+  const PatchedModel model("fast_classifier_sizes");
+  using P = PatchedModel;
+  // Header (8 bytes) and arguments (56), then the dictionary: size, words, labels (int32),
+  // tokens, pruning table size (int64).
+  constexpr std::size_t dictionary_at = 8 + 56;
+  const std::int32_t huge = 2'000'000'000;
+  CHECK(contains(model.refusal("huge.ftz", {P::patch(dictionary_at, huge)}),
+                 "damaged fastText model: the dictionary's counts do not add up (2000000000 "
+                 "entries"));
+  // Consistent counts, but more entries than the file's bytes can hold.
+  const auto labels = model.at<std::int32_t>(dictionary_at + 8);
+  CHECK(contains(model.refusal("consistent.ftz", {P::patch(dictionary_at, huge),
+                                                  P::patch(dictionary_at + 4, huge - labels)}),
+                 "the dictionary claims 2000000000 entries"));
+  // An older version number changes nothing libfasttext reads, so the sizes are still checked.
+  CHECK(contains(
+      model.refusal("old.ftz", {P::patch(4, std::int32_t{11}), P::patch(dictionary_at + 4, huge)}),
+      "the dictionary's counts do not add up"));
+  // The arguments' bucket count (their ninth int32): n-grams are hashed modulo it.
+  constexpr std::size_t bucket_at = 8 + 8 * 4;
+  CHECK(contains(model.refusal("bucket0.ftz", {P::patch(bucket_at, std::int32_t{0})}),
+                 "damaged fastText model: 0 hash buckets for char n-grams up to 4 characters"));
+  CHECK(contains(model.refusal("negative.ftz", {P::patch(bucket_at, std::int32_t{-5})}),
+                 "damaged fastText model: -5 hash buckets"));
+  CHECK(contains(model.refusal("pruned.ftz", {P::patch(dictionary_at + 20, std::int64_t{1} << 40)}),
+                 "the dictionary's pruning table: 1099511627776 of 8 bytes each do not fit"));
+}
+
+TEST_CASE("FastClassifier refuses a quantizer, dictionary or weights that do not fit its matrix") {
+  // A quantizer of another shape, a pruned bucket pointing past the matrix, entry types or label
+  // counts the label tree cannot be built from, or weights that are not numbers, would make
+  // rows be read (and written) outside their arrays, or every score NaN.
+  if (!have_model()) return;
+  const PatchedModel model("fast_classifier_shapes");
+  using P = PatchedModel;
+  const std::string& bytes = model.bytes();
+  // lid.176.ftz's layout: header and arguments, the dictionary (its header, its NUL-terminated
+  // entries with 9 bytes after each, its pruning table of int32 pairs), then the quantized input
+  // matrix: quantization flag, norm flag, rows, columns, code size, codes, quantizer.
+  std::size_t offset = 8 + 56;
+  const auto entries = model.at<std::int32_t>(offset);
+  const auto pruned = model.at<std::int64_t>(offset + 20);
+  REQUIRE(pruned > 0);
+  offset += 28;
+  for (std::int32_t i = 0; i < entries; ++i) offset = bytes.find('\0', offset) + 1 + 9;
+  const std::size_t pruning_table = offset;
+  offset += static_cast<std::size_t>(pruned) * 8;
+  REQUIRE(bytes[offset] == 1);  // quantized
+  const auto codes = model.at<std::int32_t>(offset + 1 + 1 + 8 + 8);
+  const std::size_t quantizer = offset + 1 + 1 + 8 + 8 + 4 + static_cast<std::size_t>(codes);
+  REQUIRE(model.at<std::int32_t>(quantizer) == 16);  // the quantizer's dimension: lid.176's
+
+  CHECK(contains(model.refusal("dim.ftz", {P::patch(quantizer, std::int32_t{32})}),
+                 "the input matrix's quantizer does not fit vectors of 16 (dimension 32"));
+  CHECK(contains(model.refusal("subquantizers.ftz", {P::patch(quantizer + 4, std::int32_t{9})}),
+                 "9 subquantizers"));
+  // The last dictionary entry (a label) typed as a word: the label tree would be one leaf short;
+  // a type that is neither: the label tree counts only type 1.
+  CHECK(contains(
+      model.refusal("type.ftz", {P::patch(pruning_table - 1, std::uint8_t{0})}),
+      "dictionary entry " + std::to_string(entries - 1) + " has type 0 among the labels (1)"));
+  CHECK(contains(model.refusal("type2.ftz", {P::patch(pruning_table - 1, std::uint8_t{2})}),
+                 "has type 2 among the labels (1)"));
   // The last label's count (the int64 before its type): lid.176's hierarchical softmax builds its
   // tree from the counts, which must stay under fastText's 1e15 mark for unbuilt nodes.
-  CHECK(refused("count.ftz", pruning_table - 9, std::int64_t{2'000'000'000'000'000})
-            .find("label counts (2000000000000000) cannot form fastText's label tree") !=
-        std::string::npos);
+  CHECK(contains(model.refusal("count.ftz",
+                               {P::patch(pruning_table - 9, std::int64_t{2'000'000'000'000'000})}),
+                 "label counts (2000000000000000) cannot form fastText's label tree"));
   // A NaN centroid: every row using it would score NaN.
-  CHECK(refused("nan.ftz", quantizer + 16, std::numeric_limits<float>::quiet_NaN())
-            .find("holds a value that is not a finite number") != std::string::npos);
-  // An older version number changes nothing libfasttext reads, so the sizes are still checked.
-  std::string old_version = bytes;
-  const std::int32_t version = 11;
-  const std::int32_t huge = 2'000'000'000;
-  std::memcpy(old_version.data() + 4, &version, sizeof version);
-  std::memcpy(old_version.data() + 8 + 56 + 4, &huge, sizeof huge);
-  const fs::path old_path = scratch.path() / "old.ftz";
-  std::ofstream(old_path, std::ios::binary)
-      .write(old_version.data(), static_cast<std::streamsize>(old_version.size()));
-  CHECK_THROWS_WITH_AS(FastClassifier{old_path.string()},
-                       doctest::Contains("the dictionary's counts do not add up"),
-                       std::runtime_error);
+  CHECK(contains(
+      model.refusal("nan.ftz", {P::patch(quantizer + 16, std::numeric_limits<float>::quiet_NaN())}),
+      "holds a value that is not a finite number"));
   // The first pruned bucket's row index (the pair's second int32), far past the matrix.
-  CHECK(refused("row.ftz", pruning_table + 4, 100'000'000)
-            .find("the dictionary points at input row") != std::string::npos);
+  CHECK(contains(model.refusal("row.ftz", {P::patch(pruning_table + 4, std::int32_t{100'000'000})}),
+                 "the dictionary points at input row"));
 }
 
 TEST_CASE("FastClassifier's token cache changes no answer on corpus text, bit for bit") {
